@@ -1,0 +1,198 @@
+"""The command line: ``pcc-dashboard load | status | dump | demo``.
+
+Exit codes: 0 success; 1 a file or request was refused (the message is on stderr); 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from data_loaders import database, ingest
+from data_loaders.settings import SettingsError, get_settings
+from data_loaders.status import read_status
+from data_loaders.tables import LoadRefused
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, stream=sys.stderr, width: int = 30):
+        self.stream = stream
+        self.width = width
+        self.active = stream.isatty()
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if not self.active:
+            return
+        filled = int(self.width * max(0.0, min(fraction, 1.0)))
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {fraction:4.0%} {message[:60]:<60}")
+        if fraction >= 1.0:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _engine():
+    return database.get_engine(get_settings())
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        print(f"Refused: no such file: {', '.join(missing)}; nothing was written.", file=sys.stderr)
+        return 1
+    results = ingest.load_files(paths, database.get_engine(settings), settings, progress=ProgressBar())
+    for result in results:
+        print(result.describe())
+    return 0
+
+
+def _print_status(status) -> None:
+    print(f"Database: {status.database} (schema {status.schema_revision or 'not created'})")
+    if status.any_demo:
+        print("DEMO DATA: the database holds illustrative demo data, not real figures.")
+    if not status.kinds:
+        print("Nothing is loaded yet. Load files with: pcc-dashboard load PATH...")
+        return
+    for kind in status.kinds:
+        demo = " [demo]" if kind.is_demo else ""
+        print(
+            f"\n{kind.kind}{demo}: {kind.rows:,} rows, {kind.forces} forces, {kind.first_period} to {kind.last_period}"
+        )
+        runs: list[tuple[str, str, str]] = []
+        for period in kind.periods:
+            source = ", ".join(period["files"])
+            edition = period["edition_date"].isoformat() if period["edition_date"] else "edition not dated"
+            if runs and runs[-1][2] == f"{source} ({edition})":
+                runs[-1] = (runs[-1][0], period["period"], runs[-1][2])
+            else:
+                runs.append((period["period"], period["period"], f"{source} ({edition})"))
+        for first, last, source in runs:
+            span = first if first == last else f"{first} to {last}"
+            print(f"  {span}: from {source}")
+    print("\nFiles loaded (newest first):")
+    for source in status.sources:
+        demo = " [demo]" if source.is_demo else ""
+        print(
+            f"  {source.file_name}{demo}: {source.kind}, loaded {source.loaded_at:%Y-%m-%d %H:%M} UTC, "
+            f"{source.rows_current:,} of {source.rows_loaded:,} rows in force"
+        )
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    status = read_status(_engine())
+    if args.json:
+        print(json.dumps(status.as_dict(), indent=2))
+    else:
+        _print_status(status)
+    return 0
+
+
+def recorded_crime_frame(engine) -> pd.DataFrame:
+    """The cleaned recorded-crime rows as loaded, one per force, period and offence code."""
+    rc, src = database.recorded_crime, database.sources
+    query = (
+        sa.select(
+            rc.c.force,
+            rc.c.financial_year,
+            rc.c.quarter,
+            rc.c.month,
+            rc.c.period_start,
+            rc.c.offence_code,
+            rc.c.offence_description,
+            rc.c.count,
+            src.c.file_name.label("source_file"),
+            src.c.edition_date.label("source_edition"),
+            src.c.is_demo,
+        )
+        .join(src, src.c.id == rc.c.source_id)
+        .order_by(rc.c.force, rc.c.period_start, rc.c.month, rc.c.offence_code)
+    )
+    if database.schema_revision(engine) is None:
+        return pd.DataFrame(columns=list(query.selected_columns.keys()))
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
+    frame["month"] = [
+        f"{start:%Y-%m}" if month else "" for start, month in zip(frame["period_start"], frame["month"], strict=True)
+    ]
+    return frame.drop(columns="period_start")
+
+
+DUMPS = {"recorded-crime": recorded_crime_frame}
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    frame = DUMPS[args.what](_engine())
+    if args.out:
+        frame.to_csv(args.out, index=False)
+        print(f"Wrote {len(frame):,} rows to {args.out}", file=sys.stderr)
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from data_loaders import demo
+
+    settings = get_settings()
+    engine = database.get_engine(settings)
+    if args.if_empty and read_status(engine).sources:
+        print("The database already holds data; the demo was not built.")
+        return 0
+    results = demo.build(engine, settings, folder=Path(args.folder) if args.folder else None, progress=ProgressBar())
+    for result in results:
+        print(result.describe())
+    print("Demo database built: every figure in it is illustrative, not real.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="pcc-dashboard",
+        description="Load and inspect the data behind the PCC stalking and harassment dashboard.",
+    )
+    commands = top.add_subparsers(dest="command", required=True)
+
+    load = commands.add_parser("load", help="load published files (the kind is detected from the columns)")
+    load.add_argument("paths", nargs="+", metavar="PATH")
+    load.set_defaults(run=cmd_load)
+
+    status = commands.add_parser("status", help="what is loaded, from which files and editions")
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.set_defaults(run=cmd_status)
+
+    dump = commands.add_parser("dump", help="write cleaned data as CSV")
+    dump.add_argument("what", choices=sorted(DUMPS))
+    dump.add_argument("--out", help="file to write (default: standard output)")
+    dump.set_defaults(run=cmd_dump)
+
+    demo = commands.add_parser("demo", help="build the illustrative demo database")
+    demo.add_argument("--if-empty", action="store_true", help="only when the database holds no data yet")
+    demo.add_argument("--folder", help="keep the generated demo files in this folder")
+    demo.set_defaults(run=cmd_demo)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except LoadRefused as refused:
+        print(refused.summary(), file=sys.stderr)
+        return 1
+    except (SettingsError, sa.exc.OperationalError) as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The one place that knows the database URL, the engine and the schema.
+
+The schema is declared here once, with SQLAlchemy Core, and created or upgraded by the Alembic
+migrations in ``data_loaders/migrations``; :func:`migrate` runs them. The same schema serves
+SQLite (the default, a file under ``data/``) and PostgreSQL (a shared deployment).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_loaders.settings import Settings, get_settings
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("edition_date", sa.Date, nullable=True),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),
+    sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
+    sa.Index(None, "sha256"),
+    sa.Index(None, "kind"),
+)
+
+forces = sa.Table(
+    "forces",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("ons_code", sa.String(9), nullable=True),
+    sa.Column("territorial", sa.Boolean, nullable=False),
+)
+
+force_aliases = sa.Table(
+    "force_aliases",
+    metadata,
+    sa.Column("alias", sa.String(120), primary_key=True),
+    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), nullable=False),
+)
+
+population = sa.Table(
+    "population",
+    metadata,
+    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True, comment="ONS mid-year (30 June) estimate year"),
+    sa.Column("population", sa.Integer, nullable=False),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    sa.CheckConstraint("population > 0", name="positive"),
+    sa.Index(None, "source_id"),
+)
+
+recorded_crime = sa.Table(
+    "recorded_crime",
+    metadata,
+    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
+    sa.Column("financial_year", sa.String(7), primary_key=True, comment="as the Home Office writes it: 2019/20"),
+    sa.Column("quarter", sa.SmallInteger, primary_key=True, comment="financial quarter 1-4 (Q1 = April-June)"),
+    sa.Column("month", sa.SmallInteger, primary_key=True, comment="calendar month 1-12; 0 for a whole-quarter figure"),
+    sa.Column("offence_code", sa.String(4), primary_key=True),
+    sa.Column("period_start", sa.Date, nullable=False, comment="first day of the quarter or month"),
+    sa.Column("offence_description", sa.String(200), nullable=False),
+    sa.Column(
+        "count",
+        sa.Integer,
+        nullable=False,
+        comment="may be negative in a Home Office quarter: a net adjustment when more crimes were cancelled than recorded",
+    ),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
+    sa.CheckConstraint("month BETWEEN 0 AND 12", name="month"),
+    sa.Index(None, "offence_code", "month", "period_start"),
+    sa.Index(None, "source_id"),
+)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def default_url() -> str:
+    """The database URL in force for this process (see ``settings.database_url``)."""
+    return get_settings().database_url
+
+
+def make_engine(url: str) -> Engine:
+    """A new engine for ``url``; SQLite files get their folder created and foreign keys enforced."""
+    engine_url = sa.make_url(url)
+    if engine_url.get_backend_name() == "sqlite":
+        if engine_url.database and engine_url.database != ":memory:":
+            Path(engine_url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(engine_url)
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(engine_url, pool_pre_ping=True)
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    """One shared engine per URL for the life of the process."""
+    return make_engine(url)
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """The shared engine for the configured database."""
+    return engine_for((settings or get_settings()).database_url)
+
+
+def alembic_config(engine: Engine):
+    """An Alembic configuration that runs the package's migrations on ``engine``."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), "head")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None for an empty database."""
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

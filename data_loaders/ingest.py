@@ -1,0 +1,301 @@
+"""Read -> validate -> write, all in one transaction: nothing is written when anything fails.
+
+Every file is read and checked before the first write; then all of them are written in a single
+transaction. A newer edition of a table replaces the periods it covers (the Home Office revises
+earlier quarters in every release); a file already loaded (same bytes) changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from data_loaders import database, monthly_extract, population, recorded_crime
+from data_loaders.settings import Settings
+from data_loaders.tables import LoadRefused, Problem, Workbook, edition_date_from_name, find_header, open_workbook
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of file the loaders accept: how to read it and where its rows go."""
+
+    name: str
+    module: ModuleType
+    table: sa.Table
+    # Columns that name the periods a file covers: a newer file replaces existing rows with these.
+    replace_keys: tuple[str, ...]
+
+    @property
+    def description(self) -> str:
+        return self.module.DESCRIPTION
+
+
+# Order matters only for detection: the first kind whose required columns a sheet holds wins.
+KINDS: tuple[Kind, ...] = (
+    Kind(recorded_crime.KIND, recorded_crime, database.recorded_crime, ("force", "financial_year", "quarter", "month")),
+    Kind(
+        monthly_extract.KIND, monthly_extract, database.recorded_crime, ("force", "financial_year", "quarter", "month")
+    ),
+    Kind(population.KIND, population, database.population, ("force", "year")),
+)
+INSERT_CHUNK = 5000
+
+
+@dataclass
+class Prepared:
+    """A file read and checked, ready to write."""
+
+    path: Path
+    file_name: str
+    sha256: str
+    kind: Kind | None
+    edition_date: dt.date | None
+    rows: pd.DataFrame = field(repr=False)
+    problems: list[Problem]
+
+
+@dataclass
+class LoadResult:
+    """What loading one file did."""
+
+    file_name: str
+    kind: str
+    rows_read: int
+    rows_stored: int
+    rows_other_offences: int = 0
+    periods_replaced: int = 0
+    periods_kept_newer: int = 0
+    already_loaded: bool = False
+    edition_date: dt.date | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for the command line and the Data page."""
+        if self.already_loaded:
+            return f"{self.file_name}: already loaded ({self.kind}); nothing changed."
+        parts = [f"{self.file_name}: loaded {self.rows_stored:,} rows as {self.kind}"]
+        if self.edition_date:
+            parts.append(f"edition {self.edition_date:%d %B %Y}")
+        if self.rows_other_offences:
+            parts.append(f"{self.rows_other_offences:,} rows of other offences passed over")
+        if self.periods_replaced:
+            parts.append(f"replaced {self.periods_replaced:,} force-periods from earlier editions")
+        if self.periods_kept_newer:
+            parts.append(f"kept {self.periods_kept_newer:,} force-periods that a newer edition already holds")
+        return "; ".join(parts) + "." + "".join(f" {note}" for note in self.notes)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def detect(book: Workbook) -> Kind | None:
+    """The kind of table a workbook holds, judged from its header rows."""
+    for kind in KINDS:
+        if any(find_header(sheet, kind.module.COLUMNS) is not None for sheet in book.sheets):
+            return kind
+    return None
+
+
+def _unknown_kind(book: Workbook) -> Problem:
+    accepted = "; ".join(kind.description for kind in KINDS)
+    return Problem(book.file, f"the file's columns match no kind of table this dashboard loads (it loads: {accepted})")
+
+
+def prepare(
+    path: str | Path,
+    settings: Settings,
+    *,
+    display_name: str | None = None,
+    edition_date: dt.date | None = None,
+) -> Prepared:
+    """Read and check one file without touching the database."""
+    path = Path(path)
+    name = display_name or path.name
+    edition = edition_date or edition_date_from_name(name)
+    empty = pd.DataFrame()
+    try:
+        book = open_workbook(path, display_name=name)
+    except LoadRefused as refused:
+        return Prepared(path, name, "", None, edition, empty, refused.problems)
+    kind = detect(book)
+    if kind is None:
+        return Prepared(path, name, "", None, edition, empty, [_unknown_kind(book)])
+    try:
+        frame = kind.module.parse(book)
+    except LoadRefused as refused:
+        return Prepared(path, name, "", kind, edition, empty, refused.problems)
+    rows, problems = kind.module.clean(frame, settings)
+    return Prepared(path, name, sha256_of(path), kind, edition, rows, problems)
+
+
+def sync_forces(connection: Connection, settings: Settings) -> None:
+    """Make the forces and alias tables match the settings (forces are never deleted)."""
+    from data_loaders.forces import name_key
+
+    existing = {row.name: row for row in connection.execute(sa.select(database.forces))}
+    for force in settings.forces:
+        values = {"ons_code": force.ons_code or None, "territorial": force.territorial}
+        if force.name not in existing:
+            connection.execute(database.forces.insert().values(name=force.name, **values))
+        elif (existing[force.name].ons_code, existing[force.name].territorial) != (
+            values["ons_code"],
+            values["territorial"],
+        ):
+            connection.execute(database.forces.update().where(database.forces.c.name == force.name).values(**values))
+    aliases = {}
+    for force in settings.forces:
+        for spelling in (force.name, *force.aliases):
+            aliases.setdefault(name_key(spelling), force.name)
+    stored = {row.alias: row.force for row in connection.execute(sa.select(database.force_aliases))}
+    if stored != aliases:
+        connection.execute(database.force_aliases.delete())
+        connection.execute(database.force_aliases.insert(), [{"alias": a, "force": f} for a, f in aliases.items()])
+
+
+def _existing_periods(connection: Connection, kind: Kind, covered: pd.DataFrame) -> pd.DataFrame:
+    """Covered periods already in the database, with the edition date of the rows there now."""
+    table = kind.table
+    key_columns = [table.c[k] for k in kind.replace_keys]
+    first = kind.replace_keys[0]
+    query = (
+        sa.select(*key_columns, sa.func.max(database.sources.c.edition_date).label("edition_date"))
+        .join(database.sources, database.sources.c.id == table.c.source_id)
+        .where(table.c[first].in_(sorted(covered[first].unique().tolist())))
+        .group_by(*key_columns)
+    )
+    existing = pd.DataFrame(connection.execute(query).all(), columns=[*kind.replace_keys, "edition_date"])
+    if existing.empty:
+        return existing
+    return existing.merge(covered, on=list(kind.replace_keys), how="inner")
+
+
+def _delete_periods(connection: Connection, kind: Kind, periods: pd.DataFrame) -> None:
+    table = kind.table
+    key_columns = [table.c[k] for k in kind.replace_keys]
+    tuples = [tuple(row) for row in periods[list(kind.replace_keys)].itertuples(index=False)]
+    for start in range(0, len(tuples), 500):
+        connection.execute(table.delete().where(sa.tuple_(*key_columns).in_(tuples[start : start + 500])))
+
+
+def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: Progress | None) -> LoadResult:
+    kind = item.kind
+    assert kind is not None
+    rows = item.rows
+    result = LoadResult(
+        item.file_name,
+        kind.name,
+        rows_read=int(rows.attrs.get("rows_read", len(rows))),
+        rows_stored=0,
+        rows_other_offences=int(rows.attrs.get("rows_other_offences", 0)),
+        edition_date=item.edition_date,
+    )
+    already = connection.execute(
+        sa.select(database.sources.c.id).where(
+            database.sources.c.sha256 == item.sha256, database.sources.c.kind == kind.name
+        )
+    ).first()
+    if already:
+        result.already_loaded = True
+        return result
+
+    keys = list(kind.replace_keys)
+    covered = rows[keys].drop_duplicates()
+    existing = _existing_periods(connection, kind, covered)
+    kept = existing.iloc[0:0]
+    if not existing.empty and item.edition_date is not None:
+        newer = existing["edition_date"].map(lambda d: d is not None and d > item.edition_date)
+        kept = existing[newer]
+        existing = existing[~newer]
+    if not existing.empty:
+        _delete_periods(connection, kind, existing)
+    if not kept.empty:
+        kept_keys = kept[keys].assign(_kept=True)
+        rows = rows.merge(kept_keys, on=keys, how="left")
+        rows = rows[rows["_kept"].isna()].drop(columns="_kept")
+    result.periods_replaced = len(existing)
+    result.periods_kept_newer = len(kept)
+
+    source_id = connection.execute(
+        database.sources.insert().values(
+            file_name=item.file_name,
+            kind=kind.name,
+            sha256=item.sha256,
+            edition_date=item.edition_date,
+            rows=len(rows),
+            loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+            is_demo=is_demo,
+        )
+    ).inserted_primary_key[0]
+    records = rows.assign(source_id=source_id).to_dict("records")
+    for start in range(0, len(records), INSERT_CHUNK):
+        connection.execute(kind.table.insert(), records[start : start + INSERT_CHUNK])
+        if progress:
+            done = min(start + INSERT_CHUNK, len(records))
+            progress(done / max(len(records), 1), f"{item.file_name}: wrote {done:,} of {len(records):,} rows")
+    result.rows_stored = len(records)
+    negative = int((rows["count"] < 0).sum()) if "count" in rows else 0
+    if negative:
+        result.notes.append(
+            f"{negative} quarterly figure{'s are' if negative != 1 else ' is'} negative: the Home Office publishes "
+            "a quarter as a net change, so more crimes cancelled than recorded shows as a negative; kept so that "
+            "yearly totals match the publication."
+        )
+    return result
+
+
+def load_files(
+    paths: Sequence[str | Path],
+    engine: Engine,
+    settings: Settings,
+    *,
+    is_demo: bool = False,
+    display_names: Sequence[str] | None = None,
+    edition_dates: Sequence[dt.date | None] | None = None,
+    progress: Progress | None = None,
+) -> list[LoadResult]:
+    """Load files all or nothing; raise :class:`LoadRefused` listing every problem in every file."""
+    prepared = []
+    for index, path in enumerate(paths):
+        name = display_names[index] if display_names else None
+        edition = edition_dates[index] if edition_dates else None
+        if progress:
+            progress(index / max(len(paths), 1) * 0.5, f"reading {name or Path(path).name}")
+        prepared.append(prepare(path, settings, display_name=name, edition_date=edition))
+    problems = [problem for item in prepared for problem in item.problems]
+    if problems:
+        raise LoadRefused(problems)
+    database.migrate(engine)
+    results = []
+    try:
+        with engine.begin() as connection:
+            sync_forces(connection, settings)
+            for index, item in enumerate(prepared):
+
+                def step(fraction: float, message: str, index: int = index) -> None:
+                    if progress:
+                        progress(0.5 + (index + fraction) / len(prepared) * 0.5, message)
+
+                results.append(_write(connection, item, is_demo=is_demo, progress=step))
+    except sa.exc.SQLAlchemyError as exc:
+        names = ", ".join(item.file_name for item in prepared)
+        raise LoadRefused(
+            [Problem(names, f"the database refused the rows ({exc.orig or exc}); nothing was written")]
+        ) from exc
+    if progress:
+        progress(1.0, "done")
+    return results

@@ -1,0 +1,159 @@
+"""A force's own monthly extract of recorded crime: one row per month, force and offence code.
+
+Template (CSV or XLSX, header names matched as for the Home Office tables)::
+
+    Month,Force,Offence Code,Offence Description,Count
+    2024-04,Devon and Cornwall,8Q,Stalking,131
+
+``Month`` is a calendar month written ``2024-04``, ``Apr 2024``, ``April 2024`` or as a date in
+the month; ``Offence Description`` is optional (the configured category is used when absent).
+Monthly figures are what trend and SPC charts want; the Home Office tables are quarterly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from data_loaders.forces import ForceNames
+from data_loaders.settings import Settings
+from data_loaders.tables import (
+    Column,
+    Problem,
+    Workbook,
+    cell_problems,
+    data_tables,
+    financial_period_of,
+    is_blank,
+    open_workbook,
+    parse_cells,
+    parse_count,
+)
+
+KIND = "monthly-extract"
+DESCRIPTION = "local monthly recorded-crime extract (month, force, offence code, count)"
+
+COLUMNS = (
+    Column("month", ("Month", "Month Start", "Period", "Date")),
+    Column("force", ("Force", "Force Name", "Police Force")),
+    Column("offence_code", ("Offence Code", "Code")),
+    Column("offence_description", ("Offence Description", "Offence"), required=False),
+    Column("count", ("Count", "Number of Offences", "Offence Count", "Offences")),
+)
+LABELS = {c.key: c.label for c in COLUMNS}
+MONTH_NAMES = {
+    name: number
+    for number in range(1, 13)
+    for name in (dt.date(2000, number, 1).strftime("%b").lower(), dt.date(2000, number, 1).strftime("%B").lower())
+}
+OFFENCE_CODE = re.compile(r"^[0-9A-Z]{1,5}$")
+
+
+def parse_month(value: object) -> tuple[dt.date | None, str | None]:
+    """The first day of a calendar month written 2024-04, 2024-04-01, Apr 2024, April 2024 or a date."""
+    expected = "expected a month such as '2024-04' or 'Apr 2024'"
+    if isinstance(value, dt.datetime):
+        return value.date().replace(day=1), None
+    if isinstance(value, dt.date):
+        return value.replace(day=1), None
+    text = str(value).strip().lower()
+    match = re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?(?:[ t]00:00:00)?", text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1), None
+    match = re.fullmatch(r"([a-z]+)[\s-]+(\d{4})", text)
+    if match and match.group(1) in MONTH_NAMES:
+        return dt.date(int(match.group(2)), MONTH_NAMES[match.group(1)], 1), None
+    match = re.fullmatch(r"(\d{1,2})/(\d{4})", text)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return dt.date(int(match.group(2)), int(match.group(1)), 1), None
+    return None, expected
+
+
+def parse(book: Workbook) -> pd.DataFrame:
+    """The raw rows of every sheet that holds the template's columns."""
+    tables = data_tables(book, COLUMNS, "a monthly recorded-crime extract")
+    frame = pd.concat([t.frame for t in tables], ignore_index=True)
+    if "offence_description" not in frame.columns:
+        frame["offence_description"] = None
+    headers: dict[str, str] = {}
+    for table in tables:
+        headers.update(table.headers)
+    frame.attrs.update(file=book.file, headers=headers)
+    return frame
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """The raw rows of a monthly extract (see :func:`parse`)."""
+    return parse(open_workbook(path))
+
+
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed rows to store (configured offence codes only) and every problem found."""
+    file = frame.attrs.get("file", "file")
+    headers = frame.attrs.get("headers", {})
+    names = ForceNames(settings)
+
+    def force_of(value: object) -> tuple[str | None, str | None]:
+        canonical = None if is_blank(value) else names.resolve(value)
+        return (canonical, None) if canonical else (None, names.suggestion(value))
+
+    def code_of(value: object) -> tuple[str | None, str | None]:
+        text = "" if is_blank(value) else str(value).strip().upper()
+        return (text, None) if OFFENCE_CODE.match(text) else (None, "expected a Home Office offence code such as '8Q'")
+
+    parsed = {
+        "month": parse_cells(frame["month"], parse_month),
+        "force": parse_cells(frame["force"], force_of),
+        "offence_code": parse_cells(frame["offence_code"], code_of),
+        "count": parse_cells(frame["count"], parse_count),
+    }
+    problems: list[Problem] = []
+    for key, values in parsed.items():
+        problems.extend(cell_problems(frame, key, values, headers.get(key, LABELS[key])))
+    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    typed["_row"] = frame["_row"].tolist()
+    typed["_sheet"] = frame["_sheet"].tolist()
+    typed["offence_description"] = [(str(v).strip() if not is_blank(v) else "") for v in frame["offence_description"]]
+    keys = ["force", "month", "offence_code"]
+    complete = typed.dropna(subset=keys)
+    first_rows = complete.drop_duplicates(keys).set_index(keys)["_row"]
+    for _, row in complete[complete.duplicated(keys)].iterrows():
+        first = int(first_rows.loc[tuple(row[k] for k in keys)])
+        problems.append(
+            Problem(
+                file,
+                f"each force, month and offence code may appear once; this repeats row {first}",
+                sheet=row["_sheet"],
+                row=int(row["_row"]),
+                column=headers.get("offence_code", LABELS["offence_code"]),
+                found=f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
+            )
+        )
+    if typed.empty and not problems:
+        problems.append(Problem(file, "the table has a header but no data rows"))
+    if problems:
+        return typed.iloc[0:0], problems
+
+    stored = typed[typed["offence_code"].isin(settings.offence_codes)].copy()
+    periods = [financial_period_of(m) for m in stored["month"]]
+    stored["financial_year"] = [fy for fy, _ in periods]
+    stored["quarter"] = [q for _, q in periods]
+    stored["period_start"] = stored["month"]
+    stored["month"] = [m.month for m in stored["month"]]
+    stored["offence_description"] = [
+        desc or (settings.category_of(code) or code)
+        for desc, code in zip(stored["offence_description"], stored["offence_code"], strict=True)
+    ]
+    stored = stored[
+        ["force", "financial_year", "quarter", "month", "period_start", "offence_code", "offence_description", "count"]
+    ].reset_index(drop=True)
+    stored.attrs.update(rows_read=len(typed), rows_other_offences=int(len(typed) - len(stored)))
+    return stored, []
+
+
+def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
+    """Every problem in the raw rows; an empty list means the file can be loaded."""
+    return clean(frame, settings)[1]

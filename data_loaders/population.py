@@ -1,0 +1,137 @@
+"""Mid-year population estimates by police force area (ONS), for rates per 1,000 population.
+
+Template (CSV or XLSX)::
+
+    Force,Year,Population
+    Devon and Cornwall,2018,1751524
+
+``Year`` is the ONS mid-year (30 June) of the estimate; an optional ``ONS Code`` column is
+accepted and checked against the force's code in the settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from data_loaders.forces import ForceNames
+from data_loaders.settings import Settings
+from data_loaders.tables import (
+    Column,
+    Problem,
+    Workbook,
+    cell_problems,
+    data_tables,
+    is_blank,
+    open_workbook,
+    parse_cells,
+    parse_count,
+)
+
+KIND = "population"
+DESCRIPTION = "population by police force area and mid-year (force, year, population)"
+
+COLUMNS = (
+    Column("force", ("Force", "Force Name", "Police Force", "Police Force Area", "PFA")),
+    Column("year", ("Year", "Mid Year", "Mid-year", "Mid Year Estimate")),
+    Column("population", ("Population", "Mid Year Population", "Usual Resident Population", "All Ages")),
+    Column("ons_code", ("ONS Code", "Code", "Area Code", "PFA Code"), required=False),
+)
+LABELS = {c.key: c.label for c in COLUMNS}
+
+
+def parse(book: Workbook) -> pd.DataFrame:
+    """The raw rows of every sheet that holds the template's columns."""
+    tables = data_tables(book, COLUMNS, "a population table")
+    frame = pd.concat([t.frame for t in tables], ignore_index=True)
+    if "ons_code" not in frame.columns:
+        frame["ons_code"] = None
+    headers: dict[str, str] = {}
+    for table in tables:
+        headers.update(table.headers)
+    frame.attrs.update(file=book.file, headers=headers)
+    return frame
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """The raw rows of a population file (see :func:`parse`)."""
+    return parse(open_workbook(path))
+
+
+def _year(value: object) -> tuple[int | None, str | None]:
+    number, _ = parse_count(value)
+    if number is None or not 1971 <= number <= 2100:
+        return None, "expected a mid-year such as 2023"
+    return number, None
+
+
+def _population(value: object) -> tuple[int | None, str | None]:
+    number, _ = parse_count(value)
+    if not number:
+        return None, "expected a population: a whole number above 0"
+    return number, None
+
+
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed rows to store and every problem found."""
+    file = frame.attrs.get("file", "file")
+    headers = frame.attrs.get("headers", {})
+    names = ForceNames(settings)
+    codes = {f.name: f.ons_code for f in settings.forces}
+
+    def force_of(value: object) -> tuple[str | None, str | None]:
+        canonical = None if is_blank(value) else names.resolve(value)
+        return (canonical, None) if canonical else (None, names.suggestion(value))
+
+    parsed = {
+        "force": parse_cells(frame["force"], force_of),
+        "year": parse_cells(frame["year"], _year),
+        "population": parse_cells(frame["population"], _population),
+    }
+    problems: list[Problem] = []
+    for key, values in parsed.items():
+        problems.extend(cell_problems(frame, key, values, headers.get(key, LABELS[key])))
+    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    typed["_row"] = frame["_row"].tolist()
+    typed["_sheet"] = frame["_sheet"].tolist()
+
+    for force, code, sheet, row in zip(typed["force"], frame["ons_code"], typed["_sheet"], typed["_row"], strict=True):
+        if force and not is_blank(code) and codes.get(force) and str(code).strip() != codes[force]:
+            problems.append(
+                Problem(
+                    file,
+                    f"expected {codes[force]}, the ONS code of {force}",
+                    sheet=sheet,
+                    row=int(row),
+                    column=headers.get("ons_code", LABELS["ons_code"]),
+                    found=str(code).strip(),
+                )
+            )
+    keys = ["force", "year"]
+    complete = typed.dropna(subset=keys)
+    first_rows = complete.drop_duplicates(keys).set_index(keys)["_row"]
+    for _, row in complete[complete.duplicated(keys)].iterrows():
+        first = int(first_rows.loc[(row["force"], row["year"])])
+        problems.append(
+            Problem(
+                file,
+                f"each force and year may appear once; this repeats row {first}",
+                sheet=row["_sheet"],
+                row=int(row["_row"]),
+                column=headers.get("year", LABELS["year"]),
+                found=f"{row['force']} {int(row['year'])}",
+            )
+        )
+    if typed.empty and not problems:
+        problems.append(Problem(file, "the table has a header but no data rows"))
+    if problems:
+        return typed.iloc[0:0], problems
+    stored = typed[["force", "year", "population"]].astype({"year": int, "population": int}).reset_index(drop=True)
+    stored.attrs.update(rows_read=len(typed), rows_other_offences=0)
+    return stored, []
+
+
+def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
+    """Every problem in the raw rows; an empty list means the file can be loaded."""
+    return clean(frame, settings)[1]

@@ -1,0 +1,211 @@
+"""Home Office police recorded crime open data tables (police force area and CSP editions).
+
+The police force area edition (``prc-pfa-mar2013-onwards-tables-DDMMYY.ods``) has one sheet per
+financial year (``2019_20``) in long format; the community safety partnership edition adds a
+``CSP Name`` column and is summed to force level here. Columns are matched by name and known
+synonyms, never by position.
+
+>>> frame = read("prc-pfa-mar2013-onwards-tables-191023.ods")  # doctest: +SKIP
+>>> clean(frame, get_settings())[0].columns.tolist()  # doctest: +SKIP
+['force', 'financial_year', 'quarter', 'month', 'period_start', 'offence_code', ...]
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from data_loaders.forces import ForceNames
+from data_loaders.settings import Settings
+from data_loaders.tables import (
+    Column,
+    Problem,
+    Workbook,
+    cell_problems,
+    data_tables,
+    is_blank,
+    open_workbook,
+    parse_cells,
+    parse_count,
+    parse_financial_year,
+    parse_quarter,
+    quarter_start,
+)
+
+KIND = "recorded-crime"
+DESCRIPTION = "Home Office police recorded crime table (police force area or CSP edition)"
+
+COLUMNS = (
+    Column("financial_year", ("Financial Year", "Year", "FY")),
+    Column("quarter", ("Financial Quarter", "Quarter", "FQ")),
+    Column("force", ("Force Name", "Police Force", "Force", "Police Force Area", "PFA Name", "PFA")),
+    Column("csp", ("CSP Name", "Community Safety Partnership", "CSP"), required=False),
+    Column("offence_description", ("Offence Description", "Offence")),
+    Column("offence_group", ("Offence Group",), required=False),
+    Column("offence_subgroup", ("Offence Subgroup", "Offence Sub Group"), required=False),
+    Column("offence_code", ("Offence Code", "Code")),
+    Column("count", ("Number of Offences", "Offence Count", "Offences", "Count")),
+)
+LABELS = {c.key: c.label for c in COLUMNS}
+SHEET_YEAR = re.compile(r"^\s*(\d{4})[_/-](\d{2})\s*$")
+OFFENCE_CODE = re.compile(r"^[0-9A-Z]{1,5}$")
+STORED_COLUMNS = [
+    "force",
+    "financial_year",
+    "quarter",
+    "month",
+    "period_start",
+    "offence_code",
+    "offence_description",
+    "count",
+]
+
+
+def parse(book: Workbook) -> pd.DataFrame:
+    """The data rows of every year sheet as raw cells, with ``_sheet``, ``_row`` and header labels."""
+    tables = data_tables(book, COLUMNS, "a Home Office recorded crime table")
+    frame = pd.concat([t.frame for t in tables], ignore_index=True)
+    if "csp" not in frame.columns:
+        frame["csp"] = None
+    headers: dict[str, str] = {}
+    for table in tables:
+        headers.update(table.headers)
+    frame.attrs.update(file=book.file, headers=headers, csp_edition=any("csp" in t.columns for t in tables))
+    return frame
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """The raw rows of a published recorded-crime table (see :func:`parse`)."""
+    return parse(open_workbook(path))
+
+
+def _column(frame: pd.DataFrame, key: str) -> str:
+    return frame.attrs.get("headers", {}).get(key, LABELS[key])
+
+
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed rows to store (configured offence codes only, CSP rows summed) and every problem found."""
+    file = frame.attrs.get("file", "file")
+    names = ForceNames(settings)
+    problems: list[Problem] = []
+
+    years = parse_cells(frame["financial_year"], parse_financial_year)
+    quarters = parse_cells(frame["quarter"], parse_quarter)
+    # The Home Office publishes a quarter's figure as a net change, which is negative now and then
+    # (more crimes cancelled than recorded); the yearly totals it publishes include them.
+    counts = parse_cells(frame["count"], lambda v: parse_count(v, allow_negative=True))
+
+    def force_of(value: object) -> tuple[str | None, str | None]:
+        if is_blank(value):
+            return None, "expected a police force name"
+        canonical = names.resolve(value)
+        return (canonical, None) if canonical else (None, names.suggestion(value))
+
+    forces = parse_cells(frame["force"], force_of)
+
+    def code_of(value: object) -> tuple[str | None, str | None]:
+        text = str(value).strip().upper() if not is_blank(value) else ""
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        return (text, None) if OFFENCE_CODE.match(text) else (None, "expected a Home Office offence code such as '8Q'")
+
+    codes = parse_cells(frame["offence_code"], code_of)
+
+    for key, parsed in (
+        ("financial_year", years),
+        ("quarter", quarters),
+        ("force", forces),
+        ("offence_code", codes),
+        ("count", counts),
+    ):
+        problems.extend(cell_problems(frame, key, parsed, _column(frame, key)))
+
+    typed = pd.DataFrame(
+        {
+            "force": [v for v, _ in forces],
+            "financial_year": [v for v, _ in years],
+            "quarter": [v for v, _ in quarters],
+            "offence_code": [v for v, _ in codes],
+            "count": [v for v, _ in counts],
+            "offence_description": [("" if is_blank(v) else str(v).strip()) for v in frame["offence_description"]],
+            "csp": frame["csp"].tolist(),
+            "_sheet": frame["_sheet"].tolist(),
+            "_row": frame["_row"].tolist(),
+        }
+    )
+
+    problems.extend(_sheet_year_problems(typed, frame, file))
+    if not frame.attrs.get("csp_edition"):
+        problems.extend(_duplicate_problems(typed, file))
+    if typed.empty and not problems:
+        problems.append(Problem(file, "the table has a header but no data rows"))
+    if problems:
+        return typed.iloc[0:0], problems
+
+    wanted = typed[typed["offence_code"].isin(settings.offence_codes)]
+    stored = (
+        wanted.groupby(["force", "financial_year", "quarter", "offence_code"], as_index=False, sort=True)
+        .agg(count=("count", "sum"), offence_description=("offence_description", "first"))
+        .astype({"quarter": int, "count": int})
+    )
+    stored["month"] = 0
+    stored["period_start"] = [
+        quarter_start(fy, q) for fy, q in zip(stored["financial_year"], stored["quarter"], strict=True)
+    ]
+    stored = stored[STORED_COLUMNS]
+    stored.attrs.update(rows_read=len(typed), rows_other_offences=int(len(typed) - len(wanted)))
+    return stored, []
+
+
+def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
+    """Every problem in the raw rows; an empty list means the file can be loaded."""
+    return clean(frame, settings)[1]
+
+
+def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """A year sheet (``2019_20``) must hold rows of that year only."""
+    problems = []
+    for sheet, rows in typed.groupby("_sheet", dropna=True):
+        match = SHEET_YEAR.match(str(sheet))
+        if not match:
+            continue
+        year = f"{match.group(1)}/{match.group(2)}"
+        wrong = rows[rows["financial_year"].notna() & (rows["financial_year"] != year)]
+        for _, row in wrong.iterrows():
+            problems.append(
+                Problem(
+                    file,
+                    f"expected {year}, the year the sheet is named for",
+                    sheet=str(sheet),
+                    row=int(row["_row"]),
+                    column=_column(frame, "financial_year"),
+                    found=row["financial_year"],
+                )
+            )
+    return problems
+
+
+def _duplicate_problems(typed: pd.DataFrame, file: str) -> list[Problem]:
+    """In the force edition each force, quarter and offence code appears once."""
+    keys = ["force", "financial_year", "quarter", "offence_code"]
+    complete = typed.dropna(subset=keys)
+    repeated = complete[complete.duplicated(keys, keep="first")]
+    if repeated.empty:
+        return []
+    first_rows = complete.drop_duplicates(keys, keep="first").set_index(keys)["_row"]
+    problems = []
+    for _, row in repeated.iterrows():
+        first = first_rows.loc[tuple(row[k] for k in keys)]
+        problems.append(
+            Problem(
+                file,
+                f"each force, quarter and offence code may appear once; this repeats row {int(first)}",
+                sheet=row["_sheet"],
+                row=int(row["_row"]),
+                column="Offence Code",
+                found=f"{row['force']} {row['financial_year']} Q{row['quarter']} {row['offence_code']}",
+            )
+        )
+    return problems

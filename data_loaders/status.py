@@ -1,0 +1,239 @@
+"""What is loaded: per kind of data, the periods and forces covered, rows, editions and files.
+
+Shared by ``pcc-dashboard status`` and the dashboard's Data page so that both say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_loaders import database
+
+
+@dataclass
+class SourceStatus:
+    """One loaded file and how many of its rows are still in force."""
+
+    id: int
+    file_name: str
+    kind: str
+    edition_date: dt.date | None
+    loaded_at: dt.datetime
+    rows_loaded: int
+    rows_current: int
+    is_demo: bool
+    first_period: str | None
+    last_period: str | None
+
+
+@dataclass
+class KindStatus:
+    """One kind of data: coverage and where each period came from."""
+
+    kind: str
+    rows: int
+    forces: int
+    first_period: str | None
+    last_period: str | None
+    is_demo: bool
+    # period label -> file name(s) and edition that period's rows came from
+    periods: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass
+class Status:
+    """Everything ``status`` reports."""
+
+    database: str
+    schema_revision: str | None
+    any_demo: bool
+    kinds: list[KindStatus]
+    sources: list[SourceStatus]
+    latest_load: dt.datetime | None
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: dates as ISO strings."""
+
+        def convert(value):
+            if isinstance(value, (dt.date, dt.datetime)):
+                return value.isoformat()
+            if isinstance(value, dict):
+                return {k: convert(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [convert(v) for v in value]
+            return value
+
+        return convert(asdict(self))
+
+
+def _display_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _crime_periods(engine: Engine, monthly: bool) -> pd.DataFrame:
+    rc, src = database.recorded_crime, database.sources
+    month_filter = rc.c.month > 0 if monthly else rc.c.month == 0
+    query = (
+        sa.select(
+            rc.c.financial_year,
+            rc.c.quarter,
+            rc.c.period_start,
+            src.c.file_name,
+            src.c.edition_date,
+            src.c.is_demo,
+            sa.func.count().label("rows"),
+            sa.func.count(sa.distinct(rc.c.force)).label("forces"),
+        )
+        .join(src, src.c.id == rc.c.source_id)
+        .where(month_filter)
+        .group_by(
+            rc.c.financial_year, rc.c.quarter, rc.c.period_start, src.c.file_name, src.c.edition_date, src.c.is_demo
+        )
+        .order_by(rc.c.period_start)
+    )
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
+
+
+def _crime_status(engine: Engine, kind: str, monthly: bool) -> KindStatus | None:
+    frame = _crime_periods(engine, monthly)
+    if frame.empty:
+        return None
+    rc = database.recorded_crime
+    with engine.connect() as connection:
+        forces = connection.execute(
+            sa.select(sa.func.count(sa.distinct(rc.c.force))).where(rc.c.month > 0 if monthly else rc.c.month == 0)
+        ).scalar_one()
+    if monthly:
+        frame["period"] = pd.to_datetime(frame["period_start"]).dt.strftime("%Y-%m")
+    else:
+        frame["period"] = frame["financial_year"] + " Q" + frame["quarter"].astype(str)
+    periods = []
+    for period, rows in frame.groupby("period", sort=False):
+        periods.append(
+            {
+                "period": period,
+                "rows": int(rows["rows"].sum()),
+                "files": sorted(rows["file_name"].unique().tolist()),
+                "edition_date": max((d for d in rows["edition_date"] if d is not None), default=None),
+                "is_demo": bool(rows["is_demo"].any()),
+            }
+        )
+    return KindStatus(
+        kind=kind,
+        rows=int(frame["rows"].sum()),
+        forces=int(forces),
+        first_period=periods[0]["period"],
+        last_period=periods[-1]["period"],
+        is_demo=bool(frame["is_demo"].any()),
+        periods=periods,
+    )
+
+
+def _population_status(engine: Engine) -> KindStatus | None:
+    pop, src = database.population, database.sources
+    query = (
+        sa.select(pop.c.year, src.c.file_name, src.c.edition_date, src.c.is_demo, sa.func.count().label("rows"))
+        .join(src, src.c.id == pop.c.source_id)
+        .group_by(pop.c.year, src.c.file_name, src.c.edition_date, src.c.is_demo)
+        .order_by(pop.c.year)
+    )
+    with engine.connect() as connection:
+        frame = pd.DataFrame(
+            connection.execute(query).all(), columns=["year", "file_name", "edition_date", "is_demo", "rows"]
+        )
+        forces = connection.execute(sa.select(sa.func.count(sa.distinct(pop.c.force)))).scalar_one()
+    if frame.empty:
+        return None
+    periods = [
+        {
+            "period": f"mid-{year}",
+            "rows": int(rows["rows"].sum()),
+            "files": sorted(rows["file_name"].unique().tolist()),
+            "edition_date": None,
+            "is_demo": bool(rows["is_demo"].any()),
+        }
+        for year, rows in frame.groupby("year")
+    ]
+    return KindStatus(
+        kind="population",
+        rows=int(frame["rows"].sum()),
+        forces=int(forces),
+        first_period=periods[0]["period"],
+        last_period=periods[-1]["period"],
+        is_demo=bool(frame["is_demo"].any()),
+        periods=periods,
+    )
+
+
+def _sources(engine: Engine) -> list[SourceStatus]:
+    src = database.sources
+    current = {}
+    with engine.connect() as connection:
+        for table in (database.recorded_crime, database.population):
+            for source_id, rows in connection.execute(
+                sa.select(table.c.source_id, sa.func.count()).group_by(table.c.source_id)
+            ):
+                current[source_id] = current.get(source_id, 0) + rows
+        spans = {}
+        rc = database.recorded_crime
+        for source_id, first, last in connection.execute(
+            sa.select(rc.c.source_id, sa.func.min(rc.c.period_start), sa.func.max(rc.c.period_start)).group_by(
+                rc.c.source_id
+            )
+        ):
+            spans[source_id] = (first, last)
+        pop = database.population
+        for source_id, first, last in connection.execute(
+            sa.select(pop.c.source_id, sa.func.min(pop.c.year), sa.func.max(pop.c.year)).group_by(pop.c.source_id)
+        ):
+            spans[source_id] = (f"mid-{first}", f"mid-{last}")
+        rows = connection.execute(sa.select(src).order_by(src.c.loaded_at.desc(), src.c.id.desc())).all()
+    out = []
+    for row in rows:
+        first, last = spans.get(row.id, (None, None))
+        out.append(
+            SourceStatus(
+                id=row.id,
+                file_name=row.file_name,
+                kind=row.kind,
+                edition_date=row.edition_date,
+                loaded_at=row.loaded_at,
+                rows_loaded=row.rows,
+                rows_current=current.get(row.id, 0),
+                is_demo=bool(row.is_demo),
+                first_period=str(first) if first is not None else None,
+                last_period=str(last) if last is not None else None,
+            )
+        )
+    return out
+
+
+def read_status(engine: Engine) -> Status:
+    """The status of the database behind ``engine`` (an empty database reports no kinds)."""
+    revision = database.schema_revision(engine)
+    if revision is None:
+        return Status(_display_url(engine), None, False, [], [], None)
+    kinds = [
+        k
+        for k in (
+            _crime_status(engine, "recorded-crime (quarterly, Home Office)", monthly=False),
+            _crime_status(engine, "recorded-crime (monthly, local extract)", monthly=True),
+            _population_status(engine),
+        )
+        if k is not None
+    ]
+    sources = _sources(engine)
+    return Status(
+        database=_display_url(engine),
+        schema_revision=revision,
+        any_demo=any(s.is_demo for s in sources),
+        kinds=kinds,
+        sources=sources,
+        latest_load=max((s.loaded_at for s in sources), default=None),
+    )

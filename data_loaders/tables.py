@@ -1,0 +1,380 @@
+"""Reading published tables: open a CSV, XLSX or ODS file, find its header row, match columns.
+
+Every loader reads through here so that all of them accept the same quirks (title rows above
+the header, headers in any case and spacing, synonyms, UTF-8 with or without BOM, any line
+ending) and report problems the same way: file, sheet, row as a spreadsheet user counts it,
+column, the value found and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+HEADER_SCAN_ROWS = 30
+MAX_LISTED_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a file is refused, located as a spreadsheet user would find it."""
+
+    file: str
+    expected: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    found: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        found = f"found {self.found!r}; " if self.found is not None else ""
+        return f"{', '.join(where)}: {found}{self.expected}"
+
+
+class LoadRefused(Exception):
+    """A file (or set of files) was refused; nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """Every problem on its own line (the first 200, then a count of the rest)."""
+        shown = [f"- {p}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
+        more = len(self.problems) - MAX_LISTED_PROBLEMS
+        if more > 0:
+            shown.append(f"- ... and {more} more problems of the same kinds")
+        count = len(self.problems)
+        head = f"Refused: {count} problem{'s' if count != 1 else ''}; nothing was written."
+        return "\n".join([head, *shown])
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a loader needs, with the header names it is published under."""
+
+    key: str
+    names: tuple[str, ...]
+    required: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.names[0]
+
+
+@dataclass
+class Sheet:
+    """The cells of one sheet (or of a CSV file), row by row, as read."""
+
+    name: str | None
+    rows: list[list[object]]
+
+
+@dataclass
+class Workbook:
+    """A file as read: its display name, format and sheets."""
+
+    file: str
+    format: str
+    sheets: list[Sheet]
+
+
+@dataclass
+class Table:
+    """The data rows under a matched header, keyed by column key, with spreadsheet row numbers."""
+
+    sheet: Sheet
+    header_row: int  # spreadsheet row number of the header (1-based)
+    columns: dict[str, int]  # key -> position
+    headers: dict[str, str]  # key -> header as written in the file
+    frame: pd.DataFrame  # one column per key, plus "_row" and "_sheet"
+
+
+def normalise_header(value: object) -> str:
+    """Header text folded for matching: lower case, punctuation and runs of space as one space."""
+    text = str(value).replace("\ufeff", "").strip().lower()
+    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+
+
+def _sniff_format(path: Path, head: bytes) -> str:
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names:
+                    mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                    if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
+                        return "ods"
+                    return "other-zip"
+                if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+                    return "xlsx"
+        except zipfile.BadZipFile:
+            return "broken-zip"
+        return "other-zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if b"\x00" in head:
+        return "binary"
+    return "csv"
+
+
+def _decode_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _read_csv(text: str) -> list[list[object]]:
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [list(row) for row in reader]
+
+
+def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook:
+    """Read every sheet of a CSV, XLSX, XLS or ODS file; refuse anything else with a clear message.
+
+    The format is taken from the file's bytes, not its name, so a mislabelled file is still read
+    or refused for what it is. ODS and XLSX are read with python-calamine, which is many times
+    faster than the default pandas engines on the national tables.
+    """
+    path = Path(path)
+    name = display_name or path.name
+    try:
+        data_head = path.open("rb").read(8192)
+    except OSError as exc:
+        raise LoadRefused([Problem(name, f"the file could not be opened ({exc.strerror or exc})")]) from exc
+    if path.stat().st_size == 0 or not data_head.strip():
+        raise LoadRefused([Problem(name, "the file is empty; expected a published table")])
+    fmt = _sniff_format(path, data_head)
+    if fmt in {"binary", "other-zip", "broken-zip"}:
+        raise LoadRefused(
+            [Problem(name, "the file is not a spreadsheet; expected a CSV, XLSX or ODS table as published")]
+        )
+    if fmt == "csv":
+        rows = _read_csv(_decode_text(path.read_bytes()))
+        return Workbook(name, "csv", [Sheet(None, rows)])
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = [
+            Sheet(sheet_name, book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False))
+            for sheet_name in book.sheet_names
+        ]
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise LoadRefused([Problem(name, f"the {fmt.upper()} file could not be read ({exc})")]) from exc
+    return Workbook(name, fmt, sheets)
+
+
+def _match(row: Sequence[object], columns: Sequence[Column]) -> dict[str, int]:
+    folded = [normalise_header(cell) if not is_blank(cell) else "" for cell in row]
+    found: dict[str, int] = {}
+    for column in columns:
+        wanted = {normalise_header(n) for n in column.names}
+        for position, cell in enumerate(folded):
+            if cell in wanted and position not in found.values():
+                found[column.key] = position
+                break
+    return found
+
+
+def find_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str, int]] | None:
+    """The first row (0-based) within the top rows that holds every required column, with positions."""
+    required = {c.key for c in columns if c.required}
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        found = _match(row, columns)
+        if required <= found.keys():
+            return index, found
+    return None
+
+
+def best_partial_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str, int]] | None:
+    """The top row matching the most required columns (to say which ones are missing)."""
+    best: tuple[int, dict[str, int]] | None = None
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        found = _match(row, columns)
+        if found and (best is None or len(found) > len(best[1])):
+            best = (index, found)
+    return best
+
+
+def table_from(sheet: Sheet, header_index: int, positions: dict[str, int]) -> Table:
+    """The rows below the header as a frame of raw cells, blank rows dropped."""
+    header = sheet.rows[header_index]
+    body = sheet.rows[header_index + 1 :]
+    data: dict[str, list[object]] = {key: [] for key in positions}
+    row_numbers: list[int] = []
+    for offset, row in enumerate(body):
+        cells = {key: (row[pos] if pos < len(row) else None) for key, pos in positions.items()}
+        if all(is_blank(v) for v in cells.values()):
+            continue
+        for key, value in cells.items():
+            data[key].append(value)
+        row_numbers.append(header_index + 2 + offset)
+    frame = pd.DataFrame(data, dtype=object)
+    frame["_row"] = row_numbers
+    frame["_sheet"] = sheet.name
+    headers = {key: str(header[pos]).replace("\ufeff", "").strip() for key, pos in positions.items()}
+    return Table(sheet, header_index + 1, positions, headers, frame)
+
+
+def data_tables(book: Workbook, columns: Sequence[Column], what: str) -> list[Table]:
+    """Every sheet that holds the columns; notes sheets are passed over; none at all is refused."""
+    tables = []
+    for sheet in book.sheets:
+        located = find_header(sheet, columns)
+        if located is not None:
+            tables.append(table_from(sheet, *located))
+    if tables:
+        return tables
+    problems = []
+    for sheet in book.sheets:
+        partial = best_partial_header(sheet, columns)
+        if partial is None:
+            continue
+        missing = [c.label for c in columns if c.required and c.key not in partial[1]]
+        problems.append(
+            Problem(
+                book.file,
+                f"the header row lacks the column(s) {', '.join(repr(m) for m in missing)} needed for {what}",
+                sheet=sheet.name,
+                row=partial[0] + 1,
+            )
+        )
+    if not problems:
+        needed = ", ".join(repr(c.label) for c in columns if c.required)
+        problems.append(Problem(book.file, f"no sheet has a header row with the columns {needed} needed for {what}"))
+    raise LoadRefused(problems)
+
+
+# ---- cell parsers: each returns (value, None) or (None, what was expected) ----------------------
+
+
+def parse_count(value: object, *, allow_negative: bool = False) -> tuple[int | None, str | None]:
+    """A whole number (of 0 or more unless ``allow_negative``); thousands separators accepted."""
+    expected = "expected a whole number" + ("" if allow_negative else " of 0 or more")
+    if isinstance(value, bool):
+        return None, expected
+    if isinstance(value, float):
+        if value != value or not value.is_integer():
+            return None, expected
+        value = int(value)
+    if isinstance(value, int):
+        return (value, None) if allow_negative or value >= 0 else (None, expected)
+    text = str(value).strip().replace(",", "")
+    if re.fullmatch(r"-?\d+(\.0+)?", text):
+        number = int(float(text))
+        return (number, None) if allow_negative or number >= 0 else (None, expected)
+    return None, expected
+
+
+FINANCIAL_YEAR = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/_-]\s*(\d{2}|\d{4})$", re.IGNORECASE)
+
+
+def parse_financial_year(value: object) -> tuple[str | None, str | None]:
+    """A financial year written 2019/20 (also 2019-20, 2019_20, 2019/2020), returned as 2019/20."""
+    expected = "expected a financial year such as '2019/20'"
+    match = FINANCIAL_YEAR.match(str(value).strip())
+    if not match:
+        return None, expected
+    start = int(match.group(1))
+    end = match.group(2)
+    end_full = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if end_full != start + 1:
+        return None, expected + " (the second year must follow the first)"
+    return f"{start}/{str(start + 1)[-2:]}", None
+
+
+def parse_quarter(value: object) -> tuple[int | None, str | None]:
+    """A financial quarter written 1-4 or Q1-Q4."""
+    expected = "expected a financial quarter 1, 2, 3 or 4 (or Q1-Q4)"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().upper().replace(" ", "")
+    text = text[1:] if text.startswith("Q") else text
+    if text in {"1", "2", "3", "4"}:
+        return int(text), None
+    return None, expected
+
+
+def fy_start_year(financial_year: str) -> int:
+    return int(financial_year[:4])
+
+
+def quarter_start(financial_year: str, quarter: int) -> dt.date:
+    """First day of a financial quarter: Q1 starts in April."""
+    month = 4 + 3 * (quarter - 1)
+    year = fy_start_year(financial_year)
+    if month > 12:
+        month -= 12
+        year += 1
+    return dt.date(year, month, 1)
+
+
+def financial_period_of(day: dt.date) -> tuple[str, int]:
+    """The financial year and quarter a date falls in."""
+    start = day.year if day.month >= 4 else day.year - 1
+    quarter = ((day.month - 4) % 12) // 3 + 1
+    return f"{start}/{str(start + 1)[-2:]}", quarter
+
+
+def edition_date_from_name(file_name: str) -> dt.date | None:
+    """The release date the Home Office writes at the end of a file name (``...-191023.ods``)."""
+    match = re.search(r"(\d{2})(\d{2})(\d{2})(?:\D*)\.[A-Za-z]+$", file_name)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return dt.date(2000 + year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_cells(values: Iterable[object], parser) -> list[tuple[object, str | None]]:
+    """Parse each distinct cell once: the national tables repeat a few values thousands of times."""
+    cache: dict[tuple[type, object], tuple[object, str | None]] = {}
+    out = []
+    for value in values:
+        key = (type(value), value)
+        if key not in cache:
+            cache[key] = parser(value)
+        out.append(cache[key])
+    return out
+
+
+def cell_problems(frame: pd.DataFrame, key: str, parsed: list[tuple[object, str | None]], column: str) -> list[Problem]:
+    """A problem for each cell of ``frame[key]`` whose parse gave a reason instead of a value."""
+    file = frame.attrs.get("file", "file")
+    problems = []
+    for (_, reason), cell, sheet, row in zip(parsed, frame[key], frame["_sheet"], frame["_row"], strict=True):
+        if reason is not None:
+            found = "" if is_blank(cell) else str(cell)
+            problems.append(Problem(file, reason, sheet=sheet, row=int(row), column=column, found=found))
+    return problems

@@ -1,0 +1,97 @@
+"""Shared fixtures: databases (SQLite and a real PostgreSQL), settings, the real published data.
+
+A test that needs PostgreSQL or a browser is skipped with a reason on a laptop without them;
+CI sets PCC_REQUIRE_POSTGRES=1 and PCC_REQUIRE_BROWSER=1, which turn those skips into failures.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from data_loaders import database
+from data_loaders.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_DATA = Path(__file__).with_name("data")
+SHARED_DATA = ROOT.parent / "shared" / "data"
+POSTGRES_ADMIN_URL = os.environ.get("PCC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def skip_or_fail(flag: str, reason: str) -> None:
+    """Skip with ``reason``, or fail when the environment variable ``flag`` demands the test run."""
+    if os.environ.get(flag) == "1":
+        pytest.fail(f"{reason} ({flag}=1 makes this test mandatory)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    """No test reads the developer's database, settings or secrets by accident."""
+    monkeypatch.delenv("PCC_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PCC_SETTINGS_FILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def settings():
+    return load_settings()
+
+
+def _postgres_database():
+    """Create a uniquely named database on the test server; yield its URL; drop it."""
+    admin_url = sa.make_url(POSTGRES_ADMIN_URL)
+    try:
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text("select 1"))
+    except Exception as exc:  # any failure to reach the server means: no PostgreSQL here
+        skip_or_fail("PCC_REQUIRE_POSTGRES", f"PostgreSQL not reachable at {admin_url.render_as_string()}: {exc}")
+    name = f"pcc_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        database.engine_for.cache_clear()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """An empty database URL, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        database.engine_for.cache_clear()
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    """An empty SQLite database URL, for tests that need not run on both backends."""
+    yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+    database.engine_for.cache_clear()
+
+
+@pytest.fixture
+def engine(db_url):
+    """An engine on a migrated, empty database (both backends)."""
+    engine = database.make_engine(db_url)
+    database.migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real published tables beside the project (skipped with a reason where absent)."""
+    if not (SHARED_DATA / "home-office-prc-pfa-stalking-harassment-191023.csv").is_file():
+        pytest.skip(f"real published data not found at {SHARED_DATA}")
+    return SHARED_DATA
