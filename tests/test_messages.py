@@ -1,0 +1,75 @@
+"""Key-message sentences: rises, falls, no change, zero base and too little data."""
+
+import datetime as dt
+
+from dashboard import messages
+from dashboard.metrics import YearEndingComparison
+
+END = dt.date(2025, 3, 31)
+
+
+def test_rise():
+    sentence = messages.change_sentence("Stalking", YearEndingComparison(END, 1624, 1490))
+    assert sentence == "Recorded stalking rose 9% to 1,624 in the year ending March 2025 (from 1,490)."
+
+
+def test_fall():
+    sentence = messages.change_sentence("stalking and harassment", YearEndingComparison(END, 12129, 12729))
+    assert sentence == (
+        "Recorded stalking and harassment fell 5% to 12,129 in the year ending March 2025 (from 12,729)."
+    )
+
+
+def test_no_change():
+    sentence = messages.change_sentence("harassment", YearEndingComparison(END, 500, 500))
+    assert sentence == "Recorded harassment was unchanged at 500 in the year ending March 2025."
+
+
+def test_tiny_change_is_given_as_a_count():
+    sentence = messages.change_sentence("harassment", YearEndingComparison(END, 10_003, 10_000))
+    assert sentence == "Recorded harassment rose by 3 to 10,003 in the year ending March 2025 (from 10,000)."
+
+
+def test_from_zero():
+    sentence = messages.change_sentence("stalking", YearEndingComparison(END, 4, 0))
+    assert sentence == "Recorded stalking rose to 4 in the year ending March 2025, from none the year before."
+
+
+def test_no_previous_year():
+    sentence = messages.change_sentence("stalking", YearEndingComparison(END, 40, None))
+    assert sentence == (
+        "Recorded stalking was 40 in the year ending March 2025; there is no earlier full year to compare it with."
+    )
+
+
+def test_too_little_data():
+    assert messages.change_sentence("Stalking", None) == "There is not yet a full year of data on stalking to report."
+    assert (
+        messages.change_sentence("stalking", YearEndingComparison(END, None, None))
+        == "There is not yet a full year of data on stalking to report."
+    )
+
+
+def test_rate_sentences():
+    assert messages.rate_sentence("Devon and Cornwall", 8.43, "England and Wales", 10.02) == (
+        "Devon and Cornwall recorded 8.4 offences per 1,000 people, below the England and Wales rate of 10.0."
+    )
+    assert messages.rate_sentence("Devon and Cornwall", 10.04, "England and Wales", 10.01).endswith(
+        "the same as the England and Wales rate of 10.0."
+    )
+    assert messages.rate_sentence("Kent", None, "England and Wales", 10.0) == (
+        "No rate per 1,000 people can be given for Kent: its population is not loaded."
+    )
+
+
+def test_share_sentences():
+    period = "year ending March 2025"
+    assert messages.share_sentence("charges or summonses", 0.07, 0.09, period) == (
+        "7% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9% the year before."
+    )
+    assert messages.share_sentence("charges or summonses", 0.071, 0.068, period).endswith(
+        "the same as the year before."
+    )
+    assert messages.share_sentence("charges or summonses", None, None, period) == (
+        "No outcomes have been assigned in the year ending March 2025, so no share of charges or summonses can be given."
+    )
