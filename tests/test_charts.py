@@ -1,0 +1,76 @@
+"""Chart builders: explicit template, the words every chart carries, markers, accessible styling."""
+
+import datetime as dt
+
+import pandas as pd
+import plotly.io as pio
+
+from dashboard import charts
+
+TEXT = charts.ChartText("Stalking, Devon and Cornwall", "Monthly counts", "Source: Home Office", dt.date(2025, 10, 19))
+X = [dt.date(2020, m, 1) for m in range(1, 7)]
+SPC = pd.DataFrame(
+    {
+        "value": [10, 12, 11, 30, 13, 12],
+        "mean": [11, 11, 11, 16.75, 16.75, 16.75],
+        "upl": [14, 14, 14, 25, 25, 25],
+        "lpl": [8, 8, 8, 8.5, 8.5, 8.5],
+        "segment": [0, 0, 0, 1, 1, 1],
+        "point_type": ["common_cause"] * 3 + ["special_cause_neutral_high"] + ["common_cause"] * 2,
+    }
+)
+MARKERS = [
+    charts.TimeMarker(dt.date(2020, 1, 20), "Stalking Protection Orders available"),
+    charts.TimeMarker(dt.date(2020, 4, 1), "Counting rule change"),
+    charts.TimeMarker(dt.date(2019, 1, 1), "Outside the chart"),
+]
+
+
+def test_every_chart_names_its_template_even_after_streamlit_changes_the_default():
+    import streamlit  # noqa: F401  (importing it switches plotly's default template)
+
+    assert pio.templates.default == "streamlit"
+    fig = charts.spc_chart(SPC, X, TEXT, markers=MARKERS)
+    assert fig.layout.template.layout.colorway == charts.PALETTE
+    assert fig.layout.template.layout.font.family == charts.FONT
+
+
+def test_title_subtitle_source_and_data_as_at():
+    fig = charts.spc_chart(SPC, X, TEXT, markers=MARKERS)
+    assert fig.layout.title.text == "Stalking, Devon and Cornwall"
+    assert fig.layout.title.subtitle.text == "Monthly counts"
+    footer = fig.layout.annotations[-1].text
+    assert footer.startswith("Source: Home Office. Data as at 19 October 2025.")
+    assert "1 Stalking Protection Orders available (20 Jan 2020); 2 Counting rule change (1 Apr 2020)." in footer
+    assert "Outside the chart" not in footer
+
+
+def test_markers_are_numbered_badges_inside_the_range_only():
+    fig = charts.spc_chart(SPC, X, TEXT, markers=MARKERS)
+    badges = [a.text for a in fig.layout.annotations if a.yref == "paper" and a.xref == "x"]
+    assert badges == ["<b>1</b>", "<b>2</b>"]
+    assert len(fig.layout.shapes) == 2
+
+
+def test_spc_limits_are_broken_between_segments():
+    fig = charts.spc_chart(SPC, X, TEXT)
+    upper = next(t for t in fig.data if t.name == "Process limits" and t.showlegend)
+    assert list(upper.y) == [14, 14, 14, None, 25, 25, 25]
+
+
+def test_special_causes_have_their_own_symbol_and_legend_entry():
+    fig = charts.spc_chart(SPC, X, TEXT)
+    points = {t.name: t.marker.symbol for t in fig.data if t.mode == "markers"}
+    assert points == {"Common cause": "circle", "Special cause: high": "diamond"}
+
+
+def test_lines_differ_by_dash_and_marker_not_only_colour():
+    frame = pd.DataFrame({"year": [2023, 2024] * 3, "rate": [1, 2, 3, 4, 5, 6], "area": ["A", "A", "B", "B", "C", "C"]})
+    fig = charts.line_chart(frame, x="year", y="rate", series="area", text=TEXT, y_label="Rate", highlight="B")
+    styles = [(t.name, t.line.dash, t.marker.symbol, t.line.width) for t in fig.data]
+    assert styles == [("B", "solid", "circle", 3.5), ("A", "dash", "square", 2), ("C", "dot", "diamond", 2)]
+
+
+def test_modebar_downloads_print_quality_png_named_after_the_title():
+    config = charts.plotly_config(TEXT)
+    assert config["toImageButtonOptions"] == {"format": "png", "filename": "stalking-devon-and-cornwall", "scale": 3}
