@@ -1,0 +1,173 @@
+"""The sidebar filters shared by every trends page, carried in the page URL.
+
+A copied link reopens exactly the same view, which is how panel members share what they saw:
+every filter is written to ``st.query_params`` and read back from it. Parsing is forgiving
+(an unknown force or a malformed date in a hand-edited link falls back to the default) and
+pure, so it is tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import streamlit as st
+
+GRANULARITIES = {"month": "Month", "quarter": "Quarter", "year_ending": "Year ending (rolling 12 months)"}
+MEASURES = {"count": "Count", "rate": "Rate per 1,000 population"}
+OUTCOME_COUNTS = {
+    "recorded": "Outcomes recorded in the period",
+    "for_offences": "Outcomes for offences recorded in the period",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user is looking at."""
+
+    force: str
+    peers: tuple[str, ...]
+    categories: tuple[str, ...]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    granularity: str = "quarter"
+    measure: str = "count"
+    outcome_count: str = "recorded"
+    extras: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def to_query_params(self, defaults: Filters) -> dict[str, str]:
+        """Only what differs from the defaults, so links stay short and readable."""
+        params: dict[str, str] = {}
+        if self.force != defaults.force:
+            params["force"] = self.force
+        if self.peers != defaults.peers:
+            params["peers"] = ",".join(self.peers) or "-"
+        if self.categories != defaults.categories:
+            params["cat"] = ",".join(self.categories) or "-"
+        if self.start:
+            params["from"] = f"{self.start:%Y-%m}"
+        if self.end:
+            params["to"] = f"{self.end:%Y-%m}"
+        if self.granularity != defaults.granularity:
+            params["gran"] = self.granularity
+        if self.measure != defaults.measure:
+            params["measure"] = self.measure
+        if self.outcome_count != defaults.outcome_count:
+            params["oc"] = self.outcome_count
+        return params
+
+
+def _month(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        year, month = (int(part) for part in text.split("-")[:2])
+        return dt.date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def _names(text: str | None, known: Sequence[str], default: tuple[str, ...]) -> tuple[str, ...]:
+    if text is None:
+        return default
+    if text == "-":
+        return ()
+    chosen = tuple(name for name in text.split(",") if name in known)
+    return chosen or default
+
+
+def from_query_params(
+    params: Mapping[str, str], defaults: Filters, forces: Sequence[str], categories: Sequence[str]
+) -> Filters:
+    """Filters from a URL's query parameters; anything unknown falls back to the default."""
+    force = params.get("force")
+    return replace(
+        defaults,
+        force=force if force in forces else defaults.force,
+        peers=_names(params.get("peers"), forces, defaults.peers),
+        categories=_names(params.get("cat"), categories, defaults.categories),
+        start=_month(params.get("from")) or defaults.start,
+        end=_month(params.get("to")) or defaults.end,
+        granularity=params.get("gran") if params.get("gran") in GRANULARITIES else defaults.granularity,
+        measure=params.get("measure") if params.get("measure") in MEASURES else defaults.measure,
+        outcome_count=params.get("oc") if params.get("oc") in OUTCOME_COUNTS else defaults.outcome_count,
+    )
+
+
+def _month_options(first: dt.date, last: dt.date) -> list[dt.date]:
+    out = [first.replace(day=1)]
+    while out[-1] < last:
+        month = out[-1]
+        out.append(dt.date(month.year + month.month // 12, month.month % 12 + 1, 1))
+    return out
+
+
+def sidebar(
+    defaults: Filters, forces: Sequence[str], categories: Sequence[str], span: tuple[dt.date, dt.date] | None
+) -> Filters:
+    """Draw the filters in the sidebar, seeded from the URL, and write the choice back to the URL."""
+    current = from_query_params(dict(st.query_params), defaults, forces, categories)
+    with st.sidebar:
+        st.header("Filters")
+        force = st.selectbox("Force", forces, index=list(forces).index(current.force), key="filter_force")
+        peers = st.multiselect(
+            "Compare with (peer forces)",
+            [f for f in forces if f != force],
+            default=[p for p in current.peers if p != force],
+            key="filter_peers",
+        )
+        chosen_categories = st.multiselect(
+            "Offence categories", list(categories), default=list(current.categories), key="filter_categories"
+        )
+        start, end = current.start, current.end
+        if span is not None:
+            options = _month_options(*span)
+            start = start if start in options else options[0]
+            end = end if end in options else options[-1]
+            start, end = st.select_slider(
+                "Period",
+                options=options,
+                value=(start, end),
+                format_func=lambda d: f"{d:%b %Y}",
+                key="filter_period",
+            )
+        granularity = st.radio(
+            "Show by",
+            list(GRANULARITIES),
+            index=list(GRANULARITIES).index(current.granularity),
+            format_func=GRANULARITIES.get,
+            key="filter_granularity",
+        )
+        measure = st.radio(
+            "Measure",
+            list(MEASURES),
+            index=list(MEASURES).index(current.measure),
+            format_func=MEASURES.get,
+            key="filter_measure",
+        )
+        outcome_count = st.radio(
+            "Outcome count",
+            list(OUTCOME_COUNTS),
+            index=list(OUTCOME_COUNTS).index(current.outcome_count),
+            format_func=OUTCOME_COUNTS.get,
+            key="filter_outcome_count",
+            help="The Home Office publishes two counts. 'Recorded in the period' counts outcomes assigned in the "
+            "period, whatever the offence's date; 'for offences recorded in the period' follows the offences "
+            "recorded in the period to the outcomes they have had so far.",
+        )
+    chosen = replace(
+        current,
+        force=force,
+        peers=tuple(peers),
+        categories=tuple(chosen_categories),
+        start=start if span and start != span[0].replace(day=1) else None,
+        end=end if span and end != _month_options(*span)[-1] else None,
+        granularity=granularity,
+        measure=measure,
+        outcome_count=outcome_count,
+    )
+    params = chosen.to_query_params(defaults)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+    return replace(chosen, start=start, end=end)
