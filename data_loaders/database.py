@@ -89,6 +89,67 @@ recorded_crime = sa.Table(
     sa.Index(None, "source_id"),
 )
 
+outcomes = sa.Table(
+    "outcomes",
+    metadata,
+    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
+    sa.Column("financial_year", sa.String(7), primary_key=True, comment="as the Home Office writes it: 2019/20"),
+    sa.Column("quarter", sa.SmallInteger, primary_key=True, comment="financial quarter 1-4 (Q1 = April-June)"),
+    sa.Column("offence_code", sa.String(4), primary_key=True),
+    sa.Column(
+        "outcome_type", sa.SmallInteger, primary_key=True, comment="0 = not yet assigned an outcome (no outcome)"
+    ),
+    sa.Column("period_start", sa.Date, nullable=False, comment="first day of the quarter"),
+    sa.Column("offence_description", sa.String(200), nullable=False),
+    sa.Column("outcome_group", sa.String(40), nullable=False, comment="the configured group of the outcome type"),
+    sa.Column("outcome_description", sa.String(200), nullable=False),
+    sa.Column(
+        "outcomes_for_offences_recorded",
+        sa.Integer,
+        nullable=False,
+        comment="Force outcomes for offences recorded in quarter",
+    ),
+    sa.Column("outcomes_recorded", sa.Integer, nullable=False, comment="Force outcomes recorded in quarter"),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
+    sa.CheckConstraint("outcome_type >= 0", name="outcome_type"),
+    sa.CheckConstraint("outcomes_for_offences_recorded >= 0 AND outcomes_recorded >= 0", name="counts"),
+    sa.Index(None, "offence_code", "period_start"),
+    sa.Index(None, "source_id"),
+)
+
+prosecutions_return = sa.Table(
+    "prosecutions_return",
+    metadata,
+    sa.Column("area", sa.String(80), primary_key=True, comment="a force or a CPS Area, as named in the settings"),
+    sa.Column("granularity", sa.String(7), primary_key=True, comment="month or quarter"),
+    sa.Column("period_start", sa.Date, primary_key=True, comment="first day of the month or quarter"),
+    sa.Column("measure", sa.String(40), primary_key=True, comment="a key of [[prosecution_measures]]"),
+    sa.Column("area_type", sa.String(8), nullable=False, comment="force or cps_area"),
+    sa.Column("financial_year", sa.String(7), nullable=False),
+    sa.Column("quarter", sa.SmallInteger, nullable=False),
+    sa.Column("value", sa.Integer, nullable=False),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    sa.CheckConstraint("area_type IN ('force', 'cps_area')", name="area_type"),
+    sa.CheckConstraint("granularity IN ('month', 'quarter')", name="granularity"),
+    sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
+    sa.CheckConstraint("value >= 0", name="value"),
+    sa.Index(None, "measure", "period_start"),
+    sa.Index(None, "source_id"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("scope", sa.String(10), primary_key=True, comment="'local': an events file replaces every local event"),
+    sa.Column("date", sa.Date, primary_key=True),
+    sa.Column("label", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(40), nullable=False, comment="a key of [[event_kinds]]"),
+    sa.Column("detail", sa.String(2000), nullable=False),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    sa.Index(None, "source_id"),
+)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
