@@ -150,6 +150,90 @@ events = sa.Table(
     sa.Index(None, "source_id"),
 )
 
+# Inspection reports and their recommendations. Loads and edits never delete or rewrite history:
+# an update is a new row, and every change to a report or recommendation is in the audit log.
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "key",
+        sa.String(120),
+        nullable=False,
+        unique=True,
+        comment="the key of a known report in the settings; for another report, its title folded",
+    ),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("inspectorate", sa.String(200), nullable=False),
+    sa.Column("publication_date", sa.Date, nullable=True, comment="empty until the analyst fills it in"),
+    sa.Column("link", sa.String(1000), nullable=True),
+    sa.Column("response_published", sa.Date, nullable=True, comment="the day the PCC's response was published"),
+    sa.Column(
+        "needs_review",
+        sa.Boolean,
+        nullable=False,
+        comment="not recognised from its title: the analyst is to check it and fill in the publication date",
+    ),
+    sa.Column("chief_constable_comments", sa.Text, nullable=True),
+    sa.Column("pcc_comments", sa.Text, nullable=True),
+    sa.Column("pcc_signature", sa.String(500), nullable=True),
+)
+
+recommendations = sa.Table(
+    "recommendations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=False),
+    sa.Column("reference", sa.String(40), nullable=False, comment="R1, R2, ... unless the source numbers them"),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("addressed_to", sa.String(300), nullable=True),
+    sa.Column("timescale", sa.String(200), nullable=True, comment="as written, e.g. 'Within six months'"),
+    sa.Column("due_date", sa.Date, nullable=True, comment="derived from the timescale and the publication date"),
+    sa.Column("due_date_note", sa.String(500), nullable=False, comment="how the due date was derived, or why not"),
+    sa.Column("owner", sa.String(300), nullable=True),
+    sa.Column("status_source", sa.String(200), nullable=True, comment="the latest status as the source wrote it"),
+    sa.Column("status_category", sa.String(40), nullable=False, comment="a configured category, or 'unknown'"),
+    sa.Column("status_date", sa.Date, nullable=True, comment="the date of the latest status"),
+    sa.Column("response_html", sa.Text, nullable=True, comment="the force's response as written: sanitise to show"),
+    sa.Column("version", sa.Integer, nullable=False, comment="raised by every change: a stale edit is refused"),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=True),
+    sa.UniqueConstraint("report_id", "reference"),
+    sa.CheckConstraint("version >= 1", name="version"),
+    sa.Index(None, "source_id"),
+)
+
+recommendation_updates = sa.Table(
+    "recommendation_updates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("recommendation_id", sa.Integer, sa.ForeignKey("recommendations.id"), nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("status_source", sa.String(200), nullable=True, comment="empty for a comment without a status"),
+    sa.Column("status_category", sa.String(40), nullable=True),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("evidence_link", sa.String(1000), nullable=True),
+    sa.Column("author", sa.String(200), nullable=False, comment="who recorded it: an e-mail, or the file it came from"),
+    sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=True),
+    sa.Index(None, "recommendation_id", "date"),
+    sa.Index(None, "source_id"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, comment="UTC"),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("table_name", sa.String(60), nullable=False),
+    sa.Column("record_id", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(20), nullable=False, comment="insert or update; rows are never deleted"),
+    sa.Column("before", sa.Text, nullable=True, comment="JSON of the changed fields before; empty for an insert"),
+    sa.Column("after", sa.Text, nullable=False, comment="JSON of the changed fields after"),
+    sa.CheckConstraint("action IN ('insert', 'update')", name="action"),
+    sa.Index(None, "table_name", "record_id"),
+)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
