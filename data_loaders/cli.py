@@ -65,9 +65,8 @@ def _print_status(status) -> None:
         return
     for kind in status.kinds:
         demo = " [demo]" if kind.is_demo else ""
-        print(
-            f"\n{kind.kind}{demo}: {kind.rows:,} rows, {kind.forces} forces, {kind.first_period} to {kind.last_period}"
-        )
+        areas = f", {kind.forces} {kind.units}" if kind.units else ""
+        print(f"\n{kind.kind}{demo}: {kind.rows:,} rows{areas}, {kind.first_period} to {kind.last_period}")
         runs: list[tuple[str, str, str]] = []
         for period in kind.periods:
             source = ", ".join(period["files"])
@@ -127,7 +126,80 @@ def recorded_crime_frame(engine) -> pd.DataFrame:
     return frame.drop(columns="period_start")
 
 
-DUMPS = {"recorded-crime": recorded_crime_frame}
+def _frame(engine, query) -> pd.DataFrame:
+    if database.schema_revision(engine) is None:
+        return pd.DataFrame(columns=list(query.selected_columns.keys()))
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
+
+
+def outcomes_frame(engine) -> pd.DataFrame:
+    """The loaded outcome rows, one per force, quarter, offence code and outcome type (type 0 included)."""
+    oc, src = database.outcomes, database.sources
+    query = (
+        sa.select(
+            oc.c.force,
+            oc.c.financial_year,
+            oc.c.quarter,
+            oc.c.offence_code,
+            oc.c.offence_description,
+            oc.c.outcome_type,
+            oc.c.outcome_group,
+            oc.c.outcome_description,
+            oc.c.outcomes_for_offences_recorded,
+            oc.c.outcomes_recorded,
+            src.c.file_name.label("source_file"),
+            src.c.edition_date.label("source_edition"),
+            src.c.is_demo,
+        )
+        .join(src, src.c.id == oc.c.source_id)
+        .order_by(oc.c.force, oc.c.period_start, oc.c.offence_code, oc.c.outcome_type)
+    )
+    return _frame(engine, query)
+
+
+def prosecutions_frame(engine) -> pd.DataFrame:
+    """The loaded prosecutions and orders return in the template's shape (it loads back as it is)."""
+    from data_loaders.prosecutions import period_label
+
+    pr, src = database.prosecutions_return, database.sources
+    query = (
+        sa.select(
+            pr.c.area,
+            pr.c.area_type,
+            pr.c.granularity,
+            pr.c.period_start,
+            pr.c.financial_year,
+            pr.c.quarter,
+            pr.c.measure,
+            pr.c.value,
+            src.c.file_name.label("source_file"),
+            src.c.edition_date.label("source_edition"),
+            src.c.is_demo,
+        )
+        .join(src, src.c.id == pr.c.source_id)
+        .order_by(pr.c.area, pr.c.granularity, pr.c.period_start, pr.c.measure)
+    )
+    frame = _frame(engine, query)
+    frame.insert(
+        0, "period", [period_label(g, s) for g, s in zip(frame["granularity"], frame["period_start"], strict=True)]
+    )
+    return frame
+
+
+def events_frame(engine) -> pd.DataFrame:
+    """The loaded local events in the template's shape: edit the file and load it again to change them."""
+    from data_loaders.events import local_events
+
+    return local_events(engine)
+
+
+DUMPS = {
+    "recorded-crime": recorded_crime_frame,
+    "outcomes": outcomes_frame,
+    "prosecutions": prosecutions_frame,
+    "events": events_frame,
+}
 
 
 def cmd_dump(args: argparse.Namespace) -> int:

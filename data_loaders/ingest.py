@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database, monthly_extract, population, recorded_crime
+from data_loaders import database, events, monthly_extract, outcomes, population, prosecutions, recorded_crime
 from data_loaders.settings import Settings
 from data_loaders.tables import LoadRefused, Problem, Workbook, edition_date_from_name, find_header, open_workbook
 
@@ -41,12 +41,18 @@ class Kind:
 
 
 # Order matters only for detection: the first kind whose required columns a sheet holds wins.
+# Outcomes come before recorded crime: an outcomes table also has the recorded-crime columns
+# (except the offence count), and it needs `Outcome Type`, which no recorded-crime table has.
+# Events replace by `scope`, which every row of an events file shares: a new file replaces them all.
 KINDS: tuple[Kind, ...] = (
+    Kind(outcomes.KIND, outcomes, database.outcomes, ("force", "financial_year", "quarter")),
     Kind(recorded_crime.KIND, recorded_crime, database.recorded_crime, ("force", "financial_year", "quarter", "month")),
     Kind(
         monthly_extract.KIND, monthly_extract, database.recorded_crime, ("force", "financial_year", "quarter", "month")
     ),
     Kind(population.KIND, population, database.population, ("force", "year")),
+    Kind(prosecutions.KIND, prosecutions, database.prosecutions_return, ("area", "granularity", "period_start")),
+    Kind(events.KIND, events, database.events, ("scope",)),
 )
 INSERT_CHUNK = 5000
 

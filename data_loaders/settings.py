@@ -172,6 +172,203 @@ def _recommendation_settings(raw: dict[str, Any]) -> RecommendationSettings:
     return result
 
 
+def _date_or_none(value: object) -> dt.date | None:
+    if not value:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class OutcomeCount:
+    """One of the two counts of the outcomes tables, with the words charts use for it."""
+
+    key: str
+    label: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    """A group of outcome types; ``counted`` is False for "not yet assigned", which is no outcome."""
+
+    key: str
+    label: str
+    definition: str
+    counted: bool
+    charge: bool
+
+
+@dataclass(frozen=True)
+class OutcomeType:
+    """An outcome type of the Home Office framework and the group it counts in."""
+
+    type: int
+    description: str
+    group: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class OutcomeSettings:
+    """The outcome counts, groups and types, in configuration order."""
+
+    counts: tuple[OutcomeCount, ...]
+    groups: tuple[OutcomeGroup, ...]
+    types: tuple[OutcomeType, ...]
+
+    def type_of(self, number: int) -> OutcomeType | None:
+        """The configured outcome type with this number, or None when it is not known."""
+        return next((t for t in self.types if t.type == number), None)
+
+    def group(self, key: str) -> OutcomeGroup:
+        return next(g for g in self.groups if g.key == key)
+
+    def count(self, key: str) -> OutcomeCount:
+        return next(c for c in self.counts if c.key == key)
+
+    @property
+    def not_counted_types(self) -> tuple[int, ...]:
+        """Types that are not outcomes ("not yet assigned"): never in a total or a denominator."""
+        return tuple(t.type for t in self.types if not self.group(t.group).counted)
+
+    @property
+    def charge_types(self) -> tuple[int, ...]:
+        """Types that make the numerator of the charge rate."""
+        return tuple(t.type for t in self.types if self.group(t.group).charge)
+
+
+def _outcome_settings(raw: dict[str, Any]) -> OutcomeSettings:
+    try:
+        result = OutcomeSettings(
+            counts=tuple(OutcomeCount(c["key"], c["label"], c.get("definition", "")) for c in raw["outcome_counts"]),
+            groups=tuple(
+                OutcomeGroup(
+                    key=g["key"],
+                    label=g["label"],
+                    definition=g.get("definition", ""),
+                    counted=bool(g.get("counted", True)),
+                    charge=bool(g.get("charge", False)),
+                )
+                for g in raw["outcome_groups"]
+            ),
+            types=tuple(
+                OutcomeType(int(t["type"]), t["description"], t["group"], bool(t.get("current", True)))
+                for t in raw["outcome_types"]
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SettingsError(f"settings [[outcome_*]] are incomplete or malformed: {exc!r}") from exc
+    groups = [g.key for g in result.groups]
+    numbers = [t.type for t in result.types]
+    if len(set(groups)) != len(groups) or len(set(numbers)) != len(numbers):
+        raise SettingsError("settings list an outcome group or outcome type twice")
+    for outcome in result.types:
+        if outcome.group not in groups:
+            raise SettingsError(
+                f"outcome type {outcome.type} names the group {outcome.group!r}, not in [[outcome_groups]]"
+            )
+    if {c.key for c in result.counts} != {"outcomes_for_offences_recorded", "outcomes_recorded"}:
+        raise SettingsError(
+            "settings [[outcome_counts]] must describe outcomes_for_offences_recorded and outcomes_recorded"
+        )
+    if not result.charge_types:
+        raise SettingsError("settings mark no outcome group with charge = true")
+    return result
+
+
+@dataclass(frozen=True)
+class ProsecutionMeasure:
+    """A measure of the local prosecutions and orders return."""
+
+    key: str
+    label: str
+    definition: str
+    aliases: tuple[str, ...]
+    available_from: dt.date | None  # figures for periods ending before this are refused
+    not_above: str | None  # the measure whose value (same area and period) this may not exceed
+
+
+@dataclass(frozen=True)
+class CpsArea:
+    """A Crown Prosecution Service Area and the police forces it covers."""
+
+    name: str
+    forces: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EventKind:
+    key: str
+    label: str
+
+
+def _prosecution_measures(raw: dict[str, Any]) -> tuple[ProsecutionMeasure, ...]:
+    try:
+        measures = tuple(
+            ProsecutionMeasure(
+                key=m["key"],
+                label=m["label"],
+                definition=m.get("definition", ""),
+                aliases=tuple(m.get("aliases", ())),
+                available_from=_date_or_none(m.get("available_from")),
+                not_above=m.get("not_above") or None,
+            )
+            for m in raw["prosecution_measures"]
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SettingsError(f"settings [[prosecution_measures]] are incomplete or malformed: {exc!r}") from exc
+    keys = [m.key for m in measures]
+    if len(set(keys)) != len(keys):
+        raise SettingsError("settings list a prosecution measure twice")
+    for measure in measures:
+        if measure.not_above is not None and measure.not_above not in keys:
+            raise SettingsError(f"measure {measure.key!r} may not exceed {measure.not_above!r}, which is not a measure")
+    return measures
+
+
+def _cps_areas(raw: dict[str, Any]) -> tuple[CpsArea, ...]:
+    try:
+        areas = tuple(
+            CpsArea(a["name"], tuple(a["forces"]), tuple(a.get("aliases", ()))) for a in raw.get("cps_areas", ())
+        )
+    except (KeyError, TypeError) as exc:
+        raise SettingsError(f"settings [[cps_areas]] are incomplete or malformed: {exc!r}") from exc
+    names = [a.name for a in areas]
+    if len(set(names)) != len(names):
+        raise SettingsError("settings list a CPS Area twice")
+    return areas
+
+
+def _event_kinds(raw: dict[str, Any]) -> tuple[EventKind, ...]:
+    try:
+        kinds = tuple(EventKind(k["key"], k["label"]) for k in raw["event_kinds"])
+    except (KeyError, TypeError) as exc:
+        raise SettingsError(f"settings [[event_kinds]] are incomplete or malformed: {exc!r}") from exc
+    if not kinds or len({k.key for k in kinds}) != len(kinds):
+        raise SettingsError("settings [[event_kinds]] must list at least one kind, each once")
+    return kinds
+
+
+def _check_returns(settings: Settings) -> None:
+    """Outcome, return and event settings are well formed; CPS Areas name known forces, never spelled alike."""
+    from data_loaders.forces import name_key
+
+    settings.outcomes  # noqa: B018 - read now so that malformed settings fail at load
+    settings.prosecution_measures  # noqa: B018
+    settings.event_kinds  # noqa: B018
+
+    forces = {f.name for f in settings.forces}
+    spellings = {name_key(s) for f in settings.forces for s in (f.name, *f.aliases)}
+    for area in settings.cps_areas:
+        for force in area.forces:
+            if force not in forces:
+                raise SettingsError(f"CPS Area {area.name!r} names the force {force!r}, which is not in [[forces]]")
+        for spelling in (area.name, *area.aliases):
+            if name_key(spelling) in spellings:
+                raise SettingsError(f"CPS Area spelling {spelling!r} is also a force's name; keep them apart")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -214,6 +411,30 @@ class Settings:
     def recommendations(self) -> RecommendationSettings:
         """Status categories and words, editors and known inspection reports."""
         return _recommendation_settings(self.raw)
+
+    @cached_property
+    def outcomes(self) -> OutcomeSettings:
+        """The two outcome counts, the outcome groups and the outcome types."""
+        return _outcome_settings(self.raw)
+
+    @cached_property
+    def prosecution_measures(self) -> tuple[ProsecutionMeasure, ...]:
+        """Measures of the local prosecutions and orders return, in configuration order."""
+        return _prosecution_measures(self.raw)
+
+    @cached_property
+    def cps_areas(self) -> tuple[CpsArea, ...]:
+        """CPS Areas and their forces (the two London Areas both cover both London forces)."""
+        return _cps_areas(self.raw)
+
+    def cps_areas_of(self, force: str) -> tuple[str, ...]:
+        """The CPS Area(s) covering a force: two for the Metropolitan Police and the City of London."""
+        return tuple(a.name for a in self.cps_areas if force in a.forces)
+
+    @cached_property
+    def event_kinds(self) -> tuple[EventKind, ...]:
+        """Kinds of local event, in configuration order."""
+        return _event_kinds(self.raw)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -327,6 +548,7 @@ def _check(settings: Settings) -> None:
         if name not in names:
             raise SettingsError(f"settings name the force {name!r}, which is not in [[forces]]")
     settings.recommendations  # noqa: B018 - read now so that malformed settings fail at load
+    _check_returns(settings)
     codes = settings.offence_codes
     if len(set(codes)) != len(codes):
         raise SettingsError("settings list an offence code twice")

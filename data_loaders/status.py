@@ -6,13 +6,16 @@ Shared by ``pcc-dashboard status`` and the dashboard's Data page so that both sa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_loaders import database
+from data_loaders.prosecutions import period_label
 
 
 @dataclass
@@ -43,6 +46,7 @@ class KindStatus:
     is_demo: bool
     # period label -> file name(s) and edition that period's rows came from
     periods: list[dict[str, object]] = field(default_factory=list)
+    units: str = "forces"  # what `forces` counts: "forces"; "areas" (forces and CPS Areas); "" for none
 
 
 @dataclass
@@ -171,11 +175,100 @@ def _population_status(engine: Engine) -> KindStatus | None:
     )
 
 
+def _table_status(
+    engine: Engine,
+    kind: str,
+    table: sa.Table,
+    period_columns: tuple[str, ...],
+    label: Callable[[Any], str],
+    area_column: str | None,
+    units: str,
+) -> KindStatus | None:
+    """Coverage of a table keyed by period: rows and source files per period label, areas counted."""
+    src = database.sources
+    columns = [table.c[c] for c in period_columns]
+    query = (
+        sa.select(*columns, src.c.file_name, src.c.edition_date, src.c.is_demo, sa.func.count().label("rows"))
+        .join(src, src.c.id == table.c.source_id)
+        .group_by(*columns, src.c.file_name, src.c.edition_date, src.c.is_demo)
+        .order_by(*columns)
+    )
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
+        areas = (
+            connection.execute(sa.select(sa.func.count(sa.distinct(table.c[area_column])))).scalar_one()
+            if area_column
+            else 0
+        )
+    if frame.empty:
+        return None
+    frame["period"] = [label(row) for row in frame.itertuples(index=False)]
+    periods = [
+        {
+            "period": period,
+            "rows": int(rows["rows"].sum()),
+            "files": sorted(rows["file_name"].unique().tolist()),
+            "edition_date": max((d for d in rows["edition_date"] if d is not None), default=None),
+            "is_demo": bool(rows["is_demo"].any()),
+        }
+        for period, rows in frame.groupby("period", sort=False)
+    ]
+    return KindStatus(
+        kind=kind,
+        rows=int(frame["rows"].sum()),
+        forces=int(areas),
+        first_period=periods[0]["period"],
+        last_period=periods[-1]["period"],
+        is_demo=bool(frame["is_demo"].any()),
+        periods=periods,
+        units=units,
+    )
+
+
+def _returns_status(engine: Engine) -> list[KindStatus | None]:
+    """Outcomes by quarter, the prosecutions and orders return by month or quarter, local events by year."""
+    return [
+        _table_status(
+            engine,
+            "outcomes (quarterly, Home Office)",
+            database.outcomes,
+            ("period_start", "financial_year", "quarter"),
+            lambda row: f"{row.financial_year} Q{row.quarter}",
+            "force",
+            "forces",
+        ),
+        _table_status(
+            engine,
+            "prosecutions and orders (local return)",
+            database.prosecutions_return,
+            ("period_start", "granularity"),
+            lambda row: period_label(row.granularity, row.period_start),
+            "area",
+            "areas",
+        ),
+        _table_status(
+            engine,
+            "local events",
+            database.events,
+            ("date",),
+            lambda row: str(row.date.year),
+            None,
+            "",
+        ),
+    ]
+
+
 def _sources(engine: Engine) -> list[SourceStatus]:
     src = database.sources
     current = {}
     with engine.connect() as connection:
-        for table in (database.recorded_crime, database.population):
+        for table in (
+            database.recorded_crime,
+            database.population,
+            database.outcomes,
+            database.prosecutions_return,
+            database.events,
+        ):
             for source_id, rows in connection.execute(
                 sa.select(table.c.source_id, sa.func.count()).group_by(table.c.source_id)
             ):
@@ -188,6 +281,15 @@ def _sources(engine: Engine) -> list[SourceStatus]:
             )
         ):
             spans[source_id] = (first, last)
+        for table, column in (
+            (database.outcomes, database.outcomes.c.period_start),
+            (database.prosecutions_return, database.prosecutions_return.c.period_start),
+            (database.events, database.events.c.date),
+        ):
+            for source_id, first, last in connection.execute(
+                sa.select(table.c.source_id, sa.func.min(column), sa.func.max(column)).group_by(table.c.source_id)
+            ):
+                spans[source_id] = (first, last)
         pop = database.population
         for source_id, first, last in connection.execute(
             sa.select(pop.c.source_id, sa.func.min(pop.c.year), sa.func.max(pop.c.year)).group_by(pop.c.source_id)
@@ -225,6 +327,7 @@ def read_status(engine: Engine) -> Status:
             _crime_status(engine, "recorded-crime (quarterly, Home Office)", monthly=False),
             _crime_status(engine, "recorded-crime (monthly, local extract)", monthly=True),
             _population_status(engine),
+            *_returns_status(engine),
         )
         if k is not None
     ]

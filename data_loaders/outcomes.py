@@ -1,0 +1,298 @@
+"""Home Office crime outcomes open data tables: what happened to the crimes recorded.
+
+Published one workbook per year (``prc-outcomes-open-data-mar2024-tables-DDMMYY.xlsx``, also as
+ODS or CSV) in long format: the recorded-crime columns (with the same header quirks) plus
+``Outcome Description``, ``Outcome Group``, ``Outcome Type`` and two counts that mean different
+things and are kept apart:
+
+* ``Force outcomes for offences recorded in quarter`` -> ``outcomes_for_offences_recorded``
+* ``Force outcomes recorded in quarter`` -> ``outcomes_recorded``
+
+Type 0 ("not yet assigned an outcome") is stored as published and never counted as an outcome:
+the totals and rates here leave it out (see ``[[outcome_groups]]`` in the settings). The separate
+alternate-offence file (types 1a, 2a, 3a) is refused: its outcomes are already inside types 1-3.
+
+>>> frame = read("prc-outcomes-open-data-mar2024-tables-250724.xlsx")  # doctest: +SKIP
+>>> rows, problems = clean(frame, get_settings())  # doctest: +SKIP
+>>> charge_rate(rows[rows["offence_code"] == "8Q"], get_settings(), "outcomes_recorded")  # doctest: +SKIP
+0.061
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from data_loaders.forces import ForceNames
+from data_loaders.settings import Settings
+from data_loaders.tables import (
+    Column,
+    Problem,
+    Workbook,
+    cell_problems,
+    data_tables,
+    is_blank,
+    open_workbook,
+    parse_cells,
+    parse_count,
+    parse_financial_year,
+    parse_quarter,
+    quarter_start,
+)
+
+KIND = "outcomes"
+DESCRIPTION = "Home Office crime outcomes table (force, quarter, offence code, outcome type and both outcome counts)"
+
+FOR_OFFENCES_RECORDED = "outcomes_for_offences_recorded"
+RECORDED = "outcomes_recorded"
+COUNTS = (FOR_OFFENCES_RECORDED, RECORDED)
+
+COLUMNS = (
+    Column("financial_year", ("Financial Year", "Year", "FY")),
+    Column("quarter", ("Financial Quarter", "Quarter", "FQ")),
+    Column("force", ("Force Name", "Police Force", "Force", "Police Force Area", "PFA Name", "PFA")),
+    Column("offence_description", ("Offence Description", "Offence")),
+    Column("offence_group", ("Offence Group",), required=False),
+    Column("offence_subgroup", ("Offence Subgroup", "Offence Sub Group"), required=False),
+    Column("offence_code", ("Offence Code", "Code")),
+    Column("outcome_description", ("Outcome Description", "Outcome"), required=False),
+    Column("outcome_group", ("Outcome Group",), required=False),
+    Column("outcome_type", ("Outcome Type", "Outcome Type Number", "Outcome Number")),
+    Column(
+        FOR_OFFENCES_RECORDED,
+        (
+            "Force outcomes for offences recorded in quarter",
+            "Outcomes for offences recorded in quarter",
+            "Force outcomes for offences recorded in the quarter",
+        ),
+    ),
+    Column(
+        RECORDED,
+        (
+            "Force outcomes recorded in quarter",
+            "Outcomes recorded in quarter",
+            "Force outcomes recorded in the quarter",
+        ),
+    ),
+)
+LABELS = {c.key: c.label for c in COLUMNS}
+OFFENCE_CODE = re.compile(r"^[0-9A-Z]{1,5}$")
+ALTERNATE_TYPE = re.compile(r"^\s*\d{1,2}\s*[a-z]\s*$", re.IGNORECASE)
+KEYS = ["force", "financial_year", "quarter", "offence_code", "outcome_type"]
+STORED_COLUMNS = [
+    "force",
+    "financial_year",
+    "quarter",
+    "period_start",
+    "offence_code",
+    "offence_description",
+    "outcome_type",
+    "outcome_group",
+    "outcome_description",
+    FOR_OFFENCES_RECORDED,
+    RECORDED,
+]
+
+
+def parse(book: Workbook) -> pd.DataFrame:
+    """The data rows of every sheet with the outcomes columns, as raw cells with ``_sheet`` and ``_row``."""
+    tables = data_tables(book, COLUMNS, "a Home Office crime outcomes table")
+    frame = pd.concat([t.frame for t in tables], ignore_index=True)
+    for key in ("outcome_description", "outcome_group"):
+        if key not in frame.columns:
+            frame[key] = None
+    headers: dict[str, str] = {}
+    for table in tables:
+        headers.update(table.headers)
+    frame.attrs.update(file=book.file, headers=headers)
+    return frame
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """The raw rows of a published crime outcomes table (see :func:`parse`)."""
+    return parse(open_workbook(path))
+
+
+def _column(frame: pd.DataFrame, key: str) -> str:
+    return frame.attrs.get("headers", {}).get(key, LABELS[key])
+
+
+def _alternate_offence_problem(frame: pd.DataFrame) -> Problem | None:
+    """The alternate-offence file is recognised by its types (1a, 2a, 3a) and refused whole."""
+    marked = [i for i, value in enumerate(frame["outcome_type"]) if ALTERNATE_TYPE.match(str(value))]
+    if not marked:
+        return None
+    first = marked[0]
+    found = sorted({str(frame["outcome_type"].iloc[i]).strip() for i in marked})
+    return Problem(
+        frame.attrs.get("file", "file"),
+        (
+            f"outcome types like {', '.join(repr(f) for f in found[:3])} ({len(marked):,} rows) mark the alternate-"
+            "offence outcomes file; its outcomes (1a, 2a, 3a) are already counted within types 1-3 of the main "
+            "crime outcomes table, so loading it would double count them. Load the main outcomes table instead"
+        ),
+        sheet=frame["_sheet"].iloc[first],
+        row=int(frame["_row"].iloc[first]),
+        column=_column(frame, "outcome_type"),
+        found=str(frame["outcome_type"].iloc[first]).strip(),
+    )
+
+
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed rows to store (configured offence codes only) and every problem found."""
+    file = frame.attrs.get("file", "file")
+    alternate = _alternate_offence_problem(frame)
+    if alternate is not None:
+        return frame.iloc[0:0], [alternate]
+    names = ForceNames(settings)
+    known = {t.type: t for t in settings.outcomes.types}
+    known_list = ", ".join(str(n) for n in sorted(known))
+
+    def force_of(value: object) -> tuple[str | None, str | None]:
+        if is_blank(value):
+            return None, "expected a police force name"
+        canonical = names.resolve(value)
+        return (canonical, None) if canonical else (None, names.suggestion(value))
+
+    def code_of(value: object) -> tuple[str | None, str | None]:
+        text = str(value).strip().upper() if not is_blank(value) else ""
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        return (text, None) if OFFENCE_CODE.match(text) else (None, "expected a Home Office offence code such as '8Q'")
+
+    def type_of(value: object) -> tuple[int | None, str | None]:
+        number, _ = parse_count(value)
+        if number is None or number not in known:
+            return None, f"expected an outcome type of the Home Office framework (one of {known_list})"
+        return number, None
+
+    parsed = {
+        "financial_year": parse_cells(frame["financial_year"], parse_financial_year),
+        "quarter": parse_cells(frame["quarter"], parse_quarter),
+        "force": parse_cells(frame["force"], force_of),
+        "offence_code": parse_cells(frame["offence_code"], code_of),
+        "outcome_type": parse_cells(frame["outcome_type"], type_of),
+        FOR_OFFENCES_RECORDED: parse_cells(frame[FOR_OFFENCES_RECORDED], parse_count),
+        RECORDED: parse_cells(frame[RECORDED], parse_count),
+    }
+    problems: list[Problem] = []
+    for key, values in parsed.items():
+        problems.extend(cell_problems(frame, key, values, _column(frame, key)))
+    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    typed["offence_description"] = [("" if is_blank(v) else str(v).strip()) for v in frame["offence_description"]]
+    typed["outcome_description"] = [("" if is_blank(v) else str(v).strip()) for v in frame["outcome_description"]]
+    typed["_sheet"] = frame["_sheet"].tolist()
+    typed["_row"] = frame["_row"].tolist()
+
+    problems.extend(_duplicate_problems(typed, file, _column(frame, "outcome_type")))
+    if typed.empty and not problems:
+        problems.append(Problem(file, "the table has a header but no data rows"))
+    if problems:
+        return typed.iloc[0:0], problems
+
+    stored = typed[typed["offence_code"].isin(settings.offence_codes)].copy()
+    stored = stored.astype({"quarter": int, "outcome_type": int, FOR_OFFENCES_RECORDED: int, RECORDED: int})
+    stored["outcome_group"] = [known[t].group for t in stored["outcome_type"]]
+    stored["outcome_description"] = [
+        text or known[t].description
+        for text, t in zip(stored["outcome_description"], stored["outcome_type"], strict=True)
+    ]
+    stored["period_start"] = [
+        quarter_start(fy, q) for fy, q in zip(stored["financial_year"], stored["quarter"], strict=True)
+    ]
+    stored = stored.sort_values(KEYS)[STORED_COLUMNS].reset_index(drop=True)
+    stored.attrs.update(rows_read=len(typed), rows_other_offences=int(len(typed) - len(stored)))
+    return stored, []
+
+
+def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
+    """Every problem in the raw rows; an empty list means the file can be loaded."""
+    return clean(frame, settings)[1]
+
+
+def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[Problem]:
+    """Each force, quarter, offence code and outcome type appears once."""
+    complete = typed.dropna(subset=KEYS)
+    repeated = complete[complete.duplicated(KEYS, keep="first")]
+    if repeated.empty:
+        return []
+    first_rows = complete.drop_duplicates(KEYS, keep="first").set_index(KEYS)["_row"]
+    problems = []
+    for _, row in repeated.iterrows():
+        first = first_rows.loc[tuple(row[k] for k in KEYS)]
+        problems.append(
+            Problem(
+                file,
+                f"each force, quarter, offence code and outcome type may appear once; this repeats row {int(first)}",
+                sheet=row["_sheet"],
+                row=int(row["_row"]),
+                column=column,
+                found=(
+                    f"{row['force']} {row['financial_year']} Q{int(row['quarter'])} {row['offence_code']} "
+                    f"type {int(row['outcome_type'])}"
+                ),
+            )
+        )
+    return problems
+
+
+# ---- totals and rates: type 0 ("not yet assigned") is never an outcome ---------------------------
+
+
+def _types(frame: pd.DataFrame) -> pd.Series:
+    return pd.to_numeric(frame["outcome_type"].astype(str).str.strip(), errors="coerce")
+
+
+def assigned(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The rows that are outcomes: every type except those not yet assigned (type 0)."""
+    return frame[~_types(frame).isin(settings.outcomes.not_counted_types)]
+
+
+def total_outcomes(frame: pd.DataFrame, settings: Settings, count: str) -> int:
+    """All assigned outcomes in the ``count`` column; type 0 is left out."""
+    return int(assigned(frame, settings)[count].sum())
+
+
+def not_yet_assigned(frame: pd.DataFrame, settings: Settings, count: str = FOR_OFFENCES_RECORDED) -> int:
+    """Offences still awaiting an outcome (type 0): the backlog, shown beside outcomes, never in them."""
+    return int(frame.loc[_types(frame).isin(settings.outcomes.not_counted_types), count].sum())
+
+
+def charge_rate(frame: pd.DataFrame, settings: Settings, count: str) -> float | None:
+    """Charged/summonsed outcomes as a share of all assigned outcomes in ``count``; None when there are none.
+
+    The denominator leaves out type 0: an offence not yet assigned an outcome has had no outcome.
+    """
+    denominator = total_outcomes(frame, settings, count)
+    if denominator <= 0:
+        return None
+    charged = frame.loc[_types(frame).isin(settings.outcomes.charge_types), count].sum()
+    return float(charged) / float(denominator)
+
+
+def group_shares(frame: pd.DataFrame, settings: Settings, count: str, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Assigned outcomes by configured group (and ``by`` columns) with each group's share of the total.
+
+    Columns: ``by`` ..., ``outcome_group``, ``label``, ``outcomes``, ``share``. Groups that are not
+    outcomes ("not yet assigned") are left out of both the rows and the share's denominator.
+    """
+    group_of = {t.type: t.group for t in settings.outcomes.types}
+    rows = assigned(frame, settings).assign(_group=lambda f: _types(f).map(group_of))
+    keys = [*by, "_group"]
+    totals = rows.groupby(keys, as_index=False, sort=False)[count].sum().rename(columns={"_group": "outcome_group"})
+    counted = [g for g in settings.outcomes.groups if g.counted]
+    order = {g.key: i for i, g in enumerate(counted)}
+    labels = {g.key: g.label for g in counted}
+    if by:
+        whole = totals.groupby(list(by))[count].transform("sum")
+    else:
+        whole = pd.Series(totals[count].sum(), index=totals.index)
+    totals["share"] = (totals[count] / whole.where(whole > 0)).astype(float)
+    totals["label"] = totals["outcome_group"].map(labels)
+    totals = totals.rename(columns={count: "outcomes"})
+    totals["_order"] = totals["outcome_group"].map(order)
+    totals = totals.sort_values([*by, "_order"]).drop(columns="_order").reset_index(drop=True)
+    return totals[[*by, "outcome_group", "label", "outcomes", "share"]]
