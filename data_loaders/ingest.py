@@ -20,7 +20,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from data_loaders import database, events, monthly_extract, outcomes, population, prosecutions, recorded_crime
 from data_loaders.settings import Settings
-from data_loaders.tables import LoadRefused, Problem, Workbook, edition_date_from_name, find_header, open_workbook
+from data_loaders.tables import (
+    LoadRefused,
+    Problem,
+    Workbook,
+    best_partial_header,
+    edition_date_from_name,
+    find_header,
+    open_workbook,
+)
 
 Progress = Callable[[float, str], None]
 
@@ -89,16 +97,20 @@ class LoadResult:
         """One line for the command line and the Data page."""
         if self.already_loaded:
             return f"{self.file_name}: already loaded ({self.kind}); nothing changed."
-        parts = [f"{self.file_name}: loaded {self.rows_stored:,} rows as {self.kind}"]
+        parts = [f"{self.file_name}: loaded {_count(self.rows_stored, 'row')} as {self.kind}"]
         if self.edition_date:
             parts.append(f"edition {self.edition_date:%d %B %Y}")
         if self.rows_other_offences:
-            parts.append(f"{self.rows_other_offences:,} rows of other offences passed over")
+            parts.append(f"{_count(self.rows_other_offences, 'row')} of other offences passed over")
         if self.periods_replaced:
-            parts.append(f"replaced {self.periods_replaced:,} force-periods from earlier editions")
+            parts.append(f"replaced {_count(self.periods_replaced, 'force-period')} from earlier editions")
         if self.periods_kept_newer:
-            parts.append(f"kept {self.periods_kept_newer:,} force-periods that a newer edition already holds")
+            parts.append(f"kept {_count(self.periods_kept_newer, 'force-period')} that a newer edition already holds")
         return "; ".join(parts) + "." + "".join(f" {note}" for note in self.notes)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def sha256_of(path: Path) -> str:
@@ -117,9 +129,24 @@ def detect(book: Workbook) -> Kind | None:
     return None
 
 
-def _unknown_kind(book: Workbook) -> Problem:
+def _unknown_kind(book: Workbook) -> list[Problem]:
+    """Which columns are missing for the kind the header comes closest to; else the kinds accepted."""
+
+    def found(kind: Kind) -> float:
+        required = {c.key for c in kind.module.COLUMNS if c.required}
+        partials = [best_partial_header(sheet, kind.module.COLUMNS) for sheet in book.sheets]
+        return max((len(required & p[1].keys()) / len(required) for p in partials if p), default=0.0)
+
+    closest = max(KINDS, key=found)
+    if found(closest) >= 0.5:
+        try:
+            closest.module.parse(book)  # refuses, naming the missing columns and the header row
+        except LoadRefused as refused:
+            return refused.problems
     accepted = "; ".join(kind.description for kind in KINDS)
-    return Problem(book.file, f"the file's columns match no kind of table this dashboard loads (it loads: {accepted})")
+    return [
+        Problem(book.file, f"the file's columns match no kind of table this dashboard loads (it loads: {accepted})")
+    ]
 
 
 def prepare(
@@ -140,7 +167,7 @@ def prepare(
         return Prepared(path, name, "", None, edition, empty, refused.problems)
     kind = detect(book)
     if kind is None:
-        return Prepared(path, name, "", None, edition, empty, [_unknown_kind(book)])
+        return Prepared(path, name, "", None, edition, empty, _unknown_kind(book))
     try:
         frame = kind.module.parse(book)
     except LoadRefused as refused:

@@ -137,8 +137,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     )
 
     problems.extend(_sheet_year_problems(typed, frame, file))
-    if not frame.attrs.get("csp_edition"):
-        problems.extend(_duplicate_problems(typed, file))
+    by_csp = bool(frame.attrs.get("csp_edition"))
+    problems.extend(_duplicate_problems(typed, file, _column(frame, "offence_code"), by_csp=by_csp))
     if typed.empty and not problems:
         problems.append(Problem(file, "the table has a header but no data rows"))
     if problems:
@@ -173,7 +173,7 @@ def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) ->
             continue
         year = f"{match.group(1)}/{match.group(2)}"
         wrong = rows[rows["financial_year"].notna() & (rows["financial_year"] != year)]
-        for _, row in wrong.iterrows():
+        for position, row in wrong.iterrows():
             problems.append(
                 Problem(
                     file,
@@ -181,16 +181,18 @@ def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) ->
                     sheet=str(sheet),
                     row=int(row["_row"]),
                     column=_column(frame, "financial_year"),
-                    found=row["financial_year"],
+                    found=str(frame["financial_year"].iloc[position]).strip(),
                 )
             )
     return problems
 
 
-def _duplicate_problems(typed: pd.DataFrame, file: str) -> list[Problem]:
-    """In the force edition each force, quarter and offence code appears once."""
-    keys = ["force", "financial_year", "quarter", "offence_code"]
-    complete = typed.dropna(subset=keys)
+def _duplicate_problems(typed: pd.DataFrame, file: str, column: str, *, by_csp: bool) -> list[Problem]:
+    """Each force (each CSP in the CSP edition), quarter and offence code appears once: a repeat counts twice."""
+    place = ["force", "csp"] if by_csp else ["force"]
+    keys = [*place, "financial_year", "quarter", "offence_code"]
+    csp = typed["csp"].map(lambda v: None if is_blank(v) else str(v).strip())
+    complete = typed.assign(csp=csp).dropna(subset=keys)
     repeated = complete[complete.duplicated(keys, keep="first")]
     if repeated.empty:
         return []
@@ -201,11 +203,13 @@ def _duplicate_problems(typed: pd.DataFrame, file: str) -> list[Problem]:
         problems.append(
             Problem(
                 file,
-                f"each force, quarter and offence code may appear once; this repeats row {int(first)}",
+                f"each {'force, CSP' if by_csp else 'force'}, quarter and offence code may appear once; "
+                f"this repeats row {int(first)}",
                 sheet=row["_sheet"],
                 row=int(row["_row"]),
-                column="Offence Code",
-                found=f"{row['force']} {row['financial_year']} Q{row['quarter']} {row['offence_code']}",
+                column=column,
+                found=" ".join(str(row[k]) for k in place)
+                + f" {row['financial_year']} Q{int(row['quarter'])} {row['offence_code']}",
             )
         )
     return problems

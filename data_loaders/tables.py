@@ -167,7 +167,8 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
     path = Path(path)
     name = display_name or path.name
     try:
-        data_head = path.open("rb").read(8192)
+        with path.open("rb") as handle:
+            data_head = handle.read(8192)
     except OSError as exc:
         raise LoadRefused([Problem(name, f"the file could not be opened ({exc.strerror or exc})")]) from exc
     if path.stat().st_size == 0 or not data_head.strip():
@@ -183,7 +184,9 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        # from_path would pick the reader by the file's extension; from_filelike goes by its bytes.
+        with path.open("rb") as handle:
+            book = CalamineWorkbook.from_filelike(handle)
         sheets = [
             Sheet(sheet_name, book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False))
             for sheet_name in book.sheet_names
@@ -306,7 +309,7 @@ def parse_financial_year(value: object) -> tuple[str | None, str | None]:
         return None, expected
     start = int(match.group(1))
     end = match.group(2)
-    end_full = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    end_full = int(end) if len(end) == 4 else start + (int(end) - start) % 100
     if end_full != start + 1:
         return None, expected + " (the second year must follow the first)"
     return f"{start}/{str(start + 1)[-2:]}", None
@@ -347,7 +350,8 @@ def financial_period_of(day: dt.date) -> tuple[str, int]:
 
 def edition_date_from_name(file_name: str) -> dt.date | None:
     """The release date the Home Office writes at the end of a file name (``...-191023.ods``)."""
-    match = re.search(r"(\d{2})(\d{2})(\d{2})(?:\D*)\.[A-Za-z]+$", file_name)
+    # A browser saving a second copy appends " (1)": ``...-191023 (1).ods`` is the same edition.
+    match = re.search(r"(\d{2})(\d{2})(\d{2})\D*(?:\(\d+\)\D*)?\.[A-Za-z]+$", file_name)
     if not match:
         return None
     day, month, year = (int(g) for g in match.groups())
@@ -355,6 +359,13 @@ def edition_date_from_name(file_name: str) -> dt.date | None:
         return dt.date(2000 + year, month, day)
     except ValueError:
         return None
+
+
+def display_cell(value: object) -> str:
+    """A cell as the spreadsheet shows it: spreadsheets store every number as a float (5 not 5.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def parse_cells(values: Iterable[object], parser) -> list[tuple[object, str | None]]:
@@ -375,6 +386,6 @@ def cell_problems(frame: pd.DataFrame, key: str, parsed: list[tuple[object, str 
     problems = []
     for (_, reason), cell, sheet, row in zip(parsed, frame[key], frame["_sheet"], frame["_row"], strict=True):
         if reason is not None:
-            found = "" if is_blank(cell) else str(cell)
+            found = "" if is_blank(cell) else display_cell(cell)
             problems.append(Problem(file, reason, sheet=sheet, row=int(row), column=column, found=found))
     return problems

@@ -1,0 +1,465 @@
+"""Home Office recorded-crime tables: every variant stores exact rows; every broken twin is refused.
+
+Each file is loaded through ``ingest.load_files`` into a real database (SQLite and PostgreSQL),
+so the rows asserted are the rows stored; each refusal also proves the database did not change.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from data_loaders import database, ingest, recorded_crime
+from data_loaders.tables import LoadRefused
+
+D = dt.date
+VAP = "Violence against the person"
+SH = "Stalking and harassment"
+HEADER = [
+    "Financial Year",
+    "Financial Quarter",
+    "Force Name",
+    "Offence Description",
+    "Offence Group",
+    "Offence Subgroup",
+    "Offence Code",
+    "Number of Offences",
+]
+TITLES = [["Police recorded crime by police force area and offence code"], ["Source: Home Office"]]
+NOTES = [["Notes"], ["These tables are Official Statistics."], ["Figures for the latest quarter are provisional."]]
+YEAR_2019 = [
+    ["2019/20", 1, "Devon & Cornwall", "Stalking", VAP, SH, "8Q", 12],
+    ["2019/20", "Q2", "Dyfed Powys", "Harassment", VAP, SH, "8L", 7],
+    ["2019/20", 3, "Metropolitan Police Service", "Malicious communications", VAP, SH, "8R", 150],
+    ["2019/20", 1, "Devon and Cornwall", "Assault with injury", VAP, "Violence with injury", "8N", 999],
+]
+YEAR_2020 = [
+    ["2020/21", "Q4", "Hampshire and Isle of Wight", "Controlling or coercive behaviour", VAP, SH, "8U", 20],
+    ["2020/21", 1, "British Transport Police", "Stalking", VAP, SH, "8Q", 3],
+    ["2020/21", "2", "Action Fraud", "Racially or religiously aggravated harassment", VAP, SH, "8M", 1],
+]
+STORED = [
+    ("Action Fraud", "2020/21", 2, 0, D(2020, 7, 1), "8M", "Racially or religiously aggravated harassment", 1),
+    ("British Transport Police", "2020/21", 1, 0, D(2020, 4, 1), "8Q", "Stalking", 3),
+    ("Devon and Cornwall", "2019/20", 1, 0, D(2019, 4, 1), "8Q", "Stalking", 12),
+    ("Dyfed-Powys", "2019/20", 2, 0, D(2019, 7, 1), "8L", "Harassment", 7),
+    ("Hampshire", "2020/21", 4, 0, D(2021, 1, 1), "8U", "Controlling or coercive behaviour", 20),
+    ("Metropolitan Police", "2019/20", 3, 0, D(2019, 10, 1), "8R", "Malicious communications", 150),
+]
+
+
+# ---- helpers: tiny files and the database's contents --------------------------------------------
+
+
+def write_csv(path, rows, *, newline="\n", bom=False):
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator=newline).writerows(rows)
+    return path
+
+
+def write_xlsx(path, sheets: dict[str, list[list[object]]]):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def write_ods(path, sheets: dict[str, list[list[object]]]):
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        for name, rows in sheets.items():
+            width = max(len(r) for r in rows)
+            padded = [list(r) + [None] * (width - len(r)) for r in rows]
+            pd.DataFrame(padded, dtype=object).to_excel(writer, sheet_name=name, header=False, index=False)
+    return path
+
+
+def year_sheets() -> dict[str, list[list[object]]]:
+    return {"Notes": NOTES, "2019_20": [*TITLES, HEADER, *YEAR_2019], "2020_21": [*TITLES, HEADER, *YEAR_2020]}
+
+
+def stored_rows(engine) -> list[tuple]:
+    rc = database.recorded_crime
+    query = sa.select(
+        rc.c.force,
+        rc.c.financial_year,
+        rc.c.quarter,
+        rc.c.month,
+        rc.c.period_start,
+        rc.c.offence_code,
+        rc.c.offence_description,
+        rc.c.count,
+    ).order_by(rc.c.force, rc.c.period_start, rc.c.offence_code)
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def contents(engine) -> dict[str, list[tuple]]:
+    """Every row of every table, to prove a refused load changed nothing."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
+            for table in database.metadata.sorted_tables
+        }
+
+
+def refused(engine, settings, *paths) -> list[str]:
+    """The problems of a refused load, after checking that every table is exactly as before."""
+    before = contents(engine)
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files(list(paths), engine, settings)
+    assert contents(engine) == before
+    assert caught.value.summary().splitlines()[0].endswith("nothing was written.")
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.fixture
+def loaded(engine, settings, tmp_path):
+    """A database already holding one earlier table, so a refusal has something to leave alone."""
+    earlier = write_csv(
+        tmp_path / "earlier-010123.csv",
+        [HEADER, ["2018/19", 1, "Dorset", "Stalking", VAP, SH, "8Q", 30]],
+    )
+    ingest.load_files([earlier], engine, settings)
+    return engine
+
+
+# ---- every variant stores the exact rows --------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xlsx", "csv"])
+def test_the_police_force_area_edition_stores_exact_rows(engine, settings, tmp_path, fmt):
+    name = f"prc-pfa-mar2013-onwards-tables-191023.{fmt}"
+    if fmt == "ods":
+        path = write_ods(tmp_path / name, year_sheets())
+    elif fmt == "xlsx":
+        path = write_xlsx(tmp_path / name, year_sheets())
+    else:
+        path = write_csv(tmp_path / name, [*TITLES, HEADER, *YEAR_2019, *YEAR_2020])
+
+    [result] = ingest.load_files([path], engine, settings)
+
+    assert stored_rows(engine) == STORED
+    assert (result.kind, result.rows_read, result.rows_stored, result.rows_other_offences) == (
+        "recorded-crime",
+        7,
+        6,
+        1,
+    )
+    assert result.edition_date == D(2023, 10, 19)
+    assert result.describe() == (
+        f"{name}: loaded 6 rows as recorded-crime; edition 19 October 2023; 1 row of other offences passed over."
+    )
+
+
+def test_non_territorial_bodies_are_kept_but_not_territorial(engine, settings, tmp_path):
+    path = write_csv(tmp_path / "t.csv", [HEADER, *YEAR_2020])
+    ingest.load_files([path], engine, settings)
+    forces = database.forces
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(forces.c.name, forces.c.territorial, forces.c.ons_code)
+            .where(forces.c.name.in_(["Action Fraud", "British Transport Police", "Hampshire"]))
+            .order_by(forces.c.name)
+        ).all()
+        territorial = connection.execute(
+            sa.select(sa.func.count()).select_from(forces).where(forces.c.territorial.is_(True))
+        ).scalar_one()
+    assert [tuple(r) for r in rows] == [
+        ("Action Fraud", False, None),
+        ("British Transport Police", False, None),
+        ("Hampshire", True, "E23000030"),
+    ]
+    assert territorial == 43
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        [
+            " FINANCIAL YEAR ",
+            "financial quarter",
+            " FORCE NAME ",
+            "offence description",
+            "OFFENCE CODE",
+            "number of offences",
+        ],
+        ["Year", "Quarter", "Police Force", "Offence", "Code", "Offence Count"],
+        ["financial_year", "Financial-Quarter", "Force", "Offence  Description", "offence code", "Count"],
+    ],
+    ids=["case-and-space", "short-synonyms", "punctuation"],
+)
+def test_headers_are_matched_by_name_synonym_case_and_spacing_in_any_order(engine, settings, tmp_path, header):
+    order = [5, 2, 0, 4, 1, 3]  # columns written in a different order from the published one
+    rows = [
+        ["2021/22", "Q3", "Avon & Somerset", "Stalking", "8Q", "41"],
+        ["2021/22", "1", "Avon and Somerset", "Harassment", "8l", "1,204"],
+    ]
+    path = write_csv(tmp_path / "t.csv", [[r[i] for i in order] for r in [header, *rows]])
+    ingest.load_files([path], engine, settings)
+    assert stored_rows(engine) == [
+        ("Avon and Somerset", "2021/22", 1, 0, D(2021, 4, 1), "8L", "Harassment", 1204),
+        ("Avon and Somerset", "2021/22", 3, 0, D(2021, 10, 1), "8Q", "Stalking", 41),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("newline", "bom"),
+    [("\r\n", True), ("\r", False), ("\n", True), ("\r", True)],
+    ids=["bom-crlf", "cr-only", "bom-lf", "bom-cr"],
+)
+def test_csv_encodings_and_line_endings_store_the_same_rows(engine, settings, tmp_path, newline, bom):
+    path = write_csv(tmp_path / "t.csv", [*TITLES, HEADER, *YEAR_2019], newline=newline, bom=bom)
+    [result] = ingest.load_files([path], engine, settings)
+    assert stored_rows(engine) == STORED[2:4] + STORED[5:]
+    assert result.rows_read == 4
+
+
+def test_the_csp_edition_is_summed_to_force_level(engine, settings, tmp_path):
+    header = [
+        "Financial Year",
+        "Financial Quarter",
+        "Police Force",
+        "CSP Name",
+        "Offence Description",
+        "Offence Code",
+        "Offence Count",
+    ]
+    rows = [
+        ["2022/23", 1, "Devon and Cornwall", "Plymouth", "Stalking", "8Q", 40],
+        ["2022/23", 1, "Devon and Cornwall", "Torbay", "Stalking", "8Q", 15],
+        ["2022/23", 1, "Devon & Cornwall", "Cornwall and Isles of Scilly", "Stalking", "8Q", 30],
+        ["2022/23", 1, "Devon and Cornwall", "Plymouth", "Harassment", "8L", 100],
+        ["2022/23", 1, "Devon and Cornwall", "Torbay", "Harassment", "8L", 25],
+        ["2022/23", 1, "Dorset", "Bournemouth, Christchurch and Poole", "Stalking", "8Q", 22],
+        ["2022/23", 1, "Dorset", "Dorset", "Stalking", "8Q", 18],
+        ["2022/23", 2, "Dorset", "Dorset", "Stalking", "8Q", 19],
+        ["2022/23", 1, "Devon and Cornwall", "Plymouth", "Assault with injury", "8N", 500],
+    ]
+    path = write_xlsx(tmp_path / "prc-csp-tables-191023.xlsx", {"2022_23": [*TITLES, header, *rows]})
+
+    [result] = ingest.load_files([path], engine, settings)
+
+    assert stored_rows(engine) == [
+        ("Devon and Cornwall", "2022/23", 1, 0, D(2022, 4, 1), "8L", "Harassment", 125),
+        ("Devon and Cornwall", "2022/23", 1, 0, D(2022, 4, 1), "8Q", "Stalking", 85),
+        ("Dorset", "2022/23", 1, 0, D(2022, 4, 1), "8Q", "Stalking", 40),
+        ("Dorset", "2022/23", 2, 0, D(2022, 7, 1), "8Q", "Stalking", 19),
+    ]
+    assert (result.rows_read, result.rows_stored, result.rows_other_offences) == (9, 4, 1)
+
+
+def test_rows_are_selected_by_code_not_by_subgroup(engine, settings, tmp_path):
+    """In 2012/13 the Home Office filed 8L and 8M under 'Violence without injury'."""
+    rows = [
+        ["2012/13", 1, "Kent", "Harassment", VAP, "Violence without injury", "8L", 210],
+        [
+            "2012/13",
+            1,
+            "Kent",
+            "Racially or religiously aggravated harassment",
+            VAP,
+            "Violence without injury",
+            "8M",
+            9,
+        ],
+        ["2012/13", 1, "Kent", "Assault without injury", VAP, "Violence without injury", "105A", 800],
+        ["2012/13", 1, "Kent", "Stalking look-alike", VAP, SH, "8P", 4],
+    ]
+    path = write_csv(tmp_path / "t.csv", [HEADER, *rows])
+    [result] = ingest.load_files([path], engine, settings)
+    assert stored_rows(engine) == [
+        ("Kent", "2012/13", 1, 0, D(2012, 4, 1), "8L", "Harassment", 210),
+        ("Kent", "2012/13", 1, 0, D(2012, 4, 1), "8M", "Racially or religiously aggravated harassment", 9),
+    ]
+    assert result.rows_other_offences == 2
+
+
+def test_negative_quarters_are_accepted_and_noted(engine, settings, tmp_path):
+    """Published quarters are net changes: -1 means one more crime cancelled than recorded."""
+    rows = [
+        ["2016/17", 1, "Gwent", "Racially or religiously aggravated harassment", VAP, SH, "8M", -1],
+        ["2016/17", 2, "Gwent", "Racially or religiously aggravated harassment", VAP, SH, "8M", "3"],
+        ["2016/17", 3, "Gwent", "Racially or religiously aggravated harassment", VAP, SH, "8M", "-2"],
+        ["2016/17", 1, "Gwent", "Assault without injury", VAP, "Violence without injury", "105A", -5],
+    ]
+    path = write_csv(tmp_path / "t-191023.csv", [HEADER, *rows])
+    [result] = ingest.load_files([path], engine, settings)
+    assert [row[2:] for row in stored_rows(engine)] == [
+        (1, 0, D(2016, 4, 1), "8M", "Racially or religiously aggravated harassment", -1),
+        (2, 0, D(2016, 7, 1), "8M", "Racially or religiously aggravated harassment", 3),
+        (3, 0, D(2016, 10, 1), "8M", "Racially or religiously aggravated harassment", -2),
+    ]
+    assert result.describe() == (
+        "t-191023.csv: loaded 3 rows as recorded-crime; edition 19 October 2023; "
+        "1 row of other offences passed over. 2 quarterly figures are negative: the Home Office publishes a quarter "
+        "as a net change, so more crimes cancelled than recorded shows as a negative; kept so that yearly totals "
+        "match the publication."
+    )
+
+
+def test_read_and_clean_without_a_database(settings, tmp_path):
+    path = write_ods(tmp_path / "t.ods", year_sheets())
+    frame = recorded_crime.read(path)
+    assert frame["_sheet"].tolist() == ["2019_20"] * 4 + ["2020_21"] * 3
+    assert frame["_row"].tolist() == [4, 5, 6, 7, 4, 5, 6]
+    assert recorded_crime.validate(frame, settings) == []
+    rows, problems = recorded_crime.clean(frame, settings)
+    assert problems == []
+    assert sorted(tuple(r) for r in rows.itertuples(index=False)) == sorted(STORED)
+
+
+# ---- a broken twin for each rule ----------------------------------------------------------------
+
+
+def test_missing_columns_are_named(loaded, settings, tmp_path):
+    header = [h for h in HEADER if h != "Number of Offences"]
+    path = write_csv(tmp_path / "no-count.csv", [*TITLES, header, ["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q"]])
+    assert refused(loaded, settings, path) == [
+        "no-count.csv, row 3: the header row lacks the column(s) 'Number of Offences' "
+        "needed for a Home Office recorded crime table"
+    ]
+
+
+def test_missing_columns_in_a_workbook_are_named_per_sheet(loaded, settings, tmp_path):
+    header = [h for h in HEADER if h not in ("Offence Code", "Financial Quarter")]
+    path = write_xlsx(tmp_path / "t.xlsx", {"Notes": NOTES, "2019_20": [*TITLES, header, ["2019/20", "Kent"]]})
+    assert refused(loaded, settings, path) == [
+        "t.xlsx, sheet '2019_20', row 3: the header row lacks the column(s) 'Financial Quarter', 'Offence Code' "
+        "needed for a Home Office recorded crime table"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("force", "expected"),
+    [
+        ("Devon and Cornwal", "expected a police force name; did you mean 'Devon and Cornwall'?"),
+        ("Devon & Cornwal", "expected a police force name; did you mean 'Devon and Cornwall'?"),
+        ("Metropolitan Polise", "expected a police force name; did you mean 'Metropolitan Police'?"),
+        ("Narnia", "expected a police force name as the Home Office spells it (see [[forces]] in the settings)"),
+        ("", "expected a police force name"),
+    ],
+)
+def test_an_unknown_force_is_refused_with_a_suggestion(loaded, settings, tmp_path, force, expected):
+    rows = [["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q", 5], ["2019/20", 1, force, "Stalking", VAP, SH, "8Q", 5]]
+    path = write_ods(tmp_path / "t.ods", {"2019_20": [*TITLES, HEADER, *rows]})
+    assert refused(loaded, settings, path) == [
+        f"t.ods, sheet '2019_20', row 5, column 'Force Name': found {force!r}; {expected}"
+    ]
+
+
+@pytest.mark.parametrize("quarter", [5, "5", "Q0", "Q5", "", "first"])
+def test_a_quarter_outside_1_to_4_is_refused(loaded, settings, tmp_path, quarter):
+    path = write_ods(
+        tmp_path / "t.ods", {"2019_20": [*TITLES, HEADER, ["2019/20", quarter, "Kent", "Stalking", VAP, SH, "8Q", 5]]}
+    )
+    assert refused(loaded, settings, path) == [
+        f"t.ods, sheet '2019_20', row 4, column 'Financial Quarter': found '{quarter}'; "
+        "expected a financial quarter 1, 2, 3 or 4 (or Q1-Q4)"
+    ]
+
+
+@pytest.mark.parametrize("count", ["n/a", "..", "12.5", "", "[c]"])
+def test_a_count_that_is_not_a_whole_number_is_refused(loaded, settings, tmp_path, count):
+    path = write_csv(tmp_path / "t.csv", [*TITLES, HEADER, ["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q", count]])
+    assert refused(loaded, settings, path) == [
+        f"t.csv, row 4, column 'Number of Offences': found '{count}'; expected a whole number"
+    ]
+
+
+def test_bad_financial_years_and_offence_codes_are_refused(loaded, settings, tmp_path):
+    rows = [
+        ["2019", 1, "Kent", "Stalking", VAP, SH, "8Q", 5],
+        ["2019/21", 1, "Kent", "Stalking", VAP, SH, "8Q", 5],
+        ["2019/20", 1, "Kent", "Stalking", VAP, SH, "", 5],
+        ["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q!", 5],
+    ]
+    path = write_csv(tmp_path / "t.csv", [HEADER, *rows])
+    assert refused(loaded, settings, path) == [
+        "t.csv, row 2, column 'Financial Year': found '2019'; expected a financial year such as '2019/20'",
+        "t.csv, row 3, column 'Financial Year': found '2019/21'; expected a financial year such as '2019/20' "
+        "(the second year must follow the first)",
+        "t.csv, row 4, column 'Offence Code': found ''; expected a Home Office offence code such as '8Q'",
+        "t.csv, row 5, column 'Offence Code': found '8Q!'; expected a Home Office offence code such as '8Q'",
+    ]
+
+
+def test_a_financial_year_must_match_its_sheet(loaded, settings, tmp_path):
+    sheets = {
+        "2019_20": [*TITLES, HEADER, ["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q", 5]],
+        "2020_21": [*TITLES, HEADER, ["2020/21", 1, "Kent", "Stalking", VAP, SH, "8Q", 6]]
+        + [["2019-20", 2, "Kent", "Stalking", VAP, SH, "8Q", 7]],
+    }
+    path = write_ods(tmp_path / "t.ods", sheets)
+    assert refused(loaded, settings, path) == [
+        "t.ods, sheet '2020_21', row 5, column 'Financial Year': found '2019-20'; "
+        "expected 2020/21, the year the sheet is named for"
+    ]
+
+
+def test_a_repeated_force_quarter_and_code_is_refused(loaded, settings, tmp_path):
+    rows = [
+        ["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q", 5],
+        ["2019/20", 2, "Kent", "Stalking", VAP, SH, "8Q", 6],
+        ["2019/20", "Q1", "Kent Police", "Stalking", VAP, SH, "8q", 5],
+    ]
+    header = [h if h != "Offence Code" else "Code" for h in HEADER]
+    path = write_xlsx(tmp_path / "t.xlsx", {"2019_20": [*TITLES, header, *rows]})
+    assert refused(loaded, settings, path) == [
+        "t.xlsx, sheet '2019_20', row 6, column 'Code': found 'Kent 2019/20 Q1 8Q'; "
+        "each force, quarter and offence code may appear once; this repeats row 4"
+    ]
+
+
+def test_a_repeated_csp_row_is_refused_rather_than_counted_twice(loaded, settings, tmp_path):
+    header = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name", "Offence Description"]
+    header += ["Offence Code", "Offence Count"]
+    rows = [
+        ["2022/23", 1, "Dorset", "Dorset", "Stalking", "8Q", 18],
+        ["2022/23", 1, "Dorset", "Bournemouth, Christchurch and Poole", "Stalking", "8Q", 22],
+        ["2022/23", 1, "Dorset", "Dorset ", "Stalking", "8Q", 18],
+    ]
+    path = write_csv(tmp_path / "csp.csv", [header, *rows])
+    assert refused(loaded, settings, path) == [
+        "csp.csv, row 4, column 'Offence Code': found 'Dorset Dorset 2022/23 Q1 8Q'; "
+        "each force, CSP, quarter and offence code may appear once; this repeats row 2"
+    ]
+
+
+def test_a_header_without_data_rows_is_refused(loaded, settings, tmp_path):
+    path = write_csv(tmp_path / "t.csv", [*TITLES, HEADER, [], []])
+    assert refused(loaded, settings, path) == ["t.csv: the table has a header but no data rows"]
+
+
+def test_every_problem_is_listed_not_only_the_first(loaded, settings, tmp_path):
+    sheets = {
+        "Notes": NOTES,
+        "2019_20": [*TITLES, HEADER, ["2019/20", 5, "Kent", "Stalking", VAP, SH, "8Q", 5], *YEAR_2019],
+        "2020_21": [*TITLES, HEADER, *YEAR_2020, ["2020/21", 1, "Devon and Cornwal", "Stalking", VAP, SH, "8Q", "n/a"]],
+    }
+    path = write_ods(tmp_path / "three.ods", sheets)
+    assert refused(loaded, settings, path) == [
+        "three.ods, sheet '2019_20', row 4, column 'Financial Quarter': found '5'; "
+        "expected a financial quarter 1, 2, 3 or 4 (or Q1-Q4)",
+        "three.ods, sheet '2020_21', row 7, column 'Force Name': found 'Devon and Cornwal'; "
+        "expected a police force name; did you mean 'Devon and Cornwall'?",
+        "three.ods, sheet '2020_21', row 7, column 'Number of Offences': found 'n/a'; expected a whole number",
+    ]
+
+
+def test_one_bad_file_among_several_means_nothing_is_written(loaded, settings, tmp_path):
+    good = write_csv(tmp_path / "good-191023.csv", [HEADER, *YEAR_2019])
+    population = tmp_path / "population.csv"
+    population.write_text("Force,Year,Population\nKent,2020,1846500\n")
+    bad = write_csv(tmp_path / "bad.csv", [HEADER, ["2019/20", "Q0", "Kent", "Stalking", VAP, SH, "8Q", 5]])
+    assert refused(loaded, settings, good, population, bad) == [
+        "bad.csv, row 2, column 'Financial Quarter': found 'Q0'; expected a financial quarter 1, 2, 3 or 4 (or Q1-Q4)"
+    ]
