@@ -14,6 +14,8 @@ import hmac
 import os
 from collections.abc import Iterable
 
+# The key in .streamlit/secrets.toml that holds the local editor password's hash.
+PASSWORD_SECRET = "editor_password_hash"
 SCHEME = "scrypt"
 # scrypt cost: n=2**14, r=8, p=1 takes about 16 MB and a few tens of milliseconds, as OWASP advises.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

@@ -1,4 +1,4 @@
-"""The command line: ``pcc-dashboard load | status | dump | demo``.
+"""The command line: ``pcc-dashboard load | status | dump | demo | load-recommendations | load-history | hash-password``.
 
 Exit codes: 0 success; 1 a file or request was refused (the message is on stderr); 2 usage.
 """
@@ -194,11 +194,21 @@ def events_frame(engine) -> pd.DataFrame:
     return local_events(engine)
 
 
+def recommendations_dump_frame(engine) -> pd.DataFrame:
+    """The recommendations tracker as of today, formulas neutralised for spreadsheets."""
+    import datetime as dt
+
+    from data_loaders.recommendation_queries import recommendations_dump
+
+    return recommendations_dump(engine, get_settings(), dt.date.today())
+
+
 DUMPS = {
     "recorded-crime": recorded_crime_frame,
     "outcomes": outcomes_frame,
     "prosecutions": prosecutions_frame,
     "events": events_frame,
+    "recommendations": recommendations_dump_frame,
 }
 
 
@@ -227,6 +237,46 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load_recommendations(args: argparse.Namespace) -> int:
+    from data_loaders.recommendation_ingest import load_recommendation_files
+
+    settings = get_settings()
+    results = load_recommendation_files(args.paths, database.get_engine(settings), settings, author=args.author)
+    for result in results:
+        print(result.describe())
+    return 0
+
+
+def cmd_load_history(args: argparse.Namespace) -> int:
+    from data_loaders.recommendation_ingest import load_history
+
+    settings = get_settings()
+    result = load_history(
+        args.path,
+        database.get_engine(settings),
+        settings,
+        report=args.report,
+        reference=args.reference,
+        author=args.author,
+    )
+    print(result.describe())
+    return 0
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from data_loaders.access import PASSWORD_SECRET, hash_password
+
+    password = getpass.getpass("Editor password: ")
+    if not password or password != getpass.getpass("The same again: "):
+        print("Refused: the two entries differ or are empty; nothing was made.", file=sys.stderr)
+        return 1
+    print(f'{PASSWORD_SECRET} = "{hash_password(password)}"')
+    print("Put the line above in .streamlit/secrets.toml (never the password itself).", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="pcc-dashboard",
@@ -251,6 +301,28 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no data yet")
     demo.add_argument("--folder", help="keep the generated demo files in this folder")
     demo.set_defaults(run=cmd_demo)
+
+    recs = commands.add_parser(
+        "load-recommendations",
+        help="load recommendation trackers (CSV/XLSX) and the Commissioner's response documents (.txt)",
+    )
+    recs.add_argument("paths", nargs="+", metavar="PATH")
+    recs.add_argument("--author", help="who is loading, for the audit log (default: the operating-system user)")
+    recs.set_defaults(run=cmd_load_recommendations)
+
+    history = commands.add_parser(
+        "load-history", help="add an HMICFRS-style status history to one loaded recommendation"
+    )
+    history.add_argument("path", metavar="PATH")
+    history.add_argument("--report", required=True, help="the report's key, stored title or a known title")
+    history.add_argument("--reference", required=True, help="the recommendation's reference, e.g. R1")
+    history.add_argument("--author", help="who is loading, for the audit log (default: the operating-system user)")
+    history.set_defaults(run=cmd_load_history)
+
+    password = commands.add_parser(
+        "hash-password", help="make the hash of a local editor password for .streamlit/secrets.toml"
+    )
+    password.set_defaults(run=cmd_hash_password)
     return top
 
 

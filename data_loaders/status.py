@@ -268,6 +268,7 @@ def _sources(engine: Engine) -> list[SourceStatus]:
             database.outcomes,
             database.prosecutions_return,
             database.events,
+            database.recommendations,
         ):
             for source_id, rows in connection.execute(
                 sa.select(table.c.source_id, sa.func.count()).group_by(table.c.source_id)
@@ -316,6 +317,43 @@ def _sources(engine: Engine) -> list[SourceStatus]:
     return out
 
 
+def _recommendations_status(engine: Engine) -> KindStatus | None:
+    """Inspection recommendations: one period per report, in publication order."""
+    recs, reps, src = database.recommendations, database.reports, database.sources
+    query = (
+        sa.select(reps.c.title, reps.c.publication_date, src.c.file_name, src.c.is_demo, sa.func.count().label("rows"))
+        .join(recs, recs.c.report_id == reps.c.id)
+        .outerjoin(src, src.c.id == recs.c.source_id)
+        .group_by(reps.c.title, reps.c.publication_date, src.c.file_name, src.c.is_demo)
+        .order_by(reps.c.publication_date.is_(None), reps.c.publication_date, reps.c.title)
+    )
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=["title", "published", "file", "demo", "rows"])
+    if frame.empty:
+        return None
+    periods = [
+        {
+            "period": title,
+            "rows": int(rows["rows"].sum()),
+            "files": sorted(f for f in rows["file"].unique().tolist() if f),
+            "edition_date": None,
+            "is_demo": bool(rows["demo"].fillna(False).any()),
+        }
+        for title, rows in frame.groupby("title", sort=False)
+    ]
+    dates = [d for d in frame["published"] if d is not None and not pd.isna(d)]
+    return KindStatus(
+        kind="inspection recommendations",
+        rows=int(frame["rows"].sum()),
+        forces=len(periods),
+        first_period=min(dates).isoformat() if dates else None,
+        last_period=max(dates).isoformat() if dates else None,
+        is_demo=any(p["is_demo"] for p in periods),
+        periods=periods,
+        units="reports",
+    )
+
+
 def read_status(engine: Engine) -> Status:
     """The status of the database behind ``engine`` (an empty database reports no kinds)."""
     revision = database.schema_revision(engine)
@@ -328,6 +366,7 @@ def read_status(engine: Engine) -> Status:
             _crime_status(engine, "recorded-crime (monthly, local extract)", monthly=True),
             _population_status(engine),
             *_returns_status(engine),
+            _recommendations_status(engine),
         )
         if k is not None
     ]
