@@ -196,18 +196,18 @@ def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
 def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[Problem]:
     """A measure with ``available_from`` (Stalking Protection Orders) has no figure for earlier periods."""
     problems = []
-    for row in typed.dropna(subset=["measure", "period_start"]).itertuples():
-        measure = measures[row.measure]
-        if measure.available_from and period_end(row.granularity, row.period_start) < measure.available_from:
+    for _, row in typed.dropna(subset=["measure", "period_start"]).iterrows():
+        measure = measures[row["measure"]]
+        if measure.available_from and period_end(row["granularity"], row["period_start"]) < measure.available_from:
             problems.append(
                 Problem(
                     file,
                     f"{measure.label}: no figure can fall in a period ending before "
                     f"{measure.available_from:%d %B %Y}, when the orders became available",
-                    sheet=row._sheet,
-                    row=int(row._row),
+                    sheet=row["_sheet"],
+                    row=int(row["_row"]),
                     column=column,
-                    found=row._period_text,
+                    found=row["_period_text"],
                 )
             )
     return problems
