@@ -1,0 +1,46 @@
+"""The entrypoint: page settings, the shared frame around every page, and the navigation.
+
+Run with ``streamlit run dashboard/app.py`` from the project folder. To add a page, add one
+``st.Page(...)`` line to ``PAGES`` under its section.
+"""
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts this folder, not the project folder, on the import path; this makes
+# `import dashboard` work when the package is not installed.
+PROJECT = Path(__file__).resolve().parents[1]
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import components, queries  # noqa: E402
+
+st.set_page_config(
+    page_title="Stalking and harassment oversight",
+    page_icon=":material/shield:",
+    layout="wide",
+    menu_items={"About": "Stalking and harassment oversight dashboard for a Police and Crime Commissioner."},
+)
+
+# The page scripts live in app_pages/, not pages/: Streamlit treats a folder named pages/ beside
+# the entrypoint as an old-style multipage app, which runs a page opened by its address (or in
+# AppTest) on its own, without this frame, until some session has called st.navigation.
+PAGES = {
+    "Data": [
+        st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+    ],
+}
+
+page = st.navigation(PAGES)
+try:
+    home_force = queries.settings().home_force
+    status = queries.load_status()
+except queries.DataUnavailable as exc:
+    components.data_unavailable(str(exc))
+    st.stop()
+components.sidebar_frame(home_force)
+if status.any_demo:
+    components.demo_banner()
+page.run()

@@ -1,0 +1,130 @@
+"""Data: what is loaded and how fresh it is, and loading the latest published files."""
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, data_status, queries
+from data_loaders.status import Status
+from data_loaders.tables import LoadRefused
+
+LOADING_HELP = Path(__file__).parents[1] / "content" / "data_loading.md"
+OUTCOME_KEY = "data_load_outcome"
+EMPTY_MESSAGE = (
+    "Nothing is loaded yet. Load the published files below: the Home Office police recorded crime table and the ONS "
+    "population estimates by police force area. To look around with illustrative figures first, build the demo "
+    "database from the command line with `pcc-dashboard demo`."
+)
+
+
+def show_loaded(status: Status, today: dt.date) -> None:
+    """What is loaded, where each period came from, and the files behind it."""
+    components.plain_table(data_status.summary_frame(status, today), alt="Each kind of data loaded, with its freshness")
+    st.caption(data_status.FRESHNESS_RULE)
+    stale = [data_status.kind_name(k.kind) for k in status.kinds if data_status.is_stale(k, today)]
+    if stale:
+        st.warning(
+            f"Probably out of date: {', '.join(stale)}. Load the latest published edition below.",
+            icon=":material/schedule:",
+        )
+
+    st.header("Where each period came from")
+    st.caption("Consecutive periods from the same file and edition are shown as one range.")
+    for kind in status.kinds:
+        name = data_status.kind_name(kind.kind)
+        st.subheader(f"{name} (demo)" if kind.is_demo else name)
+        components.plain_table(data_status.period_sources_frame(kind), alt=f"File and edition of each period: {name}")
+
+    st.header("Files loaded")
+    st.caption(
+        "Newest first. Rows in force are the rows still used: a newer edition replaces the periods it covers, "
+        "so an older file may have few or none left."
+    )
+    components.plain_table(data_status.files_frame(status), alt="Files loaded, newest first")
+
+
+def forget_outcome() -> None:
+    """Drop the last load's messages once other files are chosen: they describe files no longer shown."""
+    st.session_state.pop(OUTCOME_KEY, None)
+
+
+def show_outcome(outcome: dict) -> None:
+    """The messages of the last load, or every problem that made it refuse."""
+    if outcome["loaded"]:
+        lines = "\n".join(f"- {components.escape_markdown(line)}" for line in outcome["loaded"])
+        st.success(f"Loading finished.\n\n{lines}", icon=":material/check_circle:")
+        return
+    problems: pd.DataFrame = outcome["problems"]
+    count = len(problems)
+    st.error(
+        f"Refused: {count:,} problem{'s' if count != 1 else ''}; nothing was written. "
+        "Correct the file(s) and load them again.",
+        icon=":material/block:",
+    )
+    if count <= 200:
+        components.plain_table(problems, alt="Every problem found in the files")
+    else:
+        st.dataframe(problems, hide_index=True, width="stretch")
+    st.download_button(
+        "Download the problems (CSV)",
+        problems.to_csv(index=False).encode("utf-8"),
+        file_name="load-problems.csv",
+        mime="text/csv",
+        key="problems_download",
+        icon=":material/download:",
+    )
+
+
+def load(uploads) -> None:
+    """Load the chosen files with a progress bar; keep the outcome for the page to show."""
+    bar = st.progress(0.0, text="Reading the files")
+    try:
+        results = queries.load_uploaded(
+            uploads, progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+        )
+    except LoadRefused as refused:
+        bar.empty()
+        st.session_state[OUTCOME_KEY] = {"loaded": [], "problems": data_status.problems_frame(refused.problems)}
+        return
+    st.session_state[OUTCOME_KEY] = {"loaded": [r.describe() for r in results], "problems": None}
+    # Run the page again so that the tables above show what was just loaded.
+    st.rerun()
+
+
+st.title("Data")
+st.caption("What the dashboard holds, where each figure came from, and how to load the latest published files.")
+
+status = queries.load_status()
+st.header("What is loaded")
+st.markdown(f"Database: `{status.database}`")
+if status.kinds:
+    show_loaded(status, dt.datetime.now(dt.UTC).date())
+else:
+    components.empty_state(EMPTY_MESSAGE)
+
+st.header("Load files")
+st.markdown(LOADING_HELP.read_text(encoding="utf-8"))
+with st.expander("Kinds of file accepted, and the columns each needs", icon=":material/table_view:"):
+    components.plain_table(
+        pd.DataFrame(
+            [(kind.description, kind.columns) for kind in data_status.accepted_kinds()],
+            columns=["Kind of file", "Columns it needs"],
+        ),
+        alt="Kinds of file accepted and their columns",
+    )
+uploads = st.file_uploader(
+    "Published files (CSV, XLSX, XLS or ODS; several at once)",
+    type=["csv", "xlsx", "xls", "ods"],
+    accept_multiple_files=True,
+    key="upload_files",
+    on_change=forget_outcome,
+)
+if st.button("Load files", key="load_button", type="primary", icon=":material/upload:"):
+    if uploads:
+        load(uploads)
+    else:
+        st.warning("Choose one or more files to load first.", icon=":material/info:")
+if OUTCOME_KEY in st.session_state:
+    show_outcome(st.session_state[OUTCOME_KEY])

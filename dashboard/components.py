@@ -1,0 +1,55 @@
+"""Small reusable Streamlit fragments: the shared frame, banners, empty states and plain tables.
+
+Colour is never the only cue: every banner carries an icon and words that say what it means.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+DEMO_BANNER = "Illustrative demo data: these figures are not real."
+
+
+def sidebar_frame(home_force: str) -> None:
+    """The office's name and the area the dashboard covers, at the top of the sidebar."""
+    with st.sidebar:
+        st.markdown("**Police and Crime Commissioner**  \nStalking and harassment oversight")
+        st.caption(f"Police force area: {home_force}")
+
+
+def demo_banner() -> None:
+    """The warning every page shows while the database holds demo data."""
+    st.warning(DEMO_BANNER, icon=":material/warning:")
+
+
+def data_unavailable(message: str) -> None:
+    """Why no page can be shown: the settings or the database could not be read."""
+    st.error(
+        f"{escape_markdown(message)}\n\nCheck the settings file (`PCC_SETTINGS_FILE`), the database setting "
+        "(`PCC_DATABASE_URL`, `.streamlit/secrets.toml` or the settings file) and that the database server is running.",
+        icon=":material/error:",
+    )
+
+
+def empty_state(message: str) -> None:
+    """A friendly note where there is nothing to show yet, saying what to do about it."""
+    st.info(message, icon=":material/info:")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with the characters Streamlit's Markdown would act on escaped, so it shows as written.
+
+    File names and cell values come from uploaded files: a ``*``, ``$`` or ``:name:`` in them
+    must not turn into emphasis, mathematics or an icon.
+    """
+    text = re.sub(r"([\\`*_\[\]<>$~|#])", r"\\\1", text)
+    return re.sub(r":(?=[A-Za-z])", r"\\:", text)
+
+
+def plain_table(frame: pd.DataFrame, alt: str) -> None:
+    """A small table as real HTML with column headers and an accessible name, without the index."""
+    shown = frame.map(lambda cell: escape_markdown(cell) if isinstance(cell, str) else cell)
+    st.table(shown, hide_index=True, alt=alt)

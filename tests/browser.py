@@ -1,0 +1,149 @@
+"""Helpers for the app tests: tiny published tables to load, and the real app served to headless Chromium.
+
+Playwright is imported only inside :func:`chromium_page`, so the AppTest tests that use the tiny
+tables run where it is not installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from conftest import ROOT, skip_or_fail
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "screenshots"
+VIEWPORT = {"width": 1366, "height": 768}
+
+HOME_OFFICE_HEADER = (
+    "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,"
+    "Offence Code,Number of Offences"
+)
+# The name ends with the release date, as the Home Office publishes it: edition of 19 October 2023.
+TINY_FILE = "prc-pfa-tiny-191023.csv"
+TINY_ROWS = [
+    ("2022/23", "1", "Devon and Cornwall", "Stalking", "8Q", "370"),
+    ("2022/23", "2", "Devon and Cornwall", "Stalking", "8Q", "381"),
+    ("2022/23", "1", "Dorset", "Stalking", "8Q", "120"),
+    ("2022/23", "2", "Dorset", "Stalking", "8Q", "125"),
+]
+BROKEN_FILE = "prc-pfa-broken-180124.csv"
+# Three bad cells, one per row: a year that is no year, a fifth quarter, a count in words.
+BROKEN_ROWS = [
+    ("2022/2x", "3", "Devon and Cornwall", "Stalking", "8Q", "390"),
+    ("2022/23", "5", "Devon and Cornwall", "Stalking", "8Q", "401"),
+    ("2022/23", "3", "Dorset", "Stalking", "8Q", "many"),
+]
+
+
+def home_office_csv(rows: list[tuple[str, str, str, str, str, str]]) -> bytes:
+    """A Home Office recorded crime table as CSV bytes: year, quarter, force, description, code, count per row."""
+    lines = [HOME_OFFICE_HEADER]
+    for year, quarter, force, description, code, count in rows:
+        lines.append(
+            f"{year},{quarter},{force},{description},Violence against the person,Stalking and harassment,{code},{count}"
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_table(folder: Path, name: str, rows: list[tuple[str, str, str, str, str, str]]) -> Path:
+    """Write a tiny Home Office table named ``name`` into ``folder``; return its path."""
+    path = folder / name
+    path.write_bytes(home_office_csv(rows))
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served_app(database_url: str, log_folder: Path) -> Iterator[str]:
+    """Serve ``dashboard/app.py`` with ``streamlit run`` on a free port over ``database_url``; yield its address."""
+    port = free_port()
+    env = {**os.environ, "PCC_DATABASE_URL": database_url}
+    env.pop("PCC_SETTINGS_FILE", None)
+    log = (log_folder / "streamlit.log").open("wb")
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
+    options = ["--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    server = subprocess.Popen([*command, *options], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                output = (log_folder / "streamlit.log").read_text(errors="replace")
+                raise RuntimeError(f"streamlit did not start (exit code {server.poll()}):\n{output}")
+            time.sleep(0.25)
+        yield address
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium_page() -> Iterator[object]:
+    """A page in headless Debian Chromium at 1366x768; skipped (or failed under PCC_REQUIRE_BROWSER=1) without it."""
+    if not CHROMIUM.is_file():
+        skip_or_fail("PCC_REQUIRE_BROWSER", f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("PCC_REQUIRE_BROWSER", "the playwright package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def screenshot(page, name: str, *, full_page: bool = False) -> Path:
+    """Save ``screenshots/<name>.png`` at the project root: the 1366x768 view, or the whole page; return its path.
+
+    Streamlit scrolls inside its main element, not the document, so a whole-page shot makes the
+    window as tall as that element's content for a moment.
+    """
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    if not full_page:
+        page.screenshot(path=str(path))
+        return path
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], int(height))})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(VIEWPORT)
+    return path
