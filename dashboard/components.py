@@ -53,3 +53,28 @@ def plain_table(frame: pd.DataFrame, alt: str) -> None:
     """A small table as real HTML with column headers and an accessible name, without the index."""
     shown = frame.map(lambda cell: escape_markdown(cell) if isinstance(cell, str) else cell)
     st.table(shown, hide_index=True, alt=alt)
+
+
+def chart(fig, text, data: pd.DataFrame, *, alt: str, key: str, caption: str | None = None) -> None:
+    """A chart with its text alternative, an optional reading under it, and the figures behind it.
+
+    ``fig`` is a Plotly figure from ``dashboard.charts`` (its template already set: ``theme=None``
+    keeps Streamlit from restyling it, so the page matches an export); ``text`` its
+    ``charts.ChartText``; ``data`` exactly the figures it draws, shown in a "data" view with a CSV
+    download of those figures; ``alt`` the text alternative read by screen readers.
+    """
+    from dashboard.charts import file_stem, plotly_config
+
+    st.plotly_chart(fig, theme=None, config=plotly_config(text), alt=alt, key=f"{key}_chart")
+    if caption:
+        st.caption(caption)
+    with st.expander("Data behind this chart", icon=":material/table:"):
+        st.dataframe(data, hide_index=True, key=f"{key}_table")
+        st.download_button(
+            "Download these figures (CSV)",
+            data.to_csv(index=False).encode("utf-8"),
+            file_name=f"{file_stem(text.title)}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            icon=":material/download:",
+        )

@@ -123,20 +123,6 @@ def rate_per_1000(count: float | None, population: float | None) -> float | None
     return 1000.0 * count / population
 
 
-def charge_rate(outcomes: pd.DataFrame, count_column: str) -> float | None:
-    """Charge/summons outcomes (type 1) as a share of all assigned outcomes in ``count_column``.
-
-    Type 0 ("not yet assigned an outcome") is not an outcome and is left out of the denominator.
-    ``outcomes`` has ``outcome_type`` (as text: "0", "1", ...) and the count column. None when no
-    outcome has been assigned.
-    """
-    types = outcomes["outcome_type"].astype(str)
-    assigned = outcomes.loc[types != "0", count_column].sum()
-    if assigned <= 0:
-        return None
-    return float(outcomes.loc[types == "1", count_column].sum()) / float(assigned)
-
-
 def format_count(value: int | float | None) -> str:
     return "no figure" if value is None else f"{value:,.0f}"
 

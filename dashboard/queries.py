@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from dashboard.charts import TimeMarker
 from data_loaders import database, ingest
+from data_loaders import events as events_module
 from data_loaders.ingest import LoadResult
 from data_loaders.settings import Settings, SettingsError, get_settings
 from data_loaders.status import Status, read_status
@@ -109,3 +112,127 @@ def load_uploaded(files: Sequence[Upload], progress: Progress | None = None) -> 
         results = ingest.load_files(paths, engine(), settings(), display_names=names, progress=progress)
     clear_caches()
     return results
+
+
+# ---- reads for the trends pages ---------------------------------------------------------------
+# Whole tables of aggregated counts are small (tens of thousands of rows even for every force and
+# year), so each is read once, cached, and filtered in pandas by the pages: a filter change then
+# costs no database round trip. The ttl bounds how long a load from the command line takes to show.
+TABLE_TTL = dt.timedelta(minutes=10)
+
+
+def _read(url: str, query: sa.Select) -> pd.DataFrame:
+    with _engine(url).connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _recorded_crime(url: str) -> pd.DataFrame:
+    rc = database.recorded_crime
+    frame = _read(
+        url,
+        sa.select(
+            rc.c.force,
+            rc.c.financial_year,
+            rc.c.quarter,
+            rc.c.month,
+            rc.c.period_start,
+            rc.c.offence_code,
+            rc.c.offence_description,
+            rc.c.count,
+        ).order_by(rc.c.period_start),
+    )
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    return frame
+
+
+def recorded_crime() -> pd.DataFrame:
+    """Every recorded-crime row: quarterly Home Office rows have ``month`` 0, local monthly rows 1-12."""
+    return _recorded_crime(settings().database_url)
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _population(url: str) -> pd.DataFrame:
+    pop = database.population
+    return _read(url, sa.select(pop.c.force, pop.c.year, pop.c.population).order_by(pop.c.force, pop.c.year))
+
+
+def population() -> pd.DataFrame:
+    """Mid-year population by force and year."""
+    return _population(settings().database_url)
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _outcomes(url: str) -> pd.DataFrame:
+    out = database.outcomes
+    frame = _read(
+        url,
+        sa.select(
+            out.c.force,
+            out.c.financial_year,
+            out.c.quarter,
+            out.c.period_start,
+            out.c.offence_code,
+            out.c.outcome_type,
+            out.c.outcome_group,
+            out.c.outcomes_for_offences_recorded,
+            out.c.outcomes_recorded,
+        ).order_by(out.c.period_start),
+    )
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    return frame
+
+
+def outcomes() -> pd.DataFrame:
+    """Every outcome row (both Home Office counts); type 0 rows are the not-yet-assigned backlog."""
+    return _outcomes(settings().database_url)
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _prosecutions(url: str) -> pd.DataFrame:
+    pr = database.prosecutions_return
+    frame = _read(
+        url,
+        sa.select(
+            pr.c.area,
+            pr.c.area_type,
+            pr.c.granularity,
+            pr.c.period_start,
+            pr.c.financial_year,
+            pr.c.quarter,
+            pr.c.measure,
+            pr.c.value,
+        ).order_by(pr.c.period_start),
+    )
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    return frame
+
+
+def prosecutions() -> pd.DataFrame:
+    """The local prosecutions and orders return: one row per area, period and measure."""
+    return _prosecutions(settings().database_url)
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _events(url: str) -> pd.DataFrame:
+    return events_module.all_events(_engine(url), settings())
+
+
+def events() -> pd.DataFrame:
+    """Series breaks from the settings and the loaded local events, by date."""
+    return _events(settings().database_url)
+
+
+def time_markers() -> list[TimeMarker]:
+    """Every event as a chart marker (series breaks dashed, local events dotted)."""
+    return [
+        TimeMarker(row.date, row.label, "series break" if row.source == "series break" else "local event")
+        for row in events().itertuples()
+    ]
+
+
+def data_as_at() -> dt.date | None:
+    """The newest edition date (or load date) among the loaded sources: the charts' 'data as at'."""
+    status = load_status()
+    dates = [s.edition_date or s.loaded_at.date() for s in status.sources]
+    return max(dates, default=None)

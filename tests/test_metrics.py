@@ -80,16 +80,6 @@ def test_rate_per_1000():
     assert metrics.rate_per_1000(None, 100) is None
 
 
-def test_charge_rate_leaves_type_0_out():
-    outcomes = pd.DataFrame({"outcome_type": ["0", "1", "14", "18", "1"], "outcomes_recorded": [500, 30, 50, 20, 10]})
-    assert metrics.charge_rate(outcomes, "outcomes_recorded") == pytest.approx(40 / 110)
-
-
-def test_charge_rate_with_nothing_assigned():
-    outcomes = pd.DataFrame({"outcome_type": ["0"], "outcomes_recorded": [12]})
-    assert metrics.charge_rate(outcomes, "outcomes_recorded") is None
-
-
 def test_labels_and_formats():
     assert metrics.year_ending_label(dt.date(2025, 3, 31)) == "year ending March 2025"
     assert metrics.format_percent_change(9.26) == "+9%"
