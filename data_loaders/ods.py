@@ -156,7 +156,9 @@ class _Cells:
             key = (type(value), value)
             return self._cache[key]
         except KeyError:
-            encoded = self._cache[key] = cell_xml(value)
+            encoded = cell_xml(value)
+            if encoded != EMPTY_CELL:  # NaN is unequal to itself: caching it would add an entry per blank
+                self._cache[key] = encoded
             return encoded
         except TypeError:  # unhashable values are encoded every time
             return cell_xml(value)
@@ -209,8 +211,9 @@ def _entry(name: str, compress: bool = True) -> zipfile.ZipInfo:
 
 
 def write_ods(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame | Rows]) -> Path:
-    """Write the sheets (name -> DataFrame with its header row, or rows of cells) to an ODS file; return its path.
+    """Write the sheets to an ODS file and return its path.
 
+    Each sheet is a DataFrame (written with its header row, without its index) or rows of cells.
     Cells may be text, whole or decimal numbers, booleans, dates and date-times (naive), or None
     for an empty cell. The same sheets always give the same bytes. The file appears complete or
     not at all: it is written beside the target and renamed into place.
