@@ -15,7 +15,7 @@ if str(PROJECT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import components, queries  # noqa: E402
+from dashboard import components, filters, queries  # noqa: E402
 
 st.set_page_config(
     page_title="Stalking and harassment oversight",
@@ -28,6 +28,7 @@ st.set_page_config(
 # the entrypoint as an old-style multipage app, which runs a page opened by its address (or in
 # AppTest) on its own, without this frame, until some session has called st.navigation.
 PAGES = {
+    "Trends": [],
     "Data": [
         st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     ],
@@ -41,6 +42,11 @@ except queries.DataUnavailable as exc:
     components.data_unavailable(str(exc))
     st.stop()
 components.sidebar_frame(home_force)
+if page in PAGES["Trends"]:
+    recorded = queries.recorded_crime()
+    span = (recorded["period_start"].min().date(), recorded["period_start"].max().date()) if len(recorded) else None
+    forces = [f.name for f in queries.settings().forces if f.territorial]
+    filters.draw(queries.settings(), forces, span)
 if status.any_demo:
     components.demo_banner()
 page.run()

@@ -171,3 +171,23 @@ def sidebar(
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     return replace(chosen, start=start, end=end)
+
+
+STATE_KEY = "pcc_filters"
+
+
+def defaults_for(settings) -> Filters:
+    """The view a link with no filters opens: the home force, its configured peers, every category."""
+    return Filters(force=settings.home_force, peers=settings.peers, categories=settings.categories)
+
+
+def draw(settings, forces: Sequence[str], span: tuple[dt.date, dt.date] | None) -> Filters:
+    """Draw the shared filters (app.py does this for every trends page) and remember the choice."""
+    chosen = sidebar(defaults_for(settings), forces, settings.categories, span)
+    st.session_state[STATE_KEY] = chosen
+    return chosen
+
+
+def current() -> Filters:
+    """The filters drawn for this run by app.py; a trends page reads them here."""
+    return st.session_state[STATE_KEY]

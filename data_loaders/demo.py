@@ -35,10 +35,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from data_loaders import ingest
+from data_loaders import demo_outcomes, ingest
 from data_loaders.ods import write_ods
 from data_loaders.recorded_crime import COLUMNS as TABLE_COLUMNS
 from data_loaders.settings import Settings
+from data_loaders.tables import quarter_start
 
 SEED = 20231019
 NOTICE = "ILLUSTRATIVE DEMO DATA, not real figures"
@@ -383,17 +384,46 @@ def _year_sheet(rows: pd.DataFrame, year: int, offences: dict[str, Offence]) -> 
     return sheet
 
 
+def published(figures: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The quarters the Home Office would have published by ``as_of``."""
+    last_year, last_quarter, _ = latest_quarter(as_of)
+    return figures[
+        (figures["year"] < last_year) | ((figures["year"] == last_year) & (figures["quarter"] <= last_quarter))
+    ]
+
+
+def stored_rows(figures: pd.DataFrame, settings: Settings, as_of: dt.date) -> pd.DataFrame:
+    """The published quarters of the configured codes in the shape the database stores them."""
+    rows = published(figures, as_of)
+    rows = rows[rows["code"].isin(settings.offence_codes)]
+    offences = _offences()
+    return pd.DataFrame(
+        {
+            "force": rows["force"].to_numpy(),
+            "financial_year": [fy_label(int(y)) for y in rows["year"]],
+            "quarter": rows["quarter"].astype(int).to_numpy(),
+            "month": 0,
+            "period_start": [
+                quarter_start(fy_label(int(y)), int(q)) for y, q in zip(rows["year"], rows["quarter"], strict=True)
+            ],
+            "offence_code": rows["code"].to_numpy(),
+            "offence_description": [offences[c].description for c in rows["code"]],
+            "count": rows["count"].astype(int).to_numpy(),
+        }
+    )
+
+
 def write_table(folder: Path, figures: pd.DataFrame, as_of: dt.date) -> Path:
     """The national workbook: a cover sheet, then one sheet per financial year up to the latest published quarter."""
     last_year, last_quarter, release = latest_quarter(as_of)
-    published = figures[(figures["year"] < last_year) | (figures["quarter"] <= last_quarter)]
+    published_rows = published(figures, as_of)
     order = {code: position for position, code in enumerate(_offences())}
-    published = published.assign(_order=published["code"].map(order)).sort_values(
+    published_rows = published_rows.assign(_order=published_rows["code"].map(order)).sort_values(
         ["year", "quarter", "force", "_order"], kind="stable"
     )
     offences = _offences()
     sheets = {"Notes": _cover(last_year, last_quarter, release)}
-    for year, rows in published.groupby("year", sort=True):
+    for year, rows in published_rows.groupby("year", sort=True):
         sheets[sheet_name(int(year))] = _year_sheet(rows, int(year), offences)
     return write_ods(folder / TABLE_NAME.format(release=release), sheets)
 
@@ -478,6 +508,7 @@ def write_files(folder: Path, settings: Settings, as_of: dt.date | None = None) 
         write_table(folder, figures, as_of),
         write_monthly(folder, figures, settings, as_of),
         write_population(folder, settings, as_of),
+        *demo_outcomes.write_files(folder, settings, as_of, stored_rows(figures, settings, as_of)),
     ]
 
 

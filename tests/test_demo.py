@@ -25,6 +25,9 @@ PUBLISHED_NATIONAL = {
 TABLE = "prc-pfa-mar2013-onwards-tables-231025.ods"
 MONTHLY = "demo-monthly-extract-devon-and-cornwall.csv"
 POPULATION = "demo-population-by-force.csv"
+OUTCOME_BOOKS = [f"prc-outcomes-open-data-mar{year}-tables-281125.ods" for year in range(2015, 2027)]
+RETURNS = ["demo-prosecutions-and-orders-return.csv", "demo-local-events.csv"]
+FILES = [TABLE, MONTHLY, POPULATION, *OUTCOME_BOOKS, *RETURNS]
 
 
 def table_rows(engine, table: sa.Table) -> pd.DataFrame:
@@ -58,11 +61,14 @@ def months(demo_db) -> pd.DataFrame:
 
 def test_files_are_written_in_the_official_formats_and_loaded_by_kind(demo_db):
     _, _, results, folder = demo_db
-    assert sorted(p.name for p in folder.iterdir()) == sorted([TABLE, MONTHLY, POPULATION])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
     assert [(r.file_name, r.kind) for r in results] == [
         (TABLE, "recorded-crime"),
         (MONTHLY, "monthly-extract"),
         (POPULATION, "population"),
+        *[(name, "outcomes") for name in OUTCOME_BOOKS],
+        (RETURNS[0], "prosecutions"),
+        (RETURNS[1], "events"),
     ]
     assert results[0].edition_date == dt.date(2025, 10, 23)
     assert results[0].rows_other_offences > 0, "the workbook holds other offences, which the loader passes over"
@@ -85,8 +91,8 @@ def test_files_are_written_in_the_official_formats_and_loaded_by_kind(demo_db):
 
 def test_every_source_is_marked_as_demo(demo_db):
     sources = table_rows(demo_db[0], database.sources)
-    assert len(sources) == 3
-    assert sources["is_demo"].map(bool).tolist() == [True, True, True]
+    assert len(sources) == len(FILES)
+    assert sources["is_demo"].map(bool).tolist() == [True] * len(FILES)
 
 
 def test_workbook_lists_all_47_forces_and_fraud_bodies_report_fraud_only(demo_db):
@@ -194,11 +200,10 @@ def ods_cells(path) -> list[tuple[str | None, list[list[object]]]]:
 def test_write_files_is_deterministic(tmp_path, settings):
     first = demo.write_files(tmp_path / "first", settings, AS_OF)
     second = demo.write_files(tmp_path / "second", settings, AS_OF)
-    assert [p.name for p in first] == [p.name for p in second] == [TABLE, MONTHLY, POPULATION]
-    for one, two in zip(first[1:], second[1:], strict=True):
-        assert one.read_bytes() == two.read_bytes()
+    assert [p.name for p in first] == [p.name for p in second] == FILES
+    for one, two in zip(first, second, strict=True):
+        assert one.read_bytes() == two.read_bytes(), one.name
     assert ods_cells(first[0]) == ods_cells(second[0])
-    assert first[0].read_bytes() == second[0].read_bytes()
 
 
 def test_a_later_as_of_adds_periods_and_changes_none(tmp_path, settings):
@@ -238,13 +243,13 @@ def test_an_as_of_before_the_monthly_series_is_refused(tmp_path, settings):
 def test_build_twice_on_both_backends_changes_nothing(engine, settings):
     steps: list[float] = []
     first = demo.build(engine, settings, as_of=AS_OF, progress=lambda fraction, _: steps.append(fraction))
-    assert [r.already_loaded for r in first] == [False, False, False]
+    assert [r.already_loaded for r in first] == [False] * len(FILES)
     assert steps[0] == 0.0 and steps[-1] == 1.0
-    before = {t.name: table_rows(engine, t) for t in (database.sources, database.recorded_crime, database.population)}
+    before = {t.name: table_rows(engine, t) for t in database.metadata.sorted_tables}
     second = demo.build(engine, settings, as_of=AS_OF)
-    assert [r.already_loaded for r in second] == [True, True, True]
+    assert [r.already_loaded for r in second] == [True] * len(FILES)
     assert all("already loaded" in r.describe() for r in second)
-    for table in (database.sources, database.recorded_crime, database.population):
+    for table in database.metadata.sorted_tables:
         after = table_rows(engine, table)
         assert after.equals(before[table.name]), table.name
 
@@ -254,6 +259,8 @@ def test_command_line_builds_the_demo(monkeypatch, sqlite_url, tmp_path, capsys)
     assert cli.main(["demo", "--folder", str(tmp_path / "files")]) == 0
     out = capsys.readouterr().out
     assert "illustrative, not real" in out
-    assert len(list((tmp_path / "files").iterdir())) == 3
+    written = sorted(p.name for p in (tmp_path / "files").iterdir())
+    assert {MONTHLY, POPULATION, *RETURNS} <= set(written)
+    assert sorted(line.split(":")[0] for line in out.splitlines() if ": loaded " in line) == written
     assert cli.main(["demo", "--if-empty"]) == 0
     assert "already holds data" in capsys.readouterr().out
