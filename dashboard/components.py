@@ -55,25 +55,27 @@ def plain_table(frame: pd.DataFrame, alt: str) -> None:
     st.table(shown, hide_index=True, alt=alt)
 
 
-def chart(fig, text, data: pd.DataFrame, *, alt: str, key: str, caption: str | None = None) -> None:
-    """A chart with its text alternative, an optional reading under it, and the figures behind it.
+def show_chart(chart, *, key: str | None = None) -> None:
+    """A catalogue chart with its text alternative, its reading under it, and the figures behind it.
 
-    ``fig`` is a Plotly figure from ``dashboard.charts`` (its template already set: ``theme=None``
-    keeps Streamlit from restyling it, so the page matches an export); ``text`` its
-    ``charts.ChartText``; ``data`` exactly the figures it draws, shown in a "data" view with a CSV
-    download of those figures; ``alt`` the text alternative read by screen readers.
+    ``chart`` is a ``dashboard.catalogue.Chart``: its figure already carries the shared template
+    (``theme=None`` keeps Streamlit from restyling it, so the page matches an export); the "data"
+    view shows exactly the figures drawn, with a CSV download of those figures.
     """
     from dashboard.charts import file_stem, plotly_config
 
-    st.plotly_chart(fig, theme=None, config=plotly_config(text), alt=alt, key=f"{key}_chart")
-    if caption:
-        st.caption(caption)
+    key = key or chart.key
+    st.plotly_chart(chart.figure, theme=None, config=plotly_config(chart.text), alt=chart.alt, key=f"{key}_chart")
+    if chart.reading:
+        st.markdown(f"**Reading:** {escape_markdown(chart.reading)}")
+    for note in chart.notes:
+        st.caption(escape_markdown(note))
     with st.expander("Data behind this chart", icon=":material/table:"):
-        st.dataframe(data, hide_index=True, key=f"{key}_table")
+        st.dataframe(chart.data, hide_index=True, key=f"{key}_table")
         st.download_button(
             "Download these figures (CSV)",
-            data.to_csv(index=False).encode("utf-8"),
-            file_name=f"{file_stem(text.title)}.csv",
+            chart.data.to_csv(index=False).encode("utf-8"),
+            file_name=f"{file_stem(chart.text.title)}.csv",
             mime="text/csv",
             key=f"{key}_csv",
             icon=":material/download:",

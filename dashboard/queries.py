@@ -20,7 +20,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.charts import TimeMarker
-from data_loaders import database, ingest
+from data_loaders import database, ingest, reads
 from data_loaders import events as events_module
 from data_loaders.ingest import LoadResult
 from data_loaders.settings import Settings, SettingsError, get_settings
@@ -115,35 +115,15 @@ def load_uploaded(files: Sequence[Upload], progress: Progress | None = None) -> 
 
 
 # ---- reads for the trends pages ---------------------------------------------------------------
-# Whole tables of aggregated counts are small (tens of thousands of rows even for every force and
-# year), so each is read once, cached, and filtered in pandas by the pages: a filter change then
-# costs no database round trip. The ttl bounds how long a load from the command line takes to show.
+# Each aggregated table is read whole once (see data_loaders.reads), cached, and filtered in pandas
+# by the pages, so a filter change costs no database round trip. Loads from the Data page clear the
+# caches; the ttl bounds how long a load from the command line takes to show in a running app.
 TABLE_TTL = dt.timedelta(minutes=10)
-
-
-def _read(url: str, query: sa.Select) -> pd.DataFrame:
-    with _engine(url).connect() as connection:
-        return pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
 
 
 @st.cache_data(ttl=TABLE_TTL, show_spinner=False)
 def _recorded_crime(url: str) -> pd.DataFrame:
-    rc = database.recorded_crime
-    frame = _read(
-        url,
-        sa.select(
-            rc.c.force,
-            rc.c.financial_year,
-            rc.c.quarter,
-            rc.c.month,
-            rc.c.period_start,
-            rc.c.offence_code,
-            rc.c.offence_description,
-            rc.c.count,
-        ).order_by(rc.c.period_start),
-    )
-    frame["period_start"] = pd.to_datetime(frame["period_start"])
-    return frame
+    return reads.recorded_crime(_engine(url))
 
 
 def recorded_crime() -> pd.DataFrame:
@@ -153,8 +133,7 @@ def recorded_crime() -> pd.DataFrame:
 
 @st.cache_data(ttl=TABLE_TTL, show_spinner=False)
 def _population(url: str) -> pd.DataFrame:
-    pop = database.population
-    return _read(url, sa.select(pop.c.force, pop.c.year, pop.c.population).order_by(pop.c.force, pop.c.year))
+    return reads.population(_engine(url))
 
 
 def population() -> pd.DataFrame:
@@ -164,23 +143,7 @@ def population() -> pd.DataFrame:
 
 @st.cache_data(ttl=TABLE_TTL, show_spinner=False)
 def _outcomes(url: str) -> pd.DataFrame:
-    out = database.outcomes
-    frame = _read(
-        url,
-        sa.select(
-            out.c.force,
-            out.c.financial_year,
-            out.c.quarter,
-            out.c.period_start,
-            out.c.offence_code,
-            out.c.outcome_type,
-            out.c.outcome_group,
-            out.c.outcomes_for_offences_recorded,
-            out.c.outcomes_recorded,
-        ).order_by(out.c.period_start),
-    )
-    frame["period_start"] = pd.to_datetime(frame["period_start"])
-    return frame
+    return reads.outcomes(_engine(url))
 
 
 def outcomes() -> pd.DataFrame:
@@ -190,22 +153,7 @@ def outcomes() -> pd.DataFrame:
 
 @st.cache_data(ttl=TABLE_TTL, show_spinner=False)
 def _prosecutions(url: str) -> pd.DataFrame:
-    pr = database.prosecutions_return
-    frame = _read(
-        url,
-        sa.select(
-            pr.c.area,
-            pr.c.area_type,
-            pr.c.granularity,
-            pr.c.period_start,
-            pr.c.financial_year,
-            pr.c.quarter,
-            pr.c.measure,
-            pr.c.value,
-        ).order_by(pr.c.period_start),
-    )
-    frame["period_start"] = pd.to_datetime(frame["period_start"])
-    return frame
+    return reads.prosecutions(_engine(url))
 
 
 def prosecutions() -> pd.DataFrame:
@@ -236,3 +184,19 @@ def data_as_at() -> dt.date | None:
     status = load_status()
     dates = [s.edition_date or s.loaded_at.date() for s in status.sources]
     return max(dates, default=None)
+
+
+def inputs():
+    """The catalogue's inputs for this run: settings, the sidebar filters and the cached tables."""
+    from dashboard import catalogue, filters
+
+    return catalogue.Inputs(
+        settings=settings(),
+        filters=filters.current(),
+        recorded=recorded_crime(),
+        population=population(),
+        outcomes=outcomes(),
+        prosecutions=prosecutions(),
+        markers=tuple(time_markers()),
+        data_as_at=data_as_at(),
+    )

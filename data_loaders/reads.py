@@ -1,0 +1,76 @@
+"""Plain reads of the aggregated tables, for the dashboard (which caches them) and the command line.
+
+Whole tables of aggregated counts are small (tens of thousands of rows even for every force and
+year), so each is read whole and filtered in pandas by its users.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_loaders import database
+
+
+def _read(engine: Engine, query: sa.Select, dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def recorded_crime(engine: Engine) -> pd.DataFrame:
+    """Every recorded-crime row: quarterly Home Office rows have ``month`` 0, local monthly rows 1-12."""
+    rc = database.recorded_crime
+    query = sa.select(
+        rc.c.force,
+        rc.c.financial_year,
+        rc.c.quarter,
+        rc.c.month,
+        rc.c.period_start,
+        rc.c.offence_code,
+        rc.c.offence_description,
+        rc.c.count,
+    ).order_by(rc.c.period_start, rc.c.force, rc.c.offence_code)
+    return _read(engine, query, ("period_start",))
+
+
+def population(engine: Engine) -> pd.DataFrame:
+    """Mid-year population by force and year."""
+    pop = database.population
+    return _read(engine, sa.select(pop.c.force, pop.c.year, pop.c.population).order_by(pop.c.force, pop.c.year))
+
+
+def outcomes(engine: Engine) -> pd.DataFrame:
+    """Every outcome row (both Home Office counts); type 0 rows are the not-yet-assigned backlog."""
+    out = database.outcomes
+    query = sa.select(
+        out.c.force,
+        out.c.financial_year,
+        out.c.quarter,
+        out.c.period_start,
+        out.c.offence_code,
+        out.c.outcome_type,
+        out.c.outcome_group,
+        out.c.outcomes_for_offences_recorded,
+        out.c.outcomes_recorded,
+    ).order_by(out.c.period_start, out.c.force, out.c.offence_code, out.c.outcome_type)
+    return _read(engine, query, ("period_start",))
+
+
+def prosecutions(engine: Engine) -> pd.DataFrame:
+    """The local prosecutions and orders return: one row per area, period and measure."""
+    pr = database.prosecutions_return
+    query = sa.select(
+        pr.c.area,
+        pr.c.area_type,
+        pr.c.granularity,
+        pr.c.period_start,
+        pr.c.financial_year,
+        pr.c.quarter,
+        pr.c.measure,
+        pr.c.value,
+    ).order_by(pr.c.period_start, pr.c.area, pr.c.measure)
+    return _read(engine, query, ("period_start",))
