@@ -56,6 +56,11 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plural(count: int, noun: str) -> str:
+    """'1 force', '2 forces', '1,204 rows' (``noun`` given in the plural)."""
+    return f"{count:,} {noun[:-1] if count == 1 and noun.endswith('s') else noun}"
+
+
 def _print_status(status) -> None:
     print(f"Database: {status.database} (schema {status.schema_revision or 'not created'})")
     if status.any_demo:
@@ -65,8 +70,8 @@ def _print_status(status) -> None:
         return
     for kind in status.kinds:
         demo = " [demo]" if kind.is_demo else ""
-        areas = f", {kind.forces} {kind.units}" if kind.units else ""
-        print(f"\n{kind.kind}{demo}: {kind.rows:,} rows{areas}, {kind.first_period} to {kind.last_period}")
+        areas = f", {_plural(kind.forces, kind.units)}" if kind.units else ""
+        print(f"\n{kind.kind}{demo}: {_plural(kind.rows, 'rows')}{areas}, {kind.first_period} to {kind.last_period}")
         runs: list[tuple[str, str, str]] = []
         for period in kind.periods:
             source = ", ".join(period["files"])
@@ -330,6 +335,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:
+        # The reader went away (`pcc-dashboard dump ... | head`): not a failure of ours.
+        sys.stderr.close()
+        return 0
     except LoadRefused as refused:
         print(refused.summary(), file=sys.stderr)
         return 1

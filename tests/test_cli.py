@@ -127,13 +127,13 @@ def test_status_says_what_is_loaded_and_from_which_edition(cli_sqlite, files, ca
     assert "DEMO DATA" not in out
     assert lines[1:] == [
         "",
-        "recorded-crime (quarterly, Home Office): 2 rows, 1 forces, 2022/23 Q3 to 2022/23 Q4",
+        "recorded-crime (quarterly, Home Office): 2 rows, 1 force, 2022/23 Q3 to 2022/23 Q4",
         f"  2022/23 Q3 to 2022/23 Q4: from {CRIME_NAME} (2023-07-19)",
         "",
-        "recorded-crime (monthly, local extract): 1 rows, 1 forces, 2024-04 to 2024-04",
+        "recorded-crime (monthly, local extract): 1 row, 1 force, 2024-04 to 2024-04",
         "  2024-04: from dorset-monthly.csv (edition not dated)",
         "",
-        "population: 1 rows, 1 forces, mid-2018 to mid-2018",
+        "population: 1 row, 1 force, mid-2018 to mid-2018",
         "  mid-2018: from population.csv (edition not dated)",
         "",
         "Files loaded (newest first):",
