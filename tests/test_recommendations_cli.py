@@ -88,7 +88,7 @@ def test_status_lists_the_recommendations(cli_sqlite, capsys):
     capsys.readouterr()
     assert main(["status"]) == 0
     out = capsys.readouterr().out
-    assert "inspection recommendations: 2 rows, 1 reports, 2019-04-10 to 2019-04-10" in out
+    assert "inspection recommendations: 2 rows, 1 report, 2019-04-10 to 2019-04-10" in out
     assert f"{RESPONSE.name}: pcc-response, loaded " in out and "2 of 2 rows in force" in out
 
 
