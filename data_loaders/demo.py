@@ -22,6 +22,7 @@ same bytes and a later ``as_of`` only adds periods.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import math
@@ -35,8 +36,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from data_loaders import demo_outcomes, ingest
+from data_loaders import demo_outcomes, demo_recommendations, ingest
 from data_loaders.ods import write_ods
+from data_loaders.recommendation_ingest import RecommendationLoadResult
 from data_loaders.recorded_crime import COLUMNS as TABLE_COLUMNS
 from data_loaders.settings import Settings
 from data_loaders.tables import quarter_start
@@ -519,13 +521,22 @@ def build(
     folder: Path | None = None,
     as_of: dt.date | None = None,
     progress: ingest.Progress | None = None,
-) -> list[ingest.LoadResult]:
-    """Write the demo files (into ``folder``, or a temporary folder) and load them all as demo data."""
+) -> list[ingest.LoadResult | RecommendationLoadResult]:
+    """Write the demo files (into ``folder``, or a temporary folder) and load them all as demo data.
+
+    The inspection recommendations (:mod:`data_loaders.demo_recommendations`) load after the
+    figures, through the recommendation loaders.
+    """
+    as_of = as_of or dt.date.today()
     if progress:
         progress(0.0, "writing the demo files")
-    if folder is not None:
+    with contextlib.ExitStack() as stack:
+        if folder is None:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="pcc-demo-"))
         paths = write_files(Path(folder), settings, as_of)
-        return ingest.load_files(paths, engine, settings, is_demo=True, progress=progress)
-    with tempfile.TemporaryDirectory(prefix="pcc-demo-") as temporary:
-        paths = write_files(Path(temporary), settings, as_of)
-        return ingest.load_files(paths, engine, settings, is_demo=True, progress=progress)
+        results: list[ingest.LoadResult | RecommendationLoadResult] = list(
+            ingest.load_files(paths, engine, settings, is_demo=True, progress=progress)
+        )
+        recommendation_paths = demo_recommendations.write_files(Path(folder), settings, as_of)
+        results.extend(demo_recommendations.load(engine, settings, recommendation_paths))
+        return results

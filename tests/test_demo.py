@@ -27,7 +27,13 @@ MONTHLY = "demo-monthly-extract-devon-and-cornwall.csv"
 POPULATION = "demo-population-by-force.csv"
 OUTCOME_BOOKS = [f"prc-outcomes-open-data-mar{year}-tables-281125.ods" for year in range(2015, 2027)]
 RETURNS = ["demo-prosecutions-and-orders-return.csv", "demo-local-events.csv"]
-FILES = [TABLE, MONTHLY, POPULATION, *OUTCOME_BOOKS, *RETURNS]
+FIGURES = [TABLE, MONTHLY, POPULATION, *OUTCOME_BOOKS, *RETURNS]
+RESPONSE = "dc-response-to-hmicfrs-stalking-2019.txt"
+TRACKER = "demo-recommendations-tracker.csv"
+REPORT_DETAILS = "demo-inspection-report-details.csv"
+# The report details are applied as an analyst's edits, not loaded as a source.
+LOADED = [*FIGURES, RESPONSE, TRACKER]
+FILES = [*LOADED, REPORT_DETAILS]
 
 
 def table_rows(engine, table: sa.Table) -> pd.DataFrame:
@@ -69,6 +75,8 @@ def test_files_are_written_in_the_official_formats_and_loaded_by_kind(demo_db):
         *[(name, "outcomes") for name in OUTCOME_BOOKS],
         (RETURNS[0], "prosecutions"),
         (RETURNS[1], "events"),
+        (RESPONSE, "pcc-response"),
+        (TRACKER, "recommendations-tracker"),
     ]
     assert results[0].edition_date == dt.date(2025, 10, 23)
     assert results[0].rows_other_offences > 0, "the workbook holds other offences, which the loader passes over"
@@ -91,8 +99,8 @@ def test_files_are_written_in_the_official_formats_and_loaded_by_kind(demo_db):
 
 def test_every_source_is_marked_as_demo(demo_db):
     sources = table_rows(demo_db[0], database.sources)
-    assert len(sources) == len(FILES)
-    assert sources["is_demo"].map(bool).tolist() == [True] * len(FILES)
+    assert sources["file_name"].tolist() == LOADED
+    assert sources["is_demo"].map(bool).tolist() == [True] * len(LOADED)
 
 
 def test_workbook_lists_all_47_forces_and_fraud_bodies_report_fraud_only(demo_db):
@@ -200,7 +208,7 @@ def ods_cells(path) -> list[tuple[str | None, list[list[object]]]]:
 def test_write_files_is_deterministic(tmp_path, settings):
     first = demo.write_files(tmp_path / "first", settings, AS_OF)
     second = demo.write_files(tmp_path / "second", settings, AS_OF)
-    assert [p.name for p in first] == [p.name for p in second] == FILES
+    assert [p.name for p in first] == [p.name for p in second] == FIGURES
     for one, two in zip(first, second, strict=True):
         assert one.read_bytes() == two.read_bytes(), one.name
     assert ods_cells(first[0]) == ods_cells(second[0])
@@ -243,11 +251,11 @@ def test_an_as_of_before_the_monthly_series_is_refused(tmp_path, settings):
 def test_build_twice_on_both_backends_changes_nothing(engine, settings):
     steps: list[float] = []
     first = demo.build(engine, settings, as_of=AS_OF, progress=lambda fraction, _: steps.append(fraction))
-    assert [r.already_loaded for r in first] == [False] * len(FILES)
+    assert [r.already_loaded for r in first] == [False] * len(LOADED)
     assert steps[0] == 0.0 and steps[-1] == 1.0
     before = {t.name: table_rows(engine, t) for t in database.metadata.sorted_tables}
     second = demo.build(engine, settings, as_of=AS_OF)
-    assert [r.already_loaded for r in second] == [True] * len(FILES)
+    assert [r.already_loaded for r in second] == [True] * len(LOADED)
     assert all("already loaded" in r.describe() for r in second)
     for table in database.metadata.sorted_tables:
         after = table_rows(engine, table)
@@ -261,6 +269,9 @@ def test_command_line_builds_the_demo(monkeypatch, sqlite_url, tmp_path, capsys)
     assert "illustrative, not real" in out
     written = sorted(p.name for p in (tmp_path / "files").iterdir())
     assert {MONTHLY, POPULATION, *RETURNS} <= set(written)
-    assert sorted(line.split(":")[0] for line in out.splitlines() if ": loaded " in line) == written
+    figures = sorted(set(written) - {RESPONSE, TRACKER, REPORT_DETAILS})
+    assert sorted(line.split(":")[0] for line in out.splitlines() if ": loaded " in line) == figures
+    assert [line.split(":")[0] for line in out.splitlines() if " recommendations as " in line] == [RESPONSE, TRACKER]
+    assert {RESPONSE, TRACKER, REPORT_DETAILS} <= set(written)
     assert cli.main(["demo", "--if-empty"]) == 0
     assert "already holds data" in capsys.readouterr().out
