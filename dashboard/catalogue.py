@@ -34,6 +34,9 @@ class Inputs:
     prosecutions: pd.DataFrame
     markers: tuple[TimeMarker, ...] = ()
     data_as_at: dt.date | None = None
+    # data_loaders.recommendation_queries.recommendations_frame and updates_frame (all recommendations)
+    recommendations: pd.DataFrame | None = None
+    recommendation_updates: pd.DataFrame | None = None
 
 
 @dataclass
