@@ -49,6 +49,28 @@ def escape_markdown(text: str) -> str:
     return re.sub(r":(?=[A-Za-z])", r"\\:", text)
 
 
+def key_figures(figures, *, per_row: int = 4) -> None:
+    """Headline numbers as bordered metric cards, a few to a row, with the sentences behind them as a list.
+
+    ``figures`` are ``dashboard.outcome_charts.KeyFigure``-like: label, value, delta (the change on
+    the year before), delta_color, help and sentence. The arrow and the sign carry the direction,
+    so colour is never the only cue.
+    """
+    for first in range(0, len(figures), per_row):
+        for column, figure in zip(st.columns(per_row), figures[first : first + per_row], strict=False):
+            column.metric(
+                figure.label,
+                figure.value,
+                figure.delta,
+                delta_color=figure.delta_color,
+                help=figure.help,
+                border=True,
+            )
+    sentences = [figure.sentence for figure in figures if figure.sentence]
+    if sentences:
+        st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in sentences))
+
+
 def plain_table(frame: pd.DataFrame, alt: str) -> None:
     """A small table as real HTML with column headers and an accessible name, without the index."""
     shown = frame.map(lambda cell: escape_markdown(cell) if isinstance(cell, str) else cell)
