@@ -48,13 +48,16 @@ def selection(settings: Settings, categories: Sequence[str]) -> tuple[str, ...]:
 
 
 def subject(settings: Settings, categories: Sequence[str]) -> str:
-    """What a selection of categories is called: the total's label, one category, or a list of them."""
+    """What a selection of categories is called: the total's label, one category, or a list of them with their codes."""
     chosen = selection(settings, categories)
     if set(codes_for(settings, chosen)) == set(settings.total_codes):
         return settings.total_label
     if len(chosen) == 1:
         return chosen[0]
-    return ", ".join(chosen[:-1]) + " and " + chosen[-1][:1].lower() + chosen[-1][1:]
+    # The codes tell a part of the total from the total ("Stalking and harassment" is both a label and a pair).
+    words = [chosen[0], *(lower_first(c) for c in chosen[1:])]
+    names = ", ".join(words[:-1]) + " and " + words[-1]
+    return f"{names} (codes {', '.join(codes_for(settings, chosen))})"
 
 
 def lower_first(text: str) -> str:

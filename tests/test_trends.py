@@ -73,9 +73,9 @@ def test_categories_select_codes_in_configuration_order(settings):
 def test_a_selection_is_named_by_what_it_covers(settings):
     assert trends.subject(settings, settings.categories) == "Stalking and harassment"
     assert trends.subject(settings, ["Stalking"]) == "Stalking"
-    assert trends.subject(settings, ["Stalking", "Harassment"]) == "Stalking and harassment"
-    assert trends.subject(settings, ["Stalking", "Harassment", "Malicious communications"]) == (
-        "Stalking, Harassment and malicious communications"
+    assert trends.subject(settings, ["Stalking", "Harassment"]) == "Stalking and harassment (codes 8Q, 8L, 8M)"
+    assert trends.subject(settings, ["Harassment", "Stalking", "Malicious communications"]) == (
+        "Stalking, harassment and malicious communications (codes 8Q, 8L, 8M, 8R)"
     )
 
 
