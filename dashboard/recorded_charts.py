@@ -8,7 +8,6 @@ local events on its time axis.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
@@ -31,14 +30,6 @@ SIGNALS = {
     "7 Points Above CL": "Run of 7 or more points above the mean",
     "7 Points Below CL": "Run of 7 or more points below the mean",
 }
-
-
-def period_label(start: dt.date, months: int) -> str:
-    """'October 2026' for a month; 'April to June 2026' for a quarter."""
-    if months == trends.MONTHLY:
-        return f"{start:%B %Y}"
-    end = trends.metrics.add_months(start, months - 1)
-    return f"{start:%B} to {end:%B %Y}" if start.year == end.year else f"{start:%B %Y} to {end:%B %Y}"
 
 
 def _number(value: float, rate: bool) -> str:
@@ -122,9 +113,9 @@ def recorded_spc(inputs: Inputs) -> Chart | None:
     if last["point_type"] != "common_cause":
         signal = f"the latest point is a special cause: {SIGNALS[last['special_cause_type']].lower()}"
     alt = (
-        f"XmR chart of {word} recorded {subject} in {chosen.force} from {period_label(starts[0], months)} to "
-        f"{period_label(starts[-1], months)}: {format_count(last['value'])} in {period_label(starts[-1], months)}; "
-        f"mean {format_count(last['mean'])} since {period_label(segment_start, months)}; {signal}."
+        f"XmR chart of {word} recorded {subject} in {chosen.force} from {trends.period_label(starts[0], months)} to "
+        f"{trends.period_label(starts[-1], months)}: {format_count(last['value'])} in {trends.period_label(starts[-1], months)}; "
+        f"mean {format_count(last['mean'])} since {trends.period_label(segment_start, months)}; {signal}."
     )
     notes = []
     if control.rebased_at:

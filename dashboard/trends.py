@@ -99,6 +99,14 @@ def source_name(recorded: pd.DataFrame, force: str, months: int) -> str:
     return f"{force} monthly extract"
 
 
+def period_label(start: dt.date, months: int) -> str:
+    """'October 2026' for a month; 'Apr–Jun 2026' for a quarter (or 'Nov 2025–Jan 2026' across a year end)."""
+    if months == MONTHLY:
+        return f"{start:%B %Y}"
+    end = metrics.add_months(start, months - 1)
+    return f"{start:%b}–{end:%b %Y}" if start.year == end.year else f"{start:%b %Y}–{end:%b %Y}"
+
+
 def _dates(values: pd.Series) -> list[dt.date]:
     return [pd.Timestamp(v).date() for v in values]
 

@@ -81,8 +81,8 @@ def test_spc_of_quarters_from_the_home_office_table(inputs):
     assert chart.text.title == "Recorded stalking in Kent, quarterly"
     assert chart.text.source == "Source: Home Office police recorded crime"
     assert chart.alt == (
-        "XmR chart of quarterly recorded stalking in Kent from April to June 2021 to January to March 2023: 15 in "
-        "January to March 2023; mean 12 since April to June 2021; no special-cause signal at the latest point."
+        "XmR chart of quarterly recorded stalking in Kent from Apr–Jun 2021 to Jan–Mar 2023: 15 in Jan–Mar 2023; "
+        "mean 12 since Apr–Jun 2021; no special-cause signal at the latest point."
     )
     assert "trial limits" in chart.reading  # 8 points
     assert chart.notes == []

@@ -139,6 +139,12 @@ def test_granularity_chooses_the_source():
     assert trends.source_name(both, "Kent", trends.MONTHLY) == "Kent monthly extract"
 
 
+def test_period_labels():
+    assert trends.period_label(D(2026, 10, 1), trends.MONTHLY) == "October 2026"
+    assert trends.period_label(D(2026, 4, 1), trends.QUARTERLY) == "Apr–Jun 2026"
+    assert trends.period_label(D(2025, 11, 1), trends.QUARTERLY) == "Nov 2025–Jan 2026"
+
+
 def test_period_filter_keeps_the_chosen_range():
     series = pd.DataFrame({"period_start": [D(2022, 1, 1), D(2022, 2, 1), D(2022, 3, 1)], "count": [1.0, 2.0, 3.0]})
     assert trends.in_period(series, D(2022, 2, 1), None)["count"].tolist() == [2, 3]
