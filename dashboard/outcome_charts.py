@@ -121,8 +121,14 @@ def outcome_rows(inputs: Inputs, forces: Sequence[str]) -> pd.DataFrame:
     return frame[frame["force"].isin(forces) & frame["offence_code"].isin(codes)]
 
 
+def has_outcomes(inputs: Inputs) -> bool:
+    """Whether any outcome (or type 0) row is loaded for the chosen force and categories in the chosen period."""
+    rows = outcome_rows(inputs, (inputs.filters.force,))
+    return not rows.empty and not _in_period(rows, inputs.filters).empty
+
+
 def outcome_totals(rows: pd.DataFrame, settings: Settings, column: str, by: Sequence[str]) -> pd.DataFrame:
-    """Per ``by``: assigned outcomes in ``column`` by group (one column per counted group), ``assigned`` and ``charged``.
+    """Per ``by``: assigned outcomes in ``column``, one column per counted group, plus ``assigned`` and ``charged``.
 
     Type 0 is not an outcome and is left out entirely (see :func:`backlog_totals`).
     """
@@ -191,7 +197,7 @@ def by_granularity(frame: pd.DataFrame, filters: Filters, columns: Sequence[str]
 
 def granularity_words(filters: Filters) -> str:
     if filters.granularity == "year_ending":
-        return "Year ending each quarter (rolling 12 months)"
+        return "Rolling years ending each quarter"
     return "By quarter"
 
 
@@ -260,8 +266,8 @@ def outcome_mix(inputs: Inputs) -> Chart | None:
     text = _text(
         inputs,
         f"What happened to recorded offences: {filters.force}",
-        f"{selection_label(settings, filters.categories)}. Share of assigned outcomes by group (type 0 is no outcome: "
-        f"left out). {granularity_words(filters)}.<br>{count_used(settings, column)}.",
+        f"{selection_label(settings, filters.categories)}. Share of assigned outcomes by outcome group. "
+        f"{granularity_words(filters)}.<br>{count_used(settings, column)}.",
     )
     figure = charts.bar_chart(
         long,
@@ -298,7 +304,10 @@ def outcome_mix(inputs: Inputs) -> Chart | None:
             f"{shown['period'].iloc[0]} to {period}. Latest ({period}): {mix}."
         ),
         reading=f"In {period} the largest group was {largest.label.lower()} ({largest.share:.1f}% of outcomes).",
-        notes=_small_base_note(small, "mix"),
+        notes=[
+            *_small_base_note(small, "mix"),
+            "Offences not yet assigned an outcome (type 0) are no outcome: left out here, shown apart below.",
+        ],
     )
 
 
@@ -511,8 +520,8 @@ def not_yet_assigned(inputs: Inputs) -> Chart | None:
     text = _text(
         inputs,
         f"Offences not yet assigned an outcome: {filters.force}",
-        f"{selection_label(settings, filters.categories)}. Type 0, by quarter the offence was recorded: not an outcome, "
-        "in no outcome total or rate.<br>"
+        f"{selection_label(settings, filters.categories)}. Type 0, by quarter the offence was recorded: "
+        "not an outcome, in no outcome total or rate.<br>"
         f"Count used: {outcome_table.LABELS[column]} (the only count with type 0, whichever count is chosen).",
     )
     figure = charts.bar_chart(

@@ -369,7 +369,8 @@ def test_key_figures_fall_back_to_the_cps_area_without_the_force_s_own(make_inpu
         (None, "There is not yet a full year of figures on convictions in Dorset."),
         (
             (10, None),
-            "Convictions in Dorset numbered 10 in the year ending March 2025; there is no earlier full year to compare with.",
+            "Convictions in Dorset numbered 10 in the year ending March 2025; "
+            "there is no earlier full year to compare with.",
         ),
         ((10, 0), "Convictions in Dorset rose to 10 in the year ending March 2025, from none the year before."),
         ((8, 10), "Convictions in Dorset fell 20% to 8 in the year ending March 2025 (from 10)."),
