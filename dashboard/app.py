@@ -29,6 +29,15 @@ st.set_page_config(
 # AppTest) on its own, without this frame, until some session has called st.navigation.
 PAGES = {
     "Trends": [],
+    "Oversight": [
+        st.Page(
+            "app_pages/recommendations.py",
+            title="Recommendations",
+            icon=":material/task_alt:",
+            url_path="recommendations",
+        ),
+        st.Page("app_pages/inspections.py", title="Inspections", icon=":material/fact_check:", url_path="inspections"),
+    ],
     "Data": [
         st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     ],

@@ -20,9 +20,12 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.charts import TimeMarker
-from data_loaders import database, ingest, reads
+from data_loaders import database, ingest, reads, recommendation_ingest, recommendation_queries
 from data_loaders import events as events_module
+from data_loaders import recommendations as recommendation_store
 from data_loaders.ingest import LoadResult
+from data_loaders.recommendation_ingest import RecommendationLoadResult
+from data_loaders.recommendations import SavedUpdate
 from data_loaders.settings import Settings, SettingsError, get_settings
 from data_loaders.status import Status, read_status
 
@@ -199,4 +202,90 @@ def inputs():
         prosecutions=prosecutions(),
         markers=tuple(time_markers()),
         data_as_at=data_as_at(),
+        recommendations=recommendations(),
+        recommendation_updates=recommendation_updates(),
     )
+
+
+# ---- inspection recommendations ---------------------------------------------------------------
+# Read whole (a few hundred rows at most) and cached like the tables above; "today" is part of the
+# key, so overdue flags and deadlines move on at midnight. Saving an update clears every cache.
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _recommendations(url: str, today: dt.date) -> pd.DataFrame:
+    return recommendation_queries.recommendations_frame(_engine(url), settings(), today)
+
+
+def recommendations() -> pd.DataFrame:
+    """Every recommendation with its report, due date, current status, version and whether it is overdue today."""
+    return _recommendations(settings().database_url, dt.date.today())
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _recommendation_updates(url: str) -> pd.DataFrame:
+    return recommendation_queries.updates_frame(_engine(url))
+
+
+def recommendation_updates() -> pd.DataFrame:
+    """Every recommendation's dated history, oldest first."""
+    return _recommendation_updates(settings().database_url)
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _inspection_reports(url: str, today: dt.date) -> pd.DataFrame:
+    return recommendation_queries.reports_frame(_engine(url), settings(), today)
+
+
+def inspection_reports() -> pd.DataFrame:
+    """Every inspection report with its 56-day response deadline as of today and counts of its recommendations."""
+    return _inspection_reports(settings().database_url, dt.date.today())
+
+
+def recommendation_audit(recommendation_id: int) -> pd.DataFrame:
+    """The audit log of one recommendation and of its history entries, newest first.
+
+    Not cached: editors read it to see exactly what was saved, including a save made a moment ago.
+    """
+    current = engine()
+    updates = recommendation_queries.updates_frame(current, recommendation_id)
+    parts = [recommendation_queries.audit_frame(current, database.recommendations.name, recommendation_id)]
+    parts += [
+        recommendation_queries.audit_frame(current, database.recommendation_updates.name, int(update_id))
+        for update_id in updates["id"]
+    ]
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return recommendation_queries.audit_frame(current, database.recommendations.name, recommendation_id)
+    return pd.concat(parts, ignore_index=True).sort_values("id", ascending=False, ignore_index=True)
+
+
+def add_recommendation_update(recommendation_id: int, **update) -> SavedUpdate:
+    """Append an update (see :func:`data_loaders.recommendations.add_update`); every cache is cleared after a save.
+
+    Raises ``ConcurrentEditError`` when the recommendation has changed since ``expected_version``
+    and ``EditRefused`` for an update that cannot be saved; nothing is written then.
+    """
+    saved = recommendation_store.add_update(engine(), recommendation_id, settings=settings(), **update)
+    clear_caches()
+    return saved
+
+
+def load_recommendation_uploads(files: Sequence[Upload], author: str) -> list[RecommendationLoadResult]:
+    """Load uploaded trackers and response documents all or nothing; raise ``LoadRefused`` listing every problem.
+
+    ``author`` is recorded in the history and the audit log as the person who loaded them.
+    """
+    names = [Path(upload.name).name.strip(". ") or "upload" for upload in files]
+    with tempfile.TemporaryDirectory(prefix="pcc-upload-") as folder:
+        paths = []
+        for index, (upload, name) in enumerate(zip(files, names, strict=True)):
+            path = Path(folder) / str(index) / name
+            path.parent.mkdir()
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+        results = recommendation_ingest.load_recommendation_files(
+            paths, engine(), settings(), author=author, display_names=names
+        )
+    clear_caches()
+    return results

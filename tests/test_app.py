@@ -47,6 +47,7 @@ def test_the_app_opens_on_a_database_that_does_not_exist_yet(monkeypatch, tmp_pa
     url = f"sqlite:///{tmp_path / 'new' / 'dashboard.sqlite'}"
     app = open_app(monkeypatch, url)
     assert database.schema_revision(database.make_engine(url)) is not None
+    app.switch_page("app_pages/data.py").run()
     assert [block.value for block in app.info] and "Nothing is loaded yet" in app.info[0].value
     database.engine_for.cache_clear()
 

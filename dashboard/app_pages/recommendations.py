@@ -1,0 +1,331 @@
+"""Recommendations: is the force doing what the inspectorate asked? Counts, progress, the tracker and each one's history."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, editing, queries, recommendation_charts
+from dashboard import recommendation_views as views
+from data_loaders.recommendations import ConcurrentEditError, EditRefused
+from data_loaders.sanitise import safe_html
+
+EMPTY_MESSAGE = (
+    "No inspection recommendations are loaded yet. Load a recommendations tracker or the Commissioner's response "
+    "document on the Data page; to look around first, build the demo database with `pcc-dashboard demo`."
+)
+NO_CHANGE = "No change: add a comment or evidence only"
+OPENED_KEY = "rec_opened_version"  # {recommendation id: the version the editor's form was opened on}
+NOTICE_KEY = "rec_save_notice"  # (kind, message, recommendation id) of the last save
+
+
+def show_cards(recommendations: pd.DataFrame) -> None:
+    """The headline counts, each with an icon and words."""
+    cards = views.status_cards(recommendations, queries.settings())
+    # Widths follow the labels, so that a long category name is not cut short.
+    widths = [max(len(card.label), 10) for card in cards]
+    for column, card in zip(st.columns(widths, gap="small"), cards, strict=True):
+        column.metric(card.label, f"{card.count:,}", icon=card.icon, border=True)
+    st.caption(
+        f"{len(recommendations):,} recommendations from {recommendations['report'].nunique():,} reports. "
+        "Each counts in the category of its latest recorded status. Overdue: past the due date and neither "
+        "complete nor marked as not to be progressed."
+    )
+
+
+def read_filter(recommendations: pd.DataFrame) -> views.TableFilter:
+    """The table's filter widgets, in one row."""
+    labels = views.report_labels(recommendations)
+    report_col, status_col, owner_col, due_col = st.columns([3, 2, 2, 2])
+    reports = report_col.multiselect(
+        "Report", list(labels), format_func=labels.get, key="rec_filter_reports", placeholder="All reports"
+    )
+    categories = status_col.multiselect(
+        "Status",
+        [
+            c
+            for c in recommendation_charts.category_order(queries.settings())
+            if c in set(recommendations["status_category"])
+        ],
+        key="rec_filter_status",
+        placeholder="Every status",
+    )
+    owners = owner_col.multiselect(
+        "Owner", views.owner_options(recommendations), key="rec_filter_owner", placeholder="Every owner"
+    )
+    due = due_col.selectbox("Due", list(views.DUE_WINDOWS), format_func=views.DUE_WINDOWS.get, key="rec_filter_due")
+    return views.TableFilter(tuple(reports), tuple(categories), tuple(owners), due)
+
+
+def show_table(shown: pd.DataFrame) -> None:
+    """The filtered tracker and its downloads."""
+    st.dataframe(
+        views.table_frame(shown),
+        hide_index=True,
+        width="stretch",
+        key="rec_table",
+        column_config={
+            "Ref": st.column_config.TextColumn(width="small"),
+            "Recommendation": st.column_config.TextColumn(width="large"),
+            "Due date": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Status date": st.column_config.DateColumn(format="D MMM YYYY"),
+        },
+    )
+    download = views.download_frame(shown)
+    stem = f"recommendations-{dt.date.today():%Y-%m-%d}"
+    csv_col, xlsx_col, _ = st.columns([1, 1, 2])
+    csv_col.download_button(
+        "Download this table (CSV)",
+        views.to_csv(download),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key="rec_download_csv",
+        icon=":material/download:",
+    )
+    xlsx_col.download_button(
+        "Download this table (Excel)",
+        views.to_xlsx(download),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="rec_download_xlsx",
+        icon=":material/download:",
+    )
+
+
+def forget_opened_versions() -> None:
+    """A different recommendation was chosen: a form opened later starts from the version then shown."""
+    st.session_state.pop(OPENED_KEY, None)
+    st.session_state.pop(NOTICE_KEY, None)
+
+
+def show_facts(row: pd.Series, closed: list[str]) -> None:
+    """What was asked, by when, of whom, and where it stands."""
+    st.markdown(f"> {components.escape_markdown(' '.join(str(row['text']).split()))}")
+    written = f" (as written: {row['status']})" if row["status"] and row["status"] != row["status_category"] else ""
+    since = f", since {views.long_date(row['status_date'])}" if row["status_date"] else ""
+    overdue = "  \n:material/schedule: **Overdue**" if row["overdue"] else ""
+    facts = [
+        ("Report", row["report"]),
+        ("Timescale", row["timescale"] or "None given"),
+        ("Due", views.due_words(row, closed)),
+        ("Owner", row["owner"] or "Not named"),
+        ("Addressed to", row["addressed_to"] or "Not stated"),
+    ]
+    left, right = st.columns([3, 2])
+    left.markdown("  \n".join(f"**{name}:** {components.escape_markdown(str(value))}" for name, value in facts))
+    right.markdown(
+        f"{views.category_icon(row['status_category'])} **Status:** "
+        f"{components.escape_markdown(row['status_category'] + written + since)}{overdue}"
+    )
+    right.caption(f"Version {row['version']}: each saved change raises it.")
+
+
+def show_response(row: pd.Series) -> None:
+    """The force's response, sanitised: it comes from documents written outside the office."""
+    st.subheader("The force's response")
+    cleaned = safe_html(row["response_html"])
+    if not cleaned.strip():
+        st.caption("No response from the force is recorded for this recommendation.")
+        return
+    with st.container(border=True):
+        st.html(cleaned)
+
+
+def show_history(updates: pd.DataFrame) -> None:
+    """The history as a timeline, oldest first."""
+    st.subheader("History")
+    entries = views.timeline(updates)
+    if not entries:
+        st.caption("Nothing recorded yet.")
+        return
+    for entry in entries:
+        lines = [f"{entry.icon} **{views.long_date(entry.date)}**: {components.escape_markdown(entry.headline)}"]
+        if entry.comment:
+            lines.append(components.escape_markdown(entry.comment))
+        if entry.evidence_link:
+            url = views.markdown_url(entry.evidence_link)
+            shown = f"[{components.escape_markdown(entry.evidence_link)}]({url})" if url else "not a web address"
+            lines.append(f":material/link: Evidence: {shown}")
+        with st.container(border=True):
+            st.markdown("  \n".join(lines))
+            st.caption(components.escape_markdown(entry.recorded))
+
+
+def conflict_message(exc: ConcurrentEditError) -> str:
+    """Why a save was refused because someone else saved first, and what to do."""
+    who = f" ({exc.by}, {exc.at:%d %B %Y %H:%M} UTC)" if exc.by and exc.at else ""
+    return (
+        f"Not saved: someone else saved a change to this recommendation first{who}. Nothing they saved is lost, "
+        "and your update is kept in the form. Reload to see their change, then save yours again if it still applies."
+    )
+
+
+def save_update(recommendation_id: int, author: str) -> None:
+    """Save the editor's update on the version their form was opened on (a form callback)."""
+    state = st.session_state
+    expected = state.get(OPENED_KEY, {}).get(recommendation_id)
+    status = state[f"rec_new_status_{recommendation_id}"]
+    try:
+        saved = queries.add_recommendation_update(
+            recommendation_id,
+            status=None if status == NO_CHANGE else status,
+            comment=state[f"rec_new_comment_{recommendation_id}"],
+            evidence_link=state[f"rec_new_link_{recommendation_id}"],
+            author=author,
+            expected_version=expected,
+            date=state[f"rec_new_date_{recommendation_id}"],
+        )
+    except ConcurrentEditError as exc:
+        state[NOTICE_KEY] = ("conflict", conflict_message(exc), recommendation_id)
+        return
+    except EditRefused as exc:
+        state[NOTICE_KEY] = ("refused", f"Not saved: {exc}.", recommendation_id)
+        return
+    state[OPENED_KEY][recommendation_id] = saved.version
+    state[f"rec_new_status_{recommendation_id}"] = NO_CHANGE
+    state[f"rec_new_comment_{recommendation_id}"] = ""
+    state[f"rec_new_link_{recommendation_id}"] = ""
+    state[NOTICE_KEY] = ("saved", f"Saved. The status is now {saved.status_category}.", recommendation_id)
+
+
+def reload_recommendation(recommendation_id: int) -> None:
+    """Read the recommendation again; the form then starts from the version shown, keeping what was typed."""
+    st.session_state.get(OPENED_KEY, {}).pop(recommendation_id, None)
+    st.session_state.pop(NOTICE_KEY, None)
+    queries.clear_caches()
+
+
+def show_notice(recommendation_id: int) -> None:
+    notice = st.session_state.get(NOTICE_KEY)
+    if not notice or notice[2] != recommendation_id:
+        return
+    kind, message, _ = notice
+    if kind == "saved":
+        st.success(message, icon=":material/check_circle:")
+    elif kind == "conflict":
+        st.error(message, icon=":material/sync_problem:")
+        st.button(
+            "Reload the recommendation",
+            key="rec_reload",
+            icon=":material/refresh:",
+            on_click=reload_recommendation,
+            args=(recommendation_id,),
+        )
+    else:
+        st.error(message, icon=":material/error:")
+
+
+def show_update_form(row: pd.Series, editor: editing.Editor) -> None:
+    """The editor's form: a status from the configured categories, a comment, an evidence link, a date."""
+    rec_id = int(row["id"])
+    opened = st.session_state.setdefault(OPENED_KEY, {})
+    opened.setdefault(rec_id, int(row["version"]))
+    st.subheader("Record progress")
+    show_notice(rec_id)
+    if opened[rec_id] != int(row["version"]):
+        st.warning(
+            f"This recommendation has changed since you opened it (version {opened[rec_id]}, now {row['version']}). "
+            "Reload to add to the latest version.",
+            icon=":material/sync_problem:",
+        )
+    with st.form(f"rec_update_form_{rec_id}", border=True):
+        st.caption(
+            f"Adding to version {opened[rec_id]}, as {components.escape_markdown(editor.name)}. "
+            "Updates are added to the history; nothing earlier is changed."
+        )
+        status_col, date_col = st.columns([2, 1])
+        status_col.selectbox(
+            "New status", [NO_CHANGE, *views.status_choices(queries.settings())], key=f"rec_new_status_{rec_id}"
+        )
+        date_col.date_input(
+            "Date of this progress",
+            value=dt.date.today(),
+            max_value=dt.date.today(),
+            format="DD/MM/YYYY",
+            key=f"rec_new_date_{rec_id}",
+        )
+        st.text_area("Comment", key=f"rec_new_comment_{rec_id}", placeholder="What was done, and what is next")
+        st.text_input(
+            "Evidence link",
+            key=f"rec_new_link_{rec_id}",
+            placeholder="https://...",
+            help="A web address starting http:// or https:// (or mailto:).",
+        )
+        st.form_submit_button(
+            "Save update",
+            type="primary",
+            icon=":material/save:",
+            on_click=save_update,
+            args=(rec_id, editor.name),
+        )
+
+
+def show_audit(recommendation_id: int) -> None:
+    with st.expander("Audit log of this recommendation (editors only)", icon=":material/history:"):
+        st.caption("Every change, newest first: who made it, when, and the fields before and after.")
+        st.dataframe(
+            views.audit_frame_for_display(queries.recommendation_audit(recommendation_id)),
+            hide_index=True,
+            width="stretch",
+            key="rec_audit_table",
+        )
+
+
+def show_detail(shown: pd.DataFrame, editor: editing.Editor | None) -> None:
+    """The chosen recommendation: what it asks, the force's response, its history, and (editors) the form."""
+    st.header("One recommendation in detail")
+    if shown.empty:
+        components.empty_state("No recommendation matches the filters above: clear a filter to choose one.")
+        return
+    labels = views.report_labels(shown)
+    by_id = {int(rid): row for rid, (_, row) in zip(shown["id"], shown.iterrows(), strict=True)}
+    chosen = st.selectbox(
+        "Recommendation",
+        list(by_id),
+        format_func=lambda rid: views.choice_label(by_id[rid], labels),
+        key="rec_choice",
+        on_change=forget_opened_versions,
+    )
+    row = by_id[chosen]
+    closed = list(queries.settings().recommendations.closed)
+    show_facts(row, closed)
+    show_response(row)
+    updates = queries.recommendation_updates()
+    show_history(updates[updates["recommendation_id"] == chosen])
+    if editor is None:
+        return
+    show_update_form(row, editor)
+    show_audit(chosen)
+
+
+st.title("Recommendations")
+st.caption(
+    "Is the force doing what the inspectorate asked? HMICFRS recommendations on stalking, when each is due, "
+    "and the progress the force has reported."
+)
+editor = editing.current_editor(queries.settings())
+recommendations = queries.recommendations()
+if recommendations.empty:
+    components.empty_state(EMPTY_MESSAGE)
+else:
+    st.header("Where things stand")
+    show_cards(recommendations)
+    st.header("Progress over time")
+    chart = recommendation_charts.status_mix_chart(
+        recommendations,
+        queries.recommendation_updates(),
+        queries.settings(),
+        dt.date.today(),
+        data_as_at=dt.date.today(),
+    )
+    if chart is None:
+        components.empty_state("No dated history is recorded yet, so progress over time cannot be drawn.")
+    else:
+        components.show_chart(chart)
+    st.header("The recommendations")
+    shown = views.filter_recommendations(
+        recommendations, read_filter(recommendations), queries.settings().recommendations.closed
+    )
+    st.caption(f"Showing {len(shown):,} of {len(recommendations):,}.")
+    show_table(shown)
+    show_detail(shown, editor)
