@@ -350,6 +350,74 @@ def _event_kinds(raw: dict[str, Any]) -> tuple[EventKind, ...]:
     return kinds
 
 
+@dataclass(frozen=True)
+class Branding:
+    """How exports and packs are branded: the office's name, an optional local logo and two colours."""
+
+    office: str
+    logo: Path | None  # a PNG, JPEG or SVG file on this machine, embedded in each export (never fetched)
+    colour: str  # the strip along the foot of an export, the rules and headings of the meeting pack
+    text_colour: str  # text on that strip
+
+
+@dataclass(frozen=True)
+class SuppressionRules:
+    """Small-number protection for everything that leaves the app."""
+
+    threshold: int  # counts from 1 to this, below force level, are shown as [c]
+    minimum_base: int  # no rate or percentage on a base below this
+
+
+HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _branding(raw: dict[str, Any]) -> Branding:
+    section = raw.get("branding", {})
+    office = str(section.get("office", "")).strip()
+    if not office:
+        raise SettingsError("settings [branding] must give the office's name")
+    colours = {
+        key: str(section.get(key, default)) for key, default in (("colour", "#12436D"), ("text_colour", "#FFFFFF"))
+    }
+    for key, value in colours.items():
+        if not HEX_COLOUR.fullmatch(value):
+            raise SettingsError(f"settings [branding] {key} {value!r} is not a colour written #RRGGBB")
+    if contrast_ratio(colours["colour"], colours["text_colour"]) < 4.5:
+        raise SettingsError("settings [branding] text_colour on colour is below the 4.5:1 contrast ratio for text")
+    logo = None
+    if str(section.get("logo", "")).strip():
+        logo = Path(str(section["logo"])).expanduser()
+        if logo.suffix.lower() not in LOGO_SUFFIXES:
+            raise SettingsError(f"settings [branding] logo {str(logo)!r} must be a PNG, JPEG or SVG file")
+        if not logo.is_file():
+            raise SettingsError(f"settings [branding] logo {str(logo)!r} does not exist on this machine")
+    return Branding(office, logo, colours["colour"], colours["text_colour"])
+
+
+def _suppression(raw: dict[str, Any]) -> SuppressionRules:
+    section = raw.get("suppression", {})
+    try:
+        rules = SuppressionRules(int(section.get("threshold", 4)), int(section.get("minimum_base", 10)))
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"settings [suppression] must give whole numbers: {exc}") from exc
+    if rules.threshold < 0 or rules.minimum_base < 0:
+        raise SettingsError("settings [suppression] threshold and minimum_base may not be negative")
+    return rules
+
+
 def _check_returns(settings: Settings) -> None:
     """Outcome, return and event settings are well formed; CPS Areas name known forces, never spelled alike."""
     from data_loaders.forces import name_key
@@ -435,6 +503,16 @@ class Settings:
     def event_kinds(self) -> tuple[EventKind, ...]:
         """Kinds of local event, in configuration order."""
         return _event_kinds(self.raw)
+
+    @cached_property
+    def branding(self) -> Branding:
+        """The office's name, logo and colours for exports and packs."""
+        return _branding(self.raw)
+
+    @cached_property
+    def suppression(self) -> SuppressionRules:
+        """Small-number protection for exports, press packs, the meeting pack and presentation mode."""
+        return _suppression(self.raw)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
