@@ -74,7 +74,7 @@ class Upload:
 def test_an_empty_database_shows_how_to_load_data(data_page):
     app = data_page()
     assert [t.value for t in app.title] == ["Data"]
-    assert [h.value for h in app.header] == ["What is loaded", "Load files"]
+    assert [h.value for h in app.header] == ["What is loaded", "Load files", "Load inspection recommendations"]
     assert "Nothing is loaded yet" in app.info[0].value
     assert "pcc-dashboard demo" in app.info[0].value
     assert app.file_uploader(key="upload_files").accept_multiple_files

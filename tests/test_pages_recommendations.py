@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from conftest import ROOT
+from conftest import ROOT, TEST_DATA
 from streamlit.testing.v1 import AppTest
 
 from data_loaders import database, demo, recommendations
@@ -393,3 +393,54 @@ def test_with_sign_in_configured_only_listed_editors_edit(
     assert not app.sidebar.text_input, "the local password is no way round sign-in"
     if not user["is_logged_in"]:
         assert [b.label for b in app.sidebar.button] == ["Sign in"]
+
+
+# ---- loading recommendation files on the Data page ----------------------------------------------------
+
+DATA = "app_pages/data.py"
+REFERENCE = TEST_DATA / "dc-response-hmicfrs-stalking-2019.txt"
+
+
+def test_the_data_page_loads_recommendation_files_only_for_an_editor(monkeypatch, sqlite_url):
+    secrets = {PASSWORD_SECRET: hash_password(PASSWORD)}
+    app = open_page(monkeypatch, sqlite_url, DATA, secrets=secrets)
+    assert ":material/lock: Sign in as an editor (in the sidebar) to load recommendation files." in texts(app)
+    assert [u.key for u in app.file_uploader] == ["upload_files"]
+    sign_in(app)
+    uploader = app.file_uploader(key="upload_recommendations")
+    assert set(uploader.allowed_type) == {".csv", ".xlsx", ".txt"}
+    uploader.set_value(
+        [
+            (REFERENCE.name, REFERENCE.read_bytes(), "text/plain"),
+            ("tracker.csv", tracker_csv().encode("utf-8"), "text/csv"),
+        ]
+    )
+    app.run()
+    app.button(key="load_recommendations_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.success) == 1
+    message = app.success[0].value
+    assert message.startswith("Loading finished.")
+    assert "dc-response-hmicfrs-stalking-2019.txt: 2 recommendations as pcc-response (2 new" in message
+    assert "tracker.csv: 6 recommendations as recommendations-tracker (6 new" in message
+    reports = stored(sqlite_url, database.reports)
+    assert reports["key"].tolist() == ["sussex-and-national-update-2019", "police-response-to-stalking-2024"]
+    audit = stored(sqlite_url, database.audit_log)
+    assert set(audit["who"]) == {"Ana Analyst (editor password)"}
+
+
+def test_a_broken_recommendation_file_is_refused_whole(monkeypatch, sqlite_url):
+    app = open_page(monkeypatch, sqlite_url, DATA, secrets={PASSWORD_SECRET: hash_password(PASSWORD)})
+    sign_in(app)
+    broken = "Report,Reference,Recommendation,Status,Status Date\nLiving in fear,R1,Do it.,complete,31/02/2018\n"
+    app.file_uploader(key="upload_recommendations").set_value(
+        [
+            ("good.csv", tracker_csv().encode("utf-8"), "text/csv"),
+            ("broken.csv", broken.encode("utf-8"), "text/csv"),
+        ]
+    )
+    app.run()
+    app.button(key="load_recommendations_button").click().run()
+    assert not app.success
+    assert [e.value for e in app.error][0].startswith("Refused: 1 problem; nothing was written.")
+    assert stored(sqlite_url, database.recommendations).empty

@@ -6,12 +6,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, data_status, queries
+from dashboard import components, data_status, editing, queries
 from data_loaders.status import Status
 from data_loaders.tables import LoadRefused
 
 LOADING_HELP = Path(__file__).parents[1] / "content" / "data_loading.md"
+RECOMMENDATION_HELP = Path(__file__).parents[1] / "content" / "recommendation_loading.md"
 OUTCOME_KEY = "data_load_outcome"
+RECOMMENDATION_OUTCOME_KEY = "recommendation_load_outcome"
 EMPTY_MESSAGE = (
     "Nothing is loaded yet. Load the published files below: the Home Office police recorded crime table and the ONS "
     "population estimates by police force area. To look around with illustrative figures first, build the demo "
@@ -50,7 +52,7 @@ def forget_outcome() -> None:
     st.session_state.pop(OUTCOME_KEY, None)
 
 
-def show_outcome(outcome: dict) -> None:
+def show_outcome(outcome: dict, key: str = "problems_download") -> None:
     """The messages of the last load, or every problem that made it refuse."""
     if outcome["loaded"]:
         lines = "\n".join(f"- {components.escape_markdown(line)}" for line in outcome["loaded"])
@@ -72,7 +74,7 @@ def show_outcome(outcome: dict) -> None:
         problems.to_csv(index=False).encode("utf-8"),
         file_name="load-problems.csv",
         mime="text/csv",
-        key="problems_download",
+        key=key,
         icon=":material/download:",
     )
 
@@ -90,6 +92,22 @@ def load(uploads) -> None:
         return
     st.session_state[OUTCOME_KEY] = {"loaded": [r.describe() for r in results], "problems": None}
     # Run the page again so that the tables above show what was just loaded.
+    st.rerun()
+
+
+def forget_recommendation_outcome() -> None:
+    st.session_state.pop(RECOMMENDATION_OUTCOME_KEY, None)
+
+
+def load_recommendations(uploads, editor: editing.Editor) -> None:
+    """Load recommendation files all or nothing in the editor's name; keep the outcome for the page to show."""
+    try:
+        results = queries.load_recommendation_uploads(uploads, author=editor.name)
+    except LoadRefused as refused:
+        problems = data_status.problems_frame(refused.problems)
+        st.session_state[RECOMMENDATION_OUTCOME_KEY] = {"loaded": [], "problems": problems}
+        return
+    st.session_state[RECOMMENDATION_OUTCOME_KEY] = {"loaded": [r.describe() for r in results], "problems": None}
     st.rerun()
 
 
@@ -128,3 +146,26 @@ if st.button("Load files", key="load_button", type="primary", icon=":material/up
         st.warning("Choose one or more files to load first.", icon=":material/info:")
 if OUTCOME_KEY in st.session_state:
     show_outcome(st.session_state[OUTCOME_KEY])
+
+st.header("Load inspection recommendations")
+st.markdown(RECOMMENDATION_HELP.read_text(encoding="utf-8"))
+editor = editing.current_editor(queries.settings())
+if editor is None:
+    st.caption(":material/lock: Sign in as an editor (in the sidebar) to load recommendation files.")
+else:
+    recommendation_uploads = st.file_uploader(
+        "Recommendation trackers (CSV or XLSX) and response documents (TXT); several at once",
+        type=["csv", "xlsx", "txt"],
+        accept_multiple_files=True,
+        key="upload_recommendations",
+        on_change=forget_recommendation_outcome,
+    )
+    if st.button(
+        "Load recommendation files", key="load_recommendations_button", type="primary", icon=":material/upload:"
+    ):
+        if recommendation_uploads:
+            load_recommendations(recommendation_uploads, editor)
+        else:
+            st.warning("Choose one or more files to load first.", icon=":material/info:")
+    if RECOMMENDATION_OUTCOME_KEY in st.session_state:
+        show_outcome(st.session_state[RECOMMENDATION_OUTCOME_KEY], key="recommendation_problems_download")
