@@ -28,7 +28,14 @@ st.set_page_config(
 # the entrypoint as an old-style multipage app, which runs a page opened by its address (or in
 # AppTest) on its own, without this frame, until some session has called st.navigation.
 PAGES = {
-    "Trends": [],
+    "Trends": [
+        st.Page(
+            "app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True
+        ),
+        st.Page(
+            "app_pages/recorded_crime.py", title="Recorded crime", icon=":material/insights:", url_path="recorded-crime"
+        ),
+    ],
     "Oversight": [
         st.Page(
             "app_pages/recommendations.py",

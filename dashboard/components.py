@@ -102,3 +102,34 @@ def show_chart(chart, *, key: str | None = None) -> None:
             key=f"{key}_csv",
             icon=":material/download:",
         )
+
+
+def kpi_card(card) -> None:
+    """A headline figure in a bordered box: value, change on the year before, sparkline and the lines explaining it.
+
+    ``card`` is a ``dashboard.overview.Card``. The change always has an arrow and words; it is coloured
+    only where a direction is good (``card.neutral`` False), since a rise in recorded crime may be
+    better recording.
+    """
+    with st.container(border=True):
+        st.metric(
+            card.title,
+            card.value,
+            delta=card.delta,
+            delta_color="off" if card.neutral else "normal",
+            delta_arrow="auto" if card.change else "off",
+            chart_data=list(card.sparkline) or None,
+            chart_type="line",
+        )
+        words = ". ".join(
+            part
+            for part in (
+                card.period,
+                f"Line: {card.sparkline_words[:1].lower()}{card.sparkline_words[1:]}" if card.sparkline else "",
+            )
+            if part
+        )
+        if words:
+            st.caption(words + ".")
+        for line in card.lines:
+            st.markdown(line)

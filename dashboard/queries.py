@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -93,8 +94,9 @@ def load_status() -> Status:
 
 
 def clear_caches() -> None:
-    """Forget every cached read, so that the next page run reads the database again."""
+    """Forget every cached read and every chart built from them, so that the next page run reads the database again."""
     st.cache_data.clear()
+    _derived.clear()
 
 
 def load_uploaded(files: Sequence[Upload], progress: Progress | None = None) -> list[LoadResult]:
@@ -189,13 +191,13 @@ def data_as_at() -> dt.date | None:
     return max(dates, default=None)
 
 
-def inputs():
-    """The catalogue's inputs for this run: settings, the sidebar filters and the cached tables."""
+def inputs(chosen=None):
+    """The catalogue's inputs for this run: settings, the filters (default: the sidebar's) and the cached tables."""
     from dashboard import catalogue, filters
 
     return catalogue.Inputs(
         settings=settings(),
-        filters=filters.current(),
+        filters=chosen or filters.current(),
         recorded=recorded_crime(),
         population=population(),
         outcomes=outcomes(),
@@ -205,6 +207,45 @@ def inputs():
         recommendations=recommendations(),
         recommendation_updates=recommendation_updates(),
     )
+
+
+# ---- derived figures --------------------------------------------------------------------------
+# Building a chart or a page's headline figures from the tables costs tens of milliseconds each; a
+# page re-runs on every click. So each result is kept per database, load and filter choice: a new
+# load changes the status's latest load and with it the key, and the ttl bounds the memory held.
+
+
+@st.cache_resource(
+    ttl=TABLE_TTL,
+    max_entries=400,
+    show_spinner=False,
+    hash_funcs={types.FunctionType: lambda function: f"{function.__module__}.{function.__qualname__}"},
+)
+def _derived(url: str, loaded: object, compute: Callable, chosen, args: tuple):
+    # cache_resource, not cache_data: the result is shared as it is, never copied or pickled (a
+    # Plotly figure is slow to unpickle); pages only read it.
+    return compute(inputs(chosen), *args)
+
+
+def derived(compute: Callable, chosen=None, *args):
+    """``compute(inputs, *args)`` for ``chosen`` filters (default: the sidebar's), computed once per load and choice.
+
+    The result is shared between sessions: callers must not change it.
+    """
+    from dashboard import filters
+
+    return _derived(settings().database_url, load_status().latest_load, compute, chosen or filters.current(), args)
+
+
+def _build_chart(chart_inputs, key: str):
+    from dashboard import catalogue
+
+    return catalogue.build(key, chart_inputs)
+
+
+def chart(key: str, chosen=None):
+    """The catalogue chart ``key`` for ``chosen`` filters (default: the sidebar's); None when its data is not loaded."""
+    return derived(_build_chart, chosen, key)
 
 
 # ---- inspection recommendations ---------------------------------------------------------------

@@ -435,9 +435,9 @@ def recorded_by_code(inputs: Inputs) -> Chart | None:
             "Code": table["offence_code"],
             "Offence": table["offence"],
             "Category": table["category"],
-            before: table["previous"].astype("Int64"),
-            now: table["current"].astype("Int64"),
-            "Change": table["change"].astype("Int64"),
+            before: table["previous"],
+            now: table["current"],
+            "Change": table["change"],
             "Change (%)": table["percent_change"].round(1),
         }
     )

@@ -388,7 +388,7 @@ def by_code(recorded: pd.DataFrame, settings: Settings, force: str, codes: Seque
     out, end = [], None
     for code in codes:
         comparison = metrics.compare_year_ending(counts(recorded, force, [code], months).dropna(), months)
-        if comparison is None:
+        if comparison is None or comparison.current is None:
             continue
         end = comparison.end
         out.append(
@@ -402,6 +402,8 @@ def by_code(recorded: pd.DataFrame, settings: Settings, force: str, codes: Seque
                 comparison.percent_change,
             ]
         )
-    frame = pd.DataFrame(out, columns=columns)
+    frame = pd.DataFrame(out, columns=columns).astype(
+        {"current": "Int64", "previous": "Int64", "change": "Int64", "percent_change": float}
+    )
     frame.attrs["end"] = end
     return frame

@@ -308,3 +308,7 @@ def test_by_code_compares_the_latest_year_ending_with_the_year_before(settings):
         ["8L", "Harassment", "Harassment", 20, 20, 0],
     ]
     assert frame["percent_change"].tolist() == [100.0, 0.0]
+    one_year = trends.by_code(recorded[recorded["period_start"] >= "2022-04-01"], settings, "Kent", ["8Q"], 3)
+    assert one_year[["current", "previous", "change"]].values.tolist() == [[8, pd.NA, pd.NA]]
+    assert np.isnan(one_year["percent_change"].iloc[0])
+    assert trends.by_code(recorded[recorded["period_start"] >= "2022-07-01"], settings, "Kent", ["8Q"], 3).empty

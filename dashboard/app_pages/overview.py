@@ -1,0 +1,69 @@
+"""Overview: the headline figures for the chosen force, in plain sentences and cards, with the trend behind them."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import (
+    components,
+    filters,
+    overview,
+    queries,
+    recorded_charts,  # noqa: F401  (registers the charts this page draws)
+    trends,
+)
+
+chosen = filters.current()
+settings = queries.settings()
+st.title("Overview")
+st.caption(
+    f"Stalking and harassment recorded by {chosen.force}, what happened to the crimes and the orders granted. "
+    "Use the filters on the left to change the force, the peer forces or the period."
+)
+
+summary = queries.derived(overview.summary)
+if summary is None:
+    components.empty_state(
+        f"No recorded crime is loaded for {chosen.force}. Load the Home Office police recorded crime table (or the "
+        "force's monthly extract) on the Data page, or choose another force."
+    )
+    st.stop()
+
+st.header("Key messages")
+st.markdown("\n".join(f"- {components.escape_markdown(sentence)}" for sentence in summary.messages))
+
+st.header("Headline figures")
+st.caption(f"{summary.counts_note} {summary.rates_note}")
+recorded_cards = [card for card in summary.cards if card.title not in (overview.CHARGE_TITLE, overview.ORDERS_TITLE)]
+other_cards = [card for card in summary.cards if card not in recorded_cards]
+cards = recorded_cards[:1] + other_cards + recorded_cards[1:]
+for first in range(0, len(cards), 3):
+    for column, card in zip(st.columns(3), cards[first : first + 3], strict=False):
+        with column:
+            components.kpi_card(card)
+
+total = replace(chosen, categories=trends.total_categories(settings))
+st.header("Is it changing, or is it noise?")
+# Monthly where a monthly extract is loaded, as the key messages and the cards' variation read.
+spc_chart = queries.chart("recorded-spc", replace(total, granularity="month"))
+if spc_chart is None:
+    components.empty_state("No monthly or quarterly figures fall in the chosen period.")
+else:
+    components.show_chart(spc_chart, key="overview_spc")
+
+st.header("How does it compare?")
+rates_chart = queries.chart("recorded-rate-latest", total)
+if rates_chart is None:
+    components.empty_state(
+        "No rate per 1,000 people can be drawn: load the Home Office table for every force and the ONS population "
+        "estimates on the Data page."
+    )
+else:
+    components.show_chart(rates_chart, key="overview_rates")
+
+st.page_link(
+    "app_pages/recorded_crime.py",
+    label="More on recorded crime: each category, year-ending totals and offence codes",
+    icon=":material/arrow_forward:",
+    query_params=dict(st.query_params),
+)

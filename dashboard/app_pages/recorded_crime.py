@@ -1,0 +1,112 @@
+"""Recorded crime: each category's trend with SPC, year-ending totals, rates against other forces, offence codes."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import (
+    components,
+    filters,
+    queries,
+    recorded_charts,  # noqa: F401  (registers the charts this page draws)
+    trends,
+)
+from dashboard.metrics import format_percent_change
+
+chosen = filters.current()
+settings = queries.settings()
+st.title("Recorded crime")
+st.caption(
+    f"Offences recorded by {chosen.force}. Monthly figures come from the force's own extract where one is loaded; "
+    "quarterly figures and every comparison between forces from the Home Office tables."
+)
+
+
+def show(key: str, subject_filters, empty: str, chart_key: str) -> None:
+    """Draw catalogue chart ``key`` for ``subject_filters``, or say why there is nothing to draw."""
+    chart = queries.chart(key, subject_filters)
+    if chart is None:
+        components.empty_state(empty)
+    else:
+        components.show_chart(chart, key=chart_key)
+
+
+def show_trends() -> None:
+    st.header("Is it changing, or is it noise?")
+    st.caption(
+        "Each chart shows the counts with their mean and process limits (statistical process control, as NHS "
+        "'Making Data Count'). A point outside the limits, or a long run, is a signal; anything else is normal "
+        "variation. Limits are recalculated at the counting changes. A rise can mean better recording or more "
+        "victims coming forward, not only more crime."
+    )
+    subjects = [(f"{settings.total_label} (total)", trends.total_categories(settings))]
+    subjects += [(c, (c,)) for c in settings.categories if c in set(chosen.categories)]
+    for index, (title, categories) in enumerate(subjects):
+        st.subheader(title)
+        show(
+            "recorded-spc",
+            replace(chosen, categories=categories),
+            "No monthly or quarterly figures fall in the chosen period.",
+            f"recorded_spc_{index}",
+        )
+
+
+def show_year_ending() -> None:
+    st.header("Year-ending totals")
+    show(
+        "recorded-year-ending",
+        chosen,
+        "There is not yet a full year of figures in the chosen period.",
+        "recorded_year_ending",
+    )
+
+
+def show_by_code() -> None:
+    st.header("By offence code")
+    chart = queries.chart("recorded-by-code", chosen)
+    if chart is None:
+        components.empty_state("There is not yet a full year of figures by offence code in the chosen period.")
+        return
+    components.show_chart(chart, key="recorded_by_code")
+    table = chart.data.copy()
+    for column in table.columns[3:5]:
+        table[column] = [f"{v:,}" if pd.notna(v) else "" for v in table[column]]
+    table["Change"] = [f"{v:+,}" if pd.notna(v) else "" for v in table["Change"]]
+    table["Change (%)"] = [format_percent_change(v) if pd.notna(v) else "n/a" for v in table["Change (%)"]]
+    components.plain_table(table, alt=chart.text.title)
+
+
+if not trends.months_for(queries.recorded_crime(), chosen.force, "year_ending"):
+    components.empty_state(
+        f"No recorded crime is loaded for {chosen.force}. Load the Home Office police recorded crime table (or the "
+        "force's monthly extract) on the Data page, or choose another force."
+    )
+    st.stop()
+
+if chosen.granularity == "year_ending":
+    show_year_ending()
+    st.info(
+        "Statistical process control charts need monthly or quarterly values: rolling 12-month totals overlap, so "
+        "they would show signals that are not there. Choose Month or Quarter under 'Show by' to see them.",
+        icon=":material/info:",
+    )
+else:
+    show_trends()
+    show_year_ending()
+
+st.header("Compared with England and Wales and peer forces")
+show(
+    "recorded-rate-comparison",
+    chosen,
+    "No rates per 1,000 people can be drawn: load the Home Office table for every force and the ONS population "
+    "estimates on the Data page.",
+    "recorded_rate_comparison",
+)
+show(
+    "recorded-rate-latest",
+    chosen,
+    "No rate per 1,000 people for the latest year in the chosen period.",
+    "recorded_rate_latest",
+)
+show_by_code()

@@ -1,0 +1,231 @@
+"""The Overview and Recorded crime pages on the demo database and on an empty one.
+
+Filter changes are checked on the figures the browser receives (each Plotly chart's JSON spec),
+not on the absence of errors.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from data_loaders import database, demo
+from data_loaders.settings import load_settings
+
+APP = ROOT / "dashboard" / "app.py"
+OVERVIEW = "app_pages/overview.py"
+RECORDED = "app_pages/recorded_crime.py"
+AS_OF = dt.date(2025, 11, 28)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    """A demo database built once for this module (SQLite, at a fixed date)."""
+    folder = tmp_path_factory.mktemp("demo-trends")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    engine = database.make_engine(url)
+    demo.build(engine, load_settings(), as_of=AS_OF)
+    engine.dispose()
+    yield url
+    database.engine_for.cache_clear()
+
+
+def open_app(monkeypatch, url: str, page: str | None = None, **params: str) -> AppTest:
+    monkeypatch.setenv("PCC_DATABASE_URL", url)
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        app.query_params[name] = value
+    app.run()
+    if page:
+        app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def specs(app: AppTest) -> list[dict]:
+    """Each Plotly chart on the page as the browser receives it, in page order."""
+    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+
+
+def titles(app: AppTest) -> list[str]:
+    return [spec["layout"]["title"]["text"] for spec in specs(app)]
+
+
+def decoded(values) -> list:
+    """Plotly sends numeric arrays as base64 typed arrays ({"dtype", "bdata"})."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
+    return list(values)
+
+
+def first_trace(spec: dict) -> tuple[list, list]:
+    trace = spec["data"][0]
+    return decoded(trace["x"]), decoded(trace["y"])
+
+
+def messages(app: AppTest) -> list[str]:
+    (block,) = [m.value for m in app.markdown if m.value.startswith("- ")]
+    return [line.removeprefix("- ").replace("\\", "") for line in block.splitlines()]
+
+
+# ---- Overview ----------------------------------------------------------------------------------
+
+
+def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url)
+    assert app.title[0].value == "Overview"
+    assert messages(app) == [
+        "Recorded stalking and harassment rose 7% to 15,210 in the year ending October 2025 (from 14,272).",
+        "The monthly figures for stalking and harassment since the June 2023 series break: no signal at the latest "
+        "point; the most recent special cause in the last 29 points was a run of 7 or more points above the mean at "
+        "Sep 2025.",
+        "In the year ending June 2025, Devon and Cornwall recorded 8.4 offences per 1,000 people, below the England "
+        "and Wales rate of 9.8. All 6 of its peer forces recorded a higher rate than Devon and Cornwall.",
+        "Charges or summonses were 4% of outcomes in the year ending June 2025 (outcomes assigned in the quarter), "
+        "down from 5% the year before.",
+        "103 Stalking Protection Orders were granted in the year ending September 2025 (61 full, 42 interim), up "
+        "from 82 the year before.",
+    ]
+    labels = [metric.label for metric in app.metric]
+    assert labels == [
+        "Stalking and harassment (total)",
+        "Charge or summons rate",
+        "Stalking Protection Orders granted",
+        "Stalking",
+        "Harassment",
+        "Malicious communications",
+        "Controlling or coercive behaviour",
+    ]
+    assert [(m.value, m.delta) for m in app.metric[:3]] == [
+        ("15,210", "+7% (+938)"),
+        ("4%", "-1 percentage point"),
+        ("103", "+26% (+21)"),
+    ]
+    assert titles(app) == [
+        "Recorded stalking and harassment in Devon and Cornwall, monthly",
+        "Recorded stalking and harassment per 1,000 people, year ending June 2025",
+    ]
+
+
+def test_changing_the_force_changes_the_overview(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url)
+    _, before = first_trace(specs(app)[0])
+    app.selectbox(key="filter_force").set_value("Kent").run()
+    assert not app.exception
+    assert titles(app)[0] == "Recorded stalking and harassment in Kent, quarterly"  # Kent has no monthly extract
+    _, after = first_trace(specs(app)[0])
+    assert after != before
+    assert messages(app)[0].startswith("Recorded stalking and harassment")
+    assert "Kent recorded" in messages(app)[2]
+    assert app.query_params["force"] == "Kent"
+
+
+def test_a_copied_link_reopens_the_same_view(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url)
+    app.selectbox(key="filter_force").set_value("Dorset").run()
+    app.multiselect(key="filter_peers").set_value(["Kent", "Essex"]).run()
+    link = dict(app.query_params.items())
+    assert link == {"force": "Dorset", "peers": "Kent,Essex"}
+    shown = specs(app)
+
+    reopened = open_app(monkeypatch, demo_url, **link)
+    assert reopened.selectbox(key="filter_force").value == "Dorset"
+    assert reopened.multiselect(key="filter_peers").value == ["Kent", "Essex"]
+    assert specs(reopened) == shown
+    assert messages(reopened) == messages(app)
+
+
+def test_switching_pages_keeps_the_filters(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url)
+    app.selectbox(key="filter_force").set_value("Dorset").run()
+    app.switch_page(RECORDED).run()
+    assert not app.exception
+    assert app.selectbox(key="filter_force").value == "Dorset"
+    assert titles(app)[0] == "Recorded stalking and harassment in Dorset, quarterly"
+
+
+# ---- Recorded crime ----------------------------------------------------------------------------
+
+
+def test_the_recorded_crime_page_shows_each_category_and_the_comparisons(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url, RECORDED)
+    assert app.title[0].value == "Recorded crime"
+    assert titles(app) == [
+        "Recorded stalking and harassment in Devon and Cornwall, quarterly",
+        "Recorded stalking in Devon and Cornwall, quarterly",
+        "Recorded harassment in Devon and Cornwall, quarterly",
+        "Recorded malicious communications in Devon and Cornwall, quarterly",
+        "Recorded controlling or coercive behaviour in Devon and Cornwall, quarterly",
+        "Recorded offences in Devon and Cornwall: year ending each month",
+        "Recorded stalking and harassment per 1,000 people: Devon and Cornwall compared",
+        "Recorded stalking and harassment per 1,000 people, year ending June 2025",
+        "Recorded offences in Devon and Cornwall by offence code",
+    ]
+    for spec in specs(app):
+        footer = spec["layout"]["annotations"][-1]["text"]
+        assert footer.startswith("Source: ") and "Data as at " in footer
+    (table,) = app.table
+    assert list(table.value.columns)[:3] == ["Code", "Offence", "Category"]
+    assert table.value["Code"].tolist() == ["8Q", "8L", "8M", "8R", "8U"]
+
+
+def test_categories_change_the_charts(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url, RECORDED)
+    app.multiselect(key="filter_categories").set_value(["Stalking"]).run()
+    assert not app.exception
+    assert titles(app)[:3] == [
+        "Recorded stalking and harassment in Devon and Cornwall, quarterly",
+        "Recorded stalking in Devon and Cornwall, quarterly",
+        "Recorded offences in Devon and Cornwall: year ending each month",
+    ]
+    year_ending = specs(app)[2]
+    assert [trace["name"] for trace in year_ending["data"] if trace.get("mode") == "lines+markers"] == ["Stalking"]
+    assert titles(app)[3] == "Recorded stalking per 1,000 people: Devon and Cornwall compared"
+
+
+def test_granularity_changes_the_x_axis(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url, RECORDED)
+    quarters, _ = first_trace(specs(app)[0])
+    app.radio(key="filter_granularity").set_value("month").run()
+    assert titles(app)[0] == "Recorded stalking and harassment in Devon and Cornwall, monthly"
+    months, _ = first_trace(specs(app)[0])
+    assert len(quarters) == 45  # April 2014 to April 2025 (the quarter April to June 2025)
+    assert len(months) == 91  # April 2018 to October 2025
+    app.radio(key="filter_granularity").set_value("year_ending").run()
+    assert not any("quarterly" in title or "monthly" in title for title in titles(app))  # no SPC on rolling totals
+    assert titles(app)[0] == "Recorded offences in Devon and Cornwall: year ending each month"
+    assert any("Statistical process control charts need monthly or quarterly values" in i.value for i in app.info)
+
+
+def test_the_measure_turns_year_ending_totals_into_rates(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url, RECORDED)
+    _, counts = first_trace(specs(app)[5])
+    app.radio(key="filter_measure").set_value("rate").run()
+    _, rates = first_trace(specs(app)[5])
+    assert len(rates) == len(counts)
+    assert max(counts) > 10_000 and max(rates) < 10
+    assert specs(app)[5]["layout"]["yaxis"]["title"]["text"] == "Rate per 1,000 population"
+
+
+def test_the_period_limits_the_x_range(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url, RECORDED, **{"from": "2020-04", "to": "2023-03"})
+    x, _ = first_trace(specs(app)[0])
+    assert x[0].startswith("2020-04-01") and x[-1].startswith("2023-01-01") and len(x) == 12
+
+
+# ---- empty database ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [OVERVIEW, RECORDED])
+def test_an_empty_database_gives_an_empty_state_not_an_empty_chart(monkeypatch, sqlite_url, page):
+    app = open_app(monkeypatch, sqlite_url, page)
+    assert not app.get("plotly_chart")
+    assert any("No recorded crime is loaded" in block.value for block in app.info)
