@@ -299,15 +299,18 @@ def published_words(row: pd.Series) -> str:
 
 def response_words(row: pd.Series) -> str:
     """Where the Commissioner's 56-day response stands, in words."""
-    state = row["response_state"]
+    state, days = row["response_state"], row["response_days"]
     if state == "no deadline":
         return "No deadline until the report's publication date is known"
     due = long_date(row["response_due"])
     if state == "days left":
-        return f"Due by {due}: {row['response_label']}"
-    if state in {"met on time", "met late"}:
-        return f"Published {long_date(row['response_published'])}, {row['response_label']} (due by {due})"
-    return f"Not published: {row['response_label']} (due by {due})"
+        return f"Due by {due}: {'due today' if days == 0 else _days(int(days)) + ' left'}"
+    published = long_date(row["response_published"])
+    if state == "met on time":
+        return f"Published {published}, on time (due by {due})"
+    if state == "met late":
+        return f"Published {published}, {_days(int(days))} late (due by {due})"
+    return f"Not published: overdue by {_days(int(days))} (due by {due})"
 
 
 def audit_frame_for_display(audit: pd.DataFrame) -> pd.DataFrame:

@@ -176,7 +176,10 @@ def test_the_inspections_page_on_the_demo(monkeypatch, demo_url):
     ]
     assert glance["Complete"].tolist() == ["3 of 5", "1 of 2", "2 of 5", "0 of 3"]
     assert glance["Commissioner's response (56 days)"].iloc[3].endswith(": 34 days left")
-    assert "met 17 days late" in glance["Commissioner's response (56 days)"].iloc[0]
+    assert (
+        glance["Commissioner's response (56 days)"].iloc[0]
+        == "Published 15 September 2017, 17 days late (due by 29 August 2017)"
+    )
     assert [e.label for e in app.expander][:2] == ["Data behind this chart", "Chief Constable's comments"]
     assert "The Chief Constable intends to use the learning" in texts(app)
 
