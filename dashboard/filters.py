@@ -107,7 +107,12 @@ def sidebar(
     defaults: Filters, forces: Sequence[str], categories: Sequence[str], span: tuple[dt.date, dt.date] | None
 ) -> Filters:
     """Draw the filters in the sidebar, seeded from the URL, and write the choice back to the URL."""
-    current = from_query_params(dict(st.query_params), defaults, forces, categories)
+    params = dict(st.query_params)
+    remembered = st.session_state.get(STATE_KEY)
+    if not params and remembered is not None:
+        # Back from a page without the filters (Data): the page switch dropped them from the URL, not the user.
+        params = remembered.to_query_params(defaults)
+    current = from_query_params(params, defaults, forces, categories)
     with st.sidebar:
         st.header("Filters")
         force = st.selectbox("Force", forces, index=list(forces).index(current.force), key="filter_force")

@@ -152,6 +152,18 @@ def test_switching_pages_keeps_the_filters(monkeypatch, demo_url):
     assert titles(app)[0] == "Recorded stalking and harassment in Dorset, quarterly"
 
 
+def test_the_filters_survive_a_visit_to_the_data_page(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url)
+    app.selectbox(key="filter_force").set_value("Dorset").run()
+    app.radio(key="filter_granularity").set_value("month").run()
+    app.switch_page("app_pages/data.py").run()
+    app.query_params.clear()  # a page without the filters leaves none in its address
+    app.switch_page(OVERVIEW).run()
+    assert app.selectbox(key="filter_force").value == "Dorset"
+    assert app.radio(key="filter_granularity").value == "month"
+    assert app.query_params["force"] == "Dorset"
+
+
 # ---- Recorded crime ----------------------------------------------------------------------------
 
 
