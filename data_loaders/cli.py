@@ -1,4 +1,4 @@
-"""The command line: ``pcc-dashboard load | status | dump | demo | load-recommendations | load-history | hash-password``.
+"""The command line: ``pcc-dashboard load | status | dump | demo | load-recommendations | load-history | hash-password | export | pack``.
 
 Exit codes: 0 success; 1 a file or request was refused (the message is on stderr); 2 usage.
 """
@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -282,6 +283,104 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     return 0
 
 
+FILTER_OPTIONS = ("force", "peers", "categories", "start", "end", "granularity", "measure", "outcome_count")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard import catalogue, export
+
+    charts = export.load_charts()
+    if args.list:
+        width = max((len(key) for key in charts), default=0)
+        for entry in charts.values():
+            print(f"{entry.key:<{width}}  {entry.section}: {entry.title}")
+        return 0
+    if not args.chart:
+        print("Refused: name the chart to export (pcc-dashboard export --list names them).", file=sys.stderr)
+        return 2
+    if args.chart not in charts:
+        print(f"Refused: no chart is named {args.chart!r} (pcc-dashboard export --list names them).", file=sys.stderr)
+        return 1
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "") or "png"
+    if fmt not in export.FORMATS:
+        print(f"Refused: cannot tell the format from {args.out!r}: give --format png, svg or pdf.", file=sys.stderr)
+        return 1
+    progress = ProgressBar()
+    try:
+        size = export.size_for(args.size, width=args.width, height=args.height, scale=args.scale)
+        settings = get_settings()
+        progress(0.05, "Reading the database")
+        inputs = export.inputs_from_database(database.get_engine(settings), settings)
+        options = {name: getattr(args, name) for name in FILTER_OPTIONS}
+        inputs = replace(inputs, filters=export.filters_from_options(settings, inputs.recorded, **options))
+    except ValueError as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    progress(0.35, f"Building {args.chart}")
+    chart = catalogue.build(args.chart, inputs)
+    if chart is None:
+        print(f"Refused: the data {args.chart} needs is not loaded for {inputs.filters.force}.", file=sys.stderr)
+        return 1
+    progress(0.55, "Drawing the image")
+    try:
+        exported = export.export_chart(chart, settings, fmt, size)
+    except (export.ExportError, ValueError) as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out or exported.file_name)
+    out.write_bytes(exported.content)
+    written = [str(out)]
+    if args.alt_text:
+        Path(args.alt_text).write_text(exported.alt + "\n", encoding="utf-8")
+        written.append(args.alt_text)
+    if args.csv:
+        Path(args.csv).write_bytes(export.csv_bytes(chart, settings))
+        written.append(args.csv)
+    progress(1.0, "Done")
+    print(f"Wrote {', '.join(written)} ({size.label}, {fmt.upper()}).")
+    print(f"Alt text: {exported.alt}")
+    return 0
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from dashboard import export, meeting_pack
+
+    progress = ProgressBar()
+    try:
+        quarter = meeting_pack.parse_quarter(args.period)
+        meeting_date = dt.date.fromisoformat(args.date) if args.date else None
+        settings = get_settings()
+        pdf = meeting_pack.meeting_pack(
+            database.get_engine(settings),
+            settings,
+            quarter,
+            meeting=args.meeting,
+            meeting_date=meeting_date,
+            progress=progress,
+        )
+    except (meeting_pack.PackError, export.ExportError, ValueError) as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out or f"panel-pack-{quarter.code.replace('/', '-')}.pdf")
+    out.write_bytes(pdf)
+    print(f"Wrote {out}: the {args.meeting} pack for {quarter.describe()}.")
+    return 0
+
+
+def _filter_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("filters (default: the home force, its peers, every category, all data)")
+    group.add_argument("--force", help="the police force area, as the Home Office spells it")
+    group.add_argument("--peers", help="forces to compare with, separated by commas")
+    group.add_argument("--categories", help="offence categories, separated by commas")
+    group.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month shown")
+    group.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month shown")
+    group.add_argument("--granularity", help="month, quarter or year_ending")
+    group.add_argument("--measure", help="count or rate")
+    group.add_argument("--outcome-count", help="recorded or for_offences")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="pcc-dashboard",
@@ -328,6 +427,33 @@ def parser() -> argparse.ArgumentParser:
         "hash-password", help="make the hash of a local editor password for .streamlit/secrets.toml"
     )
     password.set_defaults(run=cmd_hash_password)
+
+    export = commands.add_parser(
+        "export",
+        help="draw one chart as a branded PNG, SVG or PDF (with its alt text); --list names the charts",
+        description="Draw one chart of the catalogue as a press-ready image. Needs Chromium (the Debian package).",
+    )
+    export.add_argument("chart", nargs="?", metavar="CHART", help="the chart's name (see --list)")
+    export.add_argument("--list", action="store_true", help="list the charts that can be exported")
+    export.add_argument("--format", choices=["png", "svg", "pdf"], help="default: from --out, else png")
+    export.add_argument("--size", default="press", choices=["press", "square", "slide", "a4", "custom"])
+    export.add_argument("--width", type=int, help="pixels, for --size custom")
+    export.add_argument("--height", type=int, help="pixels, for --size custom")
+    export.add_argument("--scale", type=float, help="resolution scale for PNG (a4 defaults to 3, for print)")
+    export.add_argument("--out", metavar="FILE", help="file to write (default: the chart's name)")
+    export.add_argument("--alt-text", metavar="FILE", help="also write the alt text to this file")
+    export.add_argument("--csv", metavar="FILE", help="also write the figures behind the chart to this CSV file")
+    _filter_options(export)
+    export.set_defaults(run=cmd_export)
+
+    pack = commands.add_parser(
+        "pack", help="make the Police and Crime Panel's meeting pack (PDF) for a quarter, e.g. --period 2024/25-Q4"
+    )
+    pack.add_argument("--period", required=True, help="financial year and quarter, as 2024/25-Q4")
+    pack.add_argument("--out", metavar="FILE.pdf", help="file to write (default: panel-pack-YYYY-YY-QN.pdf)")
+    pack.add_argument("--meeting", default="Police and Crime Panel", help="the meeting's name, for the cover")
+    pack.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's date (overdue is judged on it)")
+    pack.set_defaults(run=cmd_pack)
     return top
 
 
