@@ -35,6 +35,13 @@ PAGES = {
         st.Page(
             "app_pages/recorded_crime.py", title="Recorded crime", icon=":material/insights:", url_path="recorded-crime"
         ),
+        st.Page("app_pages/outcomes.py", title="Outcomes", icon=":material/gavel:", url_path="outcomes"),
+        st.Page(
+            "app_pages/prosecutions.py",
+            title="Prosecutions and orders",
+            icon=":material/balance:",
+            url_path="prosecutions",
+        ),
     ],
     "Oversight": [
         st.Page(

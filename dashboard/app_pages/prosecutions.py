@@ -1,0 +1,87 @@
+"""Prosecutions and orders: court outcomes and Stalking Protection Orders from the locally supplied return."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, filters, outcome_charts, queries
+
+NOT_LOADED = (
+    "No prosecutions and orders return is loaded. No national series exists for these figures: load the force's "
+    "or CPS Area's own return (a CSV or workbook with the columns Period, Area, Measure and Value; see the README) "
+    "on the Data page."
+)
+
+
+def explain_measures(settings) -> None:
+    with st.expander("What each measure counts", icon=":material/help:"):
+        measures = pd.DataFrame(
+            {
+                "Measure": [m.label for m in settings.prosecution_measures],
+                "What it counts": [m.definition for m in settings.prosecution_measures],
+            }
+        )
+        components.plain_table(measures, alt="Measures of the prosecutions and orders return and what each counts")
+
+
+def show(key: str, missing: str) -> None:
+    chart = queries.chart(key)
+    if chart is None:
+        components.empty_state(missing)
+    else:
+        components.show_chart(chart)
+
+
+st.title("Prosecutions and orders")
+st.caption(
+    "Prosecutions, convictions and Stalking Protection Orders from the return the force and the Crown Prosecution "
+    "Service supply: management information, not official statistics."
+)
+settings, chosen = queries.settings(), filters.current()
+force = chosen.force
+
+if queries.prosecutions().empty:
+    components.empty_state(NOT_LOADED)
+else:
+    areas = settings.cps_areas_of(force)
+    lines = [f"**{components.escape_markdown(force)}**: the force's own figures."]
+    lines += [
+        f"**{components.escape_markdown(outcome_charts.cps_area_label(settings, area))}**: the CPS Area's "
+        "figures, which include other forces' cases and are never split between them."
+        for area in areas
+    ]
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    st.caption("The return counts stalking and harassment offences as a whole: the category filter does not apply.")
+    explain_measures(settings)
+
+    st.header("Key figures")
+    figures = queries.derived(outcome_charts.prosecution_key_figures)
+    if figures:
+        area = queries.derived(outcome_charts.key_figures_area)
+        st.caption(
+            "The latest year ending in the chosen period; arrows give the change on the year ending a year earlier "
+            "(in percentage points for the conviction rate)."
+            + ("" if area == force else f" No figures of {force}'s own are loaded: these are {area}'s.")
+        )
+        components.key_figures(figures, per_row=3)
+    else:
+        components.empty_state(f"No return figures are loaded for {force} or its CPS Area in the chosen period.")
+
+    missing_force = f"No return figures are loaded for {force} in the chosen period."
+    missing_area = (
+        f"No return figures are loaded for {' or '.join(areas)} in the chosen period."
+        if areas
+        else f"{force} is in no CPS Area of the settings."
+    )
+    st.header("Prosecutions and convictions")
+    show("conviction-rate", f"No prosecutions completed are loaded for {force} or its CPS Area in the chosen period.")
+    show("prosecutions-force", missing_force)
+    show("prosecutions-cps-area", missing_area)
+
+    st.header("Stalking Protection Orders")
+    show("spo-force", f"No Stalking Protection Order figures are loaded for {force} in the chosen period.")
+    show(
+        "spo-cps-area",
+        f"No Stalking Protection Order figures are loaded for {' or '.join(areas)} in the chosen period."
+        if areas
+        else f"{force} is in no CPS Area of the settings.",
+    )
