@@ -1,0 +1,82 @@
+"""The real app in headless Chromium: the Overview follows the filters, and a copied link reopens the same view.
+
+Screenshots of the Overview and Recorded crime pages at 1366x768 go to ``screenshots/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from browser import chromium_page, screenshot, served_app
+from test_browser import assert_accessible_structure
+
+from data_loaders import database, demo
+from data_loaders.settings import load_settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+AS_OF = dt.date(2025, 11, 28)
+FIRST_CHART = "() => Array.from(document.querySelectorAll('.js-plotly-plot')[0]._fullData[0].y)"
+FIRST_TITLE = ".js-plotly-plot .gtitle"
+WAIT = 60_000  # milliseconds: the first run builds every chart of a page
+
+
+def choose_force(page, force: str) -> None:
+    """Pick ``force`` in the sidebar's Force box as a user would: open it, type, press Enter."""
+    page.get_by_role("combobox", name="Force", exact=True).click()
+    page.keyboard.type(force)
+    page.keyboard.press("Enter")
+
+
+def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(tmp_path):
+    from playwright.sync_api import expect  # only after chromium_page has skipped where it is missing
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    engine = database.make_engine(url)
+    demo.build(engine, load_settings(), as_of=AS_OF)
+    engine.dispose()
+
+    with chromium_page() as page, served_app(url, tmp_path) as address:
+        page.goto(address)
+        expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible(timeout=WAIT)
+        expect(page.locator(FIRST_TITLE).first).to_have_text(
+            "Recorded stalking and harassment in Devon and Cornwall, monthly", timeout=WAIT
+        )
+        expect(page.get_by_text("Recorded stalking and harassment rose 7% to 15,210")).to_be_visible(timeout=WAIT)
+        assert_accessible_structure(page)
+        home = page.evaluate(FIRST_CHART)
+        screenshot(page, "overview")
+        screenshot(page, "overview-full", full_page=True)
+
+        choose_force(page, "Dorset")
+        expect(page.locator(FIRST_TITLE).first).to_have_text(
+            "Recorded stalking and harassment in Dorset, quarterly", timeout=WAIT
+        )
+        page.wait_for_url("**force=Dorset**")
+        dorset = page.evaluate(FIRST_CHART)
+        assert dorset != home
+        copied = page.url
+
+        fresh = page.context.browser.new_page(viewport=page.viewport_size)
+        fresh.goto(copied)
+        expect(fresh.locator(FIRST_TITLE).first).to_have_text(
+            "Recorded stalking and harassment in Dorset, quarterly", timeout=WAIT
+        )
+        expect(fresh.get_by_role("combobox", name="Force", exact=True)).to_have_value("Dorset", timeout=WAIT)
+        assert fresh.evaluate(FIRST_CHART) == dorset
+        fresh.close()
+
+        page.get_by_role("link", name="Recorded crime", exact=True).click()
+        expect(page.get_by_role("heading", name="Recorded crime", level=1)).to_be_visible(timeout=WAIT)
+        expect(page.locator(FIRST_TITLE).first).to_have_text(
+            "Recorded stalking and harassment in Dorset, quarterly", timeout=WAIT
+        )
+        assert "force=Dorset" in page.url
+        choose_force(page, "Devon and Cornwall")
+        expect(page.locator(FIRST_TITLE).first).to_have_text(
+            "Recorded stalking and harassment in Devon and Cornwall, quarterly", timeout=WAIT
+        )
+        expect(page.locator(".js-plotly-plot")).to_have_count(9, timeout=WAIT)
+        assert_accessible_structure(page)
+        screenshot(page, "recorded-crime")
+        screenshot(page, "recorded-crime-full", full_page=True)
