@@ -50,6 +50,11 @@ def _overlay_patterns(figure) -> None:
     figure.update_traces(marker_pattern_fillmode="overlay", selector={"type": "bar"})
 
 
+def _whole_numbers(figure, peak: int) -> None:
+    """Count axes tick at whole numbers: a step of 1 for small counts (the default would tick at 0.2)."""
+    figure.update_yaxes(tickformat=",d", dtick=1 if peak <= 10 else None)
+
+
 def _counts_sentence(counts: dict[str, int], total: int) -> str:
     parts = [f"{count:,} {category}" for category, count in counts.items() if count]
     return f"{', '.join(parts)} (of {total:,})"
@@ -89,6 +94,7 @@ def status_mix_chart(
         plotted, x="month", y="recommendations", series="status", text=text, y_label="Recommendations", barmode="stack"
     )
     _overlay_patterns(figure)
+    _whole_numbers(figure, int(data.groupby("month")["recommendations"].sum().max()))
     figure.update_layout(bargap=0.1)
     figure.update_xaxes(title_text="End of month")
     latest = data[data["month"] == last]
@@ -134,6 +140,7 @@ def status_by_report_chart(
         plotted, x="report", y="recommendations", series="status", text=text, y_label="Recommendations", barmode="stack"
     )
     _overlay_patterns(figure)
+    _whole_numbers(figure, int(data.groupby("report")["recommendations"].sum().max()))
     figure.update_xaxes(tickangle=0)
     done = recommendations["status_category"].map(settings.recommendations.is_closed)
     reading = (

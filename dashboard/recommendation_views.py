@@ -72,6 +72,11 @@ DOWNLOAD_COLUMNS = {
 }
 
 
+def count_words(count: int, noun: str) -> str:
+    """'1 report', '2 reports', '1,204 recommendations'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def category_icon(category: str) -> str:
     """The icon of a status category."""
     return CATEGORY_ICONS.get(category, OTHER_ICON)

@@ -27,7 +27,8 @@ def show_cards(recommendations: pd.DataFrame) -> None:
     for column, card in zip(st.columns(widths, gap="small"), cards, strict=True):
         column.metric(card.label, f"{card.count:,}", icon=card.icon, border=True)
     st.caption(
-        f"{len(recommendations):,} recommendations from {recommendations['report'].nunique():,} reports. "
+        f"{views.count_words(len(recommendations), 'recommendation')} from "
+        f"{views.count_words(recommendations['report'].nunique(), 'report')}. "
         "Each counts in the category of its latest recorded status. Overdue: past the due date and neither "
         "complete nor marked as not to be progressed."
     )
