@@ -85,6 +85,11 @@ def _in_period(frame: pd.DataFrame, filters: Filters, column: str = "period_star
     return frame[keep]
 
 
+def _in(period: str) -> str:
+    """'in 2024/25 Q1', 'in the year ending Jun 2025'."""
+    return f"in the {period}" if period.startswith("year ending") else f"in {period}"
+
+
 def _text(inputs: Inputs, title: str, subtitle: str, source: str = OUTCOMES_SOURCE) -> ChartText:
     return ChartText(title, subtitle, source, inputs.data_as_at)
 
@@ -208,12 +213,22 @@ PLOT_HEIGHT = 330  # pixels of plotting area, kept whatever the length of the ma
 SIDE_LEGEND_FROM = 100  # characters of legend text that no longer fit one row above the plot
 
 
-def _finish(figure: go.Figure) -> go.Figure:
+QUARTER_HOVER = "quarter from %b %Y"
+
+
+def period_hover(filters: Filters) -> str:
+    """How a hovered date reads: the quarter it starts, or the year ending on it."""
+    return "year ending %b %Y" if filters.granularity == "year_ending" else QUARTER_HOVER
+
+
+def _finish(figure: go.Figure, hover: str = QUARTER_HOVER) -> go.Figure:
     """Size a framed figure so the plot keeps its height above the footer; a long legend goes to the right.
 
     The footer grows with the markers' key, so a fixed height would squeeze the plot. A legend that
     would wrap onto a second row above the plot would run into the subtitle, so it stands at the side.
+    A hovered date says which period it stands for (``hover``, a date format).
     """
+    figure.update_xaxes(hoverformat=hover)
     margin = figure.layout.margin
     top = margin.t if margin.t is not None else charts.TEMPLATE.layout.margin.t
     bottom = margin.b if margin.b is not None else charts.TEMPLATE.layout.margin.b
@@ -229,7 +244,9 @@ def _finish(figure: go.Figure) -> go.Figure:
     return figure
 
 
-def _bars_on_time_axis(figure: go.Figure, text: ChartText, inputs: Inputs, x: pd.Series) -> go.Figure:
+def _bars_on_time_axis(
+    figure: go.Figure, text: ChartText, inputs: Inputs, x: pd.Series, hover: str = QUARTER_HOVER
+) -> go.Figure:
     """Draw the series breaks and events on a bar chart's time axis, with their key in the footer.
 
     ``charts.bar_chart`` frames a figure without markers; the footer it wrote is replaced so that
@@ -237,7 +254,7 @@ def _bars_on_time_axis(figure: go.Figure, text: ChartText, inputs: Inputs, x: pd
     """
     figure.layout.annotations = figure.layout.annotations[:-1]
     charts.add_time_markers(figure, inputs.markers, x.min().date(), x.max().date())
-    return _finish(charts._frame(figure, text))
+    return _finish(charts._frame(figure, text), hover)
 
 
 @register("outcome-mix", "Outcome mix by outcome group", section=OUTCOMES_SECTION)
@@ -284,7 +301,7 @@ def outcome_mix(inputs: Inputs) -> Chart | None:
             trace.marker.color = SEVENTH_COLOUR
             trace.marker.pattern.fgcolor = charts.TEXT
     figure.update_yaxes(range=[0, 100])
-    figure = _bars_on_time_axis(figure, text, inputs, long["x"])
+    figure = _bars_on_time_axis(figure, text, inputs, long["x"], period_hover(filters))
     figure.update_layout(
         legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top", traceorder="reversed")
     )
@@ -303,7 +320,7 @@ def outcome_mix(inputs: Inputs) -> Chart | None:
             f"Stacked bar chart: shares of assigned outcomes by outcome group for {filters.force}, "
             f"{shown['period'].iloc[0]} to {period}. Latest ({period}): {mix}."
         ),
-        reading=f"In {period} the largest group was {largest.label.lower()} ({largest.share:.1f}% of outcomes).",
+        reading=f"I{_in(period)[1:]} the largest group was {largest.label.lower()} ({largest.share:.1f}% of outcomes).",
         notes=[
             *_small_base_note(small, "mix"),
             "Offences not yet assigned an outcome (type 0) are no outcome: left out here, shown apart below.",
@@ -455,7 +472,7 @@ def _comparison(
     data.columns = ["Area", "Period", what, "All assigned outcomes", f"{what} (%)"]
     return Chart(
         key=key,
-        figure=_finish(figure),
+        figure=_finish(figure, period_hover(filters)),
         text=text,
         data=data.reset_index(drop=True),
         alt=f"Line chart of the {noun} for {', '.join(order)}. Latest ({period}): {values}.",
@@ -467,14 +484,14 @@ def _comparison(
 def _compare_sentence(noun: str, force: str, own: float | None, country: float | None, period: str) -> str:
     """'The charge rate for Devon and Cornwall was 3.3% in 2026/27 Q1, below England and Wales (3.5%).'"""
     if own is None or pd.isna(own):
-        return f"No {noun} can be given for {force} in {period}: too few outcomes."
+        return f"No {noun} can be given for {force} {_in(period)}: too few outcomes."
     if country is None or pd.isna(country):
-        return f"The {noun} for {force} was {own:.1f}% in {period}."
+        return f"The {noun} for {force} was {own:.1f}% {_in(period)}."
     if round(own, 1) == round(country, 1):
         relation = "the same as"
     else:
         relation = "above" if own > country else "below"
-    return f"The {noun} for {force} was {own:.1f}% in {period}, {relation} England and Wales ({country:.1f}%)."
+    return f"The {noun} for {force} was {own:.1f}% {_in(period)}, {relation} England and Wales ({country:.1f}%)."
 
 
 @register("charge-rate-comparison", "Charge rate compared with England and Wales", section=OUTCOMES_SECTION)

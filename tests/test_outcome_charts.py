@@ -382,3 +382,17 @@ def test_change_sentences_read_true_for_any_data(comparison, sentence):
 
     value = None if comparison is None else YearEndingComparison(dt.date(2025, 3, 31), *comparison)
     assert outcome_charts.change_sentence("Convictions in Dorset", value) == sentence
+
+
+def test_readings_name_a_year_ending_as_a_period(make_inputs):
+    rows = []
+    for index in range(4):
+        rows += outcome_rows(HOME, quarter(index), {1: (10, 10), 18: (90, 90)})
+    chart = catalogue.build("charge-rate-comparison", make_inputs(rows, granularity="year_ending"))
+    assert (
+        chart.reading
+        == "The charge rate for Devon and Cornwall was 10.0% in the year ending Mar 2024, the same as England and Wales (10.0%)."
+    )
+    mix = catalogue.build("outcome-mix", make_inputs(rows, granularity="year_ending"))
+    assert mix.reading.startswith("In the year ending Mar 2024 the largest group was no suspect identified (90.0%")
+    assert mix.figure.layout.xaxis.hoverformat == "year ending %b %Y"
