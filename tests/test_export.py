@@ -172,6 +172,7 @@ def test_a_missing_logo_and_poor_contrast_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize("key", sorted(export.SIZES))
+@pytest.mark.slow
 def test_png_and_svg_match_each_preset(key, settings, chromium):
     chart = trend_chart(settings)
     size = export.SIZES[key]
@@ -196,6 +197,7 @@ def test_png_and_svg_match_each_preset(key, settings, chromium):
         assert part in words
 
 
+@pytest.mark.slow
 def test_pdf_carries_the_alt_text_and_the_size(settings, chromium):
     from pypdf import PdfReader
 
@@ -209,6 +211,7 @@ def test_pdf_carries_the_alt_text_and_the_size(settings, chromium):
     assert "Recorded stalking in Devon and Cornwall" in reader.pages[0].extract_text()
 
 
+@pytest.mark.slow
 def test_a_logo_is_embedded_from_the_local_file(tmp_path, chromium):
     from PIL import Image
 
@@ -221,6 +224,7 @@ def test_a_logo_is_embedded_from_the_local_file(tmp_path, chromium):
     assert "rgb(128, 22, 80)" in svg  # the strip in the configured colour
 
 
+@pytest.mark.slow
 def test_exports_from_several_threads_queue_for_the_one_browser(settings, chromium):
     from concurrent.futures import ThreadPoolExecutor
 
@@ -242,6 +246,7 @@ def test_charts(settings):
     del catalogue.CATALOGUE["test-trend"], catalogue.CATALOGUE["test-empty"]
 
 
+@pytest.mark.slow
 def test_the_press_pack_holds_each_charts_image_alt_text_and_csv_and_the_key_figures(
     demo_url, settings, test_charts, chromium
 ):
@@ -278,6 +283,7 @@ def test_the_press_pack_holds_each_charts_image_alt_text_and_csv_and_the_key_fig
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_key_messages_are_the_overviews(demo_url, settings):
     from dashboard import overview
 
@@ -331,6 +337,7 @@ def test_export_list_names_every_chart(capsys):
         assert key in listed
 
 
+@pytest.mark.slow
 def test_export_writes_the_image_its_alt_text_and_csv(demo_url, monkeypatch, tmp_path, capsys, chromium):
     monkeypatch.setenv("PCC_DATABASE_URL", demo_url)
     out = tmp_path / "spc.png"
