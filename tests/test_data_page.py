@@ -272,3 +272,27 @@ def test_consecutive_periods_from_one_file_make_one_range():
         {"Periods": "2022/23 Q4", "File": "a-190723.csv", "Edition": "19 July 2023"},
         {"Periods": "2023/24 Q1", "File": "local.csv", "Edition": "Not dated"},
     ]
+
+
+def test_the_events_drawn_on_the_charts_are_listed(data_page, sqlite_engine, settings, tmp_path):
+    events = tmp_path / "local-events.csv"
+    events.write_text(
+        "Date,Label,Kind,Detail\n2019-02-04,Multi-agency stalking clinic pilot launched,Local initiative,Weekly reviews\n",
+        encoding="utf-8",
+    )
+    ingest.load_files([events], sqlite_engine, settings)
+    app = data_page()
+    assert "Events drawn on the charts" in [h.value for h in app.header]
+    listed = table_with(app, "Event")
+    assert listed.columns.tolist() == ["Date", "Event", "Kind", "From", "Detail"]
+    assert len(listed) == len(settings.series_breaks) + 1
+    clinic = listed[listed["Event"] == "Multi-agency stalking clinic pilot launched"].iloc[0].tolist()
+    assert clinic == [
+        "4 Feb 2019",
+        "Multi-agency stalking clinic pilot launched",
+        "Local initiative",
+        "local event",
+        "Weekly reviews",
+    ]
+    first_break = listed.iloc[0].tolist()
+    assert first_break[:4] == ["25 Nov 2012", "Stalking offences in force", "Series break", "series break"]

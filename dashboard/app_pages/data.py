@@ -39,6 +39,25 @@ def show_loaded(status: Status, today: dt.date) -> None:
         st.subheader(f"{name} (demo)" if kind.is_demo else name)
         components.plain_table(data_status.period_sources_frame(kind), alt=f"File and edition of each period: {name}")
 
+    st.header("Events drawn on the charts")
+    st.caption(
+        "Every time axis marks these dates. Series breaks come from the settings; local events come from the "
+        "latest events file loaded (Date, Label, Kind, Detail): to change them, edit that file and load it again."
+    )
+    events = queries.events()
+    components.plain_table(
+        pd.DataFrame(
+            {
+                "Date": [f"{d:%-d %b %Y}" for d in events["date"]],
+                "Event": events["label"],
+                "Kind": events["kind_label"],
+                "From": events["source"],
+                "Detail": events["detail"],
+            }
+        ),
+        alt="Series breaks and local events drawn on every chart's time axis",
+    )
+
     st.header("Files loaded")
     st.caption(
         "Newest first. Rows in force are the rows still used: a newer edition replaces the periods it covers, "
