@@ -52,6 +52,12 @@ PAGES = {
         ),
         st.Page("app_pages/inspections.py", title="Inspections", icon=":material/fact_check:", url_path="inspections"),
     ],
+    "Press and meetings": [
+        st.Page("app_pages/press.py", title="Press and Panel packs", icon=":material/newspaper:", url_path="press"),
+        st.Page(
+            "app_pages/presentation.py", title="Presentation mode", icon=":material/slideshow:", url_path="present"
+        ),
+    ],
     "Data": [
         st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     ],
@@ -65,11 +71,14 @@ except queries.DataUnavailable as exc:
     components.data_unavailable(str(exc))
     st.stop()
 components.sidebar_frame(home_force)
-if page in PAGES["Trends"]:
+PRESS, PRESENTATION = PAGES["Press and meetings"]
+if page in PAGES["Trends"] or page == PRESS:
     recorded = queries.recorded_crime()
     span = (recorded["period_start"].min().date(), recorded["period_start"].max().date()) if len(recorded) else None
     forces = [f.name for f in queries.settings().forces if f.territorial]
-    filters.draw(queries.settings(), forces, span)
+    chosen = filters.draw(queries.settings(), forces, span)
+    link = chosen.to_query_params(filters.defaults_for(queries.settings()))
+    st.sidebar.page_link(PRESENTATION, label="Present these charts", icon=":material/slideshow:", query_params=link)
 if status.any_demo:
     components.demo_banner()
 page.run()

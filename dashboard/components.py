@@ -88,6 +88,7 @@ def show_chart(chart, *, key: str | None = None) -> None:
 
     key = key or chart.key
     st.plotly_chart(chart.figure, theme=None, config=plotly_config(chart.text), alt=chart.alt, key=f"{key}_chart")
+    export_control(chart, key)
     if chart.reading:
         st.markdown(f"**Reading:** {escape_markdown(chart.reading)}")
     for note in chart.notes:
@@ -102,6 +103,90 @@ def show_chart(chart, *, key: str | None = None) -> None:
             key=f"{key}_csv",
             icon=":material/download:",
         )
+
+
+def export_control(chart, key: str) -> None:
+    """The chart's "Export" control: a branded image in a chosen format and size, its alt text, its figures.
+
+    Everything offered here has small numbers suppressed (``dashboard.suppression``); the image is
+    drawn only when its button is pressed.
+    """
+    from dashboard import export, queries
+
+    settings = queries.settings()
+    protected = export.protect(chart, settings)
+    with st.popover("Export", icon=":material/ios_share:", help="Download this chart for a press release or a slide"):
+        fmt = st.radio("Format", list(export.FORMATS), format_func=str.upper, horizontal=True, key=f"{key}_ex_format")
+        sizes = [*export.SIZES, export.CUSTOM]
+        labels = {**{k: s.label for k, s in export.SIZES.items()}, export.CUSTOM: "Custom size"}
+        size_key = st.selectbox("Size", sizes, format_func=labels.get, key=f"{key}_ex_size")
+        width = height = None
+        if size_key == export.CUSTOM:
+            left, right = st.columns(2)
+            width = left.number_input("Width (pixels)", 300, 4000, 1200, step=10, key=f"{key}_ex_width")
+            height = right.number_input("Height (pixels)", 300, 4000, 675, step=10, key=f"{key}_ex_height")
+        scale = None
+        if fmt == "png":
+            preset = export.SIZES.get(size_key)
+            scale = st.number_input(
+                "Resolution scale",
+                0.5,
+                6.0,
+                preset.scale if preset else 1.0,
+                step=0.5,
+                key=f"{key}_ex_scale_{size_key}",
+                help="Pixels per layout pixel: 1 for the web, 3 or more for print.",
+            )
+        size = export.size_for(size_key, width=width, height=height, scale=scale)
+        problem = export.unavailable()
+        st.download_button(
+            f"Download {fmt.upper()}",
+            lambda: export.export_chart(protected, settings, fmt, size, protected=True).content,
+            file_name=export.file_name(chart, fmt, size),
+            mime=export.FORMATS[fmt],
+            key=f"{key}_ex_image",
+            type="primary",
+            icon=":material/download:",
+            disabled=problem is not None,
+        )
+        if problem:
+            st.caption(escape_markdown(problem))
+        st.markdown("**Alt text** (put it beside the image wherever it is published)")
+        alt = export.alt_text(protected)
+        st.code(alt, language=None, wrap_lines=True)
+        left, right = st.columns(2)
+        left.download_button(
+            "Alt text (.txt)", alt + "\n", file_name=f"{export.stem(chart)}-alt-text.txt", key=f"{key}_ex_alt"
+        )
+        right.download_button(
+            "Figures (CSV)",
+            lambda: export.csv_bytes(protected, settings, protected=True),
+            file_name=f"{export.stem(chart)}.csv",
+            mime="text/csv",
+            key=f"{key}_ex_csv",
+        )
+
+
+def sparkline_svg(values, *, width: int = 240, height: int = 44, colour: str = "#12436D") -> str:
+    """A small trend line as SVG markup, the last point marked.
+
+    Drawn as an image rather than a chart: a card needs no axes or tooltips, and a page of cards
+    then loads no charting library of its own (Streamlit's metric sparklines load Vega-Lite).
+    """
+    pad = 4
+    low, high = min(values), max(values)
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    points = [
+        (pad + i * step, height - pad - (v - low) / ((high - low) or 1) * (height - 2 * pad))
+        for i, v in enumerate(values)
+    ]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    last_x, last_y = points[-1]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+        f'<polyline fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round" points="{path}"/>'
+        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="3.5" fill="{colour}"/></svg>'
+    )
 
 
 def kpi_card(card) -> None:

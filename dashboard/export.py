@@ -50,6 +50,8 @@ BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "goog
 RENDER_TIMEOUT = 60  # seconds for one image; the browser is restarted after a render that never returns
 CREATOR = "PCC stalking and harassment oversight dashboard"
 MIN_SIDE, MAX_SIDE, MAX_SCALE = 300, 4000, 6.0
+# The order charts come in wherever several are shown together (presentation mode, the meeting pack).
+SECTION_ORDER = ("Recorded crime", "Outcomes", "Prosecutions and orders", "Oversight", "Recommendations")
 
 # Type sizes of the shared template (dashboard.charts), scaled per export size.
 BODY, TITLE, SUBTITLE, LEGEND, FOOTER, BADGE = 15, 21, 15, 13, 12, 11
@@ -121,6 +123,14 @@ def load_charts() -> dict[str, catalogue.Entry]:
         if module.name.endswith("_charts"):
             importlib.import_module(f"dashboard.{module.name}")
     return catalogue.CATALOGUE
+
+
+def ordered_charts() -> list[catalogue.Entry]:
+    """Every chart in the catalogue, section by section in :data:`SECTION_ORDER` (others after), as registered within."""
+    entries = list(load_charts().values())
+    found = list(dict.fromkeys(e.section for e in entries))
+    sections = [s for s in SECTION_ORDER if s in found] + [s for s in found if s not in SECTION_ORDER]
+    return [e for section in sections for e in entries if e.section == section]
 
 
 def cut_to(inputs: Inputs, last_month: dt.date) -> Inputs:
@@ -588,10 +598,13 @@ def protect(chart: Chart, settings: Settings) -> Chart:
     return suppression.protect_chart(chart, settings.suppression)
 
 
-def csv_bytes(chart: Chart, settings: Settings) -> bytes:
-    """The figures behind the chart as CSV (UTF-8), suppressed as the image is, formulas neutralised."""
-    protected = protect(chart, settings)
-    return neutralise_frame(protected.data).to_csv(index=False).encode("utf-8")
+def csv_bytes(chart: Chart, settings: Settings, *, protected: bool = False) -> bytes:
+    """The figures behind the chart as CSV (UTF-8), suppressed as the image is, formulas neutralised.
+
+    ``protected``: the chart has been through :func:`protect` already.
+    """
+    chart = chart if protected else protect(chart, settings)
+    return neutralise_frame(chart.data).to_csv(index=False).encode("utf-8")
 
 
 def stem(chart: Chart) -> str:
@@ -628,8 +641,22 @@ def export_chart(chart: Chart, settings: Settings, fmt: str, size: Size, *, prot
             content,
             {"Title": title, "Subject": alt, "Author": branding.office, "Creator": CREATOR, "Producer": CREATOR},
         )
-    suffix = "" if size.key in ("press", CUSTOM) and size.scale == 1 else f"-{size.key}"
-    return Export(content, f"{stem(chart)}{suffix}.{fmt}", FORMATS[fmt], alt)
+    return Export(content, file_name(chart, fmt, size), FORMATS[fmt], alt)
+
+
+def file_name(chart: Chart, fmt: str, size: Size) -> str:
+    """'recorded-spc.png' at the press size, 'recorded-spc-square.png' at the others."""
+    suffix = "" if size.key == "press" else f"-{size.key}"
+    return f"{stem(chart)}{suffix}.{fmt}"
+
+
+def unavailable() -> str | None:
+    """Why images cannot be made here (no Chromium), or None when they can."""
+    try:
+        browser_path()
+    except ExportError as exc:
+        return str(exc)
+    return None
 
 
 # ---- the press pack ---------------------------------------------------------------------------
@@ -688,7 +715,7 @@ def press_pack(
             exported = export_chart(chart, settings, fmt, size, protected=True)
             archive.writestr(f"{stem(chart)}.{fmt}", exported.content)
             archive.writestr(f"{stem(chart)}-alt-text.txt", exported.alt + "\n")
-            archive.writestr(f"{stem(chart)}.csv", csv_bytes(chart, settings))
+            archive.writestr(f"{stem(chart)}.csv", csv_bytes(chart, settings, protected=True))
             built.append(chart)
         archive.writestr("key-figures.txt", key_figures_text(inputs, built, today=today))
     if progress:

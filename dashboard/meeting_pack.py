@@ -56,7 +56,6 @@ PX_PER_PT = 4 / 3  # kaleido's PDF page is 0.75 points per layout pixel
 PRINT_SCALE = 3  # a chart drawn as an image: 4 pixels per point, about 290 dots per inch
 # Drawn once per offence category as well as for the total: the Panel asks about each category.
 PER_CATEGORY = ("recorded-spc",)
-SECTION_ORDER = ("Recorded crime", "Outcomes", "Prosecutions and orders", "Recommendations")
 MUTED = colors.HexColor("#505A5F")
 TEXT_COLOUR = colors.HexColor(TEXT)
 OVERDUE = colors.HexColor("#B15400")
@@ -161,24 +160,16 @@ def pack_filters(inputs: Inputs, quarter: Quarter):
     return dataclasses.replace(chosen, end=quarter.last_month)
 
 
-def _sections(entries: Sequence[catalogue.Entry]) -> list[str]:
-    found = list(dict.fromkeys(e.section for e in entries))
-    return [s for s in SECTION_ORDER if s in found] + [s for s in found if s not in SECTION_ORDER]
-
-
 def gather_charts(inputs: Inputs, keys: Sequence[str] | None = None, progress: Progress | None = None):
     """The pack's charts in section order (with :data:`PER_CATEGORY` charts once per category); and the keys left out."""
-    entries = list(export.load_charts().values())
-    if keys is not None:
-        entries = [e for e in entries if e.key in set(keys)]
+    entries = [e for e in export.ordered_charts() if keys is None or e.key in set(keys)]
     plan: list[tuple[catalogue.Entry, Inputs, str]] = []
-    for section in _sections(entries):
-        for entry in (e for e in entries if e.section == section):
-            plan.append((entry, inputs, ""))
-            if entry.key in PER_CATEGORY:
-                for category in inputs.settings.categories:
-                    chosen = dataclasses.replace(inputs.filters, categories=(category,))
-                    plan.append((entry, dataclasses.replace(inputs, filters=chosen), category))
+    for entry in entries:
+        plan.append((entry, inputs, ""))
+        if entry.key in PER_CATEGORY:
+            for category in inputs.settings.categories:
+                chosen = dataclasses.replace(inputs.filters, categories=(category,))
+                plan.append((entry, dataclasses.replace(inputs, filters=chosen), category))
     charts, missing = [], []
     for index, (entry, chart_inputs, category) in enumerate(plan):
         if progress:

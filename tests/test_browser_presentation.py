@@ -1,0 +1,84 @@
+"""Presentation mode and the Export control in the real app, in headless Chromium.
+
+Screenshots at 1366x768 go to ``screenshots/`` at the project root (ignored by git).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+import pytest
+from browser import chromium_page, screenshot, served_app
+
+from data_loaders import database, demo
+from data_loaders.settings import load_settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser-demo")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    engine = database.make_engine(url)
+    demo.build(engine, load_settings())
+    engine.dispose()
+    yield url
+    database.engine_for.cache_clear()
+
+
+def test_presentation_mode_moves_with_the_keys_and_buttons_and_the_address_keeps_the_slide(demo_url, tmp_path):
+    from playwright.sync_api import expect
+
+    # The first run builds every chart of the deck from cold caches.
+    expect.set_options(timeout=60_000)
+    with chromium_page() as page, served_app(demo_url, tmp_path) as address:
+        page.goto(f"{address}/present?cat=Stalking&slide=1")
+        title = page.locator('[data-testid="stMain"] h1')
+        expect(title).to_have_text("Recorded stalking in Devon and Cornwall, quarterly")
+        expect(page.get_by_text(re.compile(r"^Slide 1 of \d+$"))).to_be_visible()
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+        expect(page.locator(".js-plotly-plot").first).to_be_visible()
+        screenshot(page, "presentation-slide-1")
+
+        page.keyboard.press("ArrowRight")
+        expect(page).to_have_url(re.compile(r"slide=2"))
+        expect(title).not_to_have_text("Recorded stalking in Devon and Cornwall, quarterly")
+        second = title.inner_text()
+        assert "cat=Stalking" in page.url
+        screenshot(page, "presentation-slide-2")
+
+        page.get_by_role("button", name="Next").click()
+        expect(page).to_have_url(re.compile(r"slide=3"))
+        expect(title).not_to_have_text(second)
+        page.get_by_role("button", name="Previous").click()
+        expect(page).to_have_url(re.compile(r"slide=2"))
+        expect(title).to_have_text(second)
+        page.keyboard.press("ArrowLeft")
+        expect(page).to_have_url(re.compile(r"slide=1"))
+        expect(title).to_have_text("Recorded stalking in Devon and Cornwall, quarterly")
+
+        # A copied link opens the same slide.
+        page.goto(f"{address}/present?cat=Stalking&slide=2")
+        expect(title).to_have_text(second)
+
+
+def test_a_chart_is_exported_from_its_export_control(demo_url, tmp_path):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=60_000)
+    with chromium_page() as page, served_app(demo_url, tmp_path) as address:
+        page.goto(f"{address}/recorded-crime")
+        expect(page.get_by_role("heading", name="Recorded crime", level=1)).to_be_visible()
+        export = page.get_by_role("button", name="Export").first
+        export.scroll_into_view_if_needed()
+        export.click()
+        expect(page.get_by_role("button", name="Download PNG").first).to_be_visible()
+        screenshot(page, "export-control")
+        with page.expect_download(timeout=90_000) as download:
+            page.get_by_role("button", name="Download PNG").first.click()
+        assert download.value.suggested_filename == "recorded-spc.png"
+        content = download.value.path().read_bytes()
+        assert content[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", content[16:24]) == (1200, 675)
