@@ -341,7 +341,8 @@ def test_a_stale_version_is_refused_and_nothing_is_lost(monkeypatch, loaded_url,
     assert not app.exception, [e.value for e in app.exception]
     error = [e.value for e in app.error]
     assert len(error) == 1
-    assert error[0].startswith("Not saved: someone else saved a change to this recommendation first (Ben Other, ")
+    assert error[0].startswith("Not saved: someone else saved a change to this recommendation first: Ben Other, on ")
+    assert not app.warning, "the refusal says it all: no second warning about the version"
     assert "Nothing they saved is lost, and your update is kept in the form." in error[0]
     assert app.text_area(key=f"rec_new_comment_{rid}").value == "My typed update"
     assert app.selectbox(key=f"rec_new_status_{rid}").value == "complete"

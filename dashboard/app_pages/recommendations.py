@@ -154,7 +154,7 @@ def show_history(updates: pd.DataFrame) -> None:
 
 def conflict_message(exc: ConcurrentEditError) -> str:
     """Why a save was refused because someone else saved first, and what to do."""
-    who = f" ({exc.by}, {exc.at:%d %B %Y %H:%M} UTC)" if exc.by and exc.at else ""
+    who = f": {exc.by}, on {exc.at:%-d %B %Y at %H:%M} UTC" if exc.by and exc.at else ""
     return (
         f"Not saved: someone else saved a change to this recommendation first{who}. Nothing they saved is lost, "
         "and your update is kept in the form. Reload to see their change, then save yours again if it still applies."
@@ -196,10 +196,11 @@ def reload_recommendation(recommendation_id: int) -> None:
     queries.clear_caches()
 
 
-def show_notice(recommendation_id: int) -> None:
+def show_notice(recommendation_id: int) -> bool:
+    """The outcome of the editor's last save on this recommendation; whether it was refused as stale."""
     notice = st.session_state.get(NOTICE_KEY)
     if not notice or notice[2] != recommendation_id:
-        return
+        return False
     kind, message, _ = notice
     if kind == "saved":
         st.success(message, icon=":material/check_circle:")
@@ -214,6 +215,7 @@ def show_notice(recommendation_id: int) -> None:
         )
     else:
         st.error(message, icon=":material/error:")
+    return kind == "conflict"
 
 
 def show_update_form(row: pd.Series, editor: editing.Editor) -> None:
@@ -222,8 +224,8 @@ def show_update_form(row: pd.Series, editor: editing.Editor) -> None:
     opened = st.session_state.setdefault(OPENED_KEY, {})
     opened.setdefault(rec_id, int(row["version"]))
     st.subheader("Record progress")
-    show_notice(rec_id)
-    if opened[rec_id] != int(row["version"]):
+    conflict = show_notice(rec_id)
+    if opened[rec_id] != int(row["version"]) and not conflict:
         st.warning(
             f"This recommendation has changed since you opened it (version {opened[rec_id]}, now {row['version']}). "
             "Reload to add to the latest version.",
