@@ -323,7 +323,7 @@ def outcome_mix(inputs: Inputs) -> Chart | None:
         reading=f"I{_in(period)[1:]} the largest group was {largest.label.lower()} ({largest.share:.1f}% of outcomes).",
         notes=[
             *_small_base_note(small, "mix"),
-            "Offences not yet assigned an outcome (type 0) are no outcome: left out here, shown apart below.",
+            "Offences not yet assigned an outcome (type 0) are no outcome: left out here and charted on their own.",
         ],
     )
 
