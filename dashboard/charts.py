@@ -158,24 +158,42 @@ def add_time_markers(fig: go.Figure, markers: Sequence[TimeMarker], start: dt.da
     the chart's footer, so that markers a few weeks apart never overwrite each other or the data.
     """
     shown = markers_in(markers, start, end)
+    shapes, badges = [], []
     for number, marker in enumerate(shown, start=1):
         x = pd.Timestamp(marker.date).to_pydatetime()
         dash = "dash" if marker.kind == "series break" else "dot"
-        fig.add_vline(x=x, line=dict(color=MUTED, width=1.2, dash=dash), layer="below")
-        fig.add_annotation(
-            x=x,
-            y=1,
-            xref="x",
-            yref="paper",
-            text=f"<b>{number}</b>",
-            yanchor="bottom",
-            showarrow=False,
-            font=dict(size=11, color=TEXT),
-            bgcolor="#FFFFFF",
-            bordercolor=MUTED,
-            borderwidth=1,
-            borderpad=2,
+        shapes.append(
+            dict(
+                type="line",
+                x0=x,
+                x1=x,
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="paper",
+                line=dict(color=MUTED, width=1.2, dash=dash),
+                layer="below",
+            )
         )
+        badges.append(
+            dict(
+                x=x,
+                y=1,
+                xref="x",
+                yref="paper",
+                text=f"<b>{number}</b>",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=11, color=TEXT),
+                bgcolor="#FFFFFF",
+                bordercolor=MUTED,
+                borderwidth=1,
+                borderpad=2,
+            )
+        )
+    # One layout update for all markers: adding them one by one validates the layout each time.
+    if shapes:
+        fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *badges])
     fig.layout.meta = {**(fig.layout.meta or {}), "marker_key": marker_key(shown)}
     return fig
 
@@ -289,8 +307,13 @@ def bar_chart(
     series: str | None = None,
     barmode: str = "group",
     y_format: str = ",",
+    markers: Sequence[TimeMarker] = (),
 ) -> go.Figure:
-    """Bars, grouped or stacked by ``series``; each series also has its own fill pattern."""
+    """Bars, grouped or stacked by ``series``; each series also has its own fill pattern.
+
+    The pattern is overlaid on the series colour (``fillmode="overlay"``): on its own a white
+    pattern would draw on a transparent bar and every series after the first would vanish.
+    """
     fig = go.Figure()
     groups = [(None, frame)] if series is None else list(frame.groupby(series, sort=False))
     patterns = ("", "/", ".", "x", "\\", "+", "-", "|")
@@ -302,7 +325,9 @@ def bar_chart(
                 name=str(name) if name is not None else y_label,
                 marker=dict(
                     color=PALETTE[index % len(PALETTE)],
-                    pattern=dict(shape=patterns[index % len(patterns)], fgcolor="#FFFFFF", solidity=0.3),
+                    pattern=dict(
+                        shape=patterns[index % len(patterns)], fgcolor="#FFFFFF", solidity=0.3, fillmode="overlay"
+                    ),
                 ),
                 hovertemplate=f"{name if name is not None else y_label}<br>%{{x}}: %{{y:{y_format}}}<extra></extra>",
                 showlegend=series is not None,
@@ -310,6 +335,9 @@ def bar_chart(
         )
     fig.update_layout(barmode=barmode, bargap=0.25)
     fig.update_yaxes(title_text=y_label)
+    if markers and not frame.empty and pd.api.types.is_datetime64_any_dtype(pd.to_datetime(frame[x], errors="coerce")):
+        dates = pd.to_datetime(frame[x])
+        add_time_markers(fig, markers, dates.min().date(), dates.max().date())
     return _frame(fig, text)
 
 

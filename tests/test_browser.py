@@ -51,7 +51,7 @@ def test_the_data_page_loads_an_upload_and_refuses_a_broken_one(sqlite_url, sett
     broken = write_table(uploads, BROKEN_FILE, BROKEN_ROWS)
 
     with chromium_page() as page, served_app(sqlite_url, tmp_path) as address:
-        page.goto(address)
+        page.goto(f"{address}/data")
         expect(page.get_by_role("heading", name="Data", level=1)).to_be_visible()
         expect(page.get_by_role("cell", name=EARLIER_EDITION).first).to_be_visible()
         assert_accessible_structure(page)
