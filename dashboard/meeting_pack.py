@@ -11,11 +11,13 @@ small-number protection as any other export. No Streamlit.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import io
 import re
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -60,6 +62,8 @@ MUTED = colors.HexColor("#505A5F")
 TEXT_COLOUR = colors.HexColor(TEXT)
 OVERDUE = colors.HexColor("#B15400")
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN
+# Charts are drawn (by the one shared browser) in the background while the next ones are built.
+DRAWING = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-drawing")
 
 
 class PackError(ValueError):
@@ -112,6 +116,23 @@ def parse_quarter(text: str) -> Quarter:
     return Quarter(f"{first}/{second}", int(number))
 
 
+def quarter_for(text: str, engine, settings: Settings) -> Quarter:
+    """The quarter named (``2024/25-Q4``), or for ``latest`` the latest loaded for the home force."""
+    if text.strip().lower() != "latest":
+        return parse_quarter(text)
+    from data_loaders import reads
+
+    inputs = Inputs(
+        settings, export.default_filters(settings, pd.DataFrame()), reads.recorded_crime(engine), *[pd.DataFrame()] * 3
+    )
+    quarter = latest_quarter(inputs)
+    if quarter is None:
+        raise PackError(
+            "No Home Office quarterly figures are loaded for the home force, so there is no latest quarter."
+        )
+    return quarter
+
+
 def latest_quarter(inputs: Inputs) -> Quarter | None:
     """The latest quarter with Home Office recorded crime for the home force, or None when none is loaded."""
     from data_loaders.tables import financial_period_of
@@ -128,11 +149,12 @@ def latest_quarter(inputs: Inputs) -> Quarter | None:
 
 @dataclass
 class PackChart:
-    """A chart in the pack, protected for publication, under its section."""
+    """A chart in the pack, protected for publication, under its section, and its drawing as it is made."""
 
     section: str
     chart: Chart
     heading: str
+    drawing: Future | None = None  # the chart's one-page PDF (see :func:`draw`)
 
 
 @dataclass
@@ -179,7 +201,8 @@ def gather_charts(inputs: Inputs, keys: Sequence[str] | None = None, progress: P
             missing.append(f"{entry.key} ({category})" if category else entry.key)
             continue
         chart = export.protect(chart, inputs.settings)
-        charts.append(PackChart(entry.section, chart, chart.text.title))
+        # The browser draws this chart while the next one is built: the two work on different processors.
+        charts.append(PackChart(entry.section, chart, chart.text.title, DRAWING.submit(draw, chart)))
     return charts, missing
 
 
@@ -208,13 +231,14 @@ def gather(
         raise PackError(f"No recorded crime is loaded up to {quarter.describe()}: load the published tables first.")
     inputs = dataclasses.replace(inputs, filters=pack_filters(inputs, quarter))
     charts, missing = gather_charts(inputs, keys, progress)
+    messages, cards = headline(inputs)
     status = read_status(engine)
     return Contents(
         quarter=quarter,
         inputs=inputs,
         charts=charts,
-        messages=export.key_messages(inputs),
-        cards=headline_cards(inputs),
+        messages=messages,
+        cards=cards,
         recommendations=recommendation_queries.recommendations_frame(engine, settings, as_of),
         reports=recommendation_queries.reports_frame(engine, settings, as_of),
         sources=[
@@ -230,14 +254,14 @@ def gather(
     )
 
 
-def headline_cards(inputs: Inputs) -> list[tuple[str, str, str, str]]:
-    """The Overview's headline cards as rows: measure, figure, period, change on the year before."""
+def headline(inputs: Inputs) -> tuple[list[str], list[tuple[str, str, str, str]]]:
+    """The Overview's key messages, and its cards as rows: measure, figure, period, change on the year before."""
     from dashboard import overview
 
     summary = overview.summary(inputs)
     if summary is None:
-        return []
-    return [(card.title, card.value, card.period, card.delta or "") for card in summary.cards]
+        return [f"No recorded crime is loaded for {inputs.filters.force}."], []
+    return list(summary.messages), [(c.title, c.value, c.period, c.delta or "") for c in summary.cards]
 
 
 # ---- drawing ----------------------------------------------------------------------------------------
@@ -703,6 +727,16 @@ def place_page(writer, target, source, x: float, y: float, scale: float, name: s
     target[NameObject("/Contents")] = ArrayObject([*existing, writer._add_object(draw)])  # noqa: SLF001
 
 
+def draw(chart: Chart) -> bytes:
+    """The chart as a one-page PDF the size of its box in the pack: vector, or an image where patterns fill it."""
+    size = export.Size("pack", "Meeting pack", round(FRAME_WIDTH * PX_PER_PT), round(CHART_HEIGHT * PX_PER_PT))
+    figure = export.lay_out(chart, size, None, export.Parts(title=False, footer=False, band=False))
+    if has_patterns(figure):
+        png = export.RENDERER.render(figure, "png", size.width, size.height, PRINT_SCALE)
+        return image_page(png, FRAME_WIDTH, CHART_HEIGHT)
+    return export.RENDERER.render(figure, "pdf", size.width, size.height)
+
+
 def render(contents: Contents, progress: Progress | None = None) -> bytes:
     """The pack as PDF bytes: reportlab sets the text, then each chart's drawing is placed in its slot."""
     from pypdf import PdfReader, PdfWriter
@@ -710,17 +744,11 @@ def render(contents: Contents, progress: Progress | None = None) -> bytes:
     settings = contents.inputs.settings
     styles = _styles(settings)
     chart_width = FRAME_WIDTH
-    size = export.Size("pack", "Meeting pack", round(chart_width * PX_PER_PT), round(CHART_HEIGHT * PX_PER_PT))
     drawings = []
     for index, item in enumerate(contents.charts):
         if progress:
             progress(0.4 + 0.5 * index / max(len(contents.charts), 1), f"Drawing {item.chart.key}")
-        figure = export.lay_out(item.chart, size, None, export.Parts(title=False, footer=False, band=False))
-        if has_patterns(figure):
-            png = export.RENDERER.render(figure, "png", size.width, size.height, PRINT_SCALE)
-            drawings.append(image_page(png, chart_width, CHART_HEIGHT))
-        else:
-            drawings.append(export.RENDERER.render(figure, "pdf", size.width, size.height))
+        drawings.append(item.drawing.result() if item.drawing is not None else draw(item.chart))
 
     if progress:
         progress(0.92, "Setting the pages")

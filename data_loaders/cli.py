@@ -349,9 +349,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
     progress = ProgressBar()
     try:
-        quarter = meeting_pack.parse_quarter(args.period)
         meeting_date = dt.date.fromisoformat(args.date) if args.date else None
         settings = get_settings()
+        quarter = meeting_pack.quarter_for(args.period, database.get_engine(settings), settings)
         pdf = meeting_pack.meeting_pack(
             database.get_engine(settings),
             settings,
@@ -449,7 +449,9 @@ def parser() -> argparse.ArgumentParser:
     pack = commands.add_parser(
         "pack", help="make the Police and Crime Panel's meeting pack (PDF) for a quarter, e.g. --period 2024/25-Q4"
     )
-    pack.add_argument("--period", required=True, help="financial year and quarter, as 2024/25-Q4")
+    pack.add_argument(
+        "--period", required=True, help="financial year and quarter, as 2024/25-Q4, or latest (the latest loaded)"
+    )
     pack.add_argument("--out", metavar="FILE.pdf", help="file to write (default: panel-pack-YYYY-YY-QN.pdf)")
     pack.add_argument("--meeting", default="Police and Crime Panel", help="the meeting's name, for the cover")
     pack.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's date (overdue is judged on it)")

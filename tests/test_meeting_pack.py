@@ -242,3 +242,17 @@ def test_pack_refusals_exit_non_zero(demo_url, monkeypatch, capsys):
     assert "is not a quarter" in capsys.readouterr().err
     assert cli.main(["pack", "--period", "2009/10-Q1"]) == 1
     assert "No recorded crime is loaded up to Quarter 1 2009/10" in capsys.readouterr().err
+
+
+def test_latest_names_the_latest_quarter_loaded_for_the_home_force(demo_url):
+    from data_loaders import reads
+    from data_loaders.tables import financial_period_of
+
+    settings = load_settings()
+    engine = database.make_engine(demo_url)
+    recorded = reads.recorded_crime(engine)
+    home = recorded[(recorded["force"] == settings.home_force) & (recorded["month"] == 0)]
+    year, number = financial_period_of(home["period_start"].max().date())
+    assert meeting_pack.quarter_for("latest", engine, settings) == Quarter(year, number)
+    assert meeting_pack.quarter_for("2024/25-Q4", engine, settings) == Quarter("2024/25", 4)
+    engine.dispose()
