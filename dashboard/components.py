@@ -97,7 +97,8 @@ def show_chart(chart, *, key: str | None = None) -> None:
         st.dataframe(chart.data, hide_index=True, key=f"{key}_table")
         st.download_button(
             "Download these figures (CSV)",
-            chart.data.to_csv(index=False).encode("utf-8"),
+            # Written when clicked, not on every run of the page.
+            lambda: chart.data.to_csv(index=False).encode("utf-8"),
             file_name=f"{file_stem(chart.text.title)}.csv",
             mime="text/csv",
             key=f"{key}_csv",
@@ -203,9 +204,9 @@ def kpi_card(card) -> None:
             delta=card.delta,
             delta_color="off" if card.neutral else "normal",
             delta_arrow="auto" if card.change else "off",
-            chart_data=list(card.sparkline) or None,
-            chart_type="line",
         )
+        if card.sparkline:
+            st.image(sparkline_svg(card.sparkline), width="stretch", alt=f"Sparkline: {card.sparkline_words}")
         words = ". ".join(
             part
             for part in (

@@ -58,6 +58,9 @@ class Filters:
         return params
 
 
+PARAMS = ("force", "peers", "cat", "from", "to", "gran", "measure", "oc")  # what to_query_params may write
+
+
 def _month(text: str | None) -> dt.date | None:
     if not text:
         return None
@@ -107,7 +110,7 @@ def sidebar(
     defaults: Filters, forces: Sequence[str], categories: Sequence[str], span: tuple[dt.date, dt.date] | None
 ) -> Filters:
     """Draw the filters in the sidebar, seeded from the URL, and write the choice back to the URL."""
-    params = dict(st.query_params)
+    params = {name: value for name, value in st.query_params.items() if name in PARAMS}
     remembered = st.session_state.get(STATE_KEY)
     if not params and remembered is not None:
         # Back from a page without the filters (Data): the page switch dropped them from the URL, not the user.
@@ -173,8 +176,12 @@ def sidebar(
         outcome_count=outcome_count,
     )
     params = chosen.to_query_params(defaults)
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    # Only the filters' own parameters: a page's own (a tab bound to the URL) stay as they are.
+    for name in PARAMS:
+        if name in params and st.query_params.get(name) != params[name]:
+            st.query_params[name] = params[name]
+        elif name not in params and name in st.query_params:
+            del st.query_params[name]
     return replace(chosen, start=start, end=end)
 
 

@@ -227,6 +227,12 @@ def _derived(url: str, loaded: object, compute: Callable, chosen, args: tuple):
     return compute(inputs(chosen), *args)
 
 
+@st.cache_data(ttl=STATUS_TTL, show_spinner=False)
+def _latest_load(url: str) -> dt.datetime | None:
+    """When files were last loaded: the key that retires every derived figure (a whole status is slower to copy)."""
+    return _status(url).latest_load
+
+
 def derived(compute: Callable, chosen=None, *args):
     """``compute(inputs, *args)`` for ``chosen`` filters (default: the sidebar's), computed once per load and choice.
 
@@ -234,7 +240,9 @@ def derived(compute: Callable, chosen=None, *args):
     """
     from dashboard import filters
 
-    return _derived(settings().database_url, load_status().latest_load, compute, chosen or filters.current(), args)
+    engine()
+    url = settings().database_url
+    return _derived(url, _latest_load(url), compute, chosen or filters.current(), args)
 
 
 def _build_chart(chart_inputs, key: str):

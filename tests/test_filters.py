@@ -54,3 +54,19 @@ def test_unknown_names_are_dropped_from_lists():
     params = {"peers": "Kent,Nowhere", "cat": "Stalking,Burglary"}
     parsed = from_query_params(params, DEFAULTS, FORCES, CATEGORIES)
     assert (parsed.peers, parsed.categories) == (("Kent",), ("Stalking",))
+
+
+def test_every_parameter_the_filters_write_is_one_they_own():
+    from dashboard.filters import PARAMS
+
+    everything = Filters(
+        force="Kent",
+        peers=(),
+        categories=(),
+        start=dt.date(2020, 4, 1),
+        end=dt.date(2024, 3, 1),
+        granularity="month",
+        measure="rate",
+        outcome_count="for_offences",
+    )
+    assert set(everything.to_query_params(DEFAULTS)) == set(PARAMS)

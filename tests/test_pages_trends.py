@@ -167,15 +167,18 @@ def test_the_filters_survive_a_visit_to_the_data_page(monkeypatch, demo_url):
 # ---- Recorded crime ----------------------------------------------------------------------------
 
 
-def test_the_recorded_crime_page_shows_each_category_and_the_comparisons(monkeypatch, demo_url):
+def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch, demo_url):
     app = open_app(monkeypatch, demo_url, RECORDED)
     assert app.title[0].value == "Recorded crime"
+    assert [tab.label for tab in app.tabs] == [
+        "Stalking and harassment (total)",
+        "Stalking",
+        "Harassment",
+        "Malicious communications",
+        "Controlling or coercive behaviour",
+    ]
     assert titles(app) == [
-        "Recorded stalking and harassment in Devon and Cornwall, quarterly",
-        "Recorded stalking in Devon and Cornwall, quarterly",
-        "Recorded harassment in Devon and Cornwall, quarterly",
-        "Recorded malicious communications in Devon and Cornwall, quarterly",
-        "Recorded controlling or coercive behaviour in Devon and Cornwall, quarterly",
+        "Recorded stalking and harassment in Devon and Cornwall, quarterly",  # only the open tab's chart is built
         "Recorded offences in Devon and Cornwall: year ending each month",
         "Recorded stalking and harassment per 1,000 people: Devon and Cornwall compared",
         "Recorded stalking and harassment per 1,000 people, year ending June 2025",
@@ -189,18 +192,25 @@ def test_the_recorded_crime_page_shows_each_category_and_the_comparisons(monkeyp
     assert table.value["Code"].tolist() == ["8Q", "8L", "8M", "8R", "8U"]
 
 
+def test_each_category_has_its_tab_and_the_address_says_which_is_open(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url, RECORDED, spc="Controlling or coercive behaviour")
+    assert titles(app)[0] == "Recorded controlling or coercive behaviour in Devon and Cornwall, quarterly"
+    x, _ = first_trace(specs(app)[0])
+    assert x[0].startswith("2020-04-01")  # the code joined the table in 2020/21: no zeros before it
+    assert app.query_params["spc"] == "Controlling or coercive behaviour"
+
+
 def test_categories_change_the_charts(monkeypatch, demo_url):
     app = open_app(monkeypatch, demo_url, RECORDED)
     app.multiselect(key="filter_categories").set_value(["Stalking"]).run()
     assert not app.exception
-    assert titles(app)[:3] == [
-        "Recorded stalking and harassment in Devon and Cornwall, quarterly",
-        "Recorded stalking in Devon and Cornwall, quarterly",
+    assert [tab.label for tab in app.tabs] == ["Stalking and harassment (total)", "Stalking"]
+    assert titles(app)[1:3] == [
         "Recorded offences in Devon and Cornwall: year ending each month",
+        "Recorded stalking per 1,000 people: Devon and Cornwall compared",
     ]
-    year_ending = specs(app)[2]
+    year_ending = specs(app)[1]
     assert [trace["name"] for trace in year_ending["data"] if trace.get("mode") == "lines+markers"] == ["Stalking"]
-    assert titles(app)[3] == "Recorded stalking per 1,000 people: Devon and Cornwall compared"
 
 
 def test_granularity_changes_the_x_axis(monkeypatch, demo_url):
@@ -219,12 +229,12 @@ def test_granularity_changes_the_x_axis(monkeypatch, demo_url):
 
 def test_the_measure_turns_year_ending_totals_into_rates(monkeypatch, demo_url):
     app = open_app(monkeypatch, demo_url, RECORDED)
-    _, counts = first_trace(specs(app)[5])
+    _, counts = first_trace(specs(app)[1])
     app.radio(key="filter_measure").set_value("rate").run()
-    _, rates = first_trace(specs(app)[5])
+    _, rates = first_trace(specs(app)[1])
     assert len(rates) == len(counts)
     assert max(counts) > 10_000 and max(rates) < 10
-    assert specs(app)[5]["layout"]["yaxis"]["title"]["text"] == "Rate per 1,000 population"
+    assert specs(app)[1]["layout"]["yaxis"]["title"]["text"] == "Rate per 1,000 population"
 
 
 def test_the_period_limits_the_x_range(monkeypatch, demo_url):

@@ -40,16 +40,19 @@ def show_trends() -> None:
         "variation. Limits are recalculated at the counting changes. A rise can mean better recording or more "
         "victims coming forward, not only more crime."
     )
-    subjects = [(f"{settings.total_label} (total)", trends.total_categories(settings))]
-    subjects += [(c, (c,)) for c in settings.categories if c in set(chosen.categories)]
-    for index, (title, categories) in enumerate(subjects):
-        st.subheader(title)
-        show(
-            "recorded-spc",
-            replace(chosen, categories=categories),
-            "No monthly or quarterly figures fall in the chosen period.",
-            f"recorded_spc_{index}",
-        )
+    subjects = {f"{settings.total_label} (total)": trends.total_categories(settings)}
+    subjects |= {c: (c,) for c in settings.categories if c in set(chosen.categories)}
+    # Only the open tab runs, and the address says which is open, so a copied link shows the same chart.
+    tabs = st.tabs(list(subjects), key="spc", bind="query-params")
+    for index, (tab, categories) in enumerate(zip(tabs, subjects.values(), strict=True)):
+        if tab.open:
+            with tab:
+                show(
+                    "recorded-spc",
+                    replace(chosen, categories=categories),
+                    "No monthly or quarterly figures fall in the chosen period.",
+                    f"recorded_spc_{index}",
+                )
 
 
 def show_year_ending() -> None:
