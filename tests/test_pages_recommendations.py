@@ -226,14 +226,14 @@ def test_filters_change_the_rows_exactly(monkeypatch, loaded_url):
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every download the page offers, by file extension (the last run's)."""
+    """The bytes of the table's downloads (recommendations-DATE.csv and .xlsx), by file extension."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     offered: dict[str, bytes] = {}
     original = MemoryMediaFileStorage.load_and_get_id
 
     def remember(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
+        if filename and filename.startswith("recommendations-") and isinstance(path_or_data, bytes):
             offered[filename.rsplit(".", 1)[-1]] = path_or_data
         return original(self, path_or_data, mimetype, kind, filename)
 
