@@ -97,13 +97,20 @@ def show_chart(chart, *, key: str | None = None) -> None:
         st.dataframe(chart.data, hide_index=True, key=f"{key}_table")
         st.download_button(
             "Download these figures (CSV)",
-            # Written when clicked, not on every run of the page.
-            lambda: chart.data.to_csv(index=False).encode("utf-8"),
+            # Written when clicked, not on every run of the page; small numbers suppressed, as any output is.
+            lambda: export_csv(chart),
             file_name=f"{file_stem(chart.text.title)}.csv",
             mime="text/csv",
             key=f"{key}_csv",
             icon=":material/download:",
         )
+
+
+def export_csv(chart) -> bytes:
+    """The chart's figures as a CSV fit to leave the app (see ``dashboard.export.csv_bytes``)."""
+    from dashboard import export, queries
+
+    return export.csv_bytes(chart, queries.settings())
 
 
 def export_control(chart, key: str) -> None:
