@@ -93,17 +93,19 @@ def show_chart(chart, *, key: str | None = None) -> None:
         st.markdown(f"**Reading:** {escape_markdown(chart.reading)}")
     for note in chart.notes:
         st.caption(escape_markdown(note))
-    with st.expander("Data behind this chart", icon=":material/table:"):
-        st.dataframe(chart.data, hide_index=True, key=f"{key}_table")
-        st.download_button(
-            "Download these figures (CSV)",
-            # Written when clicked, not on every run of the page; small numbers suppressed, as any output is.
-            lambda: export_csv(chart),
-            file_name=f"{file_stem(chart.text.title)}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-            icon=":material/download:",
-        )
+    data_view = st.expander("Data behind this chart", icon=":material/table:", key=f"{key}_data", on_change="rerun")
+    if data_view.open:  # built when opened: a page of charts sends no tables nobody asked for
+        with data_view:
+            st.dataframe(chart.data, hide_index=True, key=f"{key}_table")
+            st.download_button(
+                "Download these figures (CSV)",
+                # Written when clicked, not on every run of the page; small numbers suppressed, as any output is.
+                lambda: export_csv(chart),
+                file_name=f"{file_stem(chart.text.title)}.csv",
+                mime="text/csv",
+                key=f"{key}_csv",
+                icon=":material/download:",
+            )
 
 
 def export_csv(chart) -> bytes:
@@ -224,5 +226,5 @@ def kpi_card(card) -> None:
         )
         if words:
             st.caption(words + ".")
-        for line in card.lines:
-            st.markdown(line)
+        if card.lines:
+            st.markdown("\n\n".join(card.lines))

@@ -219,7 +219,10 @@ def inputs(chosen=None):
     ttl=TABLE_TTL,
     max_entries=400,
     show_spinner=False,
-    hash_funcs={types.FunctionType: lambda function: f"{function.__module__}.{function.__qualname__}"},
+    hash_funcs={
+        types.FunctionType: lambda function: f"{function.__module__}.{function.__qualname__}",
+        "dashboard.filters.Filters": repr,  # every field, and far quicker than hashing the dataclass field by field
+    },
 )
 def _derived(url: str, loaded: object, compute: Callable, chosen, args: tuple):
     # cache_resource, not cache_data: the result is shared as it is, never copied or pickled (a

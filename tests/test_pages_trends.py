@@ -115,6 +115,20 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
     ]
 
 
+def test_the_figures_behind_a_chart_are_built_when_asked_for(monkeypatch, demo_url):
+    app = open_app(monkeypatch, demo_url)
+    assert [e.label for e in app.expander] == ["Data behind this chart"] * 2
+    assert not app.dataframe  # closed: no table sent
+    app.session_state["overview_spc_data"] = True
+    app.run()
+    (table,) = app.dataframe
+    _, y = first_trace(specs(app)[0])
+    assert table.value["Offences recorded"].tolist() == y  # exactly the figures drawn
+    assert table.value.columns.tolist() == [
+        "Month starting", "Offences recorded", "Mean", "Lower process limit", "Upper process limit", "Signal"
+    ]  # fmt: skip
+
+
 def test_changing_the_force_changes_the_overview(monkeypatch, demo_url):
     app = open_app(monkeypatch, demo_url)
     _, before = first_trace(specs(app)[0])
