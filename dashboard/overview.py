@@ -257,14 +257,18 @@ def charge_rates(inputs: Inputs, codes: tuple[str, ...]) -> pd.DataFrame:
     rows = inputs.outcomes[
         (inputs.outcomes["force"] == inputs.filters.force) & inputs.outcomes["offence_code"].isin(list(codes))
     ]
-    charge_types = list(inputs.settings.outcomes.charge_types)
-    out = []
-    for start, quarter in rows.groupby("period_start", sort=True):
-        assigned = outcome_rules.total_outcomes(quarter, inputs.settings, column)
-        charged = int(quarter.loc[quarter["outcome_type"].isin(charge_types), column].sum())
-        out.append(
-            [pd.Timestamp(start).date(), charged, assigned, outcome_rules.charge_rate(quarter, inputs.settings, column)]
-        )
+    assigned = outcome_rules.assigned(rows, inputs.settings)  # type 0 ("not yet assigned") is never an outcome
+    charged = assigned[assigned["outcome_type"].isin(list(inputs.settings.outcomes.charge_types))]
+    if rows.empty:
+        return pd.DataFrame(columns=["period_start", "charged", "assigned", "rate"])
+    # Every quarter from the first to the last, so that four rows are always a year.
+    quarters = pd.date_range(rows["period_start"].min(), rows["period_start"].max(), freq="QS-JAN")
+    totals = assigned.groupby("period_start")[column].sum().reindex(quarters, fill_value=0)
+    charges = charged.groupby("period_start")[column].sum().reindex(quarters, fill_value=0)
+    out = [
+        [pd.Timestamp(start).date(), int(charges[start]), int(total), charges[start] / total if total > 0 else None]
+        for start, total in totals.items()
+    ]
     frame = pd.DataFrame(out, columns=["period_start", "charged", "assigned", "rate"])
     return _in_period(frame, inputs).reset_index(drop=True)
 

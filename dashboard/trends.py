@@ -339,32 +339,46 @@ def year_ending_rates(
     grid = grid.reindex(index=starts, columns=territorial)
     grid = grid.fillna(0).where(has_rows)  # a force with rows in a quarter but none for these codes counts 0
     incomplete = [s for s in starts if has_rows.loc[s].sum() < reporting.max()]
-    rolling = grid.rolling(4, min_periods=4).sum()
-    ends = [metrics.period_end(s, QUARTERLY) for s in starts]
+    if len(starts) < 4:
+        return Rates(pd.DataFrame(columns=columns), (), tuple(incomplete))
+    # Whole arrays, year endings down and forces across: a page asks for several selections at once.
+    totals = grid.rolling(4, min_periods=4).sum().to_numpy()[3:]
+    ends = [metrics.period_end(s, QUARTERLY) for s in starts][3:]
     table = population_table(population)
-    rows, excluded = [], set()
-    for position, end in enumerate(ends):
-        if position < 3:
-            continue
-        used = year_used(table, metrics.population_year_for(end))
-        people = table.loc[used].reindex(territorial) if used is not None else pd.Series(np.nan, index=territorial)
-        totals = rolling.iloc[position]
-        for area in areas:
-            if area == NATIONAL or area not in territorial:
-                continue
-            count, pop = totals[area], people[area]
-            rows.append([area, end, count, pop, used, metrics.rate_per_1000(count, pop) if pd.notna(count) else None])
-        window = starts[position - 3 : position + 1]
-        if any(s in incomplete for s in window):
-            rows.append([NATIONAL, end, np.nan, np.nan, used, None])
-            continue
-        with_people = people.notna() & totals.notna()
-        excluded |= set(people.index[people.isna() & totals.notna()])
-        count, pop = totals[with_people].sum(), people[with_people].sum()
-        rows.append(
-            [NATIONAL, end, float(totals.sum()), pop or np.nan, used, metrics.rate_per_1000(count, pop or None)]
+    used = [year_used(table, metrics.population_year_for(end)) for end in ends]
+    people = np.full(totals.shape, np.nan)
+    if not table.empty:
+        people = table.reindex(index=used, columns=territorial).to_numpy(dtype=float)
+    gap = pd.Series([s in incomplete for s in starts]).rolling(4).max().to_numpy()[3:] > 0
+    parts = []
+    for area in dict.fromkeys(a for a in areas if a in territorial):
+        j = territorial.index(area)
+        count, pop = totals[:, j], people[:, j]
+        rate = np.where(np.isnan(count) | ~(pop > 0), np.nan, 1000.0 * count / np.where(pop > 0, pop, 1.0))
+        parts.append(pd.DataFrame({"area": area, "period_end": ends, "year_ending": count, "population": pop,
+                                   "population_year": used, "rate": rate}))  # fmt: skip
+    if NATIONAL in areas:
+        known = ~np.isnan(totals)
+        with_people = known & ~np.isnan(people)
+        numerator = np.where(with_people, totals, 0.0).sum(axis=1)
+        denominator = np.where(with_people, people, 0.0).sum(axis=1)
+        count = np.where(gap, np.nan, np.where(known, totals, 0.0).sum(axis=1))
+        denominator = np.where(gap | (denominator <= 0), np.nan, denominator)
+        rate = np.where(
+            np.isnan(denominator), np.nan, 1000.0 * numerator / np.where(np.isnan(denominator), 1.0, denominator)
         )
-    frame = pd.DataFrame(rows, columns=columns)
+        parts.append(pd.DataFrame({"area": NATIONAL, "period_end": ends, "year_ending": count,
+                                   "population": denominator, "population_year": used, "rate": rate}))  # fmt: skip
+        missing = (known & np.isnan(people))[~gap].any(axis=0)
+        excluded = {force for force, flag in zip(territorial, missing, strict=True) if flag}
+    else:
+        excluded = set()
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    order = {area: i for i, area in enumerate(dict.fromkeys([*areas, NATIONAL]))}
+    frame = frame.sort_values(
+        ["period_end", "area"], key=lambda c: c.map(order) if c.name == "area" else c, kind="stable"
+    )
+    frame = frame.reset_index(drop=True)[columns]
     frame["rate"] = frame["rate"].astype(float)
     return Rates(frame, tuple(sorted(excluded)), tuple(incomplete))
 

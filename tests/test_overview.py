@@ -271,3 +271,13 @@ def test_the_period_filter_moves_the_latest_year(inputs):
         "Recorded stalking and harassment was 120 in the year ending March 2022; there is no earlier full year to "
         "compare it with."
     )
+
+
+def test_charge_rates_keep_every_quarter_so_four_rows_are_a_year(inputs):
+    rows = inputs.outcomes
+    only_waiting = (rows["period_start"] == pd.Timestamp(2021, 10, 1)) & (rows["outcome_type"] != 0)
+    rates = overview.charge_rates(replace(inputs, outcomes=rows[~only_waiting]), ("8Q",))
+    assert len(rates) == 8
+    assert rates.iloc[2].tolist()[:3] == [D(2021, 10, 1), 0, 0]
+    assert pd.isna(rates.iloc[2]["rate"])  # nothing assigned yet: no rate, not 0%
+    assert rates.iloc[3].tolist() == [D(2022, 1, 1), 1, 10, 0.1]
