@@ -45,6 +45,8 @@ PLOT_HEIGHT = 340  # pixels for the plotting area itself, whatever the footer's 
 
 
 LEGEND_ROW = 26  # pixels a second row of legend entries needs
+TITLE_WIDTH, TITLE_LINE = 72, 26  # characters of the title that fit a chart on a 1366-pixel screen; pixels a line
+SUBTITLE_WIDTH, SUBTITLE_LINE = 100, 20
 
 
 def _sized(figure, legend_rows: int = 1):
@@ -55,7 +57,14 @@ def _sized(figure, legend_rows: int = 1):
     """
     margin = figure.layout.margin
     top = (margin.t or 150) + LEGEND_ROW * (legend_rows - 1)
-    figure.update_layout(margin_t=top, height=int(top + PLOT_HEIGHT + (margin.b or 110)))
+    # Plotly never wraps a title: a long one is split over lines here, on the figure only (the chart's
+    # words stay whole for exports and file names), and the top margin makes room for the extra lines.
+    title = _wrapped(figure.layout.title.text or "", TITLE_WIDTH)
+    subtitle = _wrapped(figure.layout.title.subtitle.text or "", SUBTITLE_WIDTH)
+    top += TITLE_LINE * title.count("<br>") + SUBTITLE_LINE * subtitle.count("<br>")
+    figure.update_layout(
+        title_text=title, title_subtitle_text=subtitle, margin_t=top, height=int(top + PLOT_HEIGHT + (margin.b or 110))
+    )
     return figure
 
 

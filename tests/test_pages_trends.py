@@ -56,7 +56,8 @@ def specs(app: AppTest) -> list[dict]:
 
 
 def titles(app: AppTest) -> list[str]:
-    return [spec["layout"]["title"]["text"] for spec in specs(app)]
+    """Chart titles as read (a long one is drawn over two lines)."""
+    return [spec["layout"]["title"]["text"].replace("<br>", " ") for spec in specs(app)]
 
 
 def decoded(values) -> list:

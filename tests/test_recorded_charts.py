@@ -192,6 +192,17 @@ def test_by_code_table(inputs):
     assert quarterly.data["Year ending March 2023"].tolist() == [20, 40]
 
 
+def test_a_long_title_is_drawn_over_two_lines_and_kept_whole_for_exports(inputs):
+    chart = build("recorded-rate-comparison", inputs, categories=("Stalking", "Harassment"), force="Kent")
+    assert chart.text.title == "Recorded stalking and harassment (codes 8Q, 8L, 8M) per 1,000 people: Kent compared"
+    assert chart.figure.layout.title.text == (
+        "Recorded stalking and harassment (codes 8Q, 8L, 8M) per 1,000 people:<br>Kent compared"
+    )
+    assert chart.figure.layout.title.subtitle.text.count("<br>") == 1  # 113 characters: two lines too
+    short = build("recorded-spc", inputs)
+    assert short.figure.layout.margin.t + 26 + 20 == chart.figure.layout.margin.t
+
+
 def test_nothing_loaded_for_the_force_draws_nothing(inputs):
     for key in KEYS:
         assert build(key, inputs, force="Cumbria") is None, key

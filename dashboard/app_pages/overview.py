@@ -27,6 +27,7 @@ if summary is None:
         f"No recorded crime is loaded for {chosen.force}. Load the Home Office police recorded crime table (or the "
         "force's monthly extract) on the Data page, or choose another force."
     )
+    st.page_link("app_pages/data.py", label="Load files on the Data page", icon=":material/database:")
     st.stop()
 
 st.header("Key messages")

@@ -85,6 +85,7 @@ if not trends.months_for(queries.recorded_crime(), chosen.force, "year_ending"):
         f"No recorded crime is loaded for {chosen.force}. Load the Home Office police recorded crime table (or the "
         "force's monthly extract) on the Data page, or choose another force."
     )
+    st.page_link("app_pages/data.py", label="Load files on the Data page", icon=":material/database:")
     st.stop()
 
 if chosen.granularity == "year_ending":
