@@ -390,7 +390,7 @@ def _add_band(
         y1=-(bottom - band),
         fillcolor=branding.colour,
         line=dict(width=0),
-        layer="above",
+        layer="below",  # under the logo: plotly draws images of the top layer before its shapes
     )
     logo_width = 0.0
     if branding.logo is not None:

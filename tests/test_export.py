@@ -212,16 +212,22 @@ def test_pdf_carries_the_alt_text_and_the_size(settings, chromium):
 
 
 @pytest.mark.slow
-def test_a_logo_is_embedded_from_the_local_file(tmp_path, chromium):
+def test_a_logo_is_embedded_from_the_local_file_and_drawn_on_the_strip(tmp_path, chromium):
     from PIL import Image
 
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 40), "#FFFFFF").save(logo)
     (tmp_path / "brand.toml").write_text(f'[branding]\nlogo = "{logo}"\ncolour = "#801650"\n')
     settings = load_settings(tmp_path / "brand.toml")
-    svg = export.export_chart(trend_chart(settings), settings, "svg", export.SIZES["press"]).content.decode()
+    chart = trend_chart(settings)
+    svg = export.export_chart(chart, settings, "svg", export.SIZES["press"]).content.decode()
     assert "data:image/png;base64," in svg
     assert "rgb(128, 22, 80)" in svg  # the strip in the configured colour
+    png = export.export_chart(chart, settings, "png", export.SIZES["press"]).content
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    # The white logo sits at the right of the strip (it ends at the plot's right edge, 36 px in), over its colour.
+    assert image.getpixel((1150, 652)) == (255, 255, 255)
+    assert image.getpixel((1190, 652)) == (128, 22, 80)
 
 
 @pytest.mark.slow
