@@ -23,6 +23,7 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 TEXT = "#0B0C0C"
 MUTED = "#505A5F"  # 7.0:1 on white
 GRID = "#D9D9D9"
+BADGE_STEP = 22  # pixels: the width of a two-digit marker badge and a gap
 FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 
 # Special-cause colours after NHS "Making Data Count": blue improvement, orange concern,
@@ -159,7 +160,13 @@ def add_time_markers(fig: go.Figure, markers: Sequence[TimeMarker], start: dt.da
     """
     shown = markers_in(markers, start, end)
     shapes, badges = [], []
+    # Badges closer than this share of the axis would overlap: each one after the first in such a
+    # cluster steps right by a badge's width, so every number stays readable.
+    close = max((end - start).days, 1) * 0.025
+    shift, previous = 0, None
     for number, marker in enumerate(shown, start=1):
+        shift = shift + BADGE_STEP if previous is not None and (marker.date - previous).days < close else 0
+        previous = marker.date
         x = pd.Timestamp(marker.date).to_pydatetime()
         dash = "dash" if marker.kind == "series break" else "dot"
         shapes.append(
@@ -183,6 +190,7 @@ def add_time_markers(fig: go.Figure, markers: Sequence[TimeMarker], start: dt.da
                 yref="paper",
                 text=f"<b>{number}</b>",
                 yanchor="bottom",
+                xshift=shift,
                 showarrow=False,
                 font=dict(size=11, color=TEXT),
                 bgcolor="#FFFFFF",

@@ -74,3 +74,15 @@ def test_lines_differ_by_dash_and_marker_not_only_colour():
 def test_modebar_downloads_print_quality_png_named_after_the_title():
     config = charts.plotly_config(TEXT)
     assert config["toImageButtonOptions"] == {"format": "png", "filename": "stalking-devon-and-cornwall", "scale": 3}
+
+
+def test_badges_of_markers_close_together_step_apart():
+    close = [
+        charts.TimeMarker(dt.date(2020, 1, 20), "A"),
+        charts.TimeMarker(dt.date(2020, 2, 1), "B"),
+        charts.TimeMarker(dt.date(2020, 2, 10), "C"),
+        charts.TimeMarker(dt.date(2020, 6, 1), "D"),
+    ]
+    fig = charts.add_time_markers(charts.go.Figure(), close, dt.date(2019, 1, 1), dt.date(2024, 1, 1))
+    shifts = [a.xshift for a in fig.layout.annotations]
+    assert shifts == [0, charts.BADGE_STEP, 2 * charts.BADGE_STEP, 0]
