@@ -68,12 +68,6 @@ def _sized(figure, legend_rows: int = 1):
     return figure
 
 
-def _solid_patterns(figure):
-    """Patterned bars keep their colour under the pattern (a pattern alone would leave white on white)."""
-    figure.update_traces(marker_pattern_fillmode="overlay", selector={"type": "bar"})
-    return figure
-
-
 def _wrapped(name: str, width: int = 14) -> str:
     """A long axis label split over lines at spaces, so that bar labels need not be tilted."""
     lines: list[str] = []
@@ -382,7 +376,7 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     )
     figure.update_xaxes(categoryorder="array", categoryarray=order)
     figure.update_traces(texttemplate="%{y:.2f}", textposition="outside", cliponaxis=False)
-    _sized(_solid_patterns(figure))
+    _sized(figure)
     position = list(latest["area"]).index(chosen.force) + 1
     parts = [f"{area} {rate:.2f}" for area, rate in zip(latest["area"], latest["rate"], strict=True)]
     alt = (
@@ -433,7 +427,7 @@ def recorded_by_code(inputs: Inputs) -> Chart | None:
     figure = charts.bar_chart(
         bars, x="offence", y="count", text=text, y_label="Offences in the 12 months", series="year"
     )
-    _sized(_solid_patterns(figure))
+    _sized(figure)
     parts = [
         f"{label} {format_count(current)} ({format_percent_change(pct)})"
         for label, current, pct in zip(labels, table["current"], table["percent_change"], strict=True)
