@@ -31,11 +31,11 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
-    data_tables,
     is_blank,
     normalise_header,
     open_workbook,
     parse_cells,
+    rows_of,
 )
 
 KIND = "events"
@@ -83,14 +83,7 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None]:
 
 def parse(book: Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    tables = data_tables(book, COLUMNS, "a local events file")
-    frame = pd.concat([t.frame for t in tables], ignore_index=True)
-    if "detail" not in frame.columns:
-        frame["detail"] = None
-    headers: dict[str, str] = {}
-    for table in tables:
-        headers.update(table.headers)
-    frame.attrs.update(file=book.file, headers=headers)
+    frame = rows_of(book, COLUMNS, "a local events file")
     return frame
 
 

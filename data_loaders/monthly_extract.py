@@ -25,12 +25,12 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
-    data_tables,
     financial_period_of,
     is_blank,
     open_workbook,
     parse_cells,
     parse_count,
+    rows_of,
 )
 
 KIND = "monthly-extract"
@@ -74,14 +74,7 @@ def parse_month(value: object) -> tuple[dt.date | None, str | None]:
 
 def parse(book: Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    tables = data_tables(book, COLUMNS, "a monthly recorded-crime extract")
-    frame = pd.concat([t.frame for t in tables], ignore_index=True)
-    if "offence_description" not in frame.columns:
-        frame["offence_description"] = None
-    headers: dict[str, str] = {}
-    for table in tables:
-        headers.update(table.headers)
-    frame.attrs.update(file=book.file, headers=headers)
+    frame = rows_of(book, COLUMNS, "a monthly recorded-crime extract")
     return frame
 
 

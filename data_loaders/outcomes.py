@@ -33,7 +33,6 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
-    data_tables,
     is_blank,
     open_workbook,
     parse_cells,
@@ -41,6 +40,7 @@ from data_loaders.tables import (
     parse_financial_year,
     parse_quarter,
     quarter_start,
+    rows_of,
 )
 
 KIND = "outcomes"
@@ -99,15 +99,7 @@ STORED_COLUMNS = [
 
 def parse(book: Workbook) -> pd.DataFrame:
     """The data rows of every sheet with the outcomes columns, as raw cells with ``_sheet`` and ``_row``."""
-    tables = data_tables(book, COLUMNS, "a Home Office crime outcomes table")
-    frame = pd.concat([t.frame for t in tables], ignore_index=True)
-    for key in ("outcome_description", "outcome_group"):
-        if key not in frame.columns:
-            frame[key] = None
-    headers: dict[str, str] = {}
-    for table in tables:
-        headers.update(table.headers)
-    frame.attrs.update(file=book.file, headers=headers)
+    frame = rows_of(book, COLUMNS, "a Home Office crime outcomes table")
     return frame
 
 

@@ -22,11 +22,11 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
-    data_tables,
     is_blank,
     open_workbook,
     parse_cells,
     parse_count,
+    rows_of,
 )
 
 KIND = "population"
@@ -43,14 +43,7 @@ LABELS = {c.key: c.label for c in COLUMNS}
 
 def parse(book: Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    tables = data_tables(book, COLUMNS, "a population table")
-    frame = pd.concat([t.frame for t in tables], ignore_index=True)
-    if "ons_code" not in frame.columns:
-        frame["ons_code"] = None
-    headers: dict[str, str] = {}
-    for table in tables:
-        headers.update(table.headers)
-    frame.attrs.update(file=book.file, headers=headers)
+    frame = rows_of(book, COLUMNS, "a population table")
     return frame
 
 

@@ -35,7 +35,6 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
-    data_tables,
     financial_period_of,
     is_blank,
     normalise_header,
@@ -44,6 +43,7 @@ from data_loaders.tables import (
     parse_count,
     parse_financial_year,
     quarter_start,
+    rows_of,
 )
 
 KIND = "prosecutions"
@@ -98,12 +98,7 @@ def period_label(granularity: str, start: dt.date) -> str:
 
 def parse(book: Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    tables = data_tables(book, COLUMNS, "a prosecutions and orders return")
-    frame = pd.concat([t.frame for t in tables], ignore_index=True)
-    headers: dict[str, str] = {}
-    for table in tables:
-        headers.update(table.headers)
-    frame.attrs.update(file=book.file, headers=headers)
+    frame = rows_of(book, COLUMNS, "a prosecutions and orders return")
     return frame
 
 

@@ -24,7 +24,6 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
-    data_tables,
     is_blank,
     open_workbook,
     parse_cells,
@@ -32,6 +31,7 @@ from data_loaders.tables import (
     parse_financial_year,
     parse_quarter,
     quarter_start,
+    rows_of,
 )
 
 KIND = "recorded-crime"
@@ -65,14 +65,8 @@ STORED_COLUMNS = [
 
 def parse(book: Workbook) -> pd.DataFrame:
     """The data rows of every year sheet as raw cells, with ``_sheet``, ``_row`` and header labels."""
-    tables = data_tables(book, COLUMNS, "a Home Office recorded crime table")
-    frame = pd.concat([t.frame for t in tables], ignore_index=True)
-    if "csp" not in frame.columns:
-        frame["csp"] = None
-    headers: dict[str, str] = {}
-    for table in tables:
-        headers.update(table.headers)
-    frame.attrs.update(file=book.file, headers=headers, csp_edition=any("csp" in t.columns for t in tables))
+    frame = rows_of(book, COLUMNS, "a Home Office recorded crime table")
+    frame.attrs["csp_edition"] = "csp" in frame.attrs["found"]
     return frame
 
 

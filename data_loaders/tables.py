@@ -283,6 +283,26 @@ def data_tables(book: Workbook, columns: Sequence[Column], what: str) -> list[Ta
     raise LoadRefused(problems)
 
 
+def rows_of(book: Workbook, columns: Sequence[Column], what: str) -> pd.DataFrame:
+    """The raw rows of every sheet that holds ``columns``, as one frame, for a loader's ``parse``.
+
+    Optional columns a file lacks are present and empty, so ``clean`` can rely on every key.
+    ``attrs`` carry the file name, the headers as written (for messages) and ``found``, the keys
+    some sheet actually had.
+    """
+    tables = data_tables(book, columns, what)
+    frame = pd.concat([t.frame for t in tables], ignore_index=True)
+    found = {key for table in tables for key in table.columns}
+    for column in columns:
+        if column.key not in frame.columns:
+            frame[column.key] = None
+    headers: dict[str, str] = {}
+    for table in tables:
+        headers.update(table.headers)
+    frame.attrs.update(file=book.file, headers=headers, found=found)
+    return frame
+
+
 # ---- cell parsers: each returns (value, None) or (None, what was expected) ----------------------
 
 

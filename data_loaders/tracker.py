@@ -30,7 +30,7 @@ from data_loaders import hmicfrs_history
 from data_loaders.due_dates import split_timescale
 from data_loaders.pcc_response import addressed_to
 from data_loaders.recommendations import UpdateInput
-from data_loaders.tables import Column, Problem, Workbook, data_tables, is_blank, open_workbook
+from data_loaders.tables import Column, Problem, Workbook, is_blank, open_workbook, rows_of
 
 KIND = "recommendations-tracker"
 DESCRIPTION = (
@@ -99,15 +99,7 @@ def parse_day(value: object) -> dt.date | None:
 
 def parse(book: Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    tables = data_tables(book, COLUMNS, "a recommendations tracker")
-    frame = pd.concat([t.frame for t in tables], ignore_index=True)
-    for column in COLUMNS:
-        if column.key not in frame.columns:
-            frame[column.key] = None
-    headers: dict[str, str] = {}
-    for table in tables:
-        headers.update(table.headers)
-    frame.attrs.update(file=book.file, headers=headers)
+    frame = rows_of(book, COLUMNS, "a recommendations tracker")
     return frame
 
 
