@@ -122,10 +122,7 @@ def recorded_crime_frame(engine) -> pd.DataFrame:
         .join(src, src.c.id == rc.c.source_id)
         .order_by(rc.c.force, rc.c.period_start, rc.c.month, rc.c.offence_code)
     )
-    if database.schema_revision(engine) is None:
-        return pd.DataFrame(columns=list(query.selected_columns.keys())).drop(columns="period_start")
-    with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
+    frame = _frame(engine, query)
     frame["month"] = [
         f"{start:%Y-%m}" if month else "" for start, month in zip(frame["period_start"], frame["month"], strict=True)
     ]
