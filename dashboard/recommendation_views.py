@@ -167,6 +167,9 @@ def table_frame(recommendations: pd.DataFrame) -> pd.DataFrame:
     shown = recommendations.assign(
         report_label=recommendations["report"].map(labels),
         overdue_words=["Overdue" if late else "" for late in recommendations["overdue"]],
+        # As dates, a missing one shows as a blank cell (an object column would print "None") and sorts last.
+        due_date=pd.to_datetime(recommendations["due_date"]),
+        status_date=pd.to_datetime(recommendations["status_date"]),
     )
     return shown[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
 

@@ -152,6 +152,8 @@ def test_the_table_puts_status_and_due_date_before_the_text(frames):
     table = views.table_frame(recs)
     assert list(table.columns)[:6] == ["Report", "Ref", "Status", "Due date", "Overdue", "Owner"]
     assert table["Overdue"].tolist() == ["", "", "Overdue", "", ""]
+    assert str(table["Due date"].dtype).startswith("datetime64")  # a missing date is a blank cell, not "None"
+    assert table["Due date"].isna().tolist() == [False, False, False, True, True]
     assert views.owner_options(recs) == ["=cmd|' /c calc'!A1", "Force Lead", "Head of Crime", views.NO_OWNER]
 
 
