@@ -65,6 +65,7 @@ def show_table(shown: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         key="rec_table",
+        placeholder="not set",
         column_config={
             "Ref": st.column_config.TextColumn(width="small"),
             "Recommendation": st.column_config.TextColumn(width="large"),
