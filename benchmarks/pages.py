@@ -161,7 +161,7 @@ EVERY_CHART_DRAWN = "n => document.querySelectorAll('.js-plotly-plot .main-svg')
 
 def visit(browser, address: str, charts: int) -> tuple[float, float]:
     """Milliseconds from asking for ``address`` in a new page (a new session) to its first screen drawn (the
-    script finished, the heading shown, no placeholder left and every chart and image in the 1366x768 window
+    script finished, the heading shown, no loading skeleton left and every chart and image in the 1366x768 window
     painted), and to every chart on the page drawn."""
     page = browser.new_page()
     page.set_default_timeout(120_000)
