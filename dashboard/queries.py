@@ -126,44 +126,37 @@ def load_uploaded(files: Sequence[Upload], progress: Progress | None = None) -> 
 TABLE_TTL = dt.timedelta(minutes=10)
 
 
+TABLE_READS = {
+    "recorded_crime": reads.recorded_crime,
+    "population": reads.population,
+    "outcomes": reads.outcomes,
+    "prosecutions": reads.prosecutions,
+}
+
+
 @st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _recorded_crime(url: str) -> pd.DataFrame:
-    return reads.recorded_crime(_engine(url))
+def _table(url: str, name: str) -> pd.DataFrame:
+    return TABLE_READS[name](_engine(url))
 
 
 def recorded_crime() -> pd.DataFrame:
     """Every recorded-crime row: quarterly Home Office rows have ``month`` 0, local monthly rows 1-12."""
-    return _recorded_crime(settings().database_url)
-
-
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _population(url: str) -> pd.DataFrame:
-    return reads.population(_engine(url))
+    return _table(settings().database_url, "recorded_crime")
 
 
 def population() -> pd.DataFrame:
     """Mid-year population by force and year."""
-    return _population(settings().database_url)
-
-
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _outcomes(url: str) -> pd.DataFrame:
-    return reads.outcomes(_engine(url))
+    return _table(settings().database_url, "population")
 
 
 def outcomes() -> pd.DataFrame:
     """Every outcome row (both Home Office counts); type 0 rows are the not-yet-assigned backlog."""
-    return _outcomes(settings().database_url)
-
-
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _prosecutions(url: str) -> pd.DataFrame:
-    return reads.prosecutions(_engine(url))
+    return _table(settings().database_url, "outcomes")
 
 
 def prosecutions() -> pd.DataFrame:
     """The local prosecutions and orders return: one row per area, period and measure."""
-    return _prosecutions(settings().database_url)
+    return _table(settings().database_url, "prosecutions")
 
 
 @st.cache_data(ttl=TABLE_TTL, show_spinner=False)
