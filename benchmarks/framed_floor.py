@@ -24,11 +24,9 @@ def floor() -> None:
 
 
 page = st.navigation([st.Page(floor, title="Floor", default=True)])
-status = queries.load_status()
+demo = queries.demo_loaded()
 components.sidebar_frame(queries.settings().home_force)
-recorded = queries.recorded_crime()
-span = (recorded["period_start"].min().date(), recorded["period_start"].max().date()) if len(recorded) else None
-filters.draw(queries.settings(), [f.name for f in queries.settings().forces if f.territorial], span)
-if status.any_demo:
+filters.draw(queries.settings(), [f.name for f in queries.settings().forces if f.territorial], queries.recorded_span())
+if demo:
     components.demo_banner()
 page.run()

@@ -66,19 +66,18 @@ PAGES = {
 page = st.navigation(PAGES)
 try:
     home_force = queries.settings().home_force
-    status = queries.load_status()
+    demo = queries.demo_loaded()
 except queries.DataUnavailable as exc:
     components.data_unavailable(str(exc))
     st.stop()
 components.sidebar_frame(home_force)
 PRESS, PRESENTATION = PAGES["Press and meetings"]
 if page in PAGES["Trends"] or page == PRESS:
-    recorded = queries.recorded_crime()
-    span = (recorded["period_start"].min().date(), recorded["period_start"].max().date()) if len(recorded) else None
+    span = queries.recorded_span()
     forces = [f.name for f in queries.settings().forces if f.territorial]
     chosen = filters.draw(queries.settings(), forces, span)
     link = chosen.to_query_params(filters.defaults_for(queries.settings()))
     st.sidebar.page_link(PRESENTATION, label="Present these charts", icon=":material/slideshow:", query_params=link)
-if status.any_demo:
+if demo:
     components.demo_banner()
 page.run()

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import ChartText, TimeMarker
+from dashboard.charts import ChartText, ShownFigure, TimeMarker
 from dashboard.filters import Filters
 from data_loaders.settings import Settings
 
@@ -50,6 +51,11 @@ class Chart:
     alt: str  # the text alternative, written from the data
     reading: str = ""  # one plain sentence under the chart: the key message or SPC reading
     notes: list[str] = field(default_factory=list)  # e.g. "Suppression applied", "Trial limits"
+
+    @cached_property
+    def shown(self) -> ShownFigure:
+        """The figure as a page draws it, its plain form worked out on first use (see ``charts.ShownFigure``)."""
+        return ShownFigure(self.figure)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ special-cause points have their own symbols and legend entries.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,6 +88,23 @@ def plotly_config(text: ChartText) -> dict:
         "toImageButtonOptions": {"format": "png", "filename": file_stem(text.title), "scale": 3},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+class ShownFigure(go.Figure):
+    """A finished figure whose plain form is worked out once, for drawing on a page again and again.
+
+    ``st.plotly_chart`` turns a Figure into a dict (a deep copy) and then into JSON on every run of
+    the page, which costs more than everything else a page does for its chart. A catalogue chart
+    never changes once built, so this keeps its JSON-ready dict and hands it over as it is:
+    identical JSON, none of the copying. It is for drawing only; exports use the chart's own figure.
+    """
+
+    def __init__(self, figure: go.Figure) -> None:
+        super().__init__()
+        self._shown = json.loads(figure.to_json())
+
+    def to_dict(self) -> dict:
+        return self._shown
 
 
 def _frame(fig: go.Figure, text: ChartText) -> go.Figure:

@@ -87,7 +87,7 @@ def show_chart(chart, *, key: str | None = None) -> None:
     from dashboard.charts import file_stem, plotly_config
 
     key = key or chart.key
-    st.plotly_chart(chart.figure, theme=None, config=plotly_config(chart.text), alt=chart.alt, key=f"{key}_chart")
+    st.plotly_chart(chart.shown, theme=None, config=plotly_config(chart.text), alt=chart.alt, key=f"{key}_chart")
     export_control(chart, key)
     if chart.reading:
         st.markdown(f"**Reading:** {escape_markdown(chart.reading)}")
@@ -123,9 +123,18 @@ def export_control(chart, key: str) -> None:
     """
     from dashboard import export, queries
 
+    popover = st.popover(
+        "Export",
+        icon=":material/ios_share:",
+        help="Download this chart for a press release or a slide",
+        key=f"{key}_export",
+        on_change="rerun",
+    )
+    if not popover.open:  # filled in when opened: a page of charts builds no export controls nobody asked for
+        return
     settings = queries.settings()
     protected = export.protect(chart, settings)
-    with st.popover("Export", icon=":material/ios_share:", help="Download this chart for a press release or a slide"):
+    with popover:
         fmt = st.radio("Format", list(export.FORMATS), format_func=str.upper, horizontal=True, key=f"{key}_ex_format")
         sizes = [*export.SIZES, export.CUSTOM]
         labels = {**{k: s.label for k, s in export.SIZES.items()}, export.CUSTOM: "Custom size"}

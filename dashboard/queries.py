@@ -93,6 +93,20 @@ def load_status() -> Status:
         raise DataUnavailable(f"The database could not be read: {exc}") from exc
 
 
+@st.cache_data(ttl=STATUS_TTL, show_spinner=False)
+def _demo_loaded(url: str) -> bool:
+    return _status(url).any_demo
+
+
+def demo_loaded() -> bool:
+    """Whether any demo data is loaded: the question every page's banner asks, without copying the whole status."""
+    engine()
+    try:
+        return _demo_loaded(settings().database_url)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DataUnavailable(f"The database could not be read: {exc}") from exc
+
+
 def clear_caches() -> None:
     """Forget every cached read and every chart built from them, so that the next page run reads the database again."""
     st.cache_data.clear()
@@ -142,6 +156,23 @@ def _table(url: str, name: str) -> pd.DataFrame:
 def recorded_crime() -> pd.DataFrame:
     """Every recorded-crime row: quarterly Home Office rows have ``month`` 0, local monthly rows 1-12."""
     return _table(settings().database_url, "recorded_crime")
+
+
+@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+def _recorded_span(url: str) -> tuple[dt.date, dt.date] | None:
+    recorded = _table(url, "recorded_crime")
+    if recorded.empty:
+        return None
+    return recorded["period_start"].min().date(), recorded["period_start"].max().date()
+
+
+def recorded_span() -> tuple[dt.date, dt.date] | None:
+    """The first and last month any recorded crime is loaded for (the period filter's range); None when none is.
+
+    Kept apart from the table: the frame asks on every run, and a copy of two dates is far cheaper
+    than a copy of the table.
+    """
+    return _recorded_span(settings().database_url)
 
 
 def population() -> pd.DataFrame:

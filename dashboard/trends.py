@@ -90,6 +90,11 @@ def months_for(recorded: pd.DataFrame, force: str, granularity: str) -> int | No
     return MONTHLY if monthly else QUARTERLY
 
 
+def loaded_for(inputs) -> bool:
+    """Whether any recorded crime is loaded for the chosen force (``inputs`` as ``dashboard.catalogue.Inputs``)."""
+    return months_for(inputs.recorded, inputs.filters.force, "year_ending") is not None
+
+
 def source_name(recorded: pd.DataFrame, force: str, months: int) -> str:
     """The source a force's series of ``months``-month periods comes from, for a chart's source line."""
     if months == QUARTERLY and has_quarterly(recorded, force):

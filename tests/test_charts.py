@@ -86,3 +86,18 @@ def test_badges_of_markers_close_together_step_apart():
     fig = charts.add_time_markers(charts.go.Figure(), close, dt.date(2019, 1, 1), dt.date(2024, 1, 1))
     shifts = [a.xshift for a in fig.layout.annotations]
     assert shifts == [0, charts.BADGE_STEP, 2 * charts.BADGE_STEP, 0]
+
+
+def test_a_shown_figure_sends_exactly_the_json_of_its_figure_and_keeps_no_link_to_it():
+    import json
+
+    import plotly.tools
+
+    fig = charts.spc_chart(SPC, X, TEXT, markers=MARKERS)
+    shown = charts.ShownFigure(fig)
+    # What st.plotly_chart does with a figure: a dict without validating it again, then JSON.
+    sent = pio.to_json(plotly.tools.return_figure_from_figure_or_data(shown, validate_figure=True), validate=False)
+    assert json.loads(sent) == json.loads(pio.to_json(fig, validate=False))
+    assert shown.to_dict() is shown.to_dict()  # worked out once, not copied on every run
+    fig.update_layout(title_text="Changed afterwards")
+    assert shown.to_dict()["layout"]["title"]["text"] == "Stalking, Devon and Cornwall"

@@ -42,11 +42,22 @@ def by_key(elements, key: str):
     return next(e for e in elements if e.key == key)
 
 
+def open_exports(app: AppTest) -> AppTest:
+    """Open every chart's Export control, as a click on each would, and run the page again."""
+    for chart in app.get("plotly_chart"):
+        app.session_state[chart.key.removesuffix("_chart") + "_export"] = True
+    return app.run()
+
+
 def test_every_chart_has_an_export_control(demo_url, monkeypatch):
     app = open_page(monkeypatch, demo_url, "app_pages/recorded_crime.py")
     charts = [element for element in app.get("plotly_chart")]
     popovers = app.get("popover")
     assert charts and len(popovers) == len(charts)
+    # Closed, a control holds nothing: the page builds no export choices nobody asked for.
+    assert not [r for r in app.radio if r.key.endswith("_ex_format")]
+    assert not [b for b in app.get("download_button") if "_ex_" in b.key]
+    open_exports(app)
     formats = [r for r in app.radio if r.key.endswith("_ex_format")]
     assert len(formats) == len(charts) and {r.value for r in formats} == {"png"}
     assert {s.value for s in app.selectbox if s.key.endswith("_ex_size")} == {"press"}
@@ -58,7 +69,7 @@ def test_every_chart_has_an_export_control(demo_url, monkeypatch):
 
 
 def test_format_size_and_scale_choices(demo_url, monkeypatch):
-    app = open_page(monkeypatch, demo_url, "app_pages/recorded_crime.py")
+    app = open_exports(open_page(monkeypatch, demo_url, "app_pages/recorded_crime.py"))
     prefix = next(r.key for r in app.radio if r.key.endswith("_ex_format")).removesuffix("_ex_format")
     by_key(app.selectbox, f"{prefix}_ex_size").set_value("a4").run()
     assert by_key(app.number_input, f"{prefix}_ex_scale_a4").value == 3.0  # print resolution by default
@@ -74,7 +85,7 @@ def test_format_size_and_scale_choices(demo_url, monkeypatch):
 def test_without_chromium_the_image_button_says_why(demo_url, monkeypatch):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     monkeypatch.setattr(export, "BROWSER_CANDIDATES", ("/nonexistent/chromium",))
-    app = open_page(monkeypatch, demo_url, "app_pages/recorded_crime.py")
+    app = open_exports(open_page(monkeypatch, demo_url, "app_pages/recorded_crime.py"))
     images = [b for b in app.get("download_button") if b.key.endswith("_ex_image")]
     assert images and all(b.disabled for b in images)
     assert any("apt-get install chromium" in caption.value for caption in app.caption)

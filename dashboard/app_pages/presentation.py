@@ -24,13 +24,12 @@ STYLE = """<style>
 </style>"""
 
 settings = queries.settings()
-recorded = queries.recorded_crime()
+span = queries.recorded_span()
 forces = [f.name for f in settings.forces if f.territorial]
 defaults = filters.defaults_for(settings)
 chosen = filters.from_query_params(dict(st.query_params), defaults, forces, settings.categories)
-if len(recorded):
-    first = recorded["period_start"].min().date().replace(day=1)
-    last = recorded["period_start"].max().date().replace(day=1)
+if span:
+    first, last = (date.replace(day=1) for date in span)
     chosen = replace(chosen, start=chosen.start or first, end=chosen.end or last)
 
 known = [entry.key for entry in export.ordered_charts()]

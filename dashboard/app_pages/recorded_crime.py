@@ -80,7 +80,7 @@ def show_by_code() -> None:
     components.plain_table(table, alt=chart.text.title)
 
 
-if not trends.months_for(queries.recorded_crime(), chosen.force, "year_ending"):
+if not queries.derived(trends.loaded_for):
     components.empty_state(
         f"No recorded crime is loaded for {chosen.force}. Load the Home Office police recorded crime table (or the "
         "force's monthly extract) on the Data page, or choose another force."
