@@ -23,7 +23,8 @@ def figure():
         {"month": pd.date_range("2018-04-01", periods=100, freq="MS"), "count": range(100), "series": "Floor"}
     )
     text = charts.ChartText("Floor page", "One cached chart")
-    return charts.line_chart(frame, x="month", y="count", series="series", text=text, y_label="Count")
+    figure = charts.line_chart(frame, x="month", y="count", series="series", text=text, y_label="Count")
+    return charts.ShownFigure(figure)  # drawn as the app draws its charts
 
 
 if __name__ == "__main__":  # as Streamlit runs it; benchmarks/framed_floor.py imports figure() only

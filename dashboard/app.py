@@ -1,7 +1,7 @@
 """The entrypoint: page settings, the shared frame around every page, and the navigation.
 
-Run with ``streamlit run dashboard/app.py`` from the project folder. To add a page, add one
-``st.Page(...)`` line to ``PAGES`` under its section.
+Run with ``streamlit run dashboard/app.py`` from the project folder. The pages and their sections
+are listed in ``dashboard/navigation.py``.
 """
 
 import sys
@@ -15,7 +15,7 @@ if str(PROJECT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import components, filters, queries  # noqa: E402
+from dashboard import components, filters, navigation, queries  # noqa: E402
 
 st.set_page_config(
     page_title="Stalking and harassment oversight",
@@ -24,45 +24,7 @@ st.set_page_config(
     menu_items={"About": "Stalking and harassment oversight dashboard for a Police and Crime Commissioner."},
 )
 
-# The page scripts live in app_pages/, not pages/: Streamlit treats a folder named pages/ beside
-# the entrypoint as an old-style multipage app, which runs a page opened by its address (or in
-# AppTest) on its own, without this frame, until some session has called st.navigation.
-PAGES = {
-    "Trends": [
-        st.Page(
-            "app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True
-        ),
-        st.Page(
-            "app_pages/recorded_crime.py", title="Recorded crime", icon=":material/insights:", url_path="recorded-crime"
-        ),
-        st.Page("app_pages/outcomes.py", title="Outcomes", icon=":material/gavel:", url_path="outcomes"),
-        st.Page(
-            "app_pages/prosecutions.py",
-            title="Prosecutions and orders",
-            icon=":material/balance:",
-            url_path="prosecutions",
-        ),
-    ],
-    "Oversight": [
-        st.Page(
-            "app_pages/recommendations.py",
-            title="Recommendations",
-            icon=":material/task_alt:",
-            url_path="recommendations",
-        ),
-        st.Page("app_pages/inspections.py", title="Inspections", icon=":material/fact_check:", url_path="inspections"),
-    ],
-    "Press and meetings": [
-        st.Page("app_pages/press.py", title="Press and Panel packs", icon=":material/newspaper:", url_path="press"),
-        st.Page(
-            "app_pages/presentation.py", title="Presentation mode", icon=":material/slideshow:", url_path="present"
-        ),
-    ],
-    "Data": [
-        st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),
-    ],
-}
-
+PAGES = navigation.sections()
 page = st.navigation(PAGES)
 try:
     home_force = queries.settings().home_force

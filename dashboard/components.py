@@ -15,9 +15,10 @@ DEMO_BANNER = "Illustrative demo data: these figures are not real."
 
 def sidebar_frame(home_force: str) -> None:
     """The office's name and the area the dashboard covers, at the top of the sidebar."""
-    with st.sidebar:
-        st.markdown("**Police and Crime Commissioner**  \nStalking and harassment oversight")
-        st.caption(f"Police force area: {home_force}")
+    st.sidebar.markdown(
+        "**Police and Crime Commissioner**  \nStalking and harassment oversight\n\n"
+        f":small[Police force area: {escape_markdown(home_force)}]"
+    )
 
 
 def demo_banner() -> None:
@@ -89,10 +90,10 @@ def show_chart(chart, *, key: str | None = None) -> None:
     key = key or chart.key
     st.plotly_chart(chart.shown, theme=None, config=plotly_config(chart.text), alt=chart.alt, key=f"{key}_chart")
     export_control(chart, key)
-    if chart.reading:
-        st.markdown(f"**Reading:** {escape_markdown(chart.reading)}")
-    for note in chart.notes:
-        st.caption(escape_markdown(note))
+    words = [f"**Reading:** {escape_markdown(chart.reading)}"] if chart.reading else []
+    words += [f":small[{escape_markdown(note)}]" for note in chart.notes]
+    if words:
+        st.markdown("\n\n".join(words))
     data_view = st.expander("Data behind this chart", icon=":material/table:", key=f"{key}_data", on_change="rerun")
     if data_view.open:  # built when opened: a page of charts sends no tables nobody asked for
         with data_view:
@@ -186,54 +187,9 @@ def export_control(chart, key: str) -> None:
         )
 
 
-def sparkline_svg(values, *, width: int = 240, height: int = 44, colour: str = "#12436D") -> str:
-    """A small trend line as SVG markup, the last point marked.
+def headline_cards(cards, label: str) -> None:
+    """Headline-figure cards (``dashboard.overview.Card``) in a grid that wraps, as one element (``dashboard.cards``)."""
+    from dashboard import cards as card_html
 
-    Drawn as an image rather than a chart: a card needs no axes or tooltips, and a page of cards
-    then loads no charting library of its own (Streamlit's metric sparklines load Vega-Lite).
-    """
-    pad = 4
-    low, high = min(values), max(values)
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
-    points = [
-        (pad + i * step, height - pad - (v - low) / ((high - low) or 1) * (height - 2 * pad))
-        for i, v in enumerate(values)
-    ]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    last_x, last_y = points[-1]
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-        f'<polyline fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round" points="{path}"/>'
-        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="3.5" fill="{colour}"/></svg>'
-    )
-
-
-def kpi_card(card) -> None:
-    """A headline figure in a bordered box: value, change on the year before, sparkline and the lines explaining it.
-
-    ``card`` is a ``dashboard.overview.Card``. The change always has an arrow and words; it is coloured
-    only where a direction is good (``card.neutral`` False), since a rise in recorded crime may be
-    better recording.
-    """
-    with st.container(border=True):
-        st.metric(
-            card.title,
-            card.value,
-            delta=card.delta,
-            delta_color="off" if card.neutral else "normal",
-            delta_arrow="auto" if card.change else "off",
-        )
-        if card.sparkline:
-            st.image(sparkline_svg(card.sparkline), width="stretch", alt=f"Sparkline: {card.sparkline_words}")
-        words = ". ".join(
-            part
-            for part in (
-                card.period,
-                f"Line: {card.sparkline_words[:1].lower()}{card.sparkline_words[1:]}" if card.sparkline else "",
-            )
-            if part
-        )
-        if words:
-            st.caption(words + ".")
-        if card.lines:
-            st.markdown("\n\n".join(card.lines))
+    st.html(card_html.STYLE)  # style only: Streamlit puts it out of the page's flow
+    st.html(card_html.grid_html(cards, label))

@@ -9,6 +9,7 @@ pure, so it is tested without Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -98,12 +99,14 @@ def from_query_params(
     )
 
 
-def _month_options(first: dt.date, last: dt.date) -> list[dt.date]:
+@functools.lru_cache(maxsize=8)
+def _month_options(first: dt.date, last: dt.date) -> tuple[tuple[dt.date, ...], dict[dt.date, str]]:
+    """Every month from ``first`` to ``last`` and its label ("Apr 2014"): made once per span, not on every run."""
     out = [first.replace(day=1)]
     while out[-1] < last:
         month = out[-1]
         out.append(dt.date(month.year + month.month // 12, month.month % 12 + 1, 1))
-    return out
+    return tuple(out), {month: f"{month:%b %Y}" for month in out}
 
 
 def sidebar(
@@ -130,14 +133,14 @@ def sidebar(
         )
         start, end = current.start, current.end
         if span is not None:
-            options = _month_options(*span)
-            start = start if start in options else options[0]
-            end = end if end in options else options[-1]
+            options, labels = _month_options(*span)
+            start = start if start in labels else options[0]
+            end = end if end in labels else options[-1]
             start, end = st.select_slider(
                 "Period",
                 options=options,
                 value=(start, end),
-                format_func=lambda d: f"{d:%b %Y}",
+                format_func=labels.__getitem__,
                 key="filter_period",
             )
         granularity = st.radio(
@@ -170,7 +173,7 @@ def sidebar(
         peers=tuple(peers),
         categories=tuple(chosen_categories),
         start=start if span and start != span[0].replace(day=1) else None,
-        end=end if span and end != _month_options(*span)[-1] else None,
+        end=end if span and end != _month_options(*span)[0][-1] else None,
         granularity=granularity,
         measure=measure,
         outcome_count=outcome_count,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +20,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.charts import TimeMarker
+from dashboard.memo import Memo
 from data_loaders import database, ingest, reads, recommendation_ingest, recommendation_queries
 from data_loaders import events as events_module
 from data_loaders import recommendations as recommendation_store
@@ -56,16 +56,22 @@ def settings() -> Settings:
         raise DataUnavailable(f"The settings could not be read: {exc}") from exc
 
 
-@st.cache_resource(show_spinner=False)
+_ENGINES: Memo[Engine] = Memo("engines", ttl=None, max_entries=16)
+
+
+def _open(url: str) -> Engine:
+    engine = database.engine_for(url)
+    database.migrate(engine)
+    return engine
+
+
 def _engine(url: str) -> Engine:
     """The shared engine for ``url``, its schema created or upgraded once per process.
 
     Migrating here lets the app open on a brand-new, empty database: the Data page then shows
     an empty state instead of an error.
     """
-    engine = database.engine_for(url)
-    database.migrate(engine)
-    return engine
+    return _ENGINES.get(url, lambda: _open(url))
 
 
 def engine() -> Engine:
@@ -78,10 +84,12 @@ def engine() -> Engine:
         raise DataUnavailable(f"The database {shown} could not be opened: {exc}") from exc
 
 
-@st.cache_data(ttl=STATUS_TTL, show_spinner=False)
+_STATUSES: Memo[Status] = Memo("statuses", ttl=STATUS_TTL.total_seconds(), max_entries=16)
+
+
 def _status(url: str) -> Status:
-    """The status of the database at ``url``, read again at most once a minute (see ``STATUS_TTL``)."""
-    return read_status(_engine(url))
+    """The status of the database at ``url``, read again at most once a minute (see ``STATUS_TTL``); shared, not copied."""
+    return _STATUSES.get(url, lambda: read_status(_engine(url)))
 
 
 def load_status() -> Status:
@@ -93,16 +101,11 @@ def load_status() -> Status:
         raise DataUnavailable(f"The database could not be read: {exc}") from exc
 
 
-@st.cache_data(ttl=STATUS_TTL, show_spinner=False)
-def _demo_loaded(url: str) -> bool:
-    return _status(url).any_demo
-
-
 def demo_loaded() -> bool:
-    """Whether any demo data is loaded: the question every page's banner asks, without copying the whole status."""
+    """Whether any demo data is loaded: the question every page's banner asks."""
     engine()
     try:
-        return _demo_loaded(settings().database_url)
+        return _status(settings().database_url).any_demo
     except sa.exc.SQLAlchemyError as exc:
         raise DataUnavailable(f"The database could not be read: {exc}") from exc
 
@@ -110,7 +113,8 @@ def demo_loaded() -> bool:
 def clear_caches() -> None:
     """Forget every cached read and every chart built from them, so that the next page run reads the database again."""
     st.cache_data.clear()
-    _derived.clear()
+    for kept in (_STATUSES, _SPANS, _DERIVED):
+        kept.clear()
 
 
 def load_uploaded(files: Sequence[Upload], progress: Progress | None = None) -> list[LoadResult]:
@@ -158,7 +162,9 @@ def recorded_crime() -> pd.DataFrame:
     return _table(settings().database_url, "recorded_crime")
 
 
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
+_SPANS: Memo[tuple[dt.date, dt.date] | None] = Memo("spans", ttl=TABLE_TTL.total_seconds(), max_entries=16)
+
+
 def _recorded_span(url: str) -> tuple[dt.date, dt.date] | None:
     recorded = _table(url, "recorded_crime")
     if recorded.empty:
@@ -169,10 +175,11 @@ def _recorded_span(url: str) -> tuple[dt.date, dt.date] | None:
 def recorded_span() -> tuple[dt.date, dt.date] | None:
     """The first and last month any recorded crime is loaded for (the period filter's range); None when none is.
 
-    Kept apart from the table: the frame asks on every run, and a copy of two dates is far cheaper
-    than a copy of the table.
+    Kept apart from the table: the frame asks on every run, and two dates are far cheaper to hand
+    over than a copy of the table.
     """
-    return _recorded_span(settings().database_url)
+    url = settings().database_url
+    return _SPANS.get((url, _status(url).latest_load), lambda: _recorded_span(url))
 
 
 def population() -> pd.DataFrame:
@@ -239,25 +246,8 @@ def inputs(chosen=None):
 # load changes the status's latest load and with it the key, and the ttl bounds the memory held.
 
 
-@st.cache_resource(
-    ttl=TABLE_TTL,
-    max_entries=400,
-    show_spinner=False,
-    hash_funcs={
-        types.FunctionType: lambda function: f"{function.__module__}.{function.__qualname__}",
-        "dashboard.filters.Filters": repr,  # every field, and far quicker than hashing the dataclass field by field
-    },
-)
-def _derived(url: str, loaded: object, compute: Callable, chosen, args: tuple):
-    # cache_resource, not cache_data: the result is shared as it is, never copied or pickled (a
-    # Plotly figure is slow to unpickle); pages only read it.
-    return compute(inputs(chosen), *args)
-
-
-@st.cache_data(ttl=STATUS_TTL, show_spinner=False)
-def _latest_load(url: str) -> dt.datetime | None:
-    """When files were last loaded: the key that retires every derived figure (a whole status is slower to copy)."""
-    return _status(url).latest_load
+# Shared as they are, never copied or pickled (a Plotly figure is slow to unpickle); pages only read them.
+_DERIVED: Memo[object] = Memo("derived", ttl=TABLE_TTL.total_seconds(), max_entries=400)
 
 
 def derived(compute: Callable, chosen=None, *args):
@@ -269,7 +259,10 @@ def derived(compute: Callable, chosen=None, *args):
 
     engine()
     url = settings().database_url
-    return _derived(url, _latest_load(url), compute, chosen or filters.current(), args)
+    chosen = chosen or filters.current()
+    # The filters' repr names every field; the function by its import path, so a key is all plain values.
+    key = (url, _status(url).latest_load, f"{compute.__module__}.{compute.__qualname__}", repr(chosen), args)
+    return _DERIVED.get(key, lambda: compute(inputs(chosen), *args))
 
 
 def _build_chart(chart_inputs, key: str):

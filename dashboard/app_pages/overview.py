@@ -38,10 +38,7 @@ st.caption(f"{summary.counts_note} {summary.rates_note}")
 recorded_cards = [card for card in summary.cards if card.title not in (overview.CHARGE_TITLE, overview.ORDERS_TITLE)]
 other_cards = [card for card in summary.cards if card not in recorded_cards]
 cards = recorded_cards[:1] + other_cards + recorded_cards[1:]
-for first in range(0, len(cards), 3):
-    for column, card in zip(st.columns(3), cards[first : first + 3], strict=False):
-        with column:
-            components.kpi_card(card)
+components.headline_cards(cards, "Headline figures")
 
 total = replace(chosen, categories=trends.total_categories(settings))
 st.header("Is it changing, or is it noise?")

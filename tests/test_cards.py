@@ -1,0 +1,72 @@
+"""Headline-figure cards as HTML: what they show, what a screen reader hears, and that data cannot inject markup."""
+
+import base64
+import re
+
+from dashboard import cards
+from dashboard.overview import Card
+
+
+def test_a_card_shows_title_value_change_sparkline_period_and_lines_in_reading_order():
+    card = Card(
+        title="Stalking",
+        value="2,084",
+        period="Year ending October 2026 against the year before",
+        delta="-1% (-23)",
+        change=-23,
+        lines=("**1.14** per 1,000 people", ":material/horizontal_rule: No signal beyond normal variation"),
+        sparkline=(3.0, 1.0, 2.0),
+        sparkline_words="Monthly values, November 2024 to October 2026",
+    )
+    item = cards.card_html(card)
+    assert item.startswith('<li class="pcc-card"><h3 class="pcc-card-title">Stalking</h3>')
+    assert '<p class="pcc-card-value">2,084</p>' in item
+    # A fall in recorded crime is neither better nor worse: an arrow and a sign, no tint, no judgement.
+    assert '<p class="pcc-card-delta"><span aria-hidden="true">↓</span> -1% (-23)</p>' in item
+    assert 'alt="Sparkline: Monthly values, November 2024 to October 2026"' in item
+    assert (
+        '<p class="pcc-card-small">Year ending October 2026 against the year before. '
+        "Line: monthly values, November 2024 to October 2026.</p>"
+    ) in item
+    assert "<p><strong>1.14</strong> per 1,000 people</p>" in item
+    assert '<p><span aria-hidden="true">–</span> No signal beyond normal variation</p>' in item
+    order = [item.index(part) for part in ("pcc-card-title", "pcc-card-value", "pcc-card-delta", "pcc-sparkline")]
+    assert order == sorted(order)
+
+
+def test_where_a_direction_is_good_the_change_is_tinted_and_said_in_words():
+    better = Card(title="Charge or summons rate", value="5%", period="", delta="+1 percentage point", change=1.0)
+    worse = Card(title="Charge or summons rate", value="3%", period="", delta="-1 percentage point", change=-1.0)
+    assert '<p class="pcc-card-delta pcc-better">' in cards.card_html(Card(**{**better.__dict__, "neutral": False}))
+    assert "(better)</span>" in cards.card_html(Card(**{**better.__dict__, "neutral": False}))
+    worse_html = cards.card_html(Card(**{**worse.__dict__, "neutral": False}))
+    assert '<p class="pcc-card-delta pcc-worse"><span aria-hidden="true">↓</span> -1 percentage point' in worse_html
+    assert '<span class="pcc-hidden"> (worse)</span>' in worse_html
+
+
+def test_no_change_and_no_previous_year_draw_no_arrow():
+    level = cards.card_html(Card(title="Stalking", value="10", period="", delta="No change (0)", change=0))
+    assert '<p class="pcc-card-delta">No change (0)</p>' in level
+    assert "pcc-card-delta" not in cards.card_html(Card(title="Stalking", value="10", period=""))
+
+
+def test_text_from_data_is_escaped_so_it_cannot_add_markup():
+    hostile = '<img src=x onerror="alert(1)">'
+    card = Card(title=hostile, value=hostile, period=hostile, delta=hostile, lines=(hostile + " **x**",))
+    grid = cards.grid_html([card], label='Figures "for" <b>')
+    assert "<img" not in grid  # every one of the five is text, not a tag
+    assert grid.count("&lt;img src=x onerror=") == 5
+    assert grid.startswith('<ul class="pcc-cards" aria-label="Figures &quot;for&quot; &lt;b&gt;">')
+
+
+def test_the_sparkline_is_an_svg_line_ending_in_a_marked_point():
+    svg = cards.sparkline_svg([0, 10, 5], width=100, height=20)
+    assert re.search(r'points="4.0,16.0 50.0,4.0 96.0,10.0"', svg)
+    assert '<circle cx="96.0" cy="10.0"' in svg
+    item = cards.card_html(Card(title="t", value="1", period="", sparkline=(0, 10, 5), sparkline_words="w"))
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', item).group(1)
+    assert base64.b64decode(encoded).decode().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+
+
+def test_a_flat_line_sits_at_the_bottom_instead_of_dividing_by_zero():
+    assert 'points="4.0,16.0 96.0,16.0"' in cards.sparkline_svg([7, 7], width=100, height=20)
