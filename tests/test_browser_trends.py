@@ -76,10 +76,22 @@ def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(tmp_path):
         expect(page.locator(FIRST_TITLE).first).to_have_text(
             "Recorded stalking and harassment in Devon and Cornwall, quarterly", timeout=WAIT
         )
-        expect(page.locator(".js-plotly-plot")).to_have_count(5, timeout=WAIT)
+        expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=WAIT)  # the open section's chart only
         assert_accessible_structure(page)
         screenshot(page, "recorded-crime")
         screenshot(page, "recorded-crime-full", full_page=True)
+
+        page.get_by_role("tab", name="Compared with other forces", exact=True).click()
+        expect(page.locator(FIRST_TITLE).first).to_contain_text(  # a long title is drawn over two lines
+            "Recorded stalking and harassment per 1,000 people: Devon and Cornwall", timeout=WAIT
+        )
+        expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=WAIT)
+        page.wait_for_url("**view=Compared+with+other+forces**")
+        screenshot(page, "recorded-crime-compared", full_page=True)
+        page.get_by_role("tab", name="By offence code", exact=True).click()
+        expect(page.get_by_role("table")).to_be_visible(timeout=WAIT)
+        screenshot(page, "recorded-crime-by-code", full_page=True)
+        page.get_by_role("tab", name="Trend", exact=True).click()
 
         page.get_by_role("tab", name="Stalking", exact=True).click()
         expect(page.locator(FIRST_TITLE).first).to_have_text(

@@ -201,22 +201,35 @@ def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch
     app = open_app(monkeypatch, demo_url, RECORDED)
     assert app.title[0].value == "Recorded crime"
     assert [tab.label for tab in app.tabs] == [
+        "Trend",  # the sections, the first holding a tab for each category
         "Stalking and harassment (total)",
         "Stalking",
         "Harassment",
         "Malicious communications",
         "Controlling or coercive behaviour",
+        "Year-ending totals",
+        "Compared with other forces",
+        "By offence code",
     ]
-    assert titles(app) == [
-        "Recorded stalking and harassment in Devon and Cornwall, quarterly",  # only the open tab's chart is built
-        "Recorded offences in Devon and Cornwall: year ending each month",
-        "Recorded stalking and harassment per 1,000 people: Devon and Cornwall compared",
-        "Recorded stalking and harassment per 1,000 people, year ending June 2025",
-        "Recorded offences in Devon and Cornwall by offence code",
-    ]
-    for spec in specs(app):
-        footer = spec["layout"]["annotations"][-1]["text"]
-        assert footer.startswith("Source: ") and "Data as at " in footer
+    # Only the open section runs, and in it only the open category's chart.
+    assert titles(app) == ["Recorded stalking and harassment in Devon and Cornwall, quarterly"]
+    assert not app.table
+    seen = {}
+    for section in ("Year-ending totals", "Compared with other forces", "By offence code"):
+        app = open_app(monkeypatch, demo_url, RECORDED, view=section)
+        seen[section] = titles(app)
+        for spec in specs(app):
+            footer = spec["layout"]["annotations"][-1]["text"]
+            assert footer.startswith("Source: ") and "Data as at " in footer
+    assert seen == {
+        "Year-ending totals": ["Recorded offences in Devon and Cornwall: year ending each month"],
+        "Compared with other forces": [
+            "Recorded stalking and harassment per 1,000 people: Devon and Cornwall compared",
+            "Recorded stalking and harassment per 1,000 people, year ending June 2025",
+        ],
+        "By offence code": ["Recorded offences in Devon and Cornwall by offence code"],
+    }
+    assert app.query_params["view"] == "By offence code"  # the address names the open section
     (table,) = app.table
     assert list(table.value.columns)[:3] == ["Code", "Offence", "Category"]
     assert table.value["Code"].tolist() == ["8Q", "8L", "8M", "8R", "8U"]
@@ -234,13 +247,13 @@ def test_categories_change_the_charts(monkeypatch, demo_url):
     app = open_app(monkeypatch, demo_url, RECORDED)
     app.multiselect(key="filter_categories").set_value(["Stalking"]).run()
     assert not app.exception
-    assert [tab.label for tab in app.tabs] == ["Stalking and harassment (total)", "Stalking"]
-    assert titles(app)[1:3] == [
-        "Recorded offences in Devon and Cornwall: year ending each month",
-        "Recorded stalking per 1,000 people: Devon and Cornwall compared",
-    ]
-    year_ending = specs(app)[1]
+    assert [tab.label for tab in app.tabs][1:3] == ["Stalking and harassment (total)", "Stalking"]
+    assert len(app.tabs) == 6
+    app = open_app(monkeypatch, demo_url, RECORDED, view="Year-ending totals", cat="Stalking")
+    year_ending = specs(app)[0]
     assert [trace["name"] for trace in year_ending["data"] if trace.get("mode") == "lines+markers"] == ["Stalking"]
+    app = open_app(monkeypatch, demo_url, RECORDED, view="Compared with other forces", cat="Stalking")
+    assert titles(app)[0] == "Recorded stalking per 1,000 people: Devon and Cornwall compared"
 
 
 def test_granularity_changes_the_x_axis(monkeypatch, demo_url):
@@ -252,19 +265,20 @@ def test_granularity_changes_the_x_axis(monkeypatch, demo_url):
     assert len(quarters) == 45  # April 2014 to April 2025 (the quarter April to June 2025)
     assert len(months) == 91  # April 2018 to October 2025
     app.radio(key="filter_granularity").set_value("year_ending").run()
-    assert not any("quarterly" in title or "monthly" in title for title in titles(app))  # no SPC on rolling totals
-    assert titles(app)[0] == "Recorded offences in Devon and Cornwall: year ending each month"
+    # No SPC on rolling totals: the Trend section goes, and the page opens on the year-ending totals.
+    assert [tab.label for tab in app.tabs] == ["Year-ending totals", "Compared with other forces", "By offence code"]
+    assert titles(app) == ["Recorded offences in Devon and Cornwall: year ending each month"]
     assert any("Statistical process control charts need monthly or quarterly values" in i.value for i in app.info)
 
 
 def test_the_measure_turns_year_ending_totals_into_rates(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url, RECORDED)
-    _, counts = first_trace(specs(app)[1])
+    app = open_app(monkeypatch, demo_url, RECORDED, view="Year-ending totals")
+    _, counts = first_trace(specs(app)[0])
     app.radio(key="filter_measure").set_value("rate").run()
-    _, rates = first_trace(specs(app)[1])
+    _, rates = first_trace(specs(app)[0])
     assert len(rates) == len(counts)
     assert max(counts) > 10_000 and max(rates) < 10
-    assert specs(app)[1]["layout"]["yaxis"]["title"]["text"] == "Rate per 1,000 population"
+    assert specs(app)[0]["layout"]["yaxis"]["title"]["text"] == "Rate per 1,000 population"
 
 
 def test_the_period_limits_the_x_range(monkeypatch, demo_url):

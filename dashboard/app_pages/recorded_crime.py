@@ -14,6 +14,8 @@ from dashboard import (
 )
 from dashboard.metrics import format_percent_change
 
+TREND, YEAR_ENDING, COMPARED, BY_CODE = "Trend", "Year-ending totals", "Compared with other forces", "By offence code"
+
 chosen = filters.current()
 settings = queries.settings()
 st.title("Recorded crime")
@@ -65,6 +67,23 @@ def show_year_ending() -> None:
     )
 
 
+def show_compared() -> None:
+    st.header("Compared with England and Wales and peer forces")
+    show(
+        "recorded-rate-comparison",
+        chosen,
+        "No rates per 1,000 people can be drawn: load the Home Office table for every force and the ONS population "
+        "estimates on the Data page.",
+        "recorded_rate_comparison",
+    )
+    show(
+        "recorded-rate-latest",
+        chosen,
+        "No rate per 1,000 people for the latest year in the chosen period.",
+        "recorded_rate_latest",
+    )
+
+
 def show_by_code() -> None:
     st.header("By offence code")
     chart = queries.chart("recorded-by-code", chosen)
@@ -88,29 +107,17 @@ if not queries.derived(trends.loaded_for):
     st.page_link("app_pages/data.py", label="Load files on the Data page", icon=":material/database:")
     st.stop()
 
+sections = {TREND: show_trends, YEAR_ENDING: show_year_ending, COMPARED: show_compared, BY_CODE: show_by_code}
 if chosen.granularity == "year_ending":
-    show_year_ending()
+    del sections[TREND]
     st.info(
         "Statistical process control charts need monthly or quarterly values: rolling 12-month totals overlap, so "
         "they would show signals that are not there. Choose Month or Quarter under 'Show by' to see them.",
         icon=":material/info:",
     )
-else:
-    show_trends()
-    show_year_ending()
-
-st.header("Compared with England and Wales and peer forces")
-show(
-    "recorded-rate-comparison",
-    chosen,
-    "No rates per 1,000 people can be drawn: load the Home Office table for every force and the ONS population "
-    "estimates on the Data page.",
-    "recorded_rate_comparison",
-)
-show(
-    "recorded-rate-latest",
-    chosen,
-    "No rate per 1,000 people for the latest year in the chosen period.",
-    "recorded_rate_latest",
-)
-show_by_code()
+# One section at a time: only the open tab runs, and the address names it ("view"), so a copied link
+# opens the same section.
+for tab, draw in zip(st.tabs(list(sections), key="view", bind="query-params"), sections.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw()
