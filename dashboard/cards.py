@@ -17,6 +17,8 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from dashboard.overview import Card
+
 # Contrast on the tinted backgrounds (WCAG 2.2 AA needs 4.5:1 for this size of text): neutral
 # #3D3D3D on #F2F4F7 11.1:1; better #0B6E35 on #E6F4EA 5.9:1; worse #A4262C on #FDECEC 6.6:1.
 STYLE = """<style>
@@ -52,6 +54,7 @@ class CardLike(Protocol):
     delta: str | None
     change: float | None
     neutral: bool
+    rising_is_better: bool
     lines: tuple[str, ...]
     sparkline: tuple[float, ...]
     sparkline_words: str
@@ -98,9 +101,10 @@ def delta_html(card: CardLike) -> str:
     if card.change:
         rising = card.change > 0
         arrow = f'<span aria-hidden="true">{"↑" if rising else "↓"}</span> '
-        if not card.neutral:  # a rise is better here (the charge rate): say so, and tint it
-            judged = " pcc-better" if rising else " pcc-worse"
-            spoken = f'<span class="pcc-hidden"> ({"better" if rising else "worse"})</span>'
+        if not card.neutral:  # a direction is good here (a higher charge rate): say so, and tint it
+            better = rising == card.rising_is_better
+            judged = " pcc-better" if better else " pcc-worse"
+            spoken = f'<span class="pcc-hidden"> ({"better" if better else "worse"})</span>'
     return f'<p class="pcc-card-delta{judged}">{arrow}{html.escape(card.delta)}{spoken}</p>'
 
 
@@ -121,6 +125,27 @@ def card_html(card: CardLike) -> str:
         parts.append(f'<p class="pcc-card-small">{html.escape(". ".join(words))}.</p>')
     parts += [f"<p>{inline_html(line)}</p>" for line in card.lines]
     return '<li class="pcc-card">' + "".join(part for part in parts if part) + "</li>"
+
+
+def key_figure_card(figure) -> Card:
+    """A ``dashboard.outcome_charts.KeyFigure`` as a card, its definition shown under the value, not in a tooltip.
+
+    Its ``delta_color`` follows ``st.metric``: "normal" a rise is better, "inverse" a rise is worse,
+    "off" neither; the arrow follows the sign the change is written with.
+    """
+    delta = None if figure.delta in (None, "", 0) else str(figure.delta)
+    change = None
+    if delta:
+        change = -1.0 if delta.startswith(("-", "−")) else 1.0 if delta.startswith("+") else None
+    return Card(
+        title=figure.label,
+        value=figure.value,
+        period=figure.help.rstrip("."),
+        delta=delta,
+        change=change,
+        neutral=figure.delta_color == "off",
+        rising_is_better=figure.delta_color != "inverse",
+    )
 
 
 def grid_html(cards: Sequence[CardLike], label: str) -> str:

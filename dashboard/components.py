@@ -50,23 +50,16 @@ def escape_markdown(text: str) -> str:
     return re.sub(r":(?=[A-Za-z])", r"\\:", text)
 
 
-def key_figures(figures, *, per_row: int = 4) -> None:
-    """Headline numbers as bordered metric cards, a few to a row, with the sentences behind them as a list.
+def key_figures(figures, label: str = "Key figures") -> None:
+    """Headline numbers as cards (``dashboard.cards``) with the sentences behind them as a list.
 
     ``figures`` are ``dashboard.outcome_charts.KeyFigure``-like: label, value, delta (the change on
     the year before), delta_color, help and sentence. The arrow and the sign carry the direction,
-    so colour is never the only cue.
+    so colour is never the only cue; the help (what the figure counts) is shown, not hidden in a tooltip.
     """
-    for first in range(0, len(figures), per_row):
-        for column, figure in zip(st.columns(per_row), figures[first : first + per_row], strict=False):
-            column.metric(
-                figure.label,
-                figure.value,
-                figure.delta,
-                delta_color=figure.delta_color,
-                help=figure.help,
-                border=True,
-            )
+    from dashboard import cards
+
+    headline_cards([cards.key_figure_card(figure) for figure in figures], label)
     sentences = [figure.sentence for figure in figures if figure.sentence]
     if sentences:
         st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in sentences))

@@ -43,6 +43,7 @@ class Card:
     delta: str | None = None  # "+2% (+310) on the year before"
     change: float | None = None  # its sign gives the arrow; None: no arrow
     neutral: bool = True  # recorded counts: a rise is neither good nor bad
+    rising_is_better: bool = True  # where not neutral: True for the charge rate, False for breaches of orders
     lines: tuple[str, ...] = ()
     sparkline: tuple[float, ...] = ()
     sparkline_words: str = ""

@@ -113,7 +113,7 @@ def demo_loaded() -> bool:
 def clear_caches() -> None:
     """Forget every cached read and every chart built from them, so that the next page run reads the database again."""
     st.cache_data.clear()
-    for kept in (_STATUSES, _SPANS, _DERIVED):
+    for kept in (_STATUSES, _SPANS, _NONEMPTY, _DERIVED):
         kept.clear()
 
 
@@ -180,6 +180,15 @@ def recorded_span() -> tuple[dt.date, dt.date] | None:
     """
     url = settings().database_url
     return _SPANS.get((url, _status(url).latest_load), lambda: _recorded_span(url))
+
+
+_NONEMPTY: Memo[bool] = Memo("nonempty", ttl=TABLE_TTL.total_seconds(), max_entries=64)
+
+
+def has_rows(name: str) -> bool:
+    """Whether the table ``name`` (a key of ``TABLE_READS``) holds any row, asked without copying the table."""
+    url = settings().database_url
+    return _NONEMPTY.get((url, _status(url).latest_load, name), lambda: not _table(url, name).empty)
 
 
 def population() -> pd.DataFrame:

@@ -6,7 +6,9 @@ CI sets PCC_REQUIRE_POSTGRES=1 and PCC_REQUIRE_BROWSER=1, which turn those skips
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -95,3 +97,16 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "home-office-prc-pfa-stalking-harassment-191023.csv").is_file():
         pytest.skip(f"real published data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+def headline_cards(app) -> list[tuple[str, str, str | None]]:
+    """Each headline card's title, value and change as a screen reader reads them (arrows are hidden from it)."""
+    (grid,) = [element.proto.body for element in app.get("html") if 'class="pcc-cards"' in element.proto.body]
+    out = []
+    for item in re.findall(r'<li class="pcc-card">(.*?)</li>', grid):
+        title = re.search(r"<h3[^>]*>(.*?)</h3>", item).group(1)
+        value = re.search(r'pcc-card-value">(.*?)</p>', item).group(1)
+        delta = re.search(r'pcc-card-delta[^"]*">(.*?)</p>', item)
+        spoken = re.sub(r'<span aria-hidden="true">.*?</span> ?|<[^>]+>', "", delta.group(1)) if delta else None
+        out.append((html.unescape(title), html.unescape(value), html.unescape(spoken) if spoken else None))
+    return out

@@ -70,3 +70,22 @@ def test_the_sparkline_is_an_svg_line_ending_in_a_marked_point():
 
 def test_a_flat_line_sits_at_the_bottom_instead_of_dividing_by_zero():
     assert 'points="4.0,16.0 96.0,16.0"' in cards.sparkline_svg([7, 7], width=100, height=20)
+
+
+def test_a_key_figure_becomes_a_card_with_its_definition_shown_and_its_direction_judged():
+    from dashboard.outcome_charts import KeyFigure
+
+    breaches = KeyFigure("Breaches", "34", "+36%", "inverse", "Devon and Cornwall, year ending September 2026.", "")
+    card = cards.key_figure_card(breaches)
+    assert (card.title, card.value, card.delta, card.change) == ("Breaches", "34", "+36%", 1.0)
+    assert card.period == "Devon and Cornwall, year ending September 2026"
+    item = cards.card_html(card)
+    assert '<p class="pcc-card-delta pcc-worse"><span aria-hidden="true">↑</span> +36%' in item  # a rise is worse
+    assert '<p class="pcc-card-small">Devon and Cornwall, year ending September 2026.</p>' in item
+    falling_rate = KeyFigure("Charge rate", "3.4%", "-0.6 percentage points", "normal", "", "")
+    assert "pcc-worse" in cards.card_html(cards.key_figure_card(falling_rate))
+    undirected = cards.key_figure_card(KeyFigure("Outcomes assigned", "14,433", "+1%", "off", "", ""))
+    assert undirected.neutral and '<p class="pcc-card-delta"><span aria-hidden="true">↑</span> +1%</p>' in (
+        cards.card_html(undirected)
+    )
+    assert cards.key_figure_card(KeyFigure("Awaiting", "2,374", 0, "off", "", "")).delta is None

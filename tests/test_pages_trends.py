@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import json
-import re
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, headline_cards
 from streamlit.testing.v1 import AppTest
 
 from data_loaders import database, demo
@@ -74,19 +72,6 @@ def first_trace(spec: dict) -> tuple[list, list]:
     return decoded(trace["x"]), decoded(trace["y"])
 
 
-def cards(app: AppTest) -> list[tuple[str, str, str | None]]:
-    """Each headline card's title, value and change as a screen reader reads them (arrows are hidden from it)."""
-    (grid,) = [element.proto.body for element in app.get("html") if 'class="pcc-cards"' in element.proto.body]
-    out = []
-    for item in re.findall(r'<li class="pcc-card">(.*?)</li>', grid):
-        title = re.search(r"<h3[^>]*>(.*?)</h3>", item).group(1)
-        value = re.search(r'pcc-card-value">(.*?)</p>', item).group(1)
-        delta = re.search(r'pcc-card-delta[^"]*">(.*?)</p>', item)
-        spoken = re.sub(r'<span aria-hidden="true">.*?</span> ?|<[^>]+>', "", delta.group(1)) if delta else None
-        out.append((html.unescape(title), html.unescape(value), html.unescape(spoken) if spoken else None))
-    return out
-
-
 def messages(app: AppTest) -> list[str]:
     (block,) = [m.value for m in app.markdown if m.value.startswith("- ")]
     return [line.removeprefix("- ").replace("\\", "") for line in block.splitlines()]
@@ -110,7 +95,7 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
         "103 Stalking Protection Orders were granted in the year ending September 2025 (61 full, 42 interim), up "
         "from 82 the year before.",
     ]
-    labels = [title for title, _, _ in cards(app)]
+    labels = [title for title, _, _ in headline_cards(app)]
     assert labels == [
         "Stalking and harassment (total)",
         "Charge or summons rate",
@@ -120,7 +105,7 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
         "Malicious communications",
         "Controlling or coercive behaviour",
     ]
-    assert cards(app)[:3] == [
+    assert headline_cards(app)[:3] == [
         ("Stalking and harassment (total)", "15,210", "+7% (+938)"),
         ("Charge or summons rate", "4%", "-1 percentage point (worse)"),  # a fall in the charge rate is worse
         ("Stalking Protection Orders granted", "103", "+26% (+21)"),

@@ -14,13 +14,13 @@ KEY_FIGURES_NOTE = (
     "The latest year ending in the chosen period; arrows give the change on the year ending a year earlier "
     "(in percentage points for shares). Awaiting an outcome: the latest quarter."
 )
-SECTIONS = (
-    ("Outcome mix", "outcome-mix"),
-    ("Charge or summons rate", "charge-rate-spc"),
-    (None, "charge-rate-comparison"),
-    ("Victims who do not support action", "victim-does-not-support"),
-    ("Not yet assigned an outcome", "outcomes-not-yet-assigned"),
-)
+# Each section is a tab holding its charts; only the open tab runs, and the address names it ("view").
+SECTIONS = {
+    "Outcome mix": ("outcome-mix",),
+    "Charge or summons rate": ("charge-rate-spc", "charge-rate-comparison"),
+    "Victims who do not support action": ("victim-does-not-support",),
+    "Not yet assigned an outcome": ("outcomes-not-yet-assigned",),
+}
 
 
 def explain_counts(settings, column: str) -> None:
@@ -30,7 +30,15 @@ def explain_counts(settings, column: str) -> None:
         f"**{outcome_charts.count_used(settings, column)}.** {used.definition} "
         "Switch between the two counts under *Outcome count* in the sidebar."
     )
-    with st.expander("What the two counts and the outcome groups mean", icon=":material/help:"):
+    meanings = st.expander(
+        "What the two counts and the outcome groups mean",
+        icon=":material/help:",
+        key="outcome_meanings",
+        on_change="rerun",
+    )
+    if not meanings.open:  # the tables are built when the expander is opened
+        return
+    with meanings:
         counts = pd.DataFrame(
             {
                 "Count (Home Office column)": [outcome_table.LABELS[c.key] for c in settings.outcomes.counts],
@@ -55,7 +63,27 @@ st.caption(
 settings, chosen = queries.settings(), filters.current()
 column = outcome_charts.count_column(chosen)
 
-if queries.outcomes().empty:
+
+def show_section(keys: tuple[str, ...], loaded: bool) -> None:
+    """The charts of one section, or why each cannot be drawn."""
+    for key in keys:
+        chart = queries.chart(key)
+        if chart is not None:
+            components.show_chart(chart)
+        elif loaded:
+            components.empty_state(
+                f"Too few outcomes for {chosen.force} in each quarter to give a rate or a share: none is given on "
+                f"fewer than {outcome_charts.MIN_BASE}. Show rolling years ending each quarter, or choose more "
+                "categories."
+            )
+        else:
+            components.empty_state(
+                f"No outcomes are loaded for {chosen.force} in the chosen categories and period. "
+                "Choose another force, category or period in the sidebar."
+            )
+
+
+if not queries.has_rows("outcomes"):
     components.empty_state(NOT_LOADED)
 else:
     subject = outcome_charts.selection_label(settings, chosen.categories)
@@ -72,20 +100,9 @@ else:
         st.caption(KEY_FIGURES_NOTE)
         components.key_figures(figures)
     loaded = queries.derived(outcome_charts.has_outcomes)
-    for heading, key in SECTIONS:
-        if heading:
-            st.header(heading)
-        chart = queries.chart(key)
-        if chart is not None:
-            components.show_chart(chart)
-        elif loaded:
-            components.empty_state(
-                f"Too few outcomes for {chosen.force} in each quarter to give a rate or a share: none is given on "
-                f"fewer than {outcome_charts.MIN_BASE}. Show rolling years ending each quarter, or choose more "
-                "categories."
-            )
-        else:
-            components.empty_state(
-                f"No outcomes are loaded for {chosen.force} in the chosen categories and period. "
-                "Choose another force, category or period in the sidebar."
-            )
+    tabs = st.tabs(list(SECTIONS), key="view", bind="query-params")
+    for tab, (heading, keys) in zip(tabs, SECTIONS.items(), strict=True):
+        if tab.open:
+            with tab:
+                st.header(heading)
+                show_section(keys, loaded)

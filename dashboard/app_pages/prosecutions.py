@@ -13,7 +13,13 @@ NOT_LOADED = (
 
 
 def explain_measures(settings) -> None:
-    with st.expander("What each measure counts", icon=":material/help:"):
+    """What each measure of the return counts, in an expander whose table is built when it is opened."""
+    meanings = st.expander(
+        "What each measure counts", icon=":material/help:", key="measure_meanings", on_change="rerun"
+    )
+    if not meanings.open:
+        return
+    with meanings:
         measures = pd.DataFrame(
             {
                 "Measure": [m.label for m in settings.prosecution_measures],
@@ -39,7 +45,7 @@ st.caption(
 settings, chosen = queries.settings(), filters.current()
 force = chosen.force
 
-if queries.prosecutions().empty:
+if not queries.has_rows("prosecutions"):
     components.empty_state(NOT_LOADED)
 else:
     areas = settings.cps_areas_of(force)
@@ -62,7 +68,7 @@ else:
             "(in percentage points for the conviction rate)."
             + ("" if area == force else f" No figures of {force}'s own are loaded: these are {area}'s.")
         )
-        components.key_figures(figures, per_row=3)
+        components.key_figures(figures)
     else:
         components.empty_state(f"No return figures are loaded for {force} or its CPS Area in the chosen period.")
 
@@ -72,16 +78,26 @@ else:
         if areas
         else f"{force} is in no CPS Area of the settings."
     )
-    st.header("Prosecutions and convictions")
-    show("conviction-rate", f"No prosecutions completed are loaded for {force} or its CPS Area in the chosen period.")
-    show("prosecutions-force", missing_force)
-    show("prosecutions-cps-area", missing_area)
-
-    st.header("Stalking Protection Orders")
-    show("spo-force", f"No Stalking Protection Order figures are loaded for {force} in the chosen period.")
-    show(
-        "spo-cps-area",
-        f"No Stalking Protection Order figures are loaded for {' or '.join(areas)} in the chosen period."
-        if areas
-        else f"{force} is in no CPS Area of the settings.",
+    # One section at a time: only the open tab runs, and the address names it ("view").
+    courts, orders = st.tabs(
+        ["Prosecutions and convictions", "Stalking Protection Orders"], key="view", bind="query-params"
     )
+    if courts.open:
+        with courts:
+            st.header("Prosecutions and convictions")
+            show(
+                "conviction-rate",
+                f"No prosecutions completed are loaded for {force} or its CPS Area in the chosen period.",
+            )
+            show("prosecutions-force", missing_force)
+            show("prosecutions-cps-area", missing_area)
+    if orders.open:
+        with orders:
+            st.header("Stalking Protection Orders")
+            show("spo-force", f"No Stalking Protection Order figures are loaded for {force} in the chosen period.")
+            show(
+                "spo-cps-area",
+                f"No Stalking Protection Order figures are loaded for {' or '.join(areas)} in the chosen period."
+                if areas
+                else f"{force} is in no CPS Area of the settings.",
+            )
