@@ -40,14 +40,18 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
+MARKDOWN_SPECIAL = r"([\\`*_\[\]<>$~|#])"  # emphasis, code, links, HTML, mathematics, tables, headings
+MARKDOWN_ICON = r":(?=[A-Za-z])"  # the start of ":material/name:" or an emoji shortcode
+
+
 def escape_markdown(text: str) -> str:
     """``text`` with the characters Streamlit's Markdown would act on escaped, so it shows as written.
 
     File names and cell values come from uploaded files: a ``*``, ``$`` or ``:name:`` in them
     must not turn into emphasis, mathematics or an icon.
     """
-    text = re.sub(r"([\\`*_\[\]<>$~|#])", r"\\\1", text)
-    return re.sub(r":(?=[A-Za-z])", r"\\:", text)
+    text = re.sub(MARKDOWN_SPECIAL, r"\\\1", text)
+    return re.sub(MARKDOWN_ICON, r"\\:", text)
 
 
 def key_figures(figures, label: str = "Key figures") -> None:
@@ -65,10 +69,20 @@ def key_figures(figures, label: str = "Key figures") -> None:
         st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in sentences))
 
 
+def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell escaped as :func:`escape_markdown` escapes it; other cells as they are."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            cells = [escape_markdown(cell) if isinstance(cell, str) else cell for cell in values]
+            shown[column] = pd.Series(cells, index=values.index, dtype=object)
+    return shown
+
+
 def plain_table(frame: pd.DataFrame, alt: str) -> None:
     """A small table as real HTML with column headers and an accessible name, without the index."""
-    shown = frame.map(lambda cell: escape_markdown(cell) if isinstance(cell, str) else cell)
-    st.table(shown, hide_index=True, alt=alt)
+    st.table(escape_frame(frame), hide_index=True, alt=alt)
 
 
 def show_chart(chart, *, key: str | None = None) -> None:

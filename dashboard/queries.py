@@ -270,7 +270,15 @@ def derived(compute: Callable, chosen=None, *args):
     url = settings().database_url
     chosen = chosen or filters.current()
     # The filters' repr names every field; the function by its import path, so a key is all plain values.
-    key = (url, _status(url).latest_load, f"{compute.__module__}.{compute.__qualname__}", repr(chosen), args)
+    # Today is part of it: overdue recommendations and response deadlines move on at midnight.
+    key = (
+        url,
+        _status(url).latest_load,
+        dt.date.today(),
+        f"{compute.__module__}.{compute.__qualname__}",
+        repr(chosen),
+        args,
+    )
     return _DERIVED.get(key, lambda: compute(inputs(chosen), *args))
 
 
@@ -283,6 +291,13 @@ def _build_chart(chart_inputs, key: str):
 def chart(key: str, chosen=None):
     """The catalogue chart ``key`` for ``chosen`` filters (default: the sidebar's); None when its data is not loaded."""
     return derived(_build_chart, chosen, key)
+
+
+def oversight_chart(key: str):
+    """A catalogue chart the filters do not change (recommendations, inspections), as exports and packs draw it."""
+    from dashboard import filters
+
+    return chart(key, filters.defaults_for(settings()))
 
 
 # ---- inspection recommendations ---------------------------------------------------------------

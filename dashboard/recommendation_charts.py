@@ -165,7 +165,7 @@ def recommendation_status_mix(inputs: Inputs) -> Chart | None:
         inputs.recommendation_updates,
         inputs.settings,
         dt.date.today(),
-        data_as_at=inputs.data_as_at,
+        data_as_at=dt.date.today(),  # statuses and overdue flags as they stand today, edits included
     )
 
 
@@ -173,4 +173,4 @@ def recommendation_status_mix(inputs: Inputs) -> Chart | None:
 def recommendation_status_by_report(inputs: Inputs) -> Chart | None:
     if inputs.recommendations is None:
         return None
-    return status_by_report_chart(inputs.recommendations, inputs.settings, data_as_at=inputs.data_as_at)
+    return status_by_report_chart(inputs.recommendations, inputs.settings, data_as_at=dt.date.today())

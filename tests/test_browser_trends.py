@@ -86,7 +86,7 @@ def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(tmp_path):
             "Recorded stalking and harassment per 1,000 people: Devon and Cornwall", timeout=WAIT
         )
         expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=WAIT)
-        page.wait_for_url("**view=Compared+with+other+forces**")
+        page.wait_for_url("**section=Compared+with+other+forces**")
         screenshot(page, "recorded-crime-compared", full_page=True)
         page.get_by_role("tab", name="By offence code", exact=True).click()
         expect(page.get_by_role("table")).to_be_visible(timeout=WAIT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from browser import BROKEN_FILE, BROKEN_ROWS, TINY_FILE, TINY_ROWS, home_office_csv, write_table
@@ -11,7 +12,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data_status, queries
-from dashboard.components import escape_markdown
+from dashboard.components import escape_frame, escape_markdown
 from data_loaders import database, ingest
 from data_loaders.status import KindStatus
 from data_loaders.tables import LoadRefused
@@ -229,6 +230,24 @@ def test_load_uploaded_refuses_with_every_problem(sqlite_engine, monkeypatch, sq
 
 def test_text_from_files_is_shown_as_written_not_as_markdown():
     assert escape_markdown("*x* $5 :material/home: 20:15 a_b") == r"\*x\* \$5 \:material/home: 20:15 a\_b"
+
+
+def test_a_table_escapes_its_text_cells_as_a_sentence_is_escaped_and_leaves_other_cells_alone():
+    frame = pd.DataFrame(
+        {
+            "File": ["*x* $5.csv", "a_b [1] | #2 <b>", "plain"],
+            "Rows": [1, 2, 3],
+            "Mixed": ["20:15 :material/home:", None, 4.5],
+        }
+    )
+    shown = escape_frame(frame)
+    for column in ("File", "Mixed"):
+        expected = [escape_markdown(v) if isinstance(v, str) else v for v in frame[column]]
+        assert shown[column].tolist()[:1] == expected[:1] and shown[column].tolist()[2:] == expected[2:]
+    assert shown["File"].tolist() == [r"\*x\* \$5.csv", r"a\_b \[1\] \| \#2 \<b\>", "plain"]
+    assert shown["Mixed"].iloc[0] == r"20:15 \:material/home:" and pd.isna(shown["Mixed"].iloc[1])
+    assert shown["Rows"].tolist() == [1, 2, 3]
+    assert frame["File"].iloc[0] == "*x* $5.csv"  # the caller's frame is not changed
 
 
 # ---- freshness and where each period came from (pure) ---------------------------------------------

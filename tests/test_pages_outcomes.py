@@ -43,11 +43,11 @@ COURTS, ORDERS = "Prosecutions and convictions", "Stalking Protection Orders"
 
 def open_page(monkeypatch, url: str, page: str, view: str | None = None) -> AppTest:
     """``page`` opened as a link would open it; ``view`` names the section (tab) the address opens."""
+    tab_key = {OUTCOMES: "outcomes", PROSECUTIONS: "orders"}[page]
     monkeypatch.setenv("PCC_DATABASE_URL", url)
-    app = AppTest.from_file(APP, default_timeout=60)
+    app = AppTest.from_file(APP, default_timeout=60).run()
     if view:
-        app.query_params["view"] = view
-    app.run()
+        app.query_params[tab_key] = view
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
     return app

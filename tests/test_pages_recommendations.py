@@ -181,6 +181,10 @@ def test_the_inspections_page_on_the_demo(monkeypatch, demo_url):
         == "Published 15 September 2017, 17 days late (due by 29 August 2017)"
     )
     assert [e.label for e in app.expander][:2] == ["Data behind this chart", "Chief Constable's comments"]
+    assert "The Chief Constable intends to use the learning" not in texts(app)  # set out when opened
+    for report_id in stored(demo_url, database.reports)["id"]:
+        app.session_state[f"cc_comments_{report_id}"] = True
+    app.run()
     assert "The Chief Constable intends to use the learning" in texts(app)
 
 
@@ -226,18 +230,21 @@ def test_filters_change_the_rows_exactly(monkeypatch, loaded_url):
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes of the table's downloads (recommendations-DATE.csv and .xlsx), by file extension."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    """The bytes of the table's downloads (recommendations-DATE.csv and .xlsx), by file extension.
+
+    The page writes them only when a button is pressed: this presses each, as a click would.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
 
     offered: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    original = MediaFileManager.add_deferred
 
-    def remember(self, path_or_data, mimetype, kind, filename=None):
-        if filename and filename.startswith("recommendations-") and isinstance(path_or_data, bytes):
-            offered[filename.rsplit(".", 1)[-1]] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+    def remember(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name and file_name.startswith("recommendations-"):
+            offered[file_name.rsplit(".", 1)[-1]] = data_callable()
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", remember)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
     return offered
 
 

@@ -110,15 +110,17 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
         ("Charge or summons rate", "4%", "-1 percentage point (worse)"),  # a fall in the charge rate is worse
         ("Stalking Protection Orders granted", "103", "+26% (+21)"),
     ]
-    assert titles(app) == [
-        "Recorded stalking and harassment in Devon and Cornwall, monthly",
-        "Recorded stalking and harassment per 1,000 people, year ending June 2025",
-    ]
+    assert [tab.label for tab in app.tabs] == ["Is it changing, or is it noise?", "How does it compare?"]
+    assert titles(app) == ["Recorded stalking and harassment in Devon and Cornwall, monthly"]  # the open tab's
+    compared = open_app(monkeypatch, demo_url, question="How does it compare?")
+    assert titles(compared) == ["Recorded stalking and harassment per 1,000 people, year ending June 2025"]
+    link = next(link for link in compared.get("page_link") if link.proto.label.startswith("More on recorded crime"))
+    assert "question" not in link.proto.query_string  # the filters go on to Recorded crime, this page's tab does not
 
 
 def test_the_figures_behind_a_chart_are_built_when_asked_for(monkeypatch, demo_url):
     app = open_app(monkeypatch, demo_url)
-    assert [e.label for e in app.expander] == ["Data behind this chart"] * 2
+    assert [e.label for e in app.expander] == ["Data behind this chart"]
     assert not app.dataframe  # closed: no table sent
     app.session_state["overview_spc_data"] = True
     app.run()
@@ -201,7 +203,7 @@ def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch
     assert not app.table
     seen = {}
     for section in ("Year-ending totals", "Compared with other forces", "By offence code"):
-        app = open_app(monkeypatch, demo_url, RECORDED, view=section)
+        app = open_app(monkeypatch, demo_url, RECORDED, section=section)
         seen[section] = titles(app)
         for spec in specs(app):
             footer = spec["layout"]["annotations"][-1]["text"]
@@ -214,7 +216,7 @@ def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch
         ],
         "By offence code": ["Recorded offences in Devon and Cornwall by offence code"],
     }
-    assert app.query_params["view"] == "By offence code"  # the address names the open section
+    assert app.query_params["section"] == "By offence code"  # the address names the open section
     (table,) = app.table
     assert list(table.value.columns)[:3] == ["Code", "Offence", "Category"]
     assert table.value["Code"].tolist() == ["8Q", "8L", "8M", "8R", "8U"]
@@ -234,10 +236,10 @@ def test_categories_change_the_charts(monkeypatch, demo_url):
     assert not app.exception
     assert [tab.label for tab in app.tabs][1:3] == ["Stalking and harassment (total)", "Stalking"]
     assert len(app.tabs) == 6
-    app = open_app(monkeypatch, demo_url, RECORDED, view="Year-ending totals", cat="Stalking")
+    app = open_app(monkeypatch, demo_url, RECORDED, section="Year-ending totals", cat="Stalking")
     year_ending = specs(app)[0]
     assert [trace["name"] for trace in year_ending["data"] if trace.get("mode") == "lines+markers"] == ["Stalking"]
-    app = open_app(monkeypatch, demo_url, RECORDED, view="Compared with other forces", cat="Stalking")
+    app = open_app(monkeypatch, demo_url, RECORDED, section="Compared with other forces", cat="Stalking")
     assert titles(app)[0] == "Recorded stalking per 1,000 people: Devon and Cornwall compared"
 
 
@@ -257,7 +259,7 @@ def test_granularity_changes_the_x_axis(monkeypatch, demo_url):
 
 
 def test_the_measure_turns_year_ending_totals_into_rates(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url, RECORDED, view="Year-ending totals")
+    app = open_app(monkeypatch, demo_url, RECORDED, section="Year-ending totals")
     _, counts = first_trace(specs(app)[0])
     app.radio(key="filter_measure").set_value("rate").run()
     _, rates = first_trace(specs(app)[0])

@@ -36,8 +36,12 @@ def summary_frame(reports: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def show_comments(label: str, text: str | None, signature: str | None = None) -> None:
-    with st.expander(label, icon=":material/format_quote:"):
+def show_comments(label: str, key: str, text: str | None, signature: str | None = None) -> None:
+    """Published comments in an expander, set out when it is opened: a page of reports sends no text nobody asked for."""
+    comments = st.expander(label, icon=":material/format_quote:", key=key, on_change="rerun")
+    if not comments.open:
+        return
+    with comments:
         if not text:
             st.caption("Not recorded for this report.")
             return
@@ -74,9 +78,11 @@ def show_report(row: pd.Series) -> None:
         st.markdown("  \n".join(lines))
         left, right = st.columns(2)
         with left:
-            show_comments("Chief Constable's comments", row["chief_constable_comments"])
+            show_comments("Chief Constable's comments", f"cc_comments_{row['id']}", row["chief_constable_comments"])
         with right:
-            show_comments("Commissioner's comments", row["pcc_comments"], row["pcc_signature"])
+            show_comments(
+                "Commissioner's comments", f"pcc_comments_{row['id']}", row["pcc_comments"], row["pcc_signature"]
+            )
 
 
 st.title("Inspections")
@@ -88,7 +94,7 @@ else:
     st.markdown(components.escape_markdown(STATUTE))
     st.header("At a glance")
     components.plain_table(summary_frame(reports), alt="Each inspection report, its response deadline and progress")
-    chart = recommendation_charts.status_by_report_chart(queries.recommendations(), queries.settings())
+    chart = queries.oversight_chart("recommendation-status-by-report")
     if chart is not None:
         components.show_chart(chart)
     st.header("Each report")

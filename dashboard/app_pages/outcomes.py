@@ -14,7 +14,7 @@ KEY_FIGURES_NOTE = (
     "The latest year ending in the chosen period; arrows give the change on the year ending a year earlier "
     "(in percentage points for shares). Awaiting an outcome: the latest quarter."
 )
-# Each section is a tab holding its charts; only the open tab runs, and the address names it ("view").
+# Each section is a tab holding its charts; only the open tab runs, and the address names it ("outcomes").
 SECTIONS = {
     "Outcome mix": ("outcome-mix",),
     "Charge or summons rate": ("charge-rate-spc", "charge-rate-comparison"),
@@ -100,7 +100,7 @@ else:
         st.caption(KEY_FIGURES_NOTE)
         components.key_figures(figures)
     loaded = queries.derived(outcome_charts.has_outcomes)
-    tabs = st.tabs(list(SECTIONS), key="view", bind="query-params")
+    tabs = st.tabs(list(SECTIONS), key="outcomes", bind="query-params")
     for tab, (heading, keys) in zip(tabs, SECTIONS.items(), strict=True):
         if tab.open:
             with tab:

@@ -41,27 +41,44 @@ cards = recorded_cards[:1] + other_cards + recorded_cards[1:]
 components.headline_cards(cards, "Headline figures")
 
 total = replace(chosen, categories=trends.total_categories(settings))
-st.header("Is it changing, or is it noise?")
-# Monthly where a monthly extract is loaded, as the key messages and the cards' variation read.
-spc_chart = queries.chart("recorded-spc", replace(total, granularity="month"))
-if spc_chart is None:
-    components.empty_state("No monthly or quarterly figures fall in the chosen period.")
-else:
-    components.show_chart(spc_chart, key="overview_spc")
+CHANGING, COMPARED = "Is it changing, or is it noise?", "How does it compare?"
 
-st.header("How does it compare?")
-rates_chart = queries.chart("recorded-rate-latest", total)
-if rates_chart is None:
-    components.empty_state(
-        "No rate per 1,000 people can be drawn: load the Home Office table for every force and the ONS population "
-        "estimates on the Data page."
-    )
-else:
-    components.show_chart(rates_chart, key="overview_rates")
+
+def show_changing() -> None:
+    # Monthly where a monthly extract is loaded, as the key messages and the cards' variation read.
+    chart = queries.chart("recorded-spc", replace(total, granularity="month"))
+    if chart is None:
+        components.empty_state("No monthly or quarterly figures fall in the chosen period.")
+    else:
+        components.show_chart(chart, key="overview_spc")
+
+
+def show_compared() -> None:
+    chart = queries.chart("recorded-rate-latest", total)
+    if chart is None:
+        components.empty_state(
+            "No rate per 1,000 people can be drawn: load the Home Office table for every force and the ONS "
+            "population estimates on the Data page."
+        )
+    else:
+        components.show_chart(chart, key="overview_rates")
+
+
+# The two questions behind the cards, one chart each: only the open tab runs, and the address names it.
+for tab, heading, draw in zip(
+    st.tabs([CHANGING, COMPARED], key="question", bind="query-params"),
+    (CHANGING, COMPARED),
+    (show_changing, show_compared),
+    strict=True,
+):
+    if tab.open:
+        with tab:
+            st.header(heading)
+            draw()
 
 st.page_link(
     "app_pages/recorded_crime.py",
     label="More on recorded crime: each category, year-ending totals and offence codes",
     icon=":material/arrow_forward:",
-    query_params=dict(st.query_params),
+    query_params={name: value for name, value in st.query_params.items() if name in filters.PARAMS},
 )

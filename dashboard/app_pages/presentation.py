@@ -9,11 +9,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import components, export, filters, queries
+from dashboard import components, export, filters, queries, slides
 from dashboard.charts import plotly_config
 
 OVERVIEW = "app_pages/overview.py"
-SCREEN = export.Size("screen", "Presentation screen", 1600, 480, type_scale=1.3)
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stSidebarCollapseButton"], header[data-testid="stHeader"] { display: none !important; }
@@ -34,7 +33,7 @@ if span:
 
 known = [entry.key for entry in export.ordered_charts()]
 asked = [key for key in st.query_params.get("charts", "").split(",") if key in known]
-deck = [chart for key in asked or known if (chart := queries.chart(key, chosen)) is not None]
+deck = [key for key in asked or known if queries.chart(key, chosen) is not None]
 
 st.html(STYLE)
 if not deck:
@@ -54,7 +53,8 @@ def go(to: int) -> None:
     st.query_params["slide"] = str(to)
 
 
-chart = export.protect(deck[slide - 1], settings)
+shown = queries.derived(slides.slide, chosen, deck[slide - 1])
+chart = shown.chart
 st.title(chart.text.title)
 subtitle = chart.text.subtitle.replace("<br>", " ")
 st.caption(
@@ -62,9 +62,7 @@ st.caption(
 )
 if chart.reading:
     st.markdown(f"**Key message:** {components.escape_markdown(chart.reading)}")
-figure = export.lay_out(chart, SCREEN, None, export.Parts(title=False, footer=False, band=False))
-figure.update_layout(width=None, autosize=True)
-st.plotly_chart(figure, theme=None, config=plotly_config(chart.text), alt=export.alt_text(chart), key="present_chart")
+st.plotly_chart(shown.figure, theme=None, config=plotly_config(chart.text), alt=shown.alt, key="present_chart")
 
 previous, following, where, leave = st.columns([1, 1, 2, 2], vertical_alignment="center")
 previous.button(
@@ -94,5 +92,5 @@ leave.page_link(
     query_params=chosen.to_query_params(defaults),
 )
 # The small print as page text, so it wraps to the screen rather than running off the chart.
-for line in export.footer_lines(chart, 10_000):
+for line in shown.footer:
     st.caption(components.escape_markdown(line))

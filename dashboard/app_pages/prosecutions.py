@@ -78,9 +78,9 @@ else:
         if areas
         else f"{force} is in no CPS Area of the settings."
     )
-    # One section at a time: only the open tab runs, and the address names it ("view").
+    # One section at a time: only the open tab runs, and the address names it ("orders").
     courts, orders = st.tabs(
-        ["Prosecutions and convictions", "Stalking Protection Orders"], key="view", bind="query-params"
+        ["Prosecutions and convictions", "Stalking Protection Orders"], key="orders", bind="query-params"
     )
     if courts.open:
         with courts:

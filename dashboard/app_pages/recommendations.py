@@ -73,12 +73,12 @@ def show_table(shown: pd.DataFrame) -> None:
             "Status date": st.column_config.DateColumn(format="D MMM YYYY"),
         },
     )
-    download = views.download_frame(shown)
+    # Written when a button is pressed, not on every run of the page (an Excel workbook takes a while).
     stem = f"recommendations-{dt.date.today():%Y-%m-%d}"
     csv_col, xlsx_col, _ = st.columns([1, 1, 2])
     csv_col.download_button(
         "Download this table (CSV)",
-        views.to_csv(download),
+        lambda: views.to_csv(views.download_frame(shown)),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="rec_download_csv",
@@ -86,7 +86,7 @@ def show_table(shown: pd.DataFrame) -> None:
     )
     xlsx_col.download_button(
         "Download this table (Excel)",
-        views.to_xlsx(download),
+        lambda: views.to_xlsx(views.download_frame(shown)),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="rec_download_xlsx",
@@ -315,13 +315,7 @@ else:
     st.header("Where things stand")
     show_cards(recommendations)
     st.header("Progress over time")
-    chart = recommendation_charts.status_mix_chart(
-        recommendations,
-        queries.recommendation_updates(),
-        queries.settings(),
-        dt.date.today(),
-        data_as_at=dt.date.today(),
-    )
+    chart = queries.oversight_chart("recommendation-status-mix")
     if chart is None:
         components.empty_state("No dated history is recorded yet, so progress over time cannot be drawn.")
     else:

@@ -115,9 +115,9 @@ if chosen.granularity == "year_ending":
         "they would show signals that are not there. Choose Month or Quarter under 'Show by' to see them.",
         icon=":material/info:",
     )
-# One section at a time: only the open tab runs, and the address names it ("view"), so a copied link
+# One section at a time: only the open tab runs, and the address names it ("section"), so a copied link
 # opens the same section.
-for tab, draw in zip(st.tabs(list(sections), key="view", bind="query-params"), sections.values(), strict=True):
+for tab, draw in zip(st.tabs(list(sections), key="section", bind="query-params"), sections.values(), strict=True):
     if tab.open:
         with tab:
             draw()
