@@ -61,7 +61,7 @@ st.markdown(
     "outcomes and prosecutions, the recommendations (overdue first), statutory deadlines and notes. It always shows "
     f"the home force, {components.escape_markdown(settings.home_force)}, with data up to the end of the quarter chosen."
 )
-latest = meeting_pack.latest_quarter(queries.inputs(chosen))
+latest = queries.derived(meeting_pack.latest_quarter, chosen)
 if latest is None:
     components.empty_state("No Home Office quarterly figures are loaded for the home force, so there is no pack yet.")
 else:
