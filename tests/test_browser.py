@@ -65,6 +65,7 @@ def test_the_data_page_loads_an_upload_and_refuses_a_broken_one(sqlite_url, sett
         expect(success).to_contain_text(f"{TINY_FILE}: loaded 4 rows as recorded-crime; edition 19 October 2023")
         expect(success).to_contain_text("replaced 4 force-periods from earlier editions")
         # The tables above now say that the periods come from the newer edition.
+        page.get_by_role("tab", name="Where each period came from").click()
         expect(page.get_by_role("cell", name="19 October 2023")).to_be_visible()
         screenshot(page, "data-page-loaded", full_page=True)
 

@@ -61,6 +61,12 @@ def table_with(app: AppTest, column: str):
     raise AssertionError(f"no table with a {column!r} column; tables: {[list(t.value.columns) for t in app.table]}")
 
 
+def open_details(app: AppTest, tab: str) -> AppTest:
+    """The Data page with the details tab ``tab`` open, as a click on it would leave it."""
+    app.session_state["details"] = tab
+    return app.run()
+
+
 class Upload:
     """What st.file_uploader hands over: a name and the bytes."""
 
@@ -106,11 +112,16 @@ def test_a_loaded_file_is_described_with_exact_figures(data_page, sqlite_engine,
     assert summary.loc[0, "Latest period ended"].startswith("30 Sep 2022 (")
     assert summary.loc[0, "Last loaded"].endswith("(today)")
 
-    periods = table_with(app, "Periods")
+    assert [tab.label for tab in app.tabs] == [
+        "Files loaded",
+        "Where each period came from",
+        "Events drawn on the charts",
+    ]
+    files = table_with(app, "Rows in force")  # the first tab: the files behind every figure
+    periods = table_with(open_details(app, "Where each period came from"), "Periods")
     assert periods.to_dict("records") == [
         {"Periods": "2022/23 Q1 to 2022/23 Q2", "File": TINY_FILE, "Edition": "19 October 2023"}
     ]
-    files = table_with(app, "Rows in force")
     assert files[["File", "Kind", "Edition", "Periods", "Rows in force", "Demo or real"]].to_dict("records") == [
         {
             "File": TINY_FILE,
@@ -134,7 +145,7 @@ def test_a_valid_upload_loads_and_the_page_shows_it(data_page, sqlite_engine):
     assert len(app.success) == 1
     assert f"{TINY_FILE}: loaded 4 rows as recorded-crime; edition 19 October 2023" in app.success[0].value
     assert not app.error
-    assert table_with(app, "Periods")["File"].tolist() == [TINY_FILE]
+    assert table_with(open_details(app, "Where each period came from"), "Periods")["File"].tolist() == [TINY_FILE]
     with sqlite_engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.sum(database.recorded_crime.c.count))).scalar_one() == 996
         assert connection.execute(sa.select(database.sources.c.file_name)).scalars().all() == [TINY_FILE]
@@ -300,7 +311,7 @@ def test_the_events_drawn_on_the_charts_are_listed(data_page, sqlite_engine, set
         encoding="utf-8",
     )
     ingest.load_files([events], sqlite_engine, settings)
-    app = data_page()
+    app = open_details(data_page(), "Events drawn on the charts")
     assert "Events drawn on the charts" in [h.value for h in app.header]
     listed = table_with(app, "Event")
     assert listed.columns.tolist() == ["Date", "Event", "Kind", "From", "Detail"]

@@ -180,7 +180,11 @@ def test_the_inspections_page_on_the_demo(monkeypatch, demo_url):
         glance["Commissioner's response (56 days)"].iloc[0]
         == "Published 15 September 2017, 17 days late (due by 29 August 2017)"
     )
-    assert [e.label for e in app.expander][:2] == ["Data behind this chart", "Chief Constable's comments"]
+    assert [tab.label for tab in app.tabs] == ["At a glance", "Each report"]
+    assert [e.label for e in app.expander] == ["Data behind this chart"]  # only the open tab is set out
+    app.session_state["inspections"] = "Each report"
+    app.run()
+    assert [e.label for e in app.expander][:2] == ["Chief Constable's comments", "Commissioner's comments"]
     assert "The Chief Constable intends to use the learning" not in texts(app)  # set out when opened
     for report_id in stored(demo_url, database.reports)["id"]:
         app.session_state[f"cc_comments_{report_id}"] = True
@@ -196,6 +200,8 @@ def test_a_report_not_recognised_says_the_analyst_must_fill_in_its_date(monkeypa
     engine.dispose()
     app = open_page(monkeypatch, sqlite_url, INSPECTIONS)
     assert app.table[0].value["Published"].tolist() == ["Not known: the analyst must fill it in"]
+    app.session_state["inspections"] = "Each report"
+    app.run()
     assert "No deadline until the report's publication date is known" in texts(app)
 
 

@@ -32,14 +32,30 @@ def show_loaded(status: Status, today: dt.date) -> None:
             icon=":material/schedule:",
         )
 
-    st.header("Where each period came from")
+    # The details one at a time: only the open tab is set out, and the address names it ("details").
+    details = {
+        "Files loaded": show_files,
+        "Where each period came from": show_periods,
+        "Events drawn on the charts": show_events,
+    }
+    for tab, (heading, draw) in zip(
+        st.tabs(list(details), key="details", bind="query-params"), details.items(), strict=True
+    ):
+        if tab.open:
+            with tab:
+                st.header(heading)
+                draw(status)
+
+
+def show_periods(status: Status) -> None:
     st.caption("Consecutive periods from the same file and edition are shown as one range.")
     for kind in status.kinds:
         name = data_status.kind_name(kind.kind)
         st.subheader(f"{name} (demo)" if kind.is_demo else name)
         components.plain_table(data_status.period_sources_frame(kind), alt=f"File and edition of each period: {name}")
 
-    st.header("Events drawn on the charts")
+
+def show_events(status: Status) -> None:
     st.caption(
         "Every time axis marks these dates. Series breaks come from the settings; local events come from the "
         "latest events file loaded (Date, Label, Kind, Detail): to change them, edit that file and load it again."
@@ -58,7 +74,8 @@ def show_loaded(status: Status, today: dt.date) -> None:
         alt="Series breaks and local events drawn on every chart's time axis",
     )
 
-    st.header("Files loaded")
+
+def show_files(status: Status) -> None:
     st.caption(
         "Newest first. Rows in force are the rows still used: a newer edition replaces the periods it covers, "
         "so an older file may have few or none left."

@@ -92,11 +92,19 @@ if reports.empty:
     components.empty_state(EMPTY_MESSAGE)
 else:
     st.markdown(components.escape_markdown(STATUTE))
-    st.header("At a glance")
-    components.plain_table(summary_frame(reports), alt="Each inspection report, its response deadline and progress")
-    chart = queries.oversight_chart("recommendation-status-by-report")
-    if chart is not None:
-        components.show_chart(chart)
-    st.header("Each report")
-    for _, report in reports.iterrows():
-        show_report(report)
+    # One section at a time: only the open tab is set out, and the address names it ("inspections").
+    glance, each = st.tabs(["At a glance", "Each report"], key="inspections", bind="query-params")
+    if glance.open:
+        with glance:
+            st.header("At a glance")
+            components.plain_table(
+                summary_frame(reports), alt="Each inspection report, its response deadline and progress"
+            )
+            chart = queries.oversight_chart("recommendation-status-by-report")
+            if chart is not None:
+                components.show_chart(chart)
+    if each.open:
+        with each:
+            st.header("Each report")
+            for _, report in reports.iterrows():
+                show_report(report)
