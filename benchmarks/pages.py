@@ -5,13 +5,18 @@ return), with Streamlit's AppTest:
 
 - first: the page's first run in a fresh process state (every cache cleared);
 - repeated: runs that change a filter (the force, back and forth between two choices), as a user
-  does once both views have been seen since the last load;
+  does once both views have been seen since the last load; pages without the filters run again;
 - new choice: runs that pick a force nobody has picked since the last load (every chart built);
-- floor: ``benchmarks/floor_page.py``, one cached Plotly chart, run the same way.
+- floor: ``benchmarks/floor_page.py``, one cached Plotly chart drawn as the app draws its charts;
+  framed floor: ``benchmarks/framed_floor.py``, the same inside the app's frame.
 
-Then in headless Chromium (``--browser``): the time from asking for a page to seeing every chart on
-it drawn, for the Overview and Recorded crime pages against the floor page, each in a new browser
-page (a new session) once the server has built its caches.
+The repeated runs take turns, round by round (floor, framed floor, each page), and each ratio is the
+median of a page's run over the floor's run of the same round, so a busy moment on a shared
+machine costs both sides of a ratio alike.
+
+Then in headless Chromium (``--browser``): the time from asking for a page to its first screen
+drawn and to every chart on it drawn, for the Overview and Recorded crime pages against the floor
+page, each in a new browser page (a new session) once the server has built its caches.
 
     python benchmarks/pages.py                   # AppTest timings
     python benchmarks/pages.py --browser         # and the browser timings

@@ -72,9 +72,12 @@ def key_figures(figures, label: str = "Key figures") -> None:
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell escaped as :func:`escape_markdown` escapes it; other cells as they are."""
     shown = frame.copy()
+    special = re.compile(f"{MARKDOWN_SPECIAL}|{MARKDOWN_ICON}")
     for column in shown.columns:
         values = shown[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        if any(isinstance(cell, str) and special.search(cell) for cell in values):  # most columns need nothing
             cells = [escape_markdown(cell) if isinstance(cell, str) else cell for cell in values]
             shown[column] = pd.Series(cells, index=values.index, dtype=object)
     return shown

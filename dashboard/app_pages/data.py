@@ -1,6 +1,7 @@
 """Data: what is loaded and how fresh it is, and loading the latest published files."""
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,12 @@ EMPTY_MESSAGE = (
     "population estimates by police force area. To look around with illustrative figures first, build the demo "
     "database from the command line with `pcc-dashboard demo`."
 )
+
+
+@functools.cache
+def help_text(path: Path) -> str:
+    """A help text shipped with the dashboard, read once per process."""
+    return path.read_text(encoding="utf-8")
 
 
 def show_loaded(status: Status, today: dt.date) -> None:
@@ -159,15 +166,22 @@ else:
     components.empty_state(EMPTY_MESSAGE)
 
 st.header("Load files")
-st.markdown(LOADING_HELP.read_text(encoding="utf-8"))
-with st.expander("Kinds of file accepted, and the columns each needs", icon=":material/table_view:"):
-    components.plain_table(
-        pd.DataFrame(
-            [(kind.description, kind.columns) for kind in data_status.accepted_kinds()],
-            columns=["Kind of file", "Columns it needs"],
-        ),
-        alt="Kinds of file accepted and their columns",
-    )
+st.markdown(help_text(LOADING_HELP))
+kinds = st.expander(
+    "Kinds of file accepted, and the columns each needs",
+    icon=":material/table_view:",
+    key="accepted_kinds",
+    on_change="rerun",
+)
+if kinds.open:  # the table is set out when the expander is opened
+    with kinds:
+        components.plain_table(
+            pd.DataFrame(
+                [(kind.description, kind.columns) for kind in data_status.accepted_kinds()],
+                columns=["Kind of file", "Columns it needs"],
+            ),
+            alt="Kinds of file accepted and their columns",
+        )
 uploads = st.file_uploader(
     "Published files (CSV, XLSX, XLS or ODS; several at once)",
     type=["csv", "xlsx", "xls", "ods"],
@@ -184,7 +198,7 @@ if OUTCOME_KEY in st.session_state:
     show_outcome(st.session_state[OUTCOME_KEY])
 
 st.header("Load inspection recommendations")
-st.markdown(RECOMMENDATION_HELP.read_text(encoding="utf-8"))
+st.markdown(help_text(RECOMMENDATION_HELP))
 editor = editing.current_editor(queries.settings())
 if editor is None:
     st.caption(":material/lock: Sign in as an editor (in the sidebar) to load recommendation files.")
