@@ -51,7 +51,7 @@ def test_hostile_response_html_runs_nothing(hostile_db, tmp_path):
     dialogs: list[str] = []
     with chromium_page() as page, served_app(hostile_db, tmp_path) as address:
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(f"{address}/recommendations")
+        page.goto(f"{address}/recommendations?recommendations=The+recommendations")
         expect(page.get_by_role("heading", name="Recommendations", level=1)).to_be_visible()
         response = page.locator(MAIN).get_by_text("We will audit recording.")
         expect(response).to_be_visible()
@@ -81,7 +81,7 @@ def test_an_editor_records_progress_in_the_browser(hostile_db, tmp_path, monkeyp
     secrets.write_text(f'{PASSWORD_SECRET} = "{hash_password(PASSWORD)}"\n', encoding="utf-8")
     monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(secrets))
     with chromium_page() as page, served_app(hostile_db, tmp_path) as address:
-        page.goto(f"{address}/recommendations")
+        page.goto(f"{address}/recommendations?recommendations=The+recommendations")
         expect(page.get_by_role("heading", name="Recommendations", level=1)).to_be_visible()
         assert page.get_by_role("button", name="Save update").count() == 0
         sidebar = page.get_by_test_id("stSidebar")

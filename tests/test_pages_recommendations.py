@@ -73,7 +73,19 @@ def demo_url(tmp_path_factory):
     return url
 
 
-def open_page(monkeypatch, url: str, page: str, *, secrets: dict | None = None, user: dict | None = None) -> AppTest:
+LISTED = "The recommendations"  # the Recommendations page's tab with the table, the detail and the form
+
+
+def open_page(
+    monkeypatch,
+    url: str,
+    page: str,
+    *,
+    secrets: dict | None = None,
+    user: dict | None = None,
+    tab: str | None = LISTED,
+) -> AppTest:
+    """``page`` opened as a link would open it; on Recommendations, ``tab`` names the tab the address opens."""
     monkeypatch.setenv("PCC_DATABASE_URL", url)
     app = AppTest.from_file(APP, default_timeout=60)
     for key, value in (secrets or {}).items():
@@ -81,6 +93,8 @@ def open_page(monkeypatch, url: str, page: str, *, secrets: dict | None = None, 
     if user is not None:
         app.user = user
     app.run()
+    if page == RECOMMENDATIONS and tab:
+        app.query_params["recommendations"] = tab
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
     return app
@@ -150,13 +164,16 @@ def test_pages_open_on_an_empty_database_with_an_empty_state(page, monkeypatch, 
 
 
 def test_the_recommendations_page_on_the_demo(monkeypatch, demo_url):
-    app = open_page(monkeypatch, demo_url, RECOMMENDATIONS)
+    app = open_page(monkeypatch, demo_url, RECOMMENDATIONS, tab=None)
     assert [t.value for t in app.title] == ["Recommendations"]
+    assert [tab.label for tab in app.tabs] == ["Where things stand", LISTED]
     labels = [m.label for m in app.metric]
     assert labels == ["Not started", "In progress", "Complete", "Will not be progressed", "Overdue"]
     assert sum(int(m.value) for m in app.metric[:4]) == 15
     assert all(m.proto.icon for m in app.metric), "every card has an icon as well as words"
     assert len(app.get("plotly_chart")) == 1
+    assert not app.dataframe  # only the open tab is set out
+    app = open_page(monkeypatch, demo_url, RECOMMENDATIONS)
     assert len(dataframe_with(app, "Ref")) == 15
     assert "Showing 15 of 15." in texts(app)
     # The first recommendation opens in detail with its timeline; a viewer has no form.
@@ -327,7 +344,8 @@ def test_an_editor_adds_an_update_that_shows_in_the_history_and_the_audit_log(mo
     ], "history is added to, never overwritten"
     # The cards, the table and the overdue count follow at once.
     assert dataframe_with(app, "Ref").set_index("Ref").loc["R3", "Status"] == "complete"
-    assert next(m for m in app.metric if m.label == "Overdue").value == "0"
+    standing = open_page(monkeypatch, loaded_url, RECOMMENDATIONS, tab=None)  # the cards, in their own tab
+    assert next(m for m in standing.metric if m.label == "Overdue").value == "0"
 
 
 def test_a_stale_version_is_refused_and_nothing_is_lost(monkeypatch, loaded_url, settings):
