@@ -83,9 +83,12 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def plain_table(frame: pd.DataFrame, alt: str) -> None:
-    """A small table as real HTML with column headers and an accessible name, without the index."""
-    st.table(escape_frame(frame), hide_index=True, alt=alt)
+def plain_table(frame: pd.DataFrame, alt: str, *, escaped: bool = False) -> None:
+    """A small table as real HTML with column headers and an accessible name, without the index.
+
+    ``escaped``: the text cells have been through :func:`escape_frame` already (a kept table).
+    """
+    st.table(frame if escaped else escape_frame(frame), hide_index=True, alt=alt)
 
 
 def show_chart(chart, *, key: str | None = None) -> None:

@@ -113,7 +113,7 @@ def demo_loaded() -> bool:
 def clear_caches() -> None:
     """Forget every cached read and every chart built from them, so that the next page run reads the database again."""
     st.cache_data.clear()
-    for kept in (_STATUSES, _SPANS, _NONEMPTY, _DERIVED):
+    for kept in (_STATUSES, _SPANS, _NONEMPTY, _DERIVED, _PER_LOAD):
         kept.clear()
 
 
@@ -291,6 +291,19 @@ def _build_chart(chart_inputs, key: str):
 def chart(key: str, chosen=None):
     """The catalogue chart ``key`` for ``chosen`` filters (default: the sidebar's); None when its data is not loaded."""
     return derived(_build_chart, chosen, key)
+
+
+_PER_LOAD: Memo[object] = Memo("per load", ttl=STATUS_TTL.total_seconds(), max_entries=64)
+
+
+def per_load(compute: Callable[[], object], *key):
+    """``compute()``, kept per database, load and ``key`` (plain values) until the status is read again.
+
+    For what a page works out from the load status alone (the Data page's tables): shared between
+    sessions, so callers must not change it.
+    """
+    url = settings().database_url
+    return _PER_LOAD.get((url, _status(url).latest_load, *key), compute)
 
 
 def oversight_chart(key: str):

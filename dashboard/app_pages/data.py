@@ -30,7 +30,10 @@ def help_text(path: Path) -> str:
 
 def show_loaded(status: Status, today: dt.date) -> None:
     """What is loaded, where each period came from, and the files behind it."""
-    components.plain_table(data_status.summary_frame(status, today), alt="Each kind of data loaded, with its freshness")
+    summary = queries.per_load(
+        lambda: components.escape_frame(data_status.summary_frame(status, today)), "data-summary", today
+    )
+    components.plain_table(summary, alt="Each kind of data loaded, with its freshness", escaped=True)
     st.caption(data_status.FRESHNESS_RULE)
     stale = [data_status.kind_name(k.kind) for k in status.kinds if data_status.is_stale(k, today)]
     if stale:
@@ -87,7 +90,8 @@ def show_files(status: Status) -> None:
         "Newest first. Rows in force are the rows still used: a newer edition replaces the periods it covers, "
         "so an older file may have few or none left."
     )
-    components.plain_table(data_status.files_frame(status), alt="Files loaded, newest first")
+    files = queries.per_load(lambda: components.escape_frame(data_status.files_frame(status)), "data-files")
+    components.plain_table(files, alt="Files loaded, newest first", escaped=True)
 
 
 def forget_outcome() -> None:
