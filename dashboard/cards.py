@@ -42,7 +42,14 @@ STYLE = """<style>
 
 # The symbols card lines may carry (as Streamlit Markdown icons), drawn as text and hidden from
 # screen readers: the words beside each say the same.
-SYMBOLS = {"arrow_upward": "↑", "arrow_downward": "↓", "horizontal_rule": "–"}
+SYMBOLS = {
+    "arrow_upward": "↑",
+    "arrow_downward": "↓",
+    "horizontal_rule": "–",
+    "check_circle": "✓",
+    "cancel": "✗",
+    "help": "?",
+}
 
 
 class CardLike(Protocol):

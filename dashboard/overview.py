@@ -79,6 +79,30 @@ def variation_line(control: trends.Control | None, months: int, improvement: str
     return f"{icon} {words} ({trends.PERIOD_WORDS[months]}, since {start:%b %Y})"
 
 
+# The assurance icon in words and a symbol, after NHS "Making Data Count": never colour alone.
+ASSURANCE = {
+    "consistent_pass": (":material/check_circle:", "Consistently meets the target of {target}"),
+    "consistent_fail": (
+        ":material/cancel:",
+        "Consistently misses the target of {target}: it lies outside the process limits, so without a change in "
+        "how the work is done it will not be met",
+    ),
+    "hit_and_miss": (
+        ":material/help:",
+        "Hit and miss against the target of {target}: it lies within the process limits, so it will be met in "
+        "some quarters and missed in others by chance",
+    ),
+    "none": (":material/horizontal_rule:", "Target {target}: no process limits yet to judge it against"),
+}
+
+
+def assurance_line(control: trends.Control | None, target_percent: float, improvement: str) -> str:
+    """'[icon] Hit and miss against the target of 12.5%: ...' for a card whose measure has a target."""
+    kind = spc.assurance(control.frame, target_percent / 100, improvement) if control is not None else "none"
+    icon, words = ASSURANCE[kind]
+    return f"{icon} {words.format(target=f'{target_percent:g}%')}"
+
+
 def variation_sentence(subject: str, control: trends.Control | None, months: int) -> str:
     """The key message on variation: 'The monthly figures for stalking show no signal beyond normal variation since ...'."""
     word = trends.PERIOD_WORDS[months]
@@ -323,6 +347,9 @@ def _charge(inputs: Inputs) -> tuple[Card | None, str | None]:
         f"Count used: {count.label.lower()}",
         variation_line(control, trends.QUARTERLY, "increase"),
     ]
+    target = inputs.settings.targets.charge_rate
+    if target is not None:
+        lines.append(assurance_line(control, target, "increase"))
     if backlog:
         lines.insert(2, f"{backlog:,} offences not yet assigned an outcome (not counted)")
     spark = [r * 100 if pd.notna(r) else None for r in frame["rate"]]

@@ -407,6 +407,29 @@ def _branding(raw: dict[str, Any]) -> Branding:
     return Branding(office, logo, colours["colour"], colours["text_colour"])
 
 
+@dataclass(frozen=True)
+class Targets:
+    """Targets set by the office, judged on the headline cards with the SPC assurance icon; None: no target."""
+
+    charge_rate: float | None = None  # percent of assigned outcomes that are charges or summonses
+
+
+def _targets(raw: dict[str, Any]) -> Targets:
+    value = raw.get("targets", {}).get("charge_rate")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Targets()
+    problem = f"settings [targets] charge_rate {value!r} must be a percentage from 0 to 100, such as 12.5"
+    if isinstance(value, bool):
+        raise SettingsError(problem)
+    try:
+        rate = float(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(problem) from exc
+    if not 0 <= rate <= 100:
+        raise SettingsError(problem)
+    return Targets(charge_rate=rate)
+
+
 def _suppression(raw: dict[str, Any]) -> SuppressionRules:
     section = raw.get("suppression", {})
     try:
@@ -425,6 +448,7 @@ def _check_returns(settings: Settings) -> None:
     settings.outcomes  # noqa: B018 - read now so that malformed settings fail at load
     settings.prosecution_measures  # noqa: B018
     settings.event_kinds  # noqa: B018
+    settings.targets  # noqa: B018
 
     forces = {f.name for f in settings.forces}
     spellings = {name_key(s) for f in settings.forces for s in (f.name, *f.aliases)}
@@ -508,6 +532,11 @@ class Settings:
     def branding(self) -> Branding:
         """The office's name, logo and colours for exports and packs."""
         return _branding(self.raw)
+
+    @cached_property
+    def targets(self) -> Targets:
+        """The office's targets for the headline cards (none shipped: a target is a local decision)."""
+        return _targets(self.raw)
 
     @cached_property
     def suppression(self) -> SuppressionRules:

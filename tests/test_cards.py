@@ -89,3 +89,11 @@ def test_a_key_figure_becomes_a_card_with_its_definition_shown_and_its_direction
         cards.card_html(undirected)
     )
     assert cards.key_figure_card(KeyFigure("Awaiting", "2,374", 0, "off", "", "")).delta is None
+
+
+def test_the_assurance_symbols_are_drawn_and_hidden_from_screen_readers_which_hear_the_words():
+    assert cards.inline_html(":material/check_circle: Consistently meets the target of 5%") == (
+        '<span aria-hidden="true">✓</span> Consistently meets the target of 5%'
+    )
+    assert cards.inline_html(":material/cancel: x").startswith('<span aria-hidden="true">✗</span>')
+    assert cards.inline_html(":material/help: x").startswith('<span aria-hidden="true">?</span>')

@@ -281,3 +281,42 @@ def test_charge_rates_keep_every_quarter_so_four_rows_are_a_year(inputs):
     assert rates.iloc[2].tolist()[:3] == [D(2021, 10, 1), 0, 0]
     assert pd.isna(rates.iloc[2]["rate"])  # nothing assigned yet: no rate, not 0%
     assert rates.iloc[3].tolist() == [D(2022, 1, 1), 1, 10, 0.1]
+
+
+def with_target(inputs, percent):
+    settings = replace(inputs.settings, raw={**inputs.settings.raw, "targets": {"charge_rate": percent}})
+    return replace(inputs, settings=settings)
+
+
+def test_a_charge_rate_target_is_judged_with_the_assurance_icon(inputs):
+    # Charge rates 10, 15, 10, 20, 15, 10, 15, 20% (20 outcomes a quarter): mean 14.375%, average moving range
+    # 5.714 points, so the process limits are -0.83% and 29.58% (trial limits: 8 points).
+    varied = replace(
+        inputs, outcomes=outcome_rows("Kent", D(2021, 4, 1), [2, 3, 2, 4, 3, 2, 3, 4], [18, 17, 18, 16, 17, 18, 17, 16])
+    )
+
+    def charge_card(percent):
+        cards = {card.title: card for card in overview.summary(with_target(varied, percent)).cards}
+        return cards[overview.CHARGE_TITLE]
+
+    assert charge_card(5).lines[-1] == (
+        ":material/help: Hit and miss against the target of 5%: it lies within the process limits, so it will be met "
+        "in some quarters and missed in others by chance"
+    )
+    assert charge_card(30).lines[-1] == (
+        ":material/cancel: Consistently misses the target of 30%: it lies outside the process limits, so without a "
+        "change in how the work is done it will not be met"
+    )
+    steady = replace(
+        inputs, outcomes=outcome_rows("Kent", D(2021, 4, 1), [4, 5] * 4, [16, 15] * 4)
+    )  # 20% and 25% in turn: mean 22.5%, limits 9.2% and 35.8%
+    met = {card.title: card for card in overview.summary(with_target(steady, 5)).cards}[overview.CHARGE_TITLE]
+    assert met.lines[-1] == ":material/check_circle: Consistently meets the target of 5%"
+    without = {card.title: card for card in overview.summary(varied).cards}[overview.CHARGE_TITLE]
+    assert not any("target" in line for line in without.lines)
+
+
+def test_a_target_without_process_limits_says_so(inputs):
+    # 10% four quarters then 20%: the one jump is screened out of the moving ranges, which leaves them all zero.
+    card = {card.title: card for card in overview.summary(with_target(inputs, 12.5)).cards}[overview.CHARGE_TITLE]
+    assert card.lines[-1] == ":material/horizontal_rule: Target 12.5%: no process limits yet to judge it against"

@@ -252,3 +252,19 @@ def test_the_recorded_crime_sections_are_documented_in_the_readme():
 def test_every_section_of_the_shipped_settings_is_documented_in_the_readme():
     missing = undocumented(shipped_sections())
     assert missing == [], f"README.md does not document these sections of settings.toml: {missing}"
+
+
+# ---- targets ------------------------------------------------------------------------------------
+
+
+def test_no_target_is_shipped_and_an_office_sets_its_own(cwd, tmp_path, monkeypatch):
+    assert load_settings().targets.charge_rate is None
+    write_user_settings(tmp_path, "[targets]\ncharge_rate = 12.5\n", monkeypatch)
+    assert load_settings().targets.charge_rate == 12.5
+
+
+@pytest.mark.parametrize("value", ["150", "-1", '"ten"', "true"])
+def test_a_target_that_is_not_a_percentage_is_refused_at_load(cwd, tmp_path, monkeypatch, value):
+    write_user_settings(tmp_path, f"[targets]\ncharge_rate = {value}\n", monkeypatch)
+    with pytest.raises(SettingsError, match=r"\[targets\] charge_rate .* must be a percentage from 0 to 100"):
+        load_settings()
