@@ -97,3 +97,11 @@ def test_the_assurance_symbols_are_drawn_and_hidden_from_screen_readers_which_he
     )
     assert cards.inline_html(":material/cancel: x").startswith('<span aria-hidden="true">✗</span>')
     assert cards.inline_html(":material/help: x").startswith('<span aria-hidden="true">?</span>')
+
+
+def test_every_change_colour_passes_aa_contrast_on_its_tint_and_is_the_one_styled():
+    from data_loaders.settings import contrast_ratio
+
+    for name, (text, tint) in cards.DELTA_COLOURS.items():
+        assert contrast_ratio(text, tint) >= 4.5, name
+        assert f"background: {tint}; color: {text};" in cards.STYLE, name
