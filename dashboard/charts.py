@@ -231,8 +231,14 @@ def spc_chart(
     *,
     value_label: str = "Recorded offences",
     markers: Sequence[TimeMarker] = (),
+    target: float | None = None,
+    target_label: str = "Target",
 ) -> go.Figure:
-    """An XmR chart from :func:`dashboard.spc.xmr` output: values, mean, process limits and signals."""
+    """An XmR chart from :func:`dashboard.spc.xmr` output: values, mean, process limits and signals.
+
+    ``target``: a target set by the office, drawn as a long-dashed line of its own colour and named
+    in the legend (``target_label``), as NHS "Making Data Count" charts draw one.
+    """
     x = list(x)
     fig = go.Figure()
     fig.add_trace(
@@ -275,6 +281,17 @@ def spc_chart(
                     hovertemplate=f"{name or 'Lower limit'}: %{{y:,.1f}}<extra></extra>",
                 )
             )
+    if target is not None and x:
+        fig.add_trace(
+            go.Scatter(
+                x=[x[0], x[-1]],
+                y=[target, target],
+                name=target_label,
+                mode="lines",
+                line=dict(color=PALETTE[3], width=2, dash="longdash"),
+                hovertemplate=f"{target_label}<extra></extra>",
+            )
+        )
     fig.update_yaxes(title_text=value_label, rangemode="normal" if (frame["value"] < 0).any() else "tozero")
     if x:
         add_time_markers(fig, markers, pd.Timestamp(min(x)).date(), pd.Timestamp(max(x)).date())

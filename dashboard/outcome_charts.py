@@ -370,8 +370,20 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
         f"{selection_label(settings, filters.categories)}. Charged or summonsed as a share of assigned outcomes, "
         f"by quarter, with process limits.<br>{count_used(settings, column)}.",
     )
-    figure = charts.spc_chart(frame, starts, text, value_label="Charge rate (%)", markers=inputs.markers)
+    target = settings.targets.charge_rate
+    target_text = f"{target:g}%" if target is not None else ""
+    figure = charts.spc_chart(
+        frame,
+        starts,
+        text,
+        value_label="Charge rate (%)",
+        markers=inputs.markers,
+        target=target,
+        target_label=f"Target ({target_text})",
+    )
     reading = spc.describe(frame, "increase")
+    if target is not None:
+        reading += f" {spc.describe_assurance(frame, target, 'increase', target_text)[1]}."
     small = [
         quarter_label(s)
         for s, r, b in zip(starts, rates["rate"], rates["assigned"], strict=True)
@@ -397,6 +409,8 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
             "Point": frame["point_type"].map(lambda p: charts.POINT_STYLES.get(p, ("",))[0]).to_numpy(),
         }
     )
+    if target is not None:
+        data["Target (%)"] = target
     latest = shown.iloc[-1]
     return Chart(
         key="charge-rate-spc",

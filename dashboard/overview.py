@@ -79,28 +79,23 @@ def variation_line(control: trends.Control | None, months: int, improvement: str
     return f"{icon} {words} ({trends.PERIOD_WORDS[months]}, since {start:%b %Y})"
 
 
-# The assurance icon in words and a symbol, after NHS "Making Data Count": never colour alone.
-ASSURANCE = {
-    "consistent_pass": (":material/check_circle:", "Consistently meets the target of {target}"),
-    "consistent_fail": (
-        ":material/cancel:",
-        "Consistently misses the target of {target}: it lies outside the process limits, so without a change in "
-        "how the work is done it will not be met",
-    ),
-    "hit_and_miss": (
-        ":material/help:",
-        "Hit and miss against the target of {target}: it lies within the process limits, so it will be met in "
-        "some quarters and missed in others by chance",
-    ),
-    "none": (":material/horizontal_rule:", "Target {target}: no process limits yet to judge it against"),
+# The assurance icon as a symbol beside its words (``spc.ASSURANCE_WORDS``): never colour alone.
+ASSURANCE_ICONS = {
+    "consistent_pass": ":material/check_circle:",
+    "consistent_fail": ":material/cancel:",
+    "hit_and_miss": ":material/help:",
+    "none": ":material/horizontal_rule:",
 }
 
 
 def assurance_line(control: trends.Control | None, target_percent: float, improvement: str) -> str:
-    """'[icon] Hit and miss against the target of 12.5%: ...' for a card whose measure has a target."""
-    kind = spc.assurance(control.frame, target_percent / 100, improvement) if control is not None else "none"
-    icon, words = ASSURANCE[kind]
-    return f"{icon} {words.format(target=f'{target_percent:g}%')}"
+    """'[icon] Hit and miss against the target of 12.5%: ...' for a card whose measure (a share) has a target."""
+    target_text = f"{target_percent:g}%"
+    if control is None:
+        kind, words = "none", spc.ASSURANCE_WORDS["none"].format(target=target_text)
+    else:
+        kind, words = spc.describe_assurance(control.frame, target_percent / 100, improvement, target_text)
+    return f"{ASSURANCE_ICONS[kind]} {words}"
 
 
 def variation_sentence(subject: str, control: trends.Control | None, months: int) -> str:

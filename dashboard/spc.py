@@ -242,6 +242,27 @@ def assurance(frame: pd.DataFrame, target: float | None, improvement: str) -> st
     return "consistent_pass" if passes else "consistent_fail" if fails else "hit_and_miss"
 
 
+# The assurance icon in words, after NHS "Making Data Count"; ``{target}`` is the target as written.
+ASSURANCE_WORDS = {
+    "consistent_pass": "Consistently meets the target of {target}",
+    "consistent_fail": (
+        "Consistently misses the target of {target}: it lies outside the process limits, so without a change in "
+        "how the work is done it will not be met"
+    ),
+    "hit_and_miss": (
+        "Hit and miss against the target of {target}: it lies within the process limits, so it will be met in "
+        "some periods and missed in others by chance"
+    ),
+    "none": "Target {target}: no process limits yet to judge it against",
+}
+
+
+def describe_assurance(frame: pd.DataFrame, target: float, improvement: str, target_text: str) -> tuple[str, str]:
+    """The assurance icon (see :func:`assurance`) and its sentence, the target written as ``target_text``."""
+    kind = assurance(frame, target, improvement)
+    return kind, ASSURANCE_WORDS[kind].format(target=target_text)
+
+
 def _when(x: object) -> str:
     if isinstance(x, dt.date | np.datetime64):
         return pd.Timestamp(x).strftime("%b %Y")

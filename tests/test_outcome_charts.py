@@ -396,3 +396,28 @@ def test_readings_name_a_year_ending_as_a_period(make_inputs):
     mix = catalogue.build("outcome-mix", make_inputs(rows, granularity="year_ending"))
     assert mix.reading.startswith("In the year ending Mar 2024 the largest group was no suspect identified (90.0%")
     assert mix.figure.layout.xaxis.hoverformat == "year ending %b %Y"
+
+
+def test_a_charge_rate_target_is_drawn_and_judged_on_the_spc_chart(make_inputs, settings):
+    # Charge rates 20.0, 23.1, 20.0, 23.1%: mean 21.5%, process limits about 13.4% and 29.7%.
+    rows = []
+    for i, charged in enumerate((10, 12, 10, 12)):
+        rows += outcome_rows(HOME, quarter(i), {**QUARTER, 1: (charged, charged)})
+
+    def build(target):
+        targeted = dataclasses.replace(settings, raw={**settings.raw, "targets": {"charge_rate": target}})
+        inputs = dataclasses.replace(make_inputs(rows), settings=targeted)
+        return catalogue.build("charge-rate-spc", inputs)
+
+    missed = build(35)
+    (line,) = [trace for trace in missed.figure.data if trace.name == "Target (35%)"]
+    assert list(line.y) == [35, 35] and line.line.dash == "longdash"
+    assert missed.data["Target (%)"].tolist() == [35.0] * 4
+    assert missed.reading.endswith(
+        "Consistently misses the target of 35%: it lies outside the process limits, so without a change in how "
+        "the work is done it will not be met."
+    )
+    assert build(25).reading.endswith("Hit and miss against the target of 25%: it lies within the process limits, "
+                                      "so it will be met in some periods and missed in others by chance.")  # fmt: skip
+    plain = catalogue.build("charge-rate-spc", make_inputs(rows))
+    assert "Target (%)" not in plain.data and not any("Target" in (t.name or "") for t in plain.figure.data)

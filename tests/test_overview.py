@@ -301,7 +301,7 @@ def test_a_charge_rate_target_is_judged_with_the_assurance_icon(inputs):
 
     assert charge_card(5).lines[-1] == (
         ":material/help: Hit and miss against the target of 5%: it lies within the process limits, so it will be met "
-        "in some quarters and missed in others by chance"
+        "in some periods and missed in others by chance"
     )
     assert charge_card(30).lines[-1] == (
         ":material/cancel: Consistently misses the target of 30%: it lies outside the process limits, so without a "
