@@ -9,11 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from browser import chromium_page, screenshot, served_app
+from browser import chromium_page, demo_database, screenshot, served_app
 from test_browser import assert_accessible_structure
-
-from data_loaders import database, demo
-from data_loaders.settings import load_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AS_OF = dt.date(2025, 11, 28)
@@ -34,10 +31,7 @@ PAGES = [
 def test_every_other_page_opens_without_an_error_and_keeps_its_structure(tmp_path):
     from playwright.sync_api import expect  # only after chromium_page has skipped where it is missing
 
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings(), as_of=AS_OF)
-    engine.dispose()
+    url = demo_database(tmp_path, AS_OF)
 
     with chromium_page() as page, served_app(url, tmp_path) as address:
         for path, heading, shown, at_least, name in PAGES:

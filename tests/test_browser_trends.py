@@ -8,11 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from browser import chromium_page, screenshot, served_app
+from browser import chromium_page, demo_database, screenshot, served_app
 from test_browser import assert_accessible_structure
-
-from data_loaders import database, demo
-from data_loaders.settings import load_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AS_OF = dt.date(2025, 11, 28)
@@ -31,10 +28,7 @@ def choose_force(page, force: str) -> None:
 def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(tmp_path):
     from playwright.sync_api import expect  # only after chromium_page has skipped where it is missing
 
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings(), as_of=AS_OF)
-    engine.dispose()
+    url = demo_database(tmp_path, AS_OF)
 
     with chromium_page() as page, served_app(url, tmp_path) as address:
         page.goto(address)
