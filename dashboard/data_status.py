@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -42,6 +44,15 @@ KIND_NAMES = {
 }
 DEMO, REAL = "Demo (illustrative)", "Real"
 FRESHNESS_WORDS = {True: "Probably out of date", False: "Current", None: "Not checked"}
+
+
+CONTENT = Path(__file__).with_name("content")
+
+
+@functools.cache
+def help_text(name: str) -> str:
+    """A help text shipped with the dashboard (``dashboard/content/<name>``), read once per process."""
+    return (CONTENT / name).read_text(encoding="utf-8")
 
 
 def kind_name(kind: str) -> str:

@@ -328,3 +328,9 @@ def test_the_events_drawn_on_the_charts_are_listed(data_page, sqlite_engine, set
     ]
     first_break = listed.iloc[0].tolist()
     assert first_break[:4] == ["25 Nov 2012", "Stalking offences in force", "Series break", "series break"]
+
+
+def test_the_help_texts_are_read_once_per_process_not_on_every_run():
+    text = data_status.help_text("data_loading.md")
+    assert text == (ROOT / "dashboard" / "content" / "data_loading.md").read_text(encoding="utf-8")
+    assert data_status.help_text("data_loading.md") is text

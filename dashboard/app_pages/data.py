@@ -1,8 +1,6 @@
 """Data: what is loaded and how fresh it is, and loading the latest published files."""
 
 import datetime as dt
-import functools
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -11,8 +9,6 @@ from dashboard import components, data_status, editing, queries
 from data_loaders.status import Status
 from data_loaders.tables import LoadRefused
 
-LOADING_HELP = Path(__file__).parents[1] / "content" / "data_loading.md"
-RECOMMENDATION_HELP = Path(__file__).parents[1] / "content" / "recommendation_loading.md"
 OUTCOME_KEY = "data_load_outcome"
 RECOMMENDATION_OUTCOME_KEY = "recommendation_load_outcome"
 EMPTY_MESSAGE = (
@@ -20,12 +16,6 @@ EMPTY_MESSAGE = (
     "population estimates by police force area. To look around with illustrative figures first, build the demo "
     "database from the command line with `pcc-dashboard demo`."
 )
-
-
-@functools.cache
-def help_text(path: Path) -> str:
-    """A help text shipped with the dashboard, read once per process."""
-    return path.read_text(encoding="utf-8")
 
 
 def show_loaded(status: Status, today: dt.date) -> None:
@@ -170,7 +160,7 @@ else:
     components.empty_state(EMPTY_MESSAGE)
 
 st.header("Load files")
-st.markdown(help_text(LOADING_HELP))
+st.markdown(data_status.help_text("data_loading.md"))
 kinds = st.expander(
     "Kinds of file accepted, and the columns each needs",
     icon=":material/table_view:",
@@ -202,7 +192,7 @@ if OUTCOME_KEY in st.session_state:
     show_outcome(st.session_state[OUTCOME_KEY])
 
 st.header("Load inspection recommendations")
-st.markdown(help_text(RECOMMENDATION_HELP))
+st.markdown(data_status.help_text("recommendation_loading.md"))
 editor = editing.current_editor(queries.settings())
 if editor is None:
     st.caption(":material/lock: Sign in as an editor (in the sidebar) to load recommendation files.")
