@@ -8,9 +8,10 @@ long a load made from the command line takes to show in a running app.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -103,25 +104,21 @@ def load_status() -> Status:
 
 def demo_loaded() -> bool:
     """Whether any demo data is loaded: the question every page's banner asks."""
-    engine()
-    try:
-        return _status(settings().database_url).any_demo
-    except sa.exc.SQLAlchemyError as exc:
-        raise DataUnavailable(f"The database could not be read: {exc}") from exc
+    return load_status().any_demo
 
 
 def clear_caches() -> None:
     """Forget every cached read and every chart built from them, so that the next page run reads the database again."""
     st.cache_data.clear()
-    for kept in (_STATUSES, _SPANS, _NONEMPTY, _DERIVED, _PER_LOAD):
+    for kept in (_STATUSES, _PER_LOAD, _DERIVED):
         kept.clear()
 
 
-def load_uploaded(files: Sequence[Upload], progress: Progress | None = None) -> list[LoadResult]:
-    """Load uploaded files all or nothing, as ``pcc-dashboard load`` does; raise ``LoadRefused`` listing every problem.
+@contextlib.contextmanager
+def saved_uploads(files: Sequence[Upload]) -> Iterator[tuple[list[Path], list[str]]]:
+    """The uploads written to a temporary folder under their own file names, and those names; removed after.
 
-    Each upload is written under its original file name, because the edition date is read from
-    the end of the name as the Home Office publishes it (``...-191023.ods``).
+    Loaders read the edition date from the end of a file's name, as the Home Office publishes it.
     """
     names = [Path(upload.name).name.strip(". ") or "upload" for upload in files]
     with tempfile.TemporaryDirectory(prefix="pcc-upload-") as folder:
@@ -132,6 +129,16 @@ def load_uploaded(files: Sequence[Upload], progress: Progress | None = None) -> 
             path.parent.mkdir()
             path.write_bytes(upload.getvalue())
             paths.append(path)
+        yield paths, names
+
+
+def load_uploaded(files: Sequence[Upload], progress: Progress | None = None) -> list[LoadResult]:
+    """Load uploaded files all or nothing, as ``pcc-dashboard load`` does; raise ``LoadRefused`` listing every problem.
+
+    Each upload is written under its original file name, because the edition date is read from
+    the end of the name as the Home Office publishes it (``...-191023.ods``).
+    """
+    with saved_uploads(files) as (paths, names):
         results = ingest.load_files(paths, engine(), settings(), display_names=names, progress=progress)
     clear_caches()
     return results
@@ -162,7 +169,18 @@ def recorded_crime() -> pd.DataFrame:
     return _table(settings().database_url, "recorded_crime")
 
 
-_SPANS: Memo[tuple[dt.date, dt.date] | None] = Memo("spans", ttl=TABLE_TTL.total_seconds(), max_entries=16)
+_PER_LOAD: Memo[object] = Memo("per load", ttl=TABLE_TTL.total_seconds(), max_entries=64)
+
+
+def per_load(compute: Callable[[], object], *key):
+    """``compute()``, kept per database, load and ``key`` (plain values): a new load gives a new key.
+
+    For what a page asks on every run and can work out once per load (the period slider's range,
+    whether a table has rows, the Data page's tables): shared between sessions, so callers must not
+    change it.
+    """
+    url = settings().database_url
+    return _PER_LOAD.get((url, _status(url).latest_load, *key), compute)
 
 
 def _recorded_span(url: str) -> tuple[dt.date, dt.date] | None:
@@ -179,16 +197,13 @@ def recorded_span() -> tuple[dt.date, dt.date] | None:
     over than a copy of the table.
     """
     url = settings().database_url
-    return _SPANS.get((url, _status(url).latest_load), lambda: _recorded_span(url))
-
-
-_NONEMPTY: Memo[bool] = Memo("nonempty", ttl=TABLE_TTL.total_seconds(), max_entries=64)
+    return per_load(lambda: _recorded_span(url), "recorded span")
 
 
 def has_rows(name: str) -> bool:
     """Whether the table ``name`` (a key of ``TABLE_READS``) holds any row, asked without copying the table."""
     url = settings().database_url
-    return _NONEMPTY.get((url, _status(url).latest_load, name), lambda: not _table(url, name).empty)
+    return per_load(lambda: not _table(url, name).empty, "has rows", name)
 
 
 def population() -> pd.DataFrame:
@@ -293,19 +308,6 @@ def chart(key: str, chosen=None):
     return derived(_build_chart, chosen, key)
 
 
-_PER_LOAD: Memo[object] = Memo("per load", ttl=STATUS_TTL.total_seconds(), max_entries=64)
-
-
-def per_load(compute: Callable[[], object], *key):
-    """``compute()``, kept per database, load and ``key`` (plain values) until the status is read again.
-
-    For what a page works out from the load status alone (the Data page's tables): shared between
-    sessions, so callers must not change it.
-    """
-    url = settings().database_url
-    return _PER_LOAD.get((url, _status(url).latest_load, *key), compute)
-
-
 def oversight_chart(key: str):
     """A catalogue chart the filters do not change (recommendations, inspections), as exports and packs draw it."""
     from dashboard import filters
@@ -382,14 +384,7 @@ def load_recommendation_uploads(files: Sequence[Upload], author: str) -> list[Re
 
     ``author`` is recorded in the history and the audit log as the person who loaded them.
     """
-    names = [Path(upload.name).name.strip(". ") or "upload" for upload in files]
-    with tempfile.TemporaryDirectory(prefix="pcc-upload-") as folder:
-        paths = []
-        for index, (upload, name) in enumerate(zip(files, names, strict=True)):
-            path = Path(folder) / str(index) / name
-            path.parent.mkdir()
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
+    with saved_uploads(files) as (paths, names):
         results = recommendation_ingest.load_recommendation_files(
             paths, engine(), settings(), author=author, display_names=names
         )
