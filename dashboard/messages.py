@@ -59,14 +59,23 @@ def rate_sentence(area: str, rate: float | None, comparison_name: str, compariso
     )
 
 
+def share_change(share: float, previous: float | None) -> str:
+    """How a share ends its sentence against the year before: '.', ', the same as ...' or ', up from 9% ...'.
+
+    Compared in whole percentages, as the sentence shows them, so "the same" never sits beside two
+    different figures.
+    """
+    if previous is None:
+        return "."
+    now, before = round(share * 100), round(previous * 100)
+    if now == before:
+        return ", the same as the year before."
+    return f", {'up' if now > before else 'down'} from {previous:.0%} the year before."
+
+
 def share_sentence(what: str, share: float | None, previous: float | None, period: str) -> str:
     """'7% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9%.'"""
     if share is None:
         return f"No outcomes have been assigned in the {period}, so no share of {what} can be given."
     text = f"{share:.0%} of outcomes assigned in the {period} were {what}"
-    if previous is None:
-        return text + "."
-    now, before = round(share * 100), round(previous * 100)
-    if now == before:
-        return text + ", the same as the year before."
-    return text + f", {'up' if now > before else 'down'} from {previous:.0%} the year before."
+    return text + share_change(share, previous)

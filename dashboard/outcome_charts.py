@@ -20,7 +20,7 @@ from dashboard import charts, metrics, spc, trends
 from dashboard.catalogue import Chart, Inputs, register
 from dashboard.charts import ChartText
 from dashboard.filters import Filters
-from dashboard.messages import share_sentence
+from dashboard.messages import share_change, share_sentence
 from data_loaders import outcomes as outcome_table
 from data_loaders.settings import Settings
 from data_loaders.tables import financial_period_of
@@ -870,12 +870,7 @@ def _outcome_share_sentence(what: str, share, previous, period: str, outcome_cou
     if share is None:
         return f"Too few offences recorded in the {period} have outcomes yet to give a share of {what}."
     text = f"{share:.0%} of the outcomes so far of offences recorded in the {period} were {what}"
-    if previous is None:
-        return text + "."
-    now, before = round(share * 100), round(previous * 100)
-    if now == before:
-        return text + ", the same as the year before."
-    return text + f", {'up' if now > before else 'down'} from {previous:.0%} the year before."
+    return text + share_change(share, previous)
 
 
 def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
@@ -1027,9 +1022,4 @@ def _conviction_sentence(area: str, rate: float | None, before: float | None, pe
     if rate is None:
         return f"No conviction rate can be given for {area} in the {period}: too few prosecutions completed."
     text = f"{rate:.0%} of prosecutions completed in {area} in the {period} ended in a conviction"
-    if before is None:
-        return text + "."
-    now, then = round(rate * 100), round(before * 100)
-    if now == then:
-        return text + ", the same as the year before."
-    return text + f", {'up' if now > then else 'down'} from {before:.0%} the year before."
+    return text + share_change(rate, before)

@@ -150,12 +150,7 @@ def charge_sentence(share: float | None, previous: float | None, period: str, co
     if share is None:
         return f"No outcomes were assigned in the {period}, so no charge rate can be given."
     text = f"Charges or summonses were {share:.0%} of outcomes in the {period} ({count_label.lower()})"
-    if previous is None:
-        return text + "."
-    now, before = round(share * 100), round(previous * 100)
-    if now == before:
-        return text + ", the same as the year before."
-    return text + f", {'up' if now > before else 'down'} from {previous:.0%} the year before."
+    return text + messages.share_change(share, previous)
 
 
 def orders_sentence(granted: metrics.YearEndingComparison | None, full: int | None, interim: int | None) -> str | None:

@@ -73,3 +73,12 @@ def test_share_sentences():
     assert messages.share_sentence("charges or summonses", None, None, period) == (
         "No outcomes have been assigned in the year ending March 2025, so no share of charges or summonses can be given."
     )
+
+
+def test_a_share_ends_its_sentence_against_the_year_before_in_whole_percentages():
+    from dashboard.messages import share_change
+
+    assert share_change(0.07, None) == "."
+    assert share_change(0.071, 0.069) == ", the same as the year before."  # both shown as 7%
+    assert share_change(0.10, 0.07) == ", up from 7% the year before."
+    assert share_change(0.034, 0.04) == ", down from 4% the year before."
