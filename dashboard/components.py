@@ -42,6 +42,7 @@ def empty_state(message: str) -> None:
 
 MARKDOWN_SPECIAL = r"([\\`*_\[\]<>$~|#])"  # emphasis, code, links, HTML, mathematics, tables, headings
 MARKDOWN_ICON = r":(?=[A-Za-z])"  # the start of ":material/name:" or an emoji shortcode
+MARKDOWN_ANY = re.compile(f"{MARKDOWN_SPECIAL}|{MARKDOWN_ICON}")
 
 
 def escape_markdown(text: str) -> str:
@@ -72,12 +73,11 @@ def key_figures(figures, label: str = "Key figures") -> None:
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell escaped as :func:`escape_markdown` escapes it; other cells as they are."""
     shown = frame.copy()
-    special = re.compile(f"{MARKDOWN_SPECIAL}|{MARKDOWN_ICON}")
     for column in shown.columns:
         values = shown[column]
         if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
-        if any(isinstance(cell, str) and special.search(cell) for cell in values):  # most columns need nothing
+        if any(isinstance(cell, str) and MARKDOWN_ANY.search(cell) for cell in values):  # most columns need nothing
             cells = [escape_markdown(cell) if isinstance(cell, str) else cell for cell in values]
             shown[column] = pd.Series(cells, index=values.index, dtype=object)
     return shown
@@ -200,9 +200,9 @@ def export_control(chart, key: str) -> None:
         )
 
 
-def headline_cards(cards, label: str) -> None:
+def headline_cards(items, label: str) -> None:
     """Headline-figure cards (``dashboard.overview.Card``) in a grid that wraps, as one element (``dashboard.cards``)."""
-    from dashboard import cards as card_html
+    from dashboard import cards
 
-    st.html(card_html.STYLE)  # style only: Streamlit puts it out of the page's flow
-    st.html(card_html.grid_html(cards, label))
+    st.html(cards.STYLE)  # style only: Streamlit puts it out of the page's flow
+    st.html(cards.grid_html(items, label))
