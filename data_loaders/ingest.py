@@ -63,6 +63,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(events.KIND, events, database.events, ("scope",)),
 )
 INSERT_CHUNK = 5000
+OTHER_CODES_SHOWN = 8
 
 
 @dataclass
@@ -87,6 +88,7 @@ class LoadResult:
     rows_read: int
     rows_stored: int
     rows_other_offences: int = 0
+    other_codes: tuple[str, ...] = ()
     periods_replaced: int = 0
     periods_kept_newer: int = 0
     already_loaded: bool = False
@@ -101,12 +103,22 @@ class LoadResult:
         if self.edition_date:
             parts.append(f"edition {self.edition_date:%d %B %Y}")
         if self.rows_other_offences:
-            parts.append(f"{_count(self.rows_other_offences, 'row')} of other offences passed over")
+            parts.append(
+                f"{_count(self.rows_other_offences, 'row')} of other offences passed over{_codes(self.other_codes)}"
+            )
         if self.periods_replaced:
             parts.append(f"replaced {_count(self.periods_replaced, 'force-period')} from earlier editions")
         if self.periods_kept_newer:
             parts.append(f"kept {_count(self.periods_kept_newer, 'force-period')} that a newer edition already holds")
         return "; ".join(parts) + "." + "".join(f" {note}" for note in self.notes)
+
+
+def _codes(codes: Sequence[str]) -> str:
+    """' (12 codes: 1, 2, 3A, ...)': which codes were read and passed over, so a mistyped one is seen."""
+    if not codes:
+        return ""
+    shown = ", ".join(codes[:OTHER_CODES_SHOWN]) + (", ..." if len(codes) > OTHER_CODES_SHOWN else "")
+    return f" ({_count(len(codes), 'code')}: {shown})"
 
 
 def _count(number: int, noun: str) -> str:
@@ -235,6 +247,7 @@ def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: P
         rows_read=int(rows.attrs.get("rows_read", len(rows))),
         rows_stored=0,
         rows_other_offences=int(rows.attrs.get("rows_other_offences", 0)),
+        other_codes=tuple(rows.attrs.get("other_codes", ())),
         edition_date=item.edition_date,
     )
     already = connection.execute(

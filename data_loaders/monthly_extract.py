@@ -25,11 +25,14 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
+    code_order,
+    configured_codes,
     financial_period_of,
     is_blank,
     open_workbook,
     parse_cells,
     parse_count,
+    parse_offence_code,
     rows_of,
 )
 
@@ -49,7 +52,6 @@ MONTH_NAMES = {
     for number in range(1, 13)
     for name in (dt.date(2000, number, 1).strftime("%b").lower(), dt.date(2000, number, 1).strftime("%B").lower())
 }
-OFFENCE_CODE = re.compile(r"^[0-9A-Z]{1,5}$")
 
 
 def parse_month(value: object) -> tuple[dt.date | None, str | None]:
@@ -93,25 +95,23 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         canonical = None if is_blank(value) else names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    def code_of(value: object) -> tuple[str | None, str | None]:
-        text = "" if is_blank(value) else str(value).strip().upper()
-        return (text, None) if OFFENCE_CODE.match(text) else (None, "expected a Home Office offence code such as '8Q'")
-
     parsed = {
         "month": parse_cells(frame["month"], parse_month),
         "force": parse_cells(frame["force"], force_of),
-        "offence_code": parse_cells(frame["offence_code"], code_of),
+        "offence_code": parse_cells(frame["offence_code"], parse_offence_code),
         "count": parse_cells(frame["count"], parse_count),
     }
     problems: list[Problem] = []
     for key, values in parsed.items():
         problems.extend(cell_problems(frame, key, values, headers.get(key, LABELS[key])))
     typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    typed["published_code"] = typed["offence_code"]
+    typed["offence_code"] = configured_codes(typed["published_code"], settings.offence_codes)
     typed["_row"] = frame["_row"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["offence_description"] = [(str(v).strip() if not is_blank(v) else "") for v in frame["offence_description"]]
     keys = ["force", "month", "offence_code"]
-    complete = typed.dropna(subset=keys)
+    complete = typed.dropna(subset=keys)  # codes the configuration does not count are never stored
     first_rows = complete.drop_duplicates(keys).set_index(keys)["_row"]
     for _, row in complete[complete.duplicated(keys)].iterrows():
         first = int(first_rows.loc[tuple(row[k] for k in keys)])
@@ -130,7 +130,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     if problems:
         return typed.iloc[0:0], problems
 
-    stored = typed[typed["offence_code"].isin(settings.offence_codes)].copy()
+    stored = typed[typed["offence_code"].notna()].copy()
     periods = [financial_period_of(m) for m in stored["month"]]
     stored["financial_year"] = [fy for fy, _ in periods]
     stored["quarter"] = [q for _, q in periods]
@@ -143,7 +143,10 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     stored = stored[
         ["force", "financial_year", "quarter", "month", "period_start", "offence_code", "offence_description", "count"]
     ].reset_index(drop=True)
-    stored.attrs.update(rows_read=len(typed), rows_other_offences=int(len(typed) - len(stored)))
+    other = typed.loc[typed["offence_code"].isna(), "published_code"]
+    stored.attrs.update(
+        rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=code_order)
+    )
     return stored, []
 
 

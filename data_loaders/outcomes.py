@@ -33,11 +33,14 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
+    code_order,
+    configured_codes,
     is_blank,
     open_workbook,
     parse_cells,
     parse_count,
     parse_financial_year,
+    parse_offence_code,
     parse_quarter,
     quarter_start,
     rows_of,
@@ -79,7 +82,6 @@ COLUMNS = (
     ),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
-OFFENCE_CODE = re.compile(r"^[0-9A-Z]{1,5}$")
 ALTERNATE_TYPE = re.compile(r"^\s*\d{1,2}\s*[a-z]\s*$", re.IGNORECASE)
 KEYS = ["force", "financial_year", "quarter", "offence_code", "outcome_type"]
 STORED_COLUMNS = [
@@ -149,12 +151,6 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         canonical = names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    def code_of(value: object) -> tuple[str | None, str | None]:
-        text = str(value).strip().upper() if not is_blank(value) else ""
-        if isinstance(value, float) and value.is_integer():
-            text = str(int(value))
-        return (text, None) if OFFENCE_CODE.match(text) else (None, "expected a Home Office offence code such as '8Q'")
-
     def type_of(value: object) -> tuple[int | None, str | None]:
         number, _ = parse_count(value)
         if number is None or number not in known:
@@ -165,7 +161,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         "financial_year": parse_cells(frame["financial_year"], parse_financial_year),
         "quarter": parse_cells(frame["quarter"], parse_quarter),
         "force": parse_cells(frame["force"], force_of),
-        "offence_code": parse_cells(frame["offence_code"], code_of),
+        "offence_code": parse_cells(frame["offence_code"], parse_offence_code),
         "outcome_type": parse_cells(frame["outcome_type"], type_of),
         FOR_OFFENCES_RECORDED: parse_cells(frame[FOR_OFFENCES_RECORDED], parse_count),
         RECORDED: parse_cells(frame[RECORDED], parse_count),
@@ -174,18 +170,21 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     for key, values in parsed.items():
         problems.extend(cell_problems(frame, key, values, _column(frame, key)))
     typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    typed["published_code"] = typed["offence_code"]
+    typed["offence_code"] = configured_codes(typed["published_code"], settings.offence_codes)
     typed["offence_description"] = [("" if is_blank(v) else str(v).strip()) for v in frame["offence_description"]]
     typed["outcome_description"] = [("" if is_blank(v) else str(v).strip()) for v in frame["outcome_description"]]
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["_row"] = frame["_row"].tolist()
 
-    problems.extend(_duplicate_problems(typed, file, _column(frame, "outcome_type")))
+    wanted = typed[typed["offence_code"].notna()]
+    problems.extend(_duplicate_problems(wanted, file, _column(frame, "outcome_type")))
     if typed.empty and not problems:
         problems.append(Problem(file, "the table has a header but no data rows"))
     if problems:
         return typed.iloc[0:0], problems
 
-    stored = typed[typed["offence_code"].isin(settings.offence_codes)].copy()
+    stored = wanted.copy()
     stored = stored.astype({"quarter": int, "outcome_type": int, FOR_OFFENCES_RECORDED: int, RECORDED: int})
     stored["outcome_group"] = [known[t].group for t in stored["outcome_type"]]
     stored["outcome_description"] = [
@@ -196,7 +195,10 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         quarter_start(fy, q) for fy, q in zip(stored["financial_year"], stored["quarter"], strict=True)
     ]
     stored = stored.sort_values(KEYS)[STORED_COLUMNS].reset_index(drop=True)
-    stored.attrs.update(rows_read=len(typed), rows_other_offences=int(len(typed) - len(stored)))
+    other = typed.loc[typed["offence_code"].isna(), "published_code"]
+    stored.attrs.update(
+        rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=code_order)
+    )
     return stored, []
 
 

@@ -24,11 +24,14 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
+    code_order,
+    configured_codes,
     is_blank,
     open_workbook,
     parse_cells,
     parse_count,
     parse_financial_year,
+    parse_offence_code,
     parse_quarter,
     quarter_start,
     rows_of,
@@ -50,7 +53,7 @@ COLUMNS = (
 )
 LABELS = {c.key: c.label for c in COLUMNS}
 SHEET_YEAR = re.compile(r"^\s*(\d{4})[_/-](\d{2})\s*$")
-OFFENCE_CODE = re.compile(r"^[0-9A-Z]{1,5}$")
+UNASSIGNED = "unassigned "
 STORED_COLUMNS = [
     "force",
     "financial_year",
@@ -95,17 +98,16 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         if is_blank(value):
             return None, "expected a police force name"
         canonical = names.resolve(value)
+        if canonical is None:
+            # The CSP editions give the crimes no partnership could be assigned to a row of their own,
+            # named "Unassigned <force>": they belong to that force.
+            text = str(value).strip()
+            if text.lower().startswith(UNASSIGNED):
+                canonical = names.resolve(text[len(UNASSIGNED) :])
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
     forces = parse_cells(frame["force"], force_of)
-
-    def code_of(value: object) -> tuple[str | None, str | None]:
-        text = str(value).strip().upper() if not is_blank(value) else ""
-        if isinstance(value, float) and value.is_integer():
-            text = str(int(value))
-        return (text, None) if OFFENCE_CODE.match(text) else (None, "expected a Home Office offence code such as '8Q'")
-
-    codes = parse_cells(frame["offence_code"], code_of)
+    codes = parse_cells(frame["offence_code"], parse_offence_code)
 
     for key, parsed in (
         ("financial_year", years),
@@ -121,7 +123,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
             "force": [v for v, _ in forces],
             "financial_year": [v for v, _ in years],
             "quarter": [v for v, _ in quarters],
-            "offence_code": [v for v, _ in codes],
+            "published_code": [v for v, _ in codes],
+            "offence_code": configured_codes((v for v, _ in codes), settings.offence_codes),
             "count": [v for v, _ in counts],
             "offence_description": [("" if is_blank(v) else str(v).strip()) for v in frame["offence_description"]],
             "csp": frame["csp"].tolist(),
@@ -132,13 +135,13 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
 
     problems.extend(_sheet_year_problems(typed, frame, file))
     by_csp = bool(frame.attrs.get("csp_edition"))
-    problems.extend(_duplicate_problems(typed, file, _column(frame, "offence_code"), by_csp=by_csp))
+    wanted = typed[typed["offence_code"].notna()]
+    problems.extend(_duplicate_problems(wanted, file, _column(frame, "offence_code"), by_csp=by_csp))
     if typed.empty and not problems:
         problems.append(Problem(file, "the table has a header but no data rows"))
     if problems:
         return typed.iloc[0:0], problems
 
-    wanted = typed[typed["offence_code"].isin(settings.offence_codes)]
     stored = (
         wanted.groupby(["force", "financial_year", "quarter", "offence_code"], as_index=False, sort=True)
         .agg(count=("count", "sum"), offence_description=("offence_description", "first"))
@@ -149,7 +152,10 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         quarter_start(fy, q) for fy, q in zip(stored["financial_year"], stored["quarter"], strict=True)
     ]
     stored = stored[STORED_COLUMNS]
-    stored.attrs.update(rows_read=len(typed), rows_other_offences=int(len(typed) - len(wanted)))
+    other = typed.loc[typed["offence_code"].isna(), "published_code"]
+    stored.attrs.update(
+        rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=code_order)
+    )
     return stored, []
 
 

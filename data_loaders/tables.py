@@ -21,6 +21,8 @@ import pandas as pd
 
 HEADER_SCAN_ROWS = 30
 MAX_LISTED_PROBLEMS = 200
+# The longest code in the national table is a combined one such as ``1/4.1/4.10/4.2``.
+MAX_CODE_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -322,6 +324,35 @@ def parse_count(value: object, *, allow_negative: bool = False) -> tuple[int | N
         number = int(float(text))
         return (number, None) if allow_negative or number >= 0 else (None, expected)
     return None, expected
+
+
+def parse_offence_code(value: object) -> tuple[str | None, str | None]:
+    """An offence code as the Home Office publishes it (``8Q``, ``37.2``, ``1/4.1/4.10/4.2``, ``FFA UK``).
+
+    Every code the Home Office uses is accepted, whatever its shape: a loader keeps the codes of
+    the configuration and passes over the rest. A code stored as a number is read back to the
+    text the table shows: the 2012-13 sheet holds ``37.2`` as ``37.200000000000003``.
+    """
+    if isinstance(value, bool) or is_blank(value):
+        return None, "expected an offence code such as '8Q'"
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else format(value, ".15g")
+    else:
+        text = " ".join(str(value).split())
+    if len(text) > MAX_CODE_LENGTH:
+        return None, f"expected an offence code such as '8Q' (at most {MAX_CODE_LENGTH} characters)"
+    return text, None
+
+
+def configured_codes(codes: Iterable[str | None], configured: Iterable[str]) -> list[str | None]:
+    """Each code in the configuration's spelling (matched ignoring case), or None for a code it does not count."""
+    wanted = {c.upper(): c for c in configured}
+    return [wanted.get(code.upper()) if isinstance(code, str) else None for code in codes]
+
+
+def code_order(code: str) -> tuple:
+    """A sort key that puts codes in the Home Office's order: ``4.2`` before ``4.10``, ``8L`` before ``10A``."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", code))
 
 
 FINANCIAL_YEAR = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/_-]\s*(\d{2}|\d{4})$", re.IGNORECASE)

@@ -66,7 +66,7 @@ def test_load_prints_what_it_loaded(cli_db, files, capsys):
     assert main(["load", *map(str, files)]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [
-        f"{CRIME_NAME}: loaded 2 rows as recorded-crime; edition 19 July 2023; 1 row of other offences passed over.",
+        f"{CRIME_NAME}: loaded 2 rows as recorded-crime; edition 19 July 2023; 1 row of other offences passed over (1 code: 8N).",
         "dorset-monthly.csv: loaded 1 row as monthly-extract.",
         "population.csv: loaded 1 row as population.",
     ]

@@ -116,7 +116,7 @@ def test_a_csv_extract_stores_exact_rows_with_financial_periods_derived(engine, 
         1,
     )
     assert result.edition_date is None
-    assert result.describe() == "dc-monthly.csv: loaded 5 rows as monthly-extract; 1 row of other offences passed over."
+    assert result.describe() == "dc-monthly.csv: loaded 5 rows as monthly-extract; 1 row of other offences passed over (1 code: 8N)."
 
 
 def test_an_xlsx_extract_with_real_date_cells_and_no_description_column(engine, settings, tmp_path):
@@ -203,7 +203,7 @@ def test_every_bad_cell_is_listed(loaded, settings, tmp_path):
     assert refused(loaded, settings, path) == [
         "t.csv, row 2, column 'month': found '2024-13'; expected a month such as '2024-04' or 'Apr 2024'",
         "t.csv, row 3, column 'FORCE': found 'Dorsett'; expected a police force name; did you mean 'Dorset'?",
-        "t.csv, row 4, column 'offence code': found ''; expected a Home Office offence code such as '8Q'",
+        "t.csv, row 4, column 'offence code': found ''; expected an offence code such as '8Q'",
         "t.csv, row 5, column 'count': found 'n/a'; expected a whole number of 0 or more",
         "t.csv, row 7, column 'offence code': found 'Dorset 2024-08 8Q'; "
         "each force, month and offence code may appear once; this repeats row 6",

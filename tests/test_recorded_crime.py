@@ -156,7 +156,7 @@ def test_the_police_force_area_edition_stores_exact_rows(engine, settings, tmp_p
     )
     assert result.edition_date == D(2023, 10, 19)
     assert result.describe() == (
-        f"{name}: loaded 6 rows as recorded-crime; edition 19 October 2023; 1 row of other offences passed over."
+        f"{name}: loaded 6 rows as recorded-crime; edition 19 October 2023; 1 row of other offences passed over (1 code: 8N)."
     )
 
 
@@ -300,7 +300,7 @@ def test_negative_quarters_are_accepted_and_noted(engine, settings, tmp_path):
     ]
     assert result.describe() == (
         "t-191023.csv: loaded 3 rows as recorded-crime; edition 19 October 2023; "
-        "1 row of other offences passed over. 2 quarterly figures are negative: the Home Office publishes a quarter "
+        "1 row of other offences passed over (1 code: 105A). 2 quarterly figures are negative: the Home Office publishes a quarter "
         "as a net change, so more crimes cancelled than recorded shows as a negative; kept so that yearly totals "
         "match the publication."
     )
@@ -375,21 +375,76 @@ def test_a_count_that_is_not_a_whole_number_is_refused(loaded, settings, tmp_pat
     ]
 
 
-def test_bad_financial_years_and_offence_codes_are_refused(loaded, settings, tmp_path):
+def test_bad_financial_years_and_a_blank_offence_code_are_refused(loaded, settings, tmp_path):
     rows = [
         ["2019", 1, "Kent", "Stalking", VAP, SH, "8Q", 5],
         ["2019/21", 1, "Kent", "Stalking", VAP, SH, "8Q", 5],
         ["2019/20", 1, "Kent", "Stalking", VAP, SH, "", 5],
-        ["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q!", 5],
+        ["2019/20", 1, "Kent", "Unknown", VAP, SH, "8Q!", 5],
     ]
     path = write_csv(tmp_path / "t.csv", [HEADER, *rows])
     assert refused(loaded, settings, path) == [
         "t.csv, row 2, column 'Financial Year': found '2019'; expected a financial year such as '2019/20'",
         "t.csv, row 3, column 'Financial Year': found '2019/21'; expected a financial year such as '2019/20' "
         "(the second year must follow the first)",
-        "t.csv, row 4, column 'Offence Code': found ''; expected a Home Office offence code such as '8Q'",
-        "t.csv, row 5, column 'Offence Code': found '8Q!'; expected a Home Office offence code such as '8Q'",
+        "t.csv, row 4, column 'Offence Code': found ''; expected an offence code such as '8Q'",
     ]
+
+
+def test_every_shape_of_home_office_code_is_read_and_only_configured_codes_are_stored(engine, settings, tmp_path):
+    """The national table's codes as published: dotted, combined, bodies' names, and numbers in the 2012-13 sheet."""
+    rows = [
+        ["2012/13", 1, "Kent", "Harassment", VAP, "Violence without injury", "8L", 40],
+        ["2012/13", 1, "Kent", "Aggravated vehicle taking", "Theft offences", "Vehicle offences", 37.200000000000003, 9],
+        ["2012/13", 1, "Kent", "Manslaughter", VAP, "Homicide", 4.1, 1],
+        ["2012/13", 1, "Kent", "Murder", VAP, "Homicide", 1.0, 2],
+        ["2012/13", 2, "Kent", "Harassment", VAP, "Violence without injury", "8L", 41],
+        ["2012/13", 2, "Kent", "Homicide", VAP, "Homicide", "1/4.1/4.10/4.2", 3],
+        ["2012/13", 2, "Kent", "Corporate manslaughter", VAP, "Homicide", "4.10", 0],
+        ["2012/13", 2, "UK Finance", "Fraud", "Fraud offences", "Fraud offences", "UK Finance", 7000],
+        ["2012/13", 2, "Action Fraud", "Fraud", "Fraud offences", "Fraud offences", "FFA UK", -3],
+        ["2012/13", 2, "Kent", "Racially or religiously aggravated harassment", VAP, "Violence without injury", "8m", 2],
+    ]
+    path = write_ods(tmp_path / "prc-pfa-mar2013-onwards-tables-191023.ods", {"2012-13": [*TITLES, HEADER, *rows]})
+    [result] = ingest.load_files([path], engine, settings)
+    assert [row[:2] + row[5:] for row in stored_rows(engine)] == [
+        ("Kent", "2012/13", "8L", "Harassment", 40),
+        ("Kent", "2012/13", "8L", "Harassment", 41),
+        ("Kent", "2012/13", "8M", "Racially or religiously aggravated harassment", 2),
+    ]
+    assert result.describe() == (
+        "prc-pfa-mar2013-onwards-tables-191023.ods: loaded 3 rows as recorded-crime; edition 19 October 2023; "
+        "7 rows of other offences passed over (7 codes: 1, 1/4.1/4.10/4.2, 4.1, 4.10, 37.2, FFA UK, UK Finance)."
+    )
+
+
+def test_a_row_of_another_offence_is_still_checked_for_its_structure(loaded, settings, tmp_path):
+    rows = [
+        ["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q", 5],
+        ["2019/20", 5, "Kent", "Shoplifting", "Theft offences", "Shoplifting", "46", 50],
+        ["2019/20", 1, "Kentt", "Shoplifting", "Theft offences", "Shoplifting", "46", 50],
+        ["2019/20", 1, "Kent", "Aggravated vehicle taking", "Theft offences", "Vehicle offences", "37.2", "x"],
+    ]
+    path = write_csv(tmp_path / "t.csv", [HEADER, *rows])
+    assert refused(loaded, settings, path) == [
+        "t.csv, row 3, column 'Financial Quarter': found '5'; expected a financial quarter 1, 2, 3 or 4 (or Q1-Q4)",
+        "t.csv, row 4, column 'Force Name': found 'Kentt'; expected a police force name; did you mean 'Kent'?",
+        "t.csv, row 5, column 'Number of Offences': found 'x'; expected a whole number",
+    ]
+
+
+def test_unassigned_rows_of_a_csp_edition_belong_to_their_force(engine, settings, tmp_path):
+    header = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name", "Offence Description"]
+    header += ["Offence Code", "Offence Count"]
+    rows = [
+        ["2022/23", 1, "Dorset", "Dorset", "Stalking", "8Q", 18],
+        ["2022/23", 1, "Dorset", "Bournemouth, Christchurch and Poole", "Stalking", "8Q", 22],
+        ["2022/23", 1, "Dorset", "Unassigned Dorset", "Stalking", "8Q", 3],
+        ["2022/23", 1, "Unassigned Devon and Cornwall", "Unassigned Devon and Cornwall", "Stalking", "8Q", 4],
+    ]
+    path = write_csv(tmp_path / "prc-csp-mar21-mar26-tables-230726.csv", [header, *rows])
+    ingest.load_files([path], engine, settings)
+    assert [(row[0], row[-1]) for row in stored_rows(engine)] == [("Devon and Cornwall", 4), ("Dorset", 43)]
 
 
 def test_a_financial_year_must_match_its_sheet(loaded, settings, tmp_path):
