@@ -116,7 +116,10 @@ def test_a_csv_extract_stores_exact_rows_with_financial_periods_derived(engine, 
         1,
     )
     assert result.edition_date is None
-    assert result.describe() == "dc-monthly.csv: loaded 5 rows as monthly-extract; 1 row of other offences passed over (1 code: 8N)."
+    assert (
+        result.describe()
+        == "dc-monthly.csv: loaded 5 rows as monthly-extract; 1 row of other offences passed over (1 code: 8N)."
+    )
 
 
 def test_an_xlsx_extract_with_real_date_cells_and_no_description_column(engine, settings, tmp_path):

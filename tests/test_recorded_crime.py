@@ -393,17 +393,18 @@ def test_bad_financial_years_and_a_blank_offence_code_are_refused(loaded, settin
 
 def test_every_shape_of_home_office_code_is_read_and_only_configured_codes_are_stored(engine, settings, tmp_path):
     """The national table's codes as published: dotted, combined, bodies' names, and numbers in the 2012-13 sheet."""
+    vwi, theft, vehicle = "Violence without injury", "Theft offences", "Vehicle offences"
     rows = [
-        ["2012/13", 1, "Kent", "Harassment", VAP, "Violence without injury", "8L", 40],
-        ["2012/13", 1, "Kent", "Aggravated vehicle taking", "Theft offences", "Vehicle offences", 37.200000000000003, 9],
+        ["2012/13", 1, "Kent", "Harassment", VAP, vwi, "8L", 40],
+        ["2012/13", 1, "Kent", "Aggravated vehicle taking", theft, vehicle, 37.200000000000003, 9],
         ["2012/13", 1, "Kent", "Manslaughter", VAP, "Homicide", 4.1, 1],
         ["2012/13", 1, "Kent", "Murder", VAP, "Homicide", 1.0, 2],
-        ["2012/13", 2, "Kent", "Harassment", VAP, "Violence without injury", "8L", 41],
+        ["2012/13", 2, "Kent", "Harassment", VAP, vwi, "8L", 41],
         ["2012/13", 2, "Kent", "Homicide", VAP, "Homicide", "1/4.1/4.10/4.2", 3],
         ["2012/13", 2, "Kent", "Corporate manslaughter", VAP, "Homicide", "4.10", 0],
         ["2012/13", 2, "UK Finance", "Fraud", "Fraud offences", "Fraud offences", "UK Finance", 7000],
         ["2012/13", 2, "Action Fraud", "Fraud", "Fraud offences", "Fraud offences", "FFA UK", -3],
-        ["2012/13", 2, "Kent", "Racially or religiously aggravated harassment", VAP, "Violence without injury", "8m", 2],
+        ["2012/13", 2, "Kent", "Racially or religiously aggravated harassment", VAP, vwi, "8m", 2],
     ]
     path = write_ods(tmp_path / "prc-pfa-mar2013-onwards-tables-191023.ods", {"2012-13": [*TITLES, HEADER, *rows]})
     [result] = ingest.load_files([path], engine, settings)
