@@ -35,6 +35,7 @@ class Inputs:
     prosecutions: pd.DataFrame
     markers: tuple[TimeMarker, ...] = ()
     data_as_at: dt.date | None = None
+    published: pd.DataFrame | None = None  # data_loaders.reads.published_figures: ONS's own yearly figures
     # data_loaders.recommendation_queries.recommendations_frame and updates_frame (all recommendations)
     recommendations: pd.DataFrame | None = None
     recommendation_updates: pd.DataFrame | None = None

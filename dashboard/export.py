@@ -184,6 +184,7 @@ def inputs_from_database(engine, settings: Settings, chosen: Filters | None = No
         filters=chosen or default_filters(settings, recorded),
         recorded=recorded,
         population=reads.population(engine),
+        published=reads.published_figures(engine),
         outcomes=reads.outcomes(engine),
         prosecutions=reads.prosecutions(engine),
         markers=markers,

@@ -106,16 +106,6 @@ def compare_year_ending(series: pd.DataFrame, months_per_period: int) -> YearEnd
     )
 
 
-def population_year_for(end: dt.date) -> int:
-    """The ONS mid-year estimate used for a year ending on ``end``.
-
-    As the Home Office does: a year ending March 2025 is divided by the mid-2024 population, the
-    mid-year that falls inside the 12 months.
-    """
-    start = add_months(end.replace(day=1), -11)
-    return start.year if start.month <= 6 else start.year + 1
-
-
 def rate_per_1000(count: float | None, population: float | None) -> float | None:
     """Offences per 1,000 population, or None without a population."""
     if count is None or not population or (isinstance(count, float) and math.isnan(count)):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from dashboard import messages, metrics, spc, trends
+from dashboard import messages, metrics, rates, spc, trends
 from dashboard.catalogue import Inputs
 from data_loaders import outcomes as outcome_rules
 
@@ -185,8 +185,8 @@ def _spark(values: pd.Series, starts: list[dt.date], months: int) -> tuple[tuple
     return tuple(float(v) for _, v in shown), f"{unit} values, {first} to {last}"
 
 
-def _rate_line(rates: trends.Rates, force: str, peers: tuple[str, ...]) -> tuple[str | None, float | None, dict]:
-    latest = rates.latest()
+def _rate_line(found: rates.Rates, force: str, peers: tuple[str, ...]) -> tuple[str | None, float | None, dict]:
+    latest = found.latest()
     if latest.empty:
         return None, None, {}
     by_area = dict(zip(latest["area"], latest["rate"], strict=True))
@@ -195,6 +195,7 @@ def _rate_line(rates: trends.Rates, force: str, peers: tuple[str, ...]) -> tuple
     peer_rates = {p: by_area.get(p) for p in peers}
     if rate is None or pd.isna(rate):
         return "No rate per 1,000: the population is not loaded.", None, peer_rates
+    own = latest[latest["area"] == force].iloc[0]
     others = []
     if national is not None and not pd.isna(national):
         others.append(f"England and Wales {national:.2f}")
@@ -202,6 +203,9 @@ def _rate_line(rates: trends.Rates, force: str, peers: tuple[str, ...]) -> tuple
     if known:
         others.append(f"peers {min(known):.2f} to {max(known):.2f}")
     line = f"**{rate:.2f}** per 1,000 people" + (f" ({'; '.join(others)})" if others else "")
+    line += f"; {rates.population_words(own)}"
+    if own["stale"]:
+        line = "⚠ " + line
     return line, float(rate), peer_rates
 
 
@@ -218,6 +222,7 @@ class _Recorded:
     national: float | None
     peer_rates: dict
     rates_end: dt.date | None
+    rate_basis: str = ""  # which population the force's latest rate divides by (rates.population_words)
 
 
 def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...], months: int) -> _Recorded:
@@ -227,15 +232,15 @@ def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...], months: i
     comparison = metrics.compare_year_ending(series.dropna(), months) if series["count"].notna().any() else None
     control = trends.control(series, settings.series_breaks)
     peers = tuple(p for p in chosen.peers if p != chosen.force)
-    rates = trends.year_ending_rates(
-        inputs.recorded, inputs.population, settings, [chosen.force, *peers, trends.NATIONAL], codes
+    found = rates.year_ending_rates(
+        inputs.recorded, inputs.population, settings, [chosen.force, *peers, trends.NATIONAL], codes, inputs.published
     )
-    in_range = rates.frame.assign(
-        period_start=[metrics.add_months(e.replace(day=1), -2) for e in rates.frame["period_end"]]
+    in_range = found.frame.assign(
+        period_start=[metrics.add_months(e.replace(day=1), -2) for e in found.frame["period_end"]]
     )
-    rates = replace(rates, frame=_in_period(in_range, inputs))
-    rate_line, rate, peer_rates = _rate_line(rates, chosen.force, peers)
-    latest = rates.latest()
+    found = replace(found, frame=_in_period(in_range, inputs))
+    rate_line, rate, peer_rates = _rate_line(found, chosen.force, peers)
+    latest = found.latest()
     national = latest.loc[latest["area"] == trends.NATIONAL, "rate"]
     delta, change = delta_text(comparison)
     has_year = comparison is not None and comparison.current is not None
@@ -259,7 +264,13 @@ def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...], months: i
         float(national.iloc[0]) if len(national) and pd.notna(national.iloc[0]) else None,
         peer_rates,
         latest["period_end"].iloc[0] if len(latest) else None,
+        _basis(latest, chosen.force),
     )
+
+
+def _basis(latest: pd.DataFrame, force: str) -> str:
+    own = latest[(latest["area"] == force) & latest["rate"].notna()]
+    return rates.population_words(own.iloc[0]) if len(own) else ""
 
 
 def _quarters(frame: pd.DataFrame) -> list[dt.date]:
@@ -416,7 +427,7 @@ def summary(inputs: Inputs) -> Summary | None:
     ]
     if total.rate is not None and total.rates_end is not None:
         rate = messages.rate_sentence(chosen.force, total.rate, "England and Wales", total.national)
-        said.append(f"In the {metrics.year_ending_label(total.rates_end)}, {rate}")
+        said.append(f"In the {metrics.year_ending_label(total.rates_end)} ({total.rate_basis}), {rate}")
         peers = peer_sentence(chosen.force, total.rate, total.peer_rates)
         if peers:
             said[-1] += " " + peers
@@ -430,7 +441,8 @@ def summary(inputs: Inputs) -> Summary | None:
     )
     rates_note = (
         f"Rates per 1,000 people: Home Office figures for the year ending {total.rates_end:%B %Y}, the latest "
-        "published for every force, over ONS mid-year population."
+        f"published for every force, over {chosen.force}'s {total.rate_basis}. "
+        + rates.method_note(settings.population_lag_months)
         if total.rates_end
         else "No rates: the Home Office table or the population is not loaded."
     )

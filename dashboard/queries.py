@@ -156,6 +156,7 @@ TABLE_READS = {
     "population": reads.population,
     "outcomes": reads.outcomes,
     "prosecutions": reads.prosecutions,
+    "published_figures": reads.published_figures,
 }
 
 
@@ -211,6 +212,11 @@ def population() -> pd.DataFrame:
     return _table(settings().database_url, "population")
 
 
+def published_figures() -> pd.DataFrame:
+    """ONS's published yearly figures (count, rate, population) by area and year ending."""
+    return _table(settings().database_url, "published_figures")
+
+
 def outcomes() -> pd.DataFrame:
     """Every outcome row (both Home Office counts); type 0 rows are the not-yet-assigned backlog."""
     return _table(settings().database_url, "outcomes")
@@ -255,6 +261,7 @@ def inputs(chosen=None):
         filters=chosen or filters.current(),
         recorded=recorded_crime(),
         population=population(),
+        published=published_figures(),
         outcomes=outcomes(),
         prosecutions=prosecutions(),
         markers=tuple(time_markers()),

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from dashboard import charts, spc, trends
+from dashboard import charts, rates, spc, trends
 from dashboard.catalogue import Chart, Inputs, register
 from dashboard.charts import ChartText
 from dashboard.metrics import format_count, format_percent_change, year_ending_label
@@ -160,7 +160,7 @@ def _year_ending_lines(inputs: Inputs, months: int) -> pd.DataFrame:
         totals = trends.year_ending(trends.counts(inputs.recorded, chosen.force, codes, months), months)
         totals = trends.in_period(totals, chosen.start, chosen.end)
         if chosen.measure == "rate":
-            totals["rate"] = trends.year_ending_per_1000(totals, inputs.population, chosen.force)
+            totals = rates.force_rates(totals, inputs.population, chosen.force, settings.population_lag_months)
         frames.append(totals.assign(series=label))
     return pd.concat(frames, ignore_index=True)
 
@@ -210,10 +210,9 @@ def recorded_year_ending(inputs: Inputs) -> Chart | None:
     )
     notes = []
     if rate:
-        notes.append(
-            "Rates divide each year's total by the ONS mid-year population of the year it spans (the latest "
-            "estimate where a later one is not yet published)."
-        )
+        notes.append(rates.method_note(inputs.settings.population_lag_months))
+        newest = latest.iloc[0]
+        notes.append(f"The {year_ending_label(latest_end.date())} uses the {rates.population_words(newest)}.")
     data = pd.DataFrame(
         {
             "Series": lines["series"],
@@ -223,30 +222,34 @@ def recorded_year_ending(inputs: Inputs) -> Chart | None:
     )
     if rate:
         data["Rate per 1,000 population"] = lines["rate"].round(3).to_numpy()
+        data["Population"] = lines["population"].round(0).astype("Int64").to_numpy()
+        data["Population estimate (mid-year)"] = lines["population_year"].to_numpy()
     return Chart("recorded-year-ending", figure, text, data, alt, notes=notes)
 
 
-def _comparison_rates(inputs: Inputs) -> tuple[trends.Rates, str, tuple[str, ...]]:
+def _comparison_rates(inputs: Inputs) -> tuple[rates.Rates, str, tuple[str, ...]]:
     chosen = inputs.filters
     _, codes, name = _selection(inputs)
     peers = tuple(p for p in chosen.peers if p != chosen.force)
     areas = [chosen.force, *peers, trends.NATIONAL]
-    return trends.year_ending_rates(inputs.recorded, inputs.population, inputs.settings, areas, codes), name, peers
+    found = rates.year_ending_rates(inputs.recorded, inputs.population, inputs.settings, areas, codes, inputs.published)
+    return found, name, peers
 
 
 PEER_GROUP = "Peer forces combined"
 
 
-def _with_peer_group(rates: trends.Rates, peers: tuple[str, ...]) -> pd.DataFrame:
+def _with_peer_group(found: rates.Rates, peers: tuple[str, ...]) -> pd.DataFrame:
     """The rates frame plus one 'peer forces combined' row per year ending: their counts over their population."""
-    frame = rates.frame
+    frame = found.frame
     peer_rows = frame[frame["area"].isin(peers)].dropna(subset=["year_ending", "population"])
     if peer_rows.empty:
         return frame
     grouped = peer_rows.groupby("period_end", as_index=False).agg(
         year_ending=("year_ending", "sum"),
         population=("population", "sum"),
-        population_year=("population_year", "max"),
+        population_year=("population_year", "min"),
+        population_wanted=("population_wanted", "max"),
         forces=("area", "nunique"),
     )
     grouped = grouped[grouped["forces"] == len(peers)].drop(columns="forces")
@@ -254,17 +257,13 @@ def _with_peer_group(rates: trends.Rates, peers: tuple[str, ...]) -> pd.DataFram
     return pd.concat([frame, grouped.assign(area=PEER_GROUP)], ignore_index=True)
 
 
-def _comparison_notes(rates: trends.Rates) -> list[str]:
-    notes = [
-        "England and Wales is the 43 territorial police force areas: British Transport Police and the national "
-        "fraud bodies are not police force areas and are left out."
-    ]
-    if rates.excluded:
-        notes.append(f"Left out of the England and Wales rate (no population loaded): {', '.join(rates.excluded)}.")
-    if rates.incomplete:
+def _comparison_notes(found: rates.Rates, lag_months: int, end=None) -> list[str]:
+    notes = [rates.method_note(lag_months), *rates.national_notes(found, end)]
+    if found.incomplete:
+        shown = ", ".join(f"{d:%B %Y}" for d in found.incomplete[:4]) + ("..." if len(found.incomplete) > 4 else "")
         notes.append(
-            "England and Wales has no total for the year endings that include a quarter with some forces' figures "
-            f"missing ({', '.join(f'{d:%B %Y}' for d in rates.incomplete[:4])}{'...' if len(rates.incomplete) > 4 else ''})."
+            f"England and Wales has no total for the year endings that include a quarter with some forces' figures "
+            f"missing ({shown})."
         )
     return notes
 
@@ -275,8 +274,8 @@ def _comparison_notes(rates: trends.Rates) -> list[str]:
 def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
     """Year-ending rates per 1,000 over time for the force, its peers combined and England and Wales."""
     chosen = inputs.filters
-    rates, name, peers = _comparison_rates(inputs)
-    frame = _with_peer_group(rates, peers)
+    found, name, peers = _comparison_rates(inputs)
+    frame = _with_peer_group(found, peers)
     frame = frame[frame["area"].isin([chosen.force, PEER_GROUP, trends.NATIONAL])].dropna(subset=["rate"])
     frame = frame.assign(period_start=[trends.metrics.add_months(e.replace(day=1), -2) for e in frame["period_end"]])
     frame = trends.in_period(frame, chosen.start, chosen.end)
@@ -311,19 +310,21 @@ def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
         f"{chosen.force}, its peer forces combined and England and Wales, from the year ending "
         f"{frame['period_end'].min():%B %Y} to the {year_ending_label(end)}. Latest: {'; '.join(parts)}."
     )
-    notes = _comparison_notes(rates)
+    notes = _comparison_notes(found, inputs.settings.population_lag_months)
     if peers:
         notes.append(f"Peer forces combined: {', '.join(peers)} (their offences over their population).")
+    own = frame[frame["area"] == chosen.force]
+    newest = own[own["period_end"] == own["period_end"].max()].iloc[0]
     notes.append(
-        "Populations are ONS mid-year estimates for the year each total spans (the latest estimate where a later "
-        "one is not yet published)."
+        f"{chosen.force}'s rate for the {year_ending_label(newest['period_end'])} uses the "
+        f"{rates.population_words(newest)}."
     )
     data = _rates_data(frame)
     return Chart("recorded-rate-comparison", figure, text, data, alt, notes=notes)
 
 
 def _rates_data(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    data = pd.DataFrame(
         {
             "Area": frame["area"].to_numpy(),
             "Year ending": list(frame["period_end"]),
@@ -333,6 +334,10 @@ def _rates_data(frame: pd.DataFrame) -> pd.DataFrame:
             "Rate per 1,000 population": frame["rate"].round(3).to_numpy(),
         }
     )
+    if "published_rate" in frame and frame["published_rate"].notna().any():
+        data["ONS published rate per 1,000"] = frame["published_rate"].round(3).to_numpy()
+        data["ONS published offences"] = pd.array(frame["published_count"].tolist(), dtype="Int64")
+    return data
 
 
 @register(
@@ -341,12 +346,12 @@ def _rates_data(frame: pd.DataFrame) -> pd.DataFrame:
 def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     """Bars of the latest year-ending rate per 1,000 for the force, each peer and England and Wales."""
     chosen = inputs.filters
-    rates, name, peers = _comparison_rates(inputs)
-    frame = rates.frame.assign(
-        period_start=[trends.metrics.add_months(e.replace(day=1), -2) for e in rates.frame["period_end"]]
+    found, name, peers = _comparison_rates(inputs)
+    frame = found.frame.assign(
+        period_start=[trends.metrics.add_months(e.replace(day=1), -2) for e in found.frame["period_end"]]
     )
     frame = trends.in_period(frame, chosen.start, chosen.end)
-    latest = trends.Rates(frame).latest().dropna(subset=["rate"])
+    latest = rates.Rates(frame).latest().dropna(subset=["rate"])
     if latest.empty or chosen.force not in set(latest["area"]):
         return None
     end = latest["period_end"].iloc[0]
@@ -360,7 +365,8 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     subject = trends.lower_first(name)
     text = _text(
         f"Recorded {subject} per 1,000 people, {year_ending_label(end)}",
-        f"{chosen.force} against its peer forces and England and Wales (ONS mid-year population)",
+        f"{chosen.force} against its peer forces and England and Wales "
+        f"({rates.population_words(latest[latest['area'] == chosen.force].iloc[0])})",
         f"Home Office police recorded crime; {POPULATION_SOURCE}",
         inputs,
     )
@@ -383,7 +389,7 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
         f"Bar chart of recorded {subject} per 1,000 people in the {year_ending_label(end)}, highest first: "
         f"{'; '.join(parts)}. {chosen.force} is {position} of {len(latest)}."
     )
-    notes = _comparison_notes(replace(rates, incomplete=()))
+    notes = _comparison_notes(replace(found, incomplete=()), inputs.settings.population_lag_months, end)
     missing = [p for p in peers if p not in set(latest["area"])]
     if missing:
         notes.append(f"No rate for {', '.join(missing)}: figures or population not loaded for this year.")

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import metrics, spc
+from dashboard import metrics, rates, spc
 from data_loaders.settings import SeriesBreak, Settings
 
 MONTHLY = 1  # months per period
 QUARTERLY = 3
-NATIONAL = "England and Wales"
+NATIONAL = rates.NATIONAL
 HOME_OFFICE = "Home Office police recorded crime"
 PERIOD_WORDS = {MONTHLY: "monthly", QUARTERLY: "quarterly"}
 
@@ -247,145 +247,6 @@ def control(series: pd.DataFrame, breaks: Iterable[SeriesBreak], improvement: st
     values = pd.Series(series["count"].to_numpy(dtype=float), index=pd.Index(starts))
     frame = spc.xmr(values, improvement=improvement, rebase_at=positions)
     return Control(frame=frame, starts=starts, rebased_at=labels)
-
-
-# ---- population and rates -----------------------------------------------------------------------
-
-
-def population_year(period_start: dt.date) -> int:
-    """The ONS mid-year estimate for a month or quarter: that of its financial year (April to March)."""
-    return period_start.year if period_start.month >= 4 else period_start.year - 1
-
-
-def population_table(population: pd.DataFrame) -> pd.DataFrame:
-    """Population as a years x forces table."""
-    if population.empty:
-        return pd.DataFrame()
-    return population.pivot_table(index="year", columns="force", values="population", aggfunc="sum")
-
-
-def year_used(table: pd.DataFrame, year: int) -> int | None:
-    """The estimate used for ``year``: itself, or the latest earlier one (ONS estimates lag); None before the first."""
-    if table.empty:
-        return None
-    earlier = [y for y in table.index if y <= year]
-    return int(max(earlier)) if earlier else None
-
-
-def population_of(table: pd.DataFrame, force: str, year: int) -> tuple[float | None, int | None]:
-    """A force's population for ``year`` (see :func:`year_used`) and the estimate's year."""
-    used = year_used(table, year)
-    if used is None or force not in table.columns or pd.isna(table.at[used, force]):
-        return None, used
-    return float(table.at[used, force]), used
-
-
-def per_1000(series: pd.DataFrame, population: pd.DataFrame, force: str, column: str = "count") -> pd.Series:
-    """``column`` per 1,000 population of ``force``, each period divided by its financial year's estimate."""
-    table = population_table(population)
-    rates = []
-    for start, value in zip(series["period_start"], series[column], strict=True):
-        people, _ = population_of(table, force, population_year(start))
-        rates.append(metrics.rate_per_1000(value, people) if pd.notna(value) else None)
-    return pd.Series(rates, index=series.index, dtype=float)
-
-
-def year_ending_per_1000(totals: pd.DataFrame, population: pd.DataFrame, force: str) -> pd.Series:
-    """Year-ending totals (from :func:`year_ending`) per 1,000 population, as the Home Office divides them."""
-    table = population_table(population)
-    rates = []
-    for end, value in zip(totals["period_end"], totals["year_ending"], strict=True):
-        people, _ = population_of(table, force, metrics.population_year_for(end))
-        rates.append(metrics.rate_per_1000(value, people))
-    return pd.Series(rates, index=totals.index, dtype=float)
-
-
-@dataclass(frozen=True)
-class Rates:
-    """Year-ending rates per 1,000 for a force, its peers and England and Wales, and what they leave out."""
-
-    frame: pd.DataFrame  # area, period_end, year_ending, population, population_year, rate
-    excluded: tuple[str, ...] = ()  # territorial forces left out of England and Wales: no population
-    incomplete: tuple[dt.date, ...] = ()  # quarters in which some force's figures are missing
-
-    def latest(self) -> pd.DataFrame:
-        """The rows of the latest year ending that England and Wales has a rate for (else the latest of any)."""
-        if self.frame.empty:
-            return self.frame
-        national = self.frame[(self.frame["area"] == NATIONAL) & self.frame["rate"].notna()]
-        end = national["period_end"].max() if len(national) else self.frame["period_end"].max()
-        return self.frame[self.frame["period_end"] == end]
-
-
-def year_ending_rates(
-    recorded: pd.DataFrame, population: pd.DataFrame, settings: Settings, areas: Sequence[str], codes: Sequence[str]
-) -> Rates:
-    """Rates per 1,000 of Home Office year-ending totals, at every quarter end, for ``areas`` and England and Wales.
-
-    England and Wales is the sum over the territorial police force areas only (British Transport
-    Police and the fraud bodies are not areas). A quarter in which fewer territorial forces have
-    figures than in the fullest quarter is incomplete: England and Wales has no total for the year
-    endings that include it. Forces without a population estimate are left out of the national
-    rate's numerator and denominator alike, and named in ``excluded``.
-    """
-    columns = ["area", "period_end", "year_ending", "population", "population_year", "rate"]
-    territorial = list(settings.territorial_forces)
-    quarterly = recorded[(recorded["month"] == 0) & recorded["force"].isin(territorial)]
-    if quarterly.empty:
-        return Rates(pd.DataFrame(columns=columns))
-    reporting = quarterly.groupby("period_start")["force"].nunique()
-    selected = quarterly[quarterly["offence_code"].isin(list(codes))]
-    grid = selected.pivot_table(index="period_start", columns="force", values="count", aggfunc="sum")
-    starts = _starts(_dates(reporting.index[:1])[0], _dates(reporting.index[-1:])[0], QUARTERLY)
-    grid.index = _dates(grid.index)
-    present = quarterly.groupby(["period_start", "force"]).size().unstack()
-    present.index = _dates(present.index)
-    has_rows = present.reindex(index=starts, columns=territorial).notna()
-    grid = grid.reindex(index=starts, columns=territorial)
-    grid = grid.fillna(0).where(has_rows)  # a force with rows in a quarter but none for these codes counts 0
-    incomplete = [s for s in starts if has_rows.loc[s].sum() < reporting.max()]
-    if len(starts) < 4:
-        return Rates(pd.DataFrame(columns=columns), (), tuple(incomplete))
-    # Whole arrays, year endings down and forces across: a page asks for several selections at once.
-    totals = grid.rolling(4, min_periods=4).sum().to_numpy()[3:]
-    ends = [metrics.period_end(s, QUARTERLY) for s in starts][3:]
-    table = population_table(population)
-    used = [year_used(table, metrics.population_year_for(end)) for end in ends]
-    people = np.full(totals.shape, np.nan)
-    if not table.empty:
-        people = table.reindex(index=used, columns=territorial).to_numpy(dtype=float)
-    gap = pd.Series([s in incomplete for s in starts]).rolling(4).max().to_numpy()[3:] > 0
-    parts = []
-    for area in dict.fromkeys(a for a in areas if a in territorial):
-        j = territorial.index(area)
-        count, pop = totals[:, j], people[:, j]
-        rate = np.where(np.isnan(count) | ~(pop > 0), np.nan, 1000.0 * count / np.where(pop > 0, pop, 1.0))
-        parts.append(pd.DataFrame({"area": area, "period_end": ends, "year_ending": count, "population": pop,
-                                   "population_year": used, "rate": rate}))  # fmt: skip
-    if NATIONAL in areas:
-        known = ~np.isnan(totals)
-        with_people = known & ~np.isnan(people)
-        numerator = np.where(with_people, totals, 0.0).sum(axis=1)
-        denominator = np.where(with_people, people, 0.0).sum(axis=1)
-        count = np.where(gap, np.nan, np.where(known, totals, 0.0).sum(axis=1))
-        denominator = np.where(gap | (denominator <= 0), np.nan, denominator)
-        rate = np.where(
-            np.isnan(denominator), np.nan, 1000.0 * numerator / np.where(np.isnan(denominator), 1.0, denominator)
-        )
-        parts.append(pd.DataFrame({"area": NATIONAL, "period_end": ends, "year_ending": count,
-                                   "population": denominator, "population_year": used, "rate": rate}))  # fmt: skip
-        missing = (known & np.isnan(people))[~gap].any(axis=0)
-        excluded = {force for force, flag in zip(territorial, missing, strict=True) if flag}
-    else:
-        excluded = set()
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-    order = {area: i for i, area in enumerate(dict.fromkeys([*areas, NATIONAL]))}
-    frame = frame.sort_values(
-        ["period_end", "area"], key=lambda c: c.map(order) if c.name == "area" else c, kind="stable"
-    )
-    frame = frame.reset_index(drop=True)[columns]
-    frame["rate"] = frame["rate"].astype(float)
-    return Rates(frame, tuple(sorted(excluded)), tuple(incomplete))
 
 
 # ---- by offence code ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The command line: ``pcc-dashboard load | status | dump | demo | load-recommendations | load-history | hash-password | export | pack``.
+"""The command line: ``pcc-dashboard load | status | dump | demo | clear-demo | load-recommendations | load-history |
+hash-password | export | pack``.
 
 Exit codes: 0 success; 1 a file or request was refused (the message is on stderr); 2 usage.
 """
@@ -206,7 +207,84 @@ def recommendations_dump_frame(engine) -> pd.DataFrame:
     return recommendations_dump(engine, get_settings(), dt.date.today())
 
 
+RATES_COLUMNS = [
+    "force",
+    "year_ending",
+    "count",
+    "population",
+    "population_year",
+    "population_source",
+    "rate_per_1000",
+    "published_rate_per_1000",
+    "published_count",
+]
+
+
+def rates_frame(engine) -> pd.DataFrame:
+    """Stalking and harassment per 1,000 people by force (and England and Wales) and year ending, beside ONS's.
+
+    The same figures the pages show (``dashboard.rates``): the dashboard's own count and rate from
+    the Home Office tables, and ONS's published rate and count where its tables are loaded.
+    """
+    from dashboard import rates
+    from data_loaders import reads
+
+    settings = get_settings()
+    if database.schema_revision(engine) is None:
+        return pd.DataFrame(columns=RATES_COLUMNS)
+    forces = list(settings.territorial_forces)
+    published = reads.published_figures(engine)
+    found = rates.year_ending_rates(
+        reads.recorded_crime(engine),
+        reads.population(engine),
+        settings,
+        [*forces, rates.NATIONAL],
+        settings.total_codes,
+        published,
+    ).frame
+    found["population_source"] = [
+        _national_source(row) if row.area == rates.NATIONAL else row.population_source for row in found.itertuples()
+    ]
+    own = found.rename(columns={"area": "force", "year_ending": "count", "rate": "rate_per_1000"})
+    own = own[["force", "period_end", "count", "population", "population_year", "population_source", "rate_per_1000"]]
+    theirs = published[published["offence_group"].str.lower() == settings.total_label.lower()]
+    theirs = pd.DataFrame(
+        {
+            "force": theirs["area"],
+            "period_end": [pd.Timestamp(d).date() for d in theirs["period_end"]],
+            "published_rate_per_1000": theirs["rate"],
+            "published_count": theirs["count"],
+        }
+    )
+    theirs = theirs[theirs["force"].isin([*forces, rates.NATIONAL])]
+    frame = own.merge(theirs, on=["force", "period_end"], how="outer")
+    order = {name: i for i, name in enumerate([*forces, rates.NATIONAL])}
+    frame = frame.sort_values(["period_end", "force"], key=lambda c: c.map(order) if c.name == "force" else c)
+    frame["year_ending"] = [f"{d:%Y-%m}" for d in frame["period_end"]]
+    for column in ("count", "population", "population_year", "published_count"):
+        frame[column] = pd.array(frame[column].round(0).tolist(), dtype="Int64")
+    for column in ("rate_per_1000", "published_rate_per_1000"):
+        frame[column] = frame[column].astype(float).round(3)
+    frame["population_source"] = frame["population_source"].fillna("")
+    return frame[RATES_COLUMNS].reset_index(drop=True)
+
+
+def _national_source(row) -> str:
+    """England and Wales's population source, with the forces whose estimate is older or missing named."""
+    from dashboard.rates import forces_words
+
+    parts = [row.population_source] if row.population_source else []
+    if row.older:
+        parts.append(f"older estimates than mid-{row.population_wanted} for {forces_words(row.older)}")
+    if row.missing and len(row.missing) >= 43:
+        parts.append("no population loaded")
+    elif row.missing:
+        parts.append(f"rate over {43 - len(row.missing)} forces: no population for {forces_words(row.missing)}")
+    return "; ".join(parts)
+
+
 DUMPS = {
+    "rates": rates_frame,
     "recorded-crime": recorded_crime_frame,
     "outcomes": outcomes_frame,
     "prosecutions": prosecutions_frame,
@@ -237,6 +315,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for result in results:
         print(result.describe())
     print("Demo database built: every figure in it is illustrative, not real.")
+    return 0
+
+
+def cmd_clear_demo(args: argparse.Namespace) -> int:
+    from data_loaders import demo_guard
+
+    engine = _engine()
+    if database.schema_revision(engine) is None:
+        print("The database is empty; there is no demo data to clear.")
+        return 0
+    with engine.begin() as connection:
+        cleared = demo_guard.clear_demo(connection)
+    print(cleared.describe() or "The database holds no demo data; nothing was changed.")
     return 0
 
 
@@ -397,6 +488,11 @@ def parser() -> argparse.ArgumentParser:
     dump.add_argument("what", choices=sorted(DUMPS))
     dump.add_argument("--out", help="file to write (default: standard output)")
     dump.set_defaults(run=cmd_dump)
+
+    clear = commands.add_parser(
+        "clear-demo", help="remove every illustrative demo figure and recommendation (loading real data does this too)"
+    )
+    clear.set_defaults(run=cmd_clear_demo)
 
     demo = commands.add_parser("demo", help="build the illustrative demo database")
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no data yet")

@@ -118,6 +118,22 @@ outcomes = sa.Table(
     sa.Index(None, "source_id"),
 )
 
+published_figures = sa.Table(
+    "published_figures",
+    metadata,
+    sa.Column("area", sa.String(80), primary_key=True, comment="a force, or 'England and Wales'"),
+    sa.Column("period_end", sa.Date, primary_key=True, comment="the last day of the 12 months"),
+    sa.Column("offence_group", sa.String(80), primary_key=True, comment="as ONS heads the column"),
+    sa.Column("count", sa.Integer, nullable=True, comment="ONS Table P1: offences in the 12 months, as then published"),
+    sa.Column("rate", sa.Float, nullable=True, comment="ONS Table P3: offences per 1,000 population"),
+    sa.Column("population", sa.Integer, nullable=True, comment="ONS Table P3: the population used, rounded to 100"),
+    sa.Column("population_year", sa.SmallInteger, nullable=True, comment="the mid-year of that population"),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    sa.CheckConstraint("count IS NULL OR count >= 0", name="count"),
+    sa.CheckConstraint("population IS NULL OR population > 0", name="population"),
+    sa.Index(None, "source_id"),
+)
+
 prosecutions_return = sa.Table(
     "prosecutions_return",
     metadata,

@@ -18,7 +18,17 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database, events, monthly_extract, outcomes, population, prosecutions, recorded_crime
+from data_loaders import (
+    database,
+    demo_guard,
+    events,
+    monthly_extract,
+    ons_pfa_tables,
+    outcomes,
+    population,
+    prosecutions,
+    recorded_crime,
+)
 from data_loaders.settings import Settings
 from data_loaders.tables import (
     LoadRefused,
@@ -53,6 +63,7 @@ class Kind:
 # (except the offence count), and it needs `Outcome Type`, which no recorded-crime table has.
 # Events replace by `scope`, which every row of an events file shares: a new file replaces them all.
 KINDS: tuple[Kind, ...] = (
+    Kind(ons_pfa_tables.KIND, ons_pfa_tables, database.published_figures, ("area", "period_end", "offence_group")),
     Kind(outcomes.KIND, outcomes, database.outcomes, ("force", "financial_year", "quarter")),
     Kind(recorded_crime.KIND, recorded_crime, database.recorded_crime, ("force", "financial_year", "quarter", "month")),
     Kind(
@@ -136,7 +147,11 @@ def sha256_of(path: Path) -> str:
 def detect(book: Workbook) -> Kind | None:
     """The kind of table a workbook holds, judged from its header rows."""
     for kind in KINDS:
-        if any(find_header(sheet, kind.module.COLUMNS) is not None for sheet in book.sheets):
+        recognises = getattr(kind.module, "recognises", None)
+        if recognises is not None:
+            if recognises(book):
+                return kind
+        elif any(find_header(sheet, kind.module.COLUMNS) is not None for sheet in book.sheets):
             return kind
     return None
 
@@ -249,6 +264,7 @@ def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: P
         rows_other_offences=int(rows.attrs.get("rows_other_offences", 0)),
         other_codes=tuple(rows.attrs.get("other_codes", ())),
         edition_date=item.edition_date,
+        notes=list(rows.attrs.get("notes", ())),
     )
     already = connection.execute(
         sa.select(database.sources.c.id).where(
@@ -329,6 +345,11 @@ def load_files(
     results = []
     try:
         with engine.begin() as connection:
+            cleared = demo_guard.Cleared(0, 0, 0)
+            if is_demo:
+                demo_guard.refuse_demo_over_real(connection)
+            elif demo_guard.holds_demo(connection):
+                cleared = demo_guard.clear_demo(connection)
             sync_forces(connection, settings)
             for index, item in enumerate(prepared):
 
@@ -337,6 +358,10 @@ def load_files(
                         progress(0.5 + (index + fraction) / len(prepared) * 0.5, message)
 
                 results.append(_write(connection, item, is_demo=is_demo, progress=step))
+            if cleared.files and results:
+                results[0].notes.insert(0, cleared.describe())
+    except demo_guard.DemoConflict as conflict:
+        raise LoadRefused([Problem(", ".join(item.file_name for item in prepared), str(conflict))]) from conflict
     except sa.exc.SQLAlchemyError as exc:
         names = ", ".join(item.file_name for item in prepared)
         raise LoadRefused(

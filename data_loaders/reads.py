@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 
 from data_loaders import database
 
+NATIONAL = "England and Wales"
+
 
 def _read(engine: Engine, query: sa.Select, dates: tuple[str, ...] = ()) -> pd.DataFrame:
     with engine.connect() as connection:
@@ -38,9 +40,59 @@ def recorded_crime(engine: Engine) -> pd.DataFrame:
 
 
 def population(engine: Engine) -> pd.DataFrame:
-    """Mid-year population by force and year."""
-    pop = database.population
-    return _read(engine, sa.select(pop.c.force, pop.c.year, pop.c.population).order_by(pop.c.force, pop.c.year))
+    """Mid-year population by force and year, with ``source``: where each estimate came from.
+
+    A population file gives the estimates themselves; an ONS police force area tables workbook
+    gives, in its Table P3, the population its rates used (rounded to 100). The second fills in
+    only a force and mid-year that no population file holds.
+    """
+    pop, src, pub = database.population, database.sources, database.published_figures
+    columns = ["force", "year", "population", "source"]
+    estimates = _read(
+        engine,
+        sa.select(pop.c.force, pop.c.year, pop.c.population, src.c.file_name.label("source"))
+        .join(src, src.c.id == pop.c.source_id)
+        .order_by(pop.c.force, pop.c.year),
+    )
+    published = _read(
+        engine,
+        sa.select(
+            pub.c.area.label("force"),
+            pub.c.population_year.label("year"),
+            pub.c.population,
+            src.c.file_name.label("source"),
+            pub.c.period_end,
+        )
+        .join(src, src.c.id == pub.c.source_id)
+        .where(pub.c.population.is_not(None), pub.c.area != NATIONAL)
+        .order_by(pub.c.area, pub.c.population_year, pub.c.period_end.desc()),
+    )
+    published = published.drop_duplicates(["force", "year"]).drop(columns="period_end")
+    published["source"] = [f"{name} (ONS Table P3, rounded to 100)" for name in published["source"]]
+    known = set(zip(estimates["force"], estimates["year"], strict=True))
+    extra = published[[(f, y) not in known for f, y in zip(published["force"], published["year"], strict=True)]]
+    frame = pd.concat([estimates, extra], ignore_index=True) if len(extra) else estimates
+    return frame.sort_values(["force", "year"]).reset_index(drop=True)[columns]
+
+
+def published_figures(engine: Engine) -> pd.DataFrame:
+    """ONS's published yearly figures by area and year ending: count, rate per 1,000, population and its mid-year."""
+    pub, src = database.published_figures, database.sources
+    query = (
+        sa.select(
+            pub.c.area,
+            pub.c.period_end,
+            pub.c.offence_group,
+            pub.c.count,
+            pub.c.rate,
+            pub.c.population,
+            pub.c.population_year,
+            src.c.file_name.label("source"),
+        )
+        .join(src, src.c.id == pub.c.source_id)
+        .order_by(pub.c.period_end, pub.c.area)
+    )
+    return _read(engine, query)
 
 
 def outcomes(engine: Engine) -> pd.DataFrame:

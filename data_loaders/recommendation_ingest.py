@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database, hmicfrs_history, pcc_response, tracker
+from data_loaders import database, demo_guard, hmicfrs_history, pcc_response, tracker
 from data_loaders.ingest import sha256_of
 from data_loaders.recommendations import (
     EditRefused,
@@ -60,6 +60,7 @@ class RecommendationLoadResult:
     recommendations: int = 0
     already_loaded: bool = False
     counts: StoreCounts = field(default_factory=StoreCounts)
+    notes: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """One paragraph for the command line and the Data page."""
@@ -86,7 +87,7 @@ class RecommendationLoadResult:
             )
         if c.undated:
             parts.append("Due dates not derived: " + "; ".join(c.undated) + ".")
-        return " ".join(parts)
+        return " ".join([*parts, *self.notes])
 
 
 def default_author() -> str:
@@ -257,7 +258,17 @@ def _write_all(
     names = ", ".join(item.file_name for item in prepared)
     try:
         with engine.begin() as connection:
-            return [_write(connection, item, settings, author=author, is_demo=is_demo) for item in prepared]
+            cleared = demo_guard.Cleared(0, 0, 0)
+            if is_demo:
+                demo_guard.refuse_demo_over_real(connection)
+            elif demo_guard.holds_demo(connection):
+                cleared = demo_guard.clear_demo(connection)
+            results = [_write(connection, item, settings, author=author, is_demo=is_demo) for item in prepared]
+            if cleared.files and results:
+                results[0].notes.insert(0, cleared.describe())
+            return results
+    except demo_guard.DemoConflict as conflict:
+        raise LoadRefused([Problem(names, str(conflict))]) from conflict
     except EditRefused as refused:
         raise LoadRefused([Problem(names, f"{refused}; nothing was written")]) from refused
     except sa.exc.SQLAlchemyError as exc:

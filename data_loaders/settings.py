@@ -441,6 +441,13 @@ def _suppression(raw: dict[str, Any]) -> SuppressionRules:
     return rules
 
 
+def _population_lag(raw: dict[str, Any]) -> int:
+    value = raw.get("population", {}).get("lag_months", 15)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 36:
+        raise SettingsError(f"settings [population] lag_months {value!r} must be a whole number of months from 0 to 36")
+    return value
+
+
 def _check_returns(settings: Settings) -> None:
     """Outcome, return and event settings are well formed; CPS Areas name known forces, never spelled alike."""
     from data_loaders.forces import name_key
@@ -449,6 +456,7 @@ def _check_returns(settings: Settings) -> None:
     settings.prosecution_measures  # noqa: B018
     settings.event_kinds  # noqa: B018
     settings.targets  # noqa: B018
+    settings.population_lag_months  # noqa: B018
 
     forces = {f.name for f in settings.forces}
     spellings = {name_key(s) for f in settings.forces for s in (f.name, *f.aliases)}
@@ -542,6 +550,11 @@ class Settings:
     def suppression(self) -> SuppressionRules:
         """Small-number protection for exports, press packs, the meeting pack and presentation mode."""
         return _suppression(self.raw)
+
+    @property
+    def population_lag_months(self) -> int:
+        """How far before a year ending's last day the population's mid-year falls (see ``periods.population_year``)."""
+        return _population_lag(self.raw)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -61,19 +61,6 @@ def test_compare_year_ending_empty():
     assert metrics.compare_year_ending(pd.DataFrame({"period_start": [], "count": []}), 3) is None
 
 
-@pytest.mark.parametrize(
-    ("end", "year"),
-    [
-        (dt.date(2025, 3, 31), 2024),
-        (dt.date(2025, 6, 30), 2025),
-        (dt.date(2024, 12, 31), 2024),
-        (dt.date(2025, 5, 31), 2024),
-    ],
-)
-def test_population_year_is_the_mid_year_inside_the_year(end, year):
-    assert metrics.population_year_for(end) == year
-
-
 def test_rate_per_1000():
     assert metrics.rate_per_1000(15127, 1_800_000) == pytest.approx(8.403888889)
     assert metrics.rate_per_1000(10, None) is None

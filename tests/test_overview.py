@@ -160,7 +160,8 @@ def inputs(settings) -> catalogue.Inputs:
         quarter_rows("Kent", D(2021, 4, 1), {"8Q": [10, 11, 9, 10, 12, 13, 11, 12], "8L": [20] * 8}),
         quarter_rows("Dorset", D(2021, 4, 1), {"8Q": [5] * 8, "8L": [5] * 8}),
     )
-    people = population({("Kent", 2022): 10_000, ("Dorset", 2022): 10_000})
+    # ONS divides the year ending March 2023 by the mid-2021 estimate (data_loaders.periods.population_year).
+    people = population({("Kent", 2021): 10_000, ("Dorset", 2021): 10_000})
     return catalogue.Inputs(
         settings=settings,
         filters=Filters(force="Kent", peers=("Dorset",), categories=("Stalking",)),
@@ -178,7 +179,7 @@ def test_summary_messages_on_a_rise(inputs):
         "Recorded stalking and harassment rose 7% to 128 in the year ending March 2023 (from 120).",
         "The quarterly figures for stalking and harassment since April 2021: no signal beyond normal variation in the "
         "last 8 points. The limits are trial limits: fewer than 12 points.",
-        "In the year ending March 2023, Kent recorded 12.8 offences per 1,000 people, above the England and Wales "
+        "In the year ending March 2023 (mid-2021 population), Kent recorded 12.8 offences per 1,000 people, above the England and Wales "
         "rate of 8.4. Its peer force recorded a lower rate than Kent.",
         "Charges or summonses were 20% of outcomes in the year ending March 2023 (outcomes assigned in the quarter), "
         "up from 10% the year before.",
@@ -200,7 +201,9 @@ def test_summary_cards(inputs):
     total = cards["Stalking and harassment (total)"]
     assert (total.value, total.delta, total.change, total.neutral) == ("128", "+7% (+8)", 8, True)
     assert total.period == "Year ending March 2023 against the year before"
-    assert total.lines[0] == "**12.80** per 1,000 people (England and Wales 8.40; peers 4.00 to 4.00)"
+    assert total.lines[0] == (
+        "**12.80** per 1,000 people (England and Wales 8.40; peers 4.00 to 4.00); mid-2021 population"
+    )
     assert total.sparkline == (30, 31, 29, 30, 32, 33, 31, 32)
     assert total.sparkline_words == "Quarterly values, Apr–Jun 2021 to Jan–Mar 2023"
     stalking = cards["Stalking"]

@@ -34,7 +34,7 @@ def inputs(settings) -> catalogue.Inputs:
         {
             (force, year): size
             for force, size in (("Kent", 10_000), ("Dorset", 5_000), ("Essex", 20_000))
-            for year in (2021, 2022)
+            for year in (2020, 2021, 2022)
         }
     )
     return catalogue.Inputs(
