@@ -22,6 +22,7 @@ from data_loaders import (
     database,
     demo_guard,
     events,
+    mid_year_estimates,
     monthly_extract,
     ons_pfa_tables,
     outcomes,
@@ -70,6 +71,7 @@ KINDS: tuple[Kind, ...] = (
         monthly_extract.KIND, monthly_extract, database.recorded_crime, ("force", "financial_year", "quarter", "month")
     ),
     Kind(population.KIND, population, database.population, ("force", "year")),
+    Kind(mid_year_estimates.KIND, mid_year_estimates, database.population, ("force", "year")),
     Kind(prosecutions.KIND, prosecutions, database.prosecutions_return, ("area", "granularity", "period_start")),
     Kind(events.KIND, events, database.events, ("scope",)),
 )
