@@ -32,12 +32,14 @@ from data_loaders import (
 )
 from data_loaders.settings import Settings
 from data_loaders.tables import (
+    HEADER_SCAN_ROWS,
     LoadRefused,
     Problem,
     Workbook,
     best_partial_header,
     edition_date_from_name,
     find_header,
+    is_blank,
     open_workbook,
 )
 
@@ -158,24 +160,90 @@ def detect(book: Workbook) -> Kind | None:
     return None
 
 
+HEADERS_SHOWN = 12
+
+
+def _headers_seen(sheet) -> tuple[int, list[str]] | None:
+    """The row that looks most like a header in the top rows (most text cells) and its cells, shortened."""
+    best: tuple[int, list[str]] | None = None
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        texts = [" ".join(str(cell).split())[:40] for cell in row if isinstance(cell, str) and cell.strip()]
+        if len(texts) >= 2 and (best is None or len(texts) > len(best[1])):
+            best = (index, texts)
+    return best
+
+
+def _shown(cells: list[str]) -> str:
+    more = len(cells) - HEADERS_SHOWN
+    return " | ".join(cells[:HEADERS_SHOWN]) + (f" | ... ({more} more)" if more > 0 else "")
+
+
+def _recommendation_file(book: Workbook) -> str | None:
+    """What to say when a recommendation tracker or a response document is given to ``load``."""
+    from data_loaders import pcc_response, tracker
+
+    command = "load it with: pcc-dashboard load-recommendations FILE (or on the Data page, signed in as an editor)"
+    if any(find_header(sheet, tracker.COLUMNS) is not None for sheet in book.sheets):
+        return f"this is a recommendations tracker, not a table of figures; {command}"
+    for sheet in book.sheets:
+        for row in sheet.rows:
+            line = "\t".join(str(cell) for cell in row if not is_blank(cell)).strip()
+            if pcc_response.TABLE_HEADER.fullmatch(line):
+                return f"this is a response to an inspection report, not a table of figures; {command}"
+    return None
+
+
 def _unknown_kind(book: Workbook) -> list[Problem]:
-    """Which columns are missing for the kind the header comes closest to; else the kinds accepted."""
+    """What the file holds, the kind of table it comes closest to and what that kind lacks."""
+    recommendations = _recommendation_file(book)
+    if recommendations:
+        return [Problem(book.file, recommendations)]
 
-    def found(kind: Kind) -> float:
+    def closeness(kind: Kind) -> tuple[float, int, dict[str, int]] | None:
         required = {c.key for c in kind.module.COLUMNS if c.required}
-        partials = [best_partial_header(sheet, kind.module.COLUMNS) for sheet in book.sheets]
-        return max((len(required & p[1].keys()) / len(required) for p in partials if p), default=0.0)
+        best = None
+        for index, sheet in enumerate(book.sheets):
+            partial = best_partial_header(sheet, kind.module.COLUMNS)
+            if partial:
+                share = len(required & partial[1].keys()) / len(required)
+                if best is None or share > best[0]:
+                    best = (share, index, partial)
+        return best
 
-    closest = max(KINDS, key=found)
-    if found(closest) >= 0.5:
-        try:
-            closest.module.parse(book)  # refuses, naming the missing columns and the header row
-        except LoadRefused as refused:
-            return refused.problems
+    scored = [(closeness(kind), kind) for kind in KINDS]
+    scored = [(score, kind) for score, kind in scored if score is not None and score[0] > 0]
     accepted = "; ".join(kind.description for kind in KINDS)
-    return [
-        Problem(book.file, f"the file's columns match no kind of table this dashboard loads (it loads: {accepted})")
-    ]
+    problems = []
+    if scored:
+        (share, index, (row, found)), kind = max(scored, key=lambda item: item[0][0])
+        sheet = book.sheets[index]
+        missing = [repr(c.label) for c in kind.module.COLUMNS if c.required and c.key not in found]
+        seen = _headers_seen(sheet)
+        problems.append(
+            Problem(
+                book.file,
+                f"the columns match no kind of table this dashboard loads; the nearest is the {kind.description}, "
+                f"which also needs the column{'s' if len(missing) != 1 else ''} {', '.join(missing)}",
+                sheet=sheet.name,
+                row=row + 1,
+                found=_shown(seen[1]) if seen and seen[0] == row else None,
+            )
+        )
+        others = [(i, sh) for i, sh in enumerate(book.sheets) if i != index]
+    else:
+        problems.append(
+            Problem(book.file, f"the columns match no kind of table this dashboard loads (it loads: {accepted})")
+        )
+        others = list(enumerate(book.sheets))
+    for _, sheet in others:
+        seen = _headers_seen(sheet)
+        if seen:
+            problems.append(
+                Problem(
+                    book.file, "headers found on this sheet", sheet=sheet.name, row=seen[0] + 1, found=_shown(seen[1])
+                )
+            )
+    return problems
 
 
 def prepare(

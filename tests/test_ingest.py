@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -258,7 +259,8 @@ def test_a_table_of_no_known_kind_is_refused_naming_the_kinds_accepted(loaded, s
         ingest.load_files([path], loaded, settings)
     accepted = [kind.description for kind in ingest.KINDS]
     assert [str(p) for p in caught.value.problems] == [
-        f"budget.csv: the file's columns match no kind of table this dashboard loads (it loads: {'; '.join(accepted)})"
+        f"budget.csv: the columns match no kind of table this dashboard loads (it loads: {'; '.join(accepted)})",
+        "budget.csv, row 1: found 'Line | Amount'; headers found on this sheet",
     ]
     assert {
         "Home Office police recorded crime table (police force area or CSP edition)",
@@ -375,3 +377,37 @@ def test_a_row_the_database_itself_refuses_rolls_back(loaded, settings, editions
     )
     assert str(problem).endswith("; nothing was written")
     assert contents(loaded) == before
+
+
+def test_a_refusal_names_the_headers_found_and_the_nearest_kind(loaded, settings, tmp_path):
+    path = tmp_path / "people.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Population of the police force areas"])
+    book.active.append(["Source", "ONS"])
+    data = book.create_sheet("Data")
+    data.append(["Mid-year population estimates"])
+    data.append(["Area", "Year", "Population"])
+    data.append(["Dorset", 2020, 772_000])
+    book.save(path)
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files([path], loaded, settings)
+    assert [str(p) for p in caught.value.problems] == [
+        "people.xlsx, sheet 'Data', row 2: found 'Area | Year | Population'; the columns match no kind of table this "
+        "dashboard loads; the nearest is the population by police force area and mid-year (force, year, population), "
+        "which also needs the column 'Force'",
+        "people.xlsx, sheet 'Notes', row 2: found 'Source | ONS'; headers found on this sheet",
+    ]
+
+
+def test_recommendation_files_given_to_load_point_to_load_recommendations(loaded, settings):
+    from conftest import TEST_DATA
+
+    command = "load it with: pcc-dashboard load-recommendations FILE (or on the Data page, signed in as an editor)"
+    for name, what in (
+        ("recommendations-tracker.csv", "a recommendations tracker"),
+        ("dc-response-hmicfrs-stalking-2019.txt", "a response to an inspection report"),
+    ):
+        with pytest.raises(LoadRefused) as caught:
+            ingest.load_files([TEST_DATA / name], loaded, settings)
+        assert [str(p) for p in caught.value.problems] == [f"{name}: this is {what}, not a table of figures; {command}"]
