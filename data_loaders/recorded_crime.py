@@ -126,11 +126,12 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
             "published_code": [v for v, _ in codes],
             "offence_code": configured_codes((v for v, _ in codes), settings.offence_codes),
             "count": [v for v, _ in counts],
-            "offence_description": [("" if is_blank(v) else str(v).strip()) for v in frame["offence_description"]],
+            "offence_description": frame["offence_description"].tolist(),
             "csp": frame["csp"].tolist(),
             "_sheet": frame["_sheet"].tolist(),
             "_row": frame["_row"].tolist(),
-        }
+        },
+        dtype=object,  # plain Python values: turning 300,000 strings into pandas' string arrays costs more than it saves
     )
 
     problems.extend(_sheet_year_problems(typed, frame, file))
@@ -142,6 +143,9 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     if problems:
         return typed.iloc[0:0], problems
 
+    wanted = wanted.assign(
+        offence_description=[("" if is_blank(v) else str(v).strip()) for v in wanted["offence_description"]]
+    )
     stored = (
         wanted.groupby(["force", "financial_year", "quarter", "offence_code"], as_index=False, sort=True)
         .agg(count=("count", "sum"), offence_description=("offence_description", "first"))

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HEADER_SCAN_ROWS = 30
@@ -246,12 +247,16 @@ def table_from(sheet: Sheet, header_index: int, positions: dict[str, int]) -> Ta
     header = sheet.rows[header_index]
     body = sheet.rows[header_index + 1 :]
     columns = {key: [row[pos] if pos < len(row) else None for row in body] for key, pos in positions.items()}
-    keep = [not all(is_blank(cell) for cell in cells) for cells in zip(*columns.values(), strict=True)]
     frame = pd.DataFrame(columns, dtype=object)
     frame["_row"] = range(header_index + 2, header_index + 2 + len(body))
-    frame = frame[keep] if not all(keep) else frame
+    # A row is blank when every cell is: only a row whose first cell is blank can be, so only those are looked at.
+    first = next(iter(columns.values()), [])
+    maybe = [i for i, cell in enumerate(first) if cell is None or cell == "" or is_blank(cell)]
+    blank = [i for i in maybe if all(is_blank(cells[i]) for cells in columns.values())]
+    if blank:
+        frame = frame.drop(index=blank)
     frame = frame.reset_index(drop=True)
-    frame["_sheet"] = sheet.name
+    frame["_sheet"] = np.full(len(frame), sheet.name, dtype=object)
     headers = {key: str(header[pos]).replace("\ufeff", "").strip() for key, pos in positions.items()}
     return Table(sheet, header_index + 1, positions, headers, frame)
 
@@ -347,7 +352,9 @@ def parse_offence_code(value: object) -> tuple[str | None, str | None]:
 def configured_codes(codes: Iterable[str | None], configured: Iterable[str]) -> list[str | None]:
     """Each code in the configuration's spelling (matched ignoring case), or None for a code it does not count."""
     wanted = {c.upper(): c for c in configured}
-    return [wanted.get(code.upper()) if isinstance(code, str) else None for code in codes]
+    keys, uniques = pd.factorize(np.asarray(list(codes), dtype=object), use_na_sentinel=False)
+    found = [wanted.get(code.upper()) if isinstance(code, str) else None for code in uniques]
+    return [found[key] for key in keys]
 
 
 def code_order(code: str) -> tuple:
@@ -426,20 +433,41 @@ def display_cell(value: object) -> str:
 
 
 def parse_cells(values: Iterable[object], parser) -> list[tuple[object, str | None]]:
-    """Parse each distinct cell once: the national tables repeat a few values thousands of times."""
-    cache: dict[tuple[type, object], tuple[object, str | None]] = {}
-    out = []
-    for value in values:
-        key = (type(value), value)
-        if key not in cache:
-            cache[key] = parser(value)
-        out.append(cache[key])
+    """Parse each distinct cell once: the national tables repeat a few values thousands of times.
+
+    Cells are told apart by type as well as value (``1``, ``1.0`` and ``True`` are equal in Python
+    but not the same cell), so values are grouped by type before they are factorised.
+    """
+    cells = values if isinstance(values, list) else list(values)
+    if not cells:
+        return []
+    kinds = {type(cell) for cell in cells}
+    if len(kinds) > 1 and not kinds <= {str, type(None)} and not kinds <= {float, type(None)}:
+        cache: dict[tuple[type, object], tuple[object, str | None]] = {}
+        out = []
+        for value in cells:
+            key = (type(value), value)
+            if key not in cache:
+                cache[key] = parser(value)
+            out.append(cache[key])
+        return out
+    codes, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
+    parsed = [parser(value) for value in uniques]
+    out = Parsed(parsed[code] for code in codes)
+    out.failed = any(reason is not None for _, reason in parsed)
     return out
+
+
+class Parsed(list):
+    """Parsed cells, with ``failed``: whether any cell gave a reason instead of a value (known without a pass)."""
+
+    failed: bool | None = None
 
 
 def cell_problems(frame: pd.DataFrame, key: str, parsed: list[tuple[object, str | None]], column: str) -> list[Problem]:
     """A problem for each cell of ``frame[key]`` whose parse gave a reason instead of a value."""
-    if all(reason is None for _, reason in parsed):
+    failed = getattr(parsed, "failed", None)
+    if failed is False or (failed is None and all(reason is None for _, reason in parsed)):
         return []
     file = frame.attrs.get("file", "file")
     problems = []

@@ -217,5 +217,6 @@ def test_a_missing_month_column_is_named(loaded, settings, tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("Force,Offence Code,Offence Description,Count\nDorset,8Q,Stalking,3\n")
     assert refused(loaded, settings, path) == [
-        "t.csv, row 1: the header row lacks the column(s) 'Month' needed for a monthly recorded-crime extract"
+        "t.csv, row 1: found 'Force | Offence Code | Offence Description | Count'; the columns match no kind of table this dashboard loads; the nearest is the local monthly "
+        "recorded-crime extract (month, force, offence code, count), which also needs the column 'Month'"
     ]

@@ -137,5 +137,6 @@ def test_a_missing_population_column_is_named(loaded, settings, tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("Force,Year,Residents\nKent,2018,1846500\n")
     assert refused(loaded, settings, path) == [
-        "p.csv, row 1: the header row lacks the column(s) 'Population' needed for a population table"
+        "p.csv, row 1: found 'Force | Year | Residents'; the columns match no kind of table this dashboard loads; the nearest is the population by police force area and "
+        "mid-year (force, year, population), which also needs the column 'Population'"
     ]

@@ -324,8 +324,9 @@ def test_missing_columns_are_named(loaded, settings, tmp_path):
     header = [h for h in HEADER if h != "Number of Offences"]
     path = write_csv(tmp_path / "no-count.csv", [*TITLES, header, ["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q"]])
     assert refused(loaded, settings, path) == [
-        "no-count.csv, row 3: the header row lacks the column(s) 'Number of Offences' "
-        "needed for a Home Office recorded crime table"
+        "no-count.csv, row 3: found 'Financial Year | Financial Quarter | Force Name | Offence Description | Offence "
+        "Group | Offence Subgroup | Offence Code'; the columns match no kind of table this dashboard loads; the nearest is the Home Office police recorded crime "
+        "table (police force area or CSP edition), which also needs the column 'Number of Offences'"
     ]
 
 
@@ -333,8 +334,9 @@ def test_missing_columns_in_a_workbook_are_named_per_sheet(loaded, settings, tmp
     header = [h for h in HEADER if h not in ("Offence Code", "Financial Quarter")]
     path = write_xlsx(tmp_path / "t.xlsx", {"Notes": NOTES, "2019_20": [*TITLES, header, ["2019/20", "Kent"]]})
     assert refused(loaded, settings, path) == [
-        "t.xlsx, sheet '2019_20', row 3: the header row lacks the column(s) 'Financial Quarter', 'Offence Code' "
-        "needed for a Home Office recorded crime table"
+        "t.xlsx, sheet '2019_20', row 3: found 'Financial Year | Force Name | Offence Description | Offence Group | "
+        "Offence Subgroup | Number of Offences'; the columns match no kind of table this dashboard loads; the nearest is the Home Office police recorded crime "
+        "table (police force area or CSP edition), which also needs the columns 'Financial Quarter', 'Offence Code'"
     ]
 
 
