@@ -41,6 +41,7 @@ KIND_NAMES = {
     "outcomes (quarterly, Home Office)": "Crime outcomes, quarterly (Home Office)",
     "prosecutions and orders (local return)": "Prosecutions and orders (local return)",
     "local events": "Local events",
+    "ONS published figures (police force area tables)": "ONS published figures (police force area tables)",
 }
 DEMO, REAL = "Demo (illustrative)", "Real"
 FRESHNESS_WORDS = {True: "Probably out of date", False: "Current", None: "Not checked"}
@@ -75,6 +76,8 @@ def period_end(label: str) -> tuple[dt.date, str] | None:
     (datetime.date(2024, 4, 30), 'month')
     >>> period_end("mid-2018")
     (datetime.date(2018, 6, 30), 'mid-year')
+    >>> period_end("year ending March 2019")
+    (datetime.date(2019, 3, 31), 'quarter')
     """
     if match := re.fullmatch(r"(\d{4}/\d{2}) Q([1-4])", label):
         start = quarter_start(match.group(1), int(match.group(2)))
@@ -84,6 +87,9 @@ def period_end(label: str) -> tuple[dt.date, str] | None:
         return add_months(start, 1) - dt.timedelta(days=1), "month"
     if match := re.fullmatch(r"mid-(\d{4})", label):
         return dt.date(int(match.group(1)), 6, 30), "mid-year"
+    if match := re.fullmatch(r"year ending ([A-Z][a-z]+) (\d{4})", label):
+        start = dt.datetime.strptime(f"1 {match.group(1)} {match.group(2)}", "%d %B %Y").date()
+        return add_months(start, 1) - dt.timedelta(days=1), "quarter"  # ONS publishes a year ending each quarter
     return None
 
 

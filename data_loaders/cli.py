@@ -70,6 +70,8 @@ def _print_status(status) -> None:
     if not status.kinds:
         print("Nothing is loaded yet. Load files with: pcc-dashboard load PATH...")
         return
+    for warning in status.warnings:
+        print(f"WARNING: {warning}")
     for kind in status.kinds:
         demo = " [demo]" if kind.is_demo else ""
         areas = f", {_plural(kind.forces, kind.units)}" if kind.units else ""

@@ -59,6 +59,7 @@ class Status:
     kinds: list[KindStatus]
     sources: list[SourceStatus]
     latest_load: dt.datetime | None
+    warnings: list[str] = field(default_factory=list)  # e.g. a population estimate older than the latest figures
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready: dates as ISO strings."""
@@ -269,6 +270,7 @@ def _sources(engine: Engine) -> list[SourceStatus]:
             database.prosecutions_return,
             database.events,
             database.recommendations,
+            database.published_figures,
         ):
             for source_id, rows in connection.execute(
                 sa.select(table.c.source_id, sa.func.count()).group_by(table.c.source_id)
@@ -286,6 +288,7 @@ def _sources(engine: Engine) -> list[SourceStatus]:
             (database.outcomes, database.outcomes.c.period_start),
             (database.prosecutions_return, database.prosecutions_return.c.period_start),
             (database.events, database.events.c.date),
+            (database.published_figures, database.published_figures.c.period_end),
         ):
             for source_id, first, last in connection.execute(
                 sa.select(table.c.source_id, sa.func.min(column), sa.func.max(column)).group_by(table.c.source_id)
@@ -354,7 +357,55 @@ def _recommendations_status(engine: Engine) -> KindStatus | None:
     )
 
 
-def read_status(engine: Engine) -> Status:
+def population_warnings(engine: Engine, lag_months: int) -> list[str]:
+    """Forces whose latest year ending has no population estimate, or one more than a year older than the 12 months."""
+    from data_loaders import periods, reads
+
+    rc, forces = database.recorded_crime, database.forces
+    query = (
+        sa.select(rc.c.force, sa.func.max(rc.c.period_start))
+        .join(forces, forces.c.name == rc.c.force)
+        .where(rc.c.month == 0, forces.c.territorial)
+        .group_by(rc.c.force)
+    )
+    with engine.connect() as connection:
+        latest = {force: start for force, start in connection.execute(query)}
+    if not latest:
+        return []
+    population = reads.population(engine)
+    years = population.groupby("force")["year"].apply(lambda y: sorted(int(v) for v in y)).to_dict()
+    missing, stale = [], {}
+    end = periods.month_end(periods.add_months(max(latest.values()), 2))
+    wanted = periods.population_year(end, lag_months)
+    for force in sorted(latest):
+        usable = [y for y in years.get(force, []) if y <= wanted]
+        if not usable:
+            missing.append(force)
+        elif periods.population_is_stale(end, usable[-1]):
+            stale.setdefault(usable[-1], []).append(force)
+    out = []
+    if missing:
+        out.append(
+            f"No population estimate at or before mid-{wanted} for {_forces(missing)}: no rate per 1,000 for the "
+            f"year ending {end:%B %Y}."
+        )
+    for year, names in sorted(stale.items()):
+        out.append(
+            f"The year ending {end:%B %Y} wants the mid-{wanted} population estimate; {_forces(names)} "
+            f"{'has' if len(names) == 1 else 'have'} only mid-{year}, more than a year older than the 12 months: "
+            "load newer ONS mid-year estimates."
+        )
+    return out
+
+
+def _forces(names: list[str]) -> str:
+    """A short list of forces: every one by name up to ten, else how many."""
+    if len(names) >= 43:
+        return "all 43 forces"
+    return ", ".join(names) if len(names) <= 10 else f"{len(names)} forces"
+
+
+def read_status(engine: Engine, lag_months: int | None = None) -> Status:
     """The status of the database behind ``engine`` (an empty database reports no kinds)."""
     revision = database.schema_revision(engine)
     if revision is None:
@@ -365,12 +416,25 @@ def read_status(engine: Engine) -> Status:
             _crime_status(engine, "recorded-crime (quarterly, Home Office)", monthly=False),
             _crime_status(engine, "recorded-crime (monthly, local extract)", monthly=True),
             _population_status(engine),
+            _table_status(
+                engine,
+                "ONS published figures (police force area tables)",
+                database.published_figures,
+                ("period_end",),
+                lambda row: f"year ending {row.period_end:%B %Y}",
+                "area",
+                "areas",
+            ),
             *_returns_status(engine),
             _recommendations_status(engine),
         )
         if k is not None
     ]
     sources = _sources(engine)
+    if lag_months is None:
+        from data_loaders.settings import get_settings
+
+        lag_months = get_settings().population_lag_months
     return Status(
         database=_display_url(engine),
         schema_revision=revision,
@@ -378,4 +442,5 @@ def read_status(engine: Engine) -> Status:
         kinds=kinds,
         sources=sources,
         latest_load=max((s.loaded_at for s in sources), default=None),
+        warnings=population_warnings(engine, lag_months),
     )

@@ -126,6 +126,8 @@ def test_status_says_what_is_loaded_and_from_which_edition(cli_sqlite, files, ca
     assert lines[0].startswith(f"Database: {cli_sqlite} (schema ")
     assert "DEMO DATA" not in out
     assert lines[1:] == [
+        "WARNING: The year ending March 2023 wants the mid-2021 population estimate; Dorset has only mid-2018, more "
+        "than a year older than the 12 months: load newer ONS mid-year estimates.",
         "",
         "recorded-crime (quarterly, Home Office): 2 rows, 1 force, 2022/23 Q3 to 2022/23 Q4",
         f"  2022/23 Q3 to 2022/23 Q4: from {CRIME_NAME} (2023-07-19)",

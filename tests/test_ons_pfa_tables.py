@@ -159,3 +159,16 @@ def test_a_population_header_without_its_mid_year_is_refused(engine, settings, o
 def test_the_year_ending_comes_from_the_titles(ons):
     frame = ons_pfa_tables.parse(open_workbook(ons / MARCH_2018))
     assert (frame.attrs["period_end"].isoformat(), frame.attrs["population_year"]) == ("2018-03-31", 2016)
+
+
+def test_status_flags_populations_older_than_the_latest_figures(engine, settings, ons, shared_data):
+    from data_loaders.status import read_status
+
+    paths = [shared_data / CRIME_FILE, shared_data / POPULATION_FILE, ons / MARCH_2019]
+    ingest.load_files(paths, engine, settings)
+    assert read_status(engine, settings.population_lag_months).warnings == [
+        "The year ending June 2023 wants the mid-2022 population estimate; Greater Manchester, London, City of have "
+        "only mid-2017, more than a year older than the 12 months: load newer ONS mid-year estimates.",
+        "The year ending June 2023 wants the mid-2022 population estimate; 41 forces have only mid-2018, more than a "
+        "year older than the 12 months: load newer ONS mid-year estimates.",
+    ]

@@ -31,6 +31,8 @@ def show_loaded(status: Status, today: dt.date) -> None:
             f"Probably out of date: {', '.join(stale)}. Load the latest published edition below.",
             icon=":material/schedule:",
         )
+    for warning in status.warnings:
+        st.warning(warning, icon=":material/groups:")
 
     # The details one at a time: only the open tab is set out, and the address names it ("details").
     details = {
