@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,14 +30,17 @@ from data_loaders import (
     population,
     prosecutions,
     recorded_crime,
+    streaming,
 )
 from data_loaders.settings import Settings
 from data_loaders.tables import (
     HEADER_SCAN_ROWS,
     LoadRefused,
     Problem,
+    Sheet,
     Workbook,
     best_partial_header,
+    chunks_of,
     edition_date_from_name,
     find_header,
     is_blank,
@@ -78,6 +82,9 @@ KINDS: tuple[Kind, ...] = (
     Kind(events.KIND, events, database.events, ("scope",)),
 )
 INSERT_CHUNK = 5000
+# Files whose worksheet XML (or CSV text) is larger than this are read as a stream, a chunk of rows at a time.
+STREAM_ABOVE_BYTES = 256 * 1000 * 1000
+STREAM_CHUNK_ROWS = 100_000
 OTHER_CODES_SHOWN = 8
 
 
@@ -259,6 +266,12 @@ def prepare(
     edition = edition_date or edition_date_from_name(name)
     empty = pd.DataFrame()
     try:
+        size = streaming.xml_size(path)
+    except (streaming.StreamError, OSError):
+        size = 0  # open_workbook says what is wrong with the file
+    if size > STREAM_ABOVE_BYTES:
+        return _prepare_streamed(path, name, edition, size, settings)
+    try:
         book = open_workbook(path, display_name=name)
     except LoadRefused as refused:
         return Prepared(path, name, "", None, edition, empty, refused.problems)
@@ -270,6 +283,49 @@ def prepare(
     except LoadRefused as refused:
         return Prepared(path, name, "", kind, edition, empty, refused.problems)
     rows, problems = kind.module.clean(frame, settings)
+    return Prepared(path, name, sha256_of(path), kind, edition, rows, problems)
+
+
+def _prepare_streamed(path: Path, name: str, edition: dt.date | None, size: int, settings: Settings) -> Prepared:
+    """Read and check a file too large to hold whole, one pass, a chunk of rows at a time.
+
+    The national tables' community safety partnership editions hold over a gigabyte of worksheet
+    XML: read whole, that costs several gigabytes of memory. Read as a stream, memory stays at a few
+    tens of megabytes whatever the size, and only the rows of configured codes are kept.
+    """
+    empty = pd.DataFrame()
+    heads: list[Sheet] = []
+    try:
+        sheets = iter(streaming.iter_sheets(path))
+        kind, current = None, None
+        for streamed in sheets:
+            head = Sheet(streamed.name, list(itertools.islice(streamed.rows, HEADER_SCAN_ROWS)))
+            heads.append(head)
+            kind = detect(Workbook(name, "stream", [head]))
+            if kind is not None:
+                current = (head, streamed.rows)
+                break
+        if kind is None or current is None:
+            return Prepared(path, name, "", None, edition, empty, _unknown_kind(Workbook(name, "stream", heads)))
+        clean_chunks = getattr(kind.module, "clean_chunks", None)
+        if clean_chunks is None:
+            limit = f"{STREAM_ABOVE_BYTES / 1e6:,.0f} MB"
+            problem = Problem(
+                name,
+                f"the file holds {size / 1e6:,.0f} MB of worksheet data; a {kind.description} is read whole, and "
+                f"at most {limit} of it; expected the file as published",
+            )
+            return Prepared(path, name, "", kind, edition, empty, [problem])
+
+        def pairs():
+            yield current
+            for streamed in sheets:
+                yield Sheet(streamed.name, list(itertools.islice(streamed.rows, HEADER_SCAN_ROWS))), streamed.rows
+
+        frames = chunks_of(name, pairs(), kind.module.COLUMNS, STREAM_CHUNK_ROWS)
+        rows, problems = clean_chunks(frames, settings)
+    except streaming.StreamError as exc:
+        return Prepared(path, name, "", None, edition, empty, [Problem(name, str(exc))])
     return Prepared(path, name, sha256_of(path), kind, edition, rows, problems)
 
 

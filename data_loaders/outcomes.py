@@ -21,7 +21,7 @@ alternate-offence file (types 1a, 2a, 3a) is refused: its outcomes are already i
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +31,7 @@ from data_loaders.settings import Settings
 from data_loaders.tables import (
     Column,
     Problem,
+    ProblemList,
     Workbook,
     cell_problems,
     code_order,
@@ -135,13 +136,8 @@ def _alternate_offence_problem(frame: pd.DataFrame) -> Problem | None:
     )
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed rows to store (configured offence codes only) and every problem found."""
-    file = frame.attrs.get("file", "file")
-    alternate = _alternate_offence_problem(frame)
-    if alternate is not None:
-        return frame.iloc[0:0], [alternate]
-    names = ForceNames(settings)
+def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every row parsed (``offence_code`` None for a code the configuration does not count) and its problems."""
     known = {t.type: t for t in settings.outcomes.types}
     known_list = ", ".join(str(n) for n in sorted(known))
 
@@ -169,23 +165,36 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     problems: list[Problem] = []
     for key, values in parsed.items():
         problems.extend(cell_problems(frame, key, values, _column(frame, key)))
-    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()}, dtype=object)
     typed["published_code"] = typed["offence_code"]
     typed["offence_code"] = configured_codes(typed["published_code"], settings.offence_codes)
-    typed["offence_description"] = [("" if is_blank(v) else str(v).strip()) for v in frame["offence_description"]]
-    typed["outcome_description"] = [("" if is_blank(v) else str(v).strip()) for v in frame["outcome_description"]]
+    typed["offence_description"] = frame["offence_description"].tolist()
+    typed["outcome_description"] = frame["outcome_description"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["_row"] = frame["_row"].tolist()
+    return typed, problems
 
-    wanted = typed[typed["offence_code"].notna()]
-    problems.extend(_duplicate_problems(wanted, file, _column(frame, "outcome_type")))
-    if typed.empty and not problems:
+
+def _finish(
+    wanted: pd.DataFrame,
+    rows_read: int,
+    other_codes: set[str],
+    problems: list[Problem],
+    attrs: dict,
+    settings: Settings,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The rows to store from the parsed rows of configured codes, or every problem."""
+    file = attrs.get("file", "file")
+    column = attrs.get("headers", {}).get("outcome_type", LABELS["outcome_type"])
+    problems = [*problems, *_duplicate_problems(wanted, file, column)]
+    if not rows_read and not problems:
         problems.append(Problem(file, "the table has a header but no data rows"))
     if problems:
-        return typed.iloc[0:0], problems
-
-    stored = wanted.copy()
-    stored = stored.astype({"quarter": int, "outcome_type": int, FOR_OFFENCES_RECORDED: int, RECORDED: int})
+        return wanted.iloc[0:0], problems
+    known = {t.type: t for t in settings.outcomes.types}
+    stored = wanted.astype({"quarter": int, "outcome_type": int, FOR_OFFENCES_RECORDED: int, RECORDED: int})
+    for key in ("offence_description", "outcome_description"):
+        stored[key] = [("" if is_blank(v) else str(v).strip()) for v in stored[key]]
     stored["outcome_group"] = [known[t].group for t in stored["outcome_type"]]
     stored["outcome_description"] = [
         text or known[t].description
@@ -195,11 +204,42 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         quarter_start(fy, q) for fy, q in zip(stored["financial_year"], stored["quarter"], strict=True)
     ]
     stored = stored.sort_values(KEYS)[STORED_COLUMNS].reset_index(drop=True)
-    other = typed.loc[typed["offence_code"].isna(), "published_code"]
     stored.attrs.update(
-        rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=code_order)
+        rows_read=rows_read,
+        rows_other_offences=rows_read - len(wanted),
+        other_codes=sorted(other_codes, key=code_order),
     )
     return stored, []
+
+
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed rows to store (configured offence codes only) and every problem found."""
+    alternate = _alternate_offence_problem(frame)
+    if alternate is not None:
+        return frame.iloc[0:0], [alternate]
+    typed, problems = _typed(frame, settings, ForceNames(settings))
+    wanted = typed[typed["offence_code"].notna()]
+    other = set(typed.loc[typed["offence_code"].isna(), "published_code"])
+    return _finish(wanted, len(typed), other, problems, frame.attrs, settings)
+
+
+def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
+    names = ForceNames(settings)
+    kept, other, problems = [], set(), ProblemList()
+    rows_read, attrs = 0, {}
+    for frame in frames:
+        attrs = frame.attrs
+        alternate = _alternate_offence_problem(frame)
+        if alternate is not None:
+            return frame.iloc[0:0], [alternate]
+        typed, found = _typed(frame, settings, names)
+        problems.extend(found)
+        kept.append(typed[typed["offence_code"].notna()])
+        other.update(typed.loc[typed["offence_code"].isna(), "published_code"])
+        rows_read += len(typed)
+    wanted = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=[*KEYS, "_row", "_sheet"])
+    return _finish(wanted, rows_read, other, problems.closed(attrs.get("file", "file")), attrs, settings)
 
 
 def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:

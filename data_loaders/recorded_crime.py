@@ -13,6 +13,7 @@ synonyms, never by position.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from data_loaders.settings import Settings
 from data_loaders.tables import (
     Column,
     Problem,
+    ProblemList,
     Workbook,
     cell_problems,
     code_order,
@@ -82,12 +84,10 @@ def _column(frame: pd.DataFrame, key: str) -> str:
     return frame.attrs.get("headers", {}).get(key, LABELS[key])
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed rows to store (configured offence codes only, CSP rows summed) and every problem found."""
+def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every row parsed (``offence_code`` None for a code the configuration does not count) and its problems."""
     file = frame.attrs.get("file", "file")
-    names = ForceNames(settings)
     problems: list[Problem] = []
-
     years = parse_cells(frame["financial_year"], parse_financial_year)
     quarters = parse_cells(frame["quarter"], parse_quarter)
     # The Home Office publishes a quarter's figure as a net change, which is negative now and then
@@ -108,7 +108,6 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
 
     forces = parse_cells(frame["force"], force_of)
     codes = parse_cells(frame["offence_code"], parse_offence_code)
-
     for key, parsed in (
         ("financial_year", years),
         ("quarter", quarters),
@@ -117,7 +116,6 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         ("count", counts),
     ):
         problems.extend(cell_problems(frame, key, parsed, _column(frame, key)))
-
     typed = pd.DataFrame(
         {
             "force": [v for v, _ in forces],
@@ -133,16 +131,22 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         },
         dtype=object,  # plain Python values: turning 300,000 strings into pandas' string arrays costs more than it saves
     )
-
     problems.extend(_sheet_year_problems(typed, frame, file))
-    by_csp = bool(frame.attrs.get("csp_edition"))
-    wanted = typed[typed["offence_code"].notna()]
-    problems.extend(_duplicate_problems(wanted, file, _column(frame, "offence_code"), by_csp=by_csp))
-    if typed.empty and not problems:
+    return typed, problems
+
+
+def _finish(
+    wanted: pd.DataFrame, rows_read: int, other_codes: set[str], problems: list[Problem], attrs: dict
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The rows to store from the parsed rows of configured codes (CSP rows summed), or every problem."""
+    file = attrs.get("file", "file")
+    by_csp = bool(attrs.get("csp_edition"))
+    column = attrs.get("headers", {}).get("offence_code", LABELS["offence_code"])
+    problems = [*problems, *_duplicate_problems(wanted, file, column, by_csp=by_csp)]
+    if not rows_read and not problems:
         problems.append(Problem(file, "the table has a header but no data rows"))
     if problems:
-        return typed.iloc[0:0], problems
-
+        return wanted.iloc[0:0], problems
     wanted = wanted.assign(
         offence_description=[("" if is_blank(v) else str(v).strip()) for v in wanted["offence_description"]]
     )
@@ -156,11 +160,33 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         quarter_start(fy, q) for fy, q in zip(stored["financial_year"], stored["quarter"], strict=True)
     ]
     stored = stored[STORED_COLUMNS]
-    other = typed.loc[typed["offence_code"].isna(), "published_code"]
-    stored.attrs.update(
-        rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=code_order)
-    )
+    other = rows_read - len(wanted)
+    stored.attrs.update(rows_read=rows_read, rows_other_offences=other, other_codes=sorted(other_codes, key=code_order))
     return stored, []
+
+
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed rows to store (configured offence codes only, CSP rows summed) and every problem found."""
+    typed, problems = _typed(frame, settings, ForceNames(settings))
+    wanted = typed[typed["offence_code"].notna()]
+    other = set(typed.loc[typed["offence_code"].isna(), "published_code"])
+    return _finish(wanted, len(typed), other, problems, frame.attrs)
+
+
+def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
+    names = ForceNames(settings)
+    kept, other, problems = [], set(), ProblemList()
+    rows_read, attrs = 0, {}
+    for frame in frames:
+        attrs = {**frame.attrs, "csp_edition": attrs.get("csp_edition") or "csp" in frame.attrs.get("found", ())}
+        typed, found = _typed(frame, settings, names)
+        problems.extend(found)
+        kept.append(typed[typed["offence_code"].notna()])
+        other.update(typed.loc[typed["offence_code"].isna(), "published_code"])
+        rows_read += len(typed)
+    wanted = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=["offence_code"])
+    return _finish(wanted, rows_read, other, problems.closed(attrs.get("file", "file")), attrs)
 
 
 def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:

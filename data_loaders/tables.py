@@ -8,12 +8,10 @@ column, the value found and what was expected.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +20,8 @@ import pandas as pd
 
 HEADER_SCAN_ROWS = 30
 MAX_LISTED_PROBLEMS = 200
+# A file read in chunks keeps this many problems in memory and counts the rest.
+MAX_KEPT_PROBLEMS = 10_000
 # The longest code in the national table is a combined one such as ``1/4.1/4.10/4.2``.
 MAX_CODE_LENGTH = 40
 
@@ -65,6 +65,27 @@ class LoadRefused(Exception):
         count = len(self.problems)
         head = f"Refused: {count} problem{'s' if count != 1 else ''}; nothing was written."
         return "\n".join([head, *shown])
+
+
+class ProblemList(list):
+    """Problems gathered from a file read in chunks: the first ``MAX_KEPT_PROBLEMS`` kept, the rest counted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more = 0
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            if len(self) < MAX_KEPT_PROBLEMS:
+                self.append(problem)
+            else:
+                self.more += 1
+
+    def closed(self, file: str) -> list[Problem]:
+        """The problems kept, with one more that says how many were not kept."""
+        if not self.more:
+            return list(self)
+        return [*self, Problem(file, f"and {self.more:,} more problems of the same kinds, not listed")]
 
 
 @dataclass(frozen=True)
@@ -142,29 +163,9 @@ def _sniff_format(path: Path, head: bytes) -> str:
         return "other-zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
-    if b"\x00" in head:
-        return "binary"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"  # (a UTF-16 text file, as Excel saves "Unicode Text", starts with its byte-order mark)
     return "csv"
-
-
-def _decode_text(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def _read_csv(text: str) -> list[list[object]]:
-    sample = text[:20000]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [list(row) for row in reader]
 
 
 def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook:
@@ -189,7 +190,12 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
             [Problem(name, "the file is not a spreadsheet; expected a CSV, XLSX or ODS table as published")]
         )
     if fmt == "csv":
-        rows = _read_csv(_decode_text(path.read_bytes()))
+        from data_loaders.streaming import StreamError, iter_sheets
+
+        try:
+            rows = [row for sheet in iter_sheets(path) for row in sheet.rows]
+        except StreamError as exc:
+            raise LoadRefused([Problem(name, f"the text file could not be read: {exc}")]) from exc
         return Workbook(name, "csv", [Sheet(None, rows)])
     from python_calamine import CalamineWorkbook
 
@@ -238,17 +244,16 @@ def best_partial_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, d
     return best
 
 
-def table_from(sheet: Sheet, header_index: int, positions: dict[str, int]) -> Table:
-    """The rows below the header as a frame of raw cells, blank rows dropped.
+def body_frame(name: str | None, body: Sequence[Sequence[object]], positions: dict[str, int], first_row: int):
+    """Rows of cells as a frame with one column per key, ``_row`` (spreadsheet row numbers from ``first_row``)
+    and ``_sheet``; blank rows dropped.
 
     Built column by column: the national tables have hundreds of thousands of rows, and a dict
     per row costs seconds where a list per column costs a fraction of that.
     """
-    header = sheet.rows[header_index]
-    body = sheet.rows[header_index + 1 :]
     columns = {key: [row[pos] if pos < len(row) else None for row in body] for key, pos in positions.items()}
     frame = pd.DataFrame(columns, dtype=object)
-    frame["_row"] = range(header_index + 2, header_index + 2 + len(body))
+    frame["_row"] = range(first_row, first_row + len(body))
     # A row is blank when every cell is: only a row whose first cell is blank can be, so only those are looked at.
     first = next(iter(columns.values()), [])
     maybe = [i for i, cell in enumerate(first) if cell is None or cell == "" or is_blank(cell)]
@@ -256,9 +261,56 @@ def table_from(sheet: Sheet, header_index: int, positions: dict[str, int]) -> Ta
     if blank:
         frame = frame.drop(index=blank)
     frame = frame.reset_index(drop=True)
-    frame["_sheet"] = np.full(len(frame), sheet.name, dtype=object)
-    headers = {key: str(header[pos]).replace("\ufeff", "").strip() for key, pos in positions.items()}
-    return Table(sheet, header_index + 1, positions, headers, frame)
+    frame["_sheet"] = np.full(len(frame), name, dtype=object)
+    return frame
+
+
+def _headers(header: Sequence[object], positions: dict[str, int]) -> dict[str, str]:
+    return {key: str(header[pos]).replace("\ufeff", "").strip() for key, pos in positions.items()}
+
+
+def table_from(sheet: Sheet, header_index: int, positions: dict[str, int]) -> Table:
+    """The rows below the header as a frame of raw cells, blank rows dropped."""
+    frame = body_frame(sheet.name, sheet.rows[header_index + 1 :], positions, header_index + 2)
+    return Table(sheet, header_index + 1, positions, _headers(sheet.rows[header_index], positions), frame)
+
+
+def chunks_of(
+    file: str, sheets: Iterable[tuple[Sheet, Iterator[list[object]]]], columns: Sequence[Column], size: int
+) -> Iterator[pd.DataFrame]:
+    """The raw rows of every sheet that holds ``columns``, ``size`` rows at a time, as :func:`rows_of` gives them.
+
+    ``sheets`` pairs each sheet's top rows (``HEADER_SCAN_ROWS`` of them, to find the header in)
+    with an iterator over the rest, so a file of any size is read in bounded memory. A sheet
+    without the header (a cover or notes sheet) is passed over.
+    """
+    keys = [c.key for c in columns]
+    for head, rest in sheets:
+        located = find_header(head, columns)
+        if located is None:
+            continue
+        index, positions = located
+        headers = _headers(head.rows[index], positions)
+        pending = list(head.rows[index + 1 :])
+        first_row = index + 2
+        exhausted = False
+        while not exhausted:
+            while len(pending) < size:
+                row = next(rest, None)
+                if row is None:
+                    exhausted = True
+                    break
+                pending.append(row)
+            if not pending:
+                break
+            frame = body_frame(head.name, pending, positions, first_row)
+            for key in keys:
+                if key not in frame.columns:
+                    frame[key] = None
+            frame.attrs.update(file=file, headers=headers, found=set(positions))
+            first_row += len(pending)
+            pending = []
+            yield frame
 
 
 def data_tables(book: Workbook, columns: Sequence[Column], what: str) -> list[Table]:
