@@ -12,8 +12,8 @@ from data_loaders.tables import LoadRefused
 OUTCOME_KEY = "data_load_outcome"
 RECOMMENDATION_OUTCOME_KEY = "recommendation_load_outcome"
 EMPTY_MESSAGE = (
-    "Nothing is loaded yet. Load the published files below: the Home Office police recorded crime table and the ONS "
-    "population estimates by police force area. To look around with illustrative figures first, build the demo "
+    "Nothing is loaded yet. Load the published files below: the Home Office police recorded crime table, the ONS "
+    "police force area data tables and the ONS mid-year population estimates. To look around with illustrative figures first, build the demo "
     "database from the command line with `pcc-dashboard demo`."
 )
 
