@@ -223,6 +223,7 @@ class _Recorded:
     peer_rates: dict
     rates_end: dt.date | None
     rate_basis: str = ""  # which population the force's latest rate divides by (rates.population_words)
+    basis_sentence: str = ""  # the same, as a sentence (rates.basis_sentence)
 
 
 def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...], months: int) -> _Recorded:
@@ -264,13 +265,15 @@ def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...], months: i
         float(national.iloc[0]) if len(national) and pd.notna(national.iloc[0]) else None,
         peer_rates,
         latest["period_end"].iloc[0] if len(latest) else None,
-        _basis(latest, chosen.force),
+        *_basis(latest, chosen.force),
     )
 
 
-def _basis(latest: pd.DataFrame, force: str) -> str:
+def _basis(latest: pd.DataFrame, force: str) -> tuple[str, str]:
     own = latest[(latest["area"] == force) & latest["rate"].notna()]
-    return rates.population_words(own.iloc[0]) if len(own) else ""
+    if not len(own):
+        return "", ""
+    return rates.population_words(own.iloc[0]), rates.basis_sentence(own.iloc[0])
 
 
 def _quarters(frame: pd.DataFrame) -> list[dt.date]:
@@ -427,10 +430,11 @@ def summary(inputs: Inputs) -> Summary | None:
     ]
     if total.rate is not None and total.rates_end is not None:
         rate = messages.rate_sentence(chosen.force, total.rate, "England and Wales", total.national)
-        said.append(f"In the {metrics.year_ending_label(total.rates_end)} ({total.rate_basis}), {rate}")
+        said.append(f"In the {metrics.year_ending_label(total.rates_end)}, {rate}")
         peers = peer_sentence(chosen.force, total.rate, total.peer_rates)
         if peers:
             said[-1] += " " + peers
+        said[-1] += " " + total.basis_sentence
     else:
         said.append(f"No rate per 1,000 people can be given for {chosen.force}: its population is not loaded.")
     said += [m for m in (charge_message, orders_message) if m]

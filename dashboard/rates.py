@@ -331,6 +331,20 @@ def population_words(row: pd.Series | dict) -> str:
     return words
 
 
+def basis_sentence(row: pd.Series | dict) -> str:
+    """One sentence on the population a rate divides by, for key messages: which mid-year, and whether ONS's."""
+    used, wanted = row["population_year"], row["population_wanted"]
+    if used is None or pd.isna(used):
+        return f"No population estimate is loaded for it (ONS would use {mid_year(wanted)})."
+    if int(used) >= int(wanted):
+        return f"Rates use ONS's {mid_year(used)} population estimate, as ONS does."
+    older = ": more than a year older than the 12 months" if row.get("stale") else ""
+    return (
+        f"Rates use the {mid_year(used)} population estimate, the latest loaded{older} "
+        f"(ONS would use {mid_year(wanted)})."
+    )
+
+
 def national_notes(rates: Rates, end: dt.date | None = None) -> list[str]:
     """What the England and Wales rate of a year ending (default: the latest) counts and which forces it lacks."""
     frame = rates.frame
@@ -364,7 +378,10 @@ def national_notes(rates: Rates, end: dt.date | None = None) -> list[str]:
 
 def forces_words(forces: Sequence[str]) -> str:
     """The forces named, or 'all 43 forces' when every one is."""
-    return "all 43 forces" if len(forces) >= 43 else ", ".join(forces)
+    if len(forces) >= 43:
+        return "all 43 forces"
+    forces = list(forces)
+    return forces[0] if len(forces) == 1 else ", ".join(forces[:-1]) + " and " + forces[-1]
 
 
 def year_ending_words(end: dt.date) -> str:

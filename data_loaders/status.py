@@ -402,7 +402,9 @@ def _forces(names: list[str]) -> str:
     """A short list of forces: every one by name up to ten, else how many."""
     if len(names) >= 43:
         return "all 43 forces"
-    return ", ".join(names) if len(names) <= 10 else f"{len(names)} forces"
+    if len(names) > 10:
+        return f"{len(names)} forces"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def read_status(engine: Engine, lag_months: int | None = None) -> Status:

@@ -89,7 +89,7 @@ def test_dump_rates_gives_onss_rate_beside_the_dashboards_own(db_url, monkeypatc
     december = rows[("England and Wales", "2019-12")]
     assert december["population_year"] == "2018"
     assert december["population_source"].endswith(
-        "older estimates than mid-2018 for Greater Manchester, London, City of"
+        "older estimates than mid-2018 for Greater Manchester and London, City of"
     )
     assert rows[("Greater Manchester", "2019-12")]["population_year"] == "2017"
     # No estimate before mid-2016 is loaded: no rate, never a later estimate standing in.
@@ -167,7 +167,7 @@ def test_status_flags_populations_older_than_the_latest_figures(engine, settings
     paths = [shared_data / CRIME_FILE, shared_data / POPULATION_FILE, ons / MARCH_2019]
     ingest.load_files(paths, engine, settings)
     assert read_status(engine, settings.population_lag_months).warnings == [
-        "The year ending June 2023 wants the mid-2022 population estimate; Greater Manchester, London, City of have "
+        "The year ending June 2023 wants the mid-2022 population estimate; Greater Manchester and London, City of have "
         "only mid-2017, more than a year older than the 12 months: load newer ONS mid-year estimates.",
         "The year ending June 2023 wants the mid-2022 population estimate; 41 forces have only mid-2018, more than a "
         "year older than the 12 months: load newer ONS mid-year estimates.",

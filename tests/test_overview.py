@@ -179,8 +179,9 @@ def test_summary_messages_on_a_rise(inputs):
         "Recorded stalking and harassment rose 7% to 128 in the year ending March 2023 (from 120).",
         "The quarterly figures for stalking and harassment since April 2021: no signal beyond normal variation in the "
         "last 8 points. The limits are trial limits: fewer than 12 points.",
-        "In the year ending March 2023 (mid-2021 population), Kent recorded 12.8 offences per 1,000 people, above the England and Wales "
-        "rate of 8.4. Its peer force recorded a lower rate than Kent.",
+        "In the year ending March 2023, Kent recorded 12.8 offences per 1,000 people, above the England and Wales "
+        "rate of 8.4. Its peer force recorded a lower rate than Kent. Rates use ONS's mid-2021 "
+        "population estimate, as ONS does.",
         "Charges or summonses were 20% of outcomes in the year ending March 2023 (outcomes assigned in the quarter), "
         "up from 10% the year before.",
         "8 Stalking Protection Orders were granted in the year ending March 2023 (4 full, 4 interim), up from 4 the "

@@ -88,8 +88,9 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
         "The monthly figures for stalking and harassment since the June 2023 series break: no signal at the latest "
         "point; the most recent special cause in the last 29 points was a run of 7 or more points above the mean at "
         "Sep 2025.",
-        "In the year ending June 2025 (mid-2024 population), Devon and Cornwall recorded 8.4 offences per 1,000 people, below the England "
-        "and Wales rate of 9.8. All 6 of its peer forces recorded a higher rate than Devon and Cornwall.",
+        "In the year ending June 2025, Devon and Cornwall recorded 8.4 offences per 1,000 people, below the England "
+        "and Wales rate of 9.8. All 6 of its peer forces recorded a higher rate than Devon and Cornwall. "
+        "Rates use ONS's mid-2024 population estimate, as ONS does.",
         "Charges or summonses were 4% of outcomes in the year ending June 2025 (outcomes assigned in the quarter), "
         "down from 5% the year before.",
         "103 Stalking Protection Orders were granted in the year ending September 2025 (61 full, 42 interim), up "
