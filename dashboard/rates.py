@@ -384,6 +384,25 @@ def forces_words(forces: Sequence[str]) -> str:
     return forces[0] if len(forces) == 1 else ", ".join(forces[:-1]) + " and " + forces[-1]
 
 
+def published_note(rates: Rates, area: str) -> str | None:
+    """ONS's published count and rate beside the dashboard's, for ``area``'s latest year ending ONS published."""
+    rows = rates.frame[(rates.frame["area"] == area) & rates.frame["published_rate"].notna()]
+    if rows.empty:
+        return None
+    row = rows.iloc[-1]
+    words = (
+        f"ONS published {int(row['published_count']):,} offences and a rate of {row['published_rate']:.2f} per 1,000 "
+        f"for {area} in the {year_ending_words(row['period_end'])} (on its {mid_year(row['published_population_year'])}"
+        " population)"
+    )
+    if pd.isna(row["year_ending"]):
+        return words + "."
+    own = f"the dashboard's {int(row['year_ending']):,} and {row['rate']:.2f}"
+    if int(row["year_ending"]) != int(row["published_count"]):
+        return f"{words}; {own} come from the Home Office table loaded, which revises earlier years in each edition."
+    return f"{words}; {own} agree."
+
+
 def year_ending_words(end: dt.date) -> str:
     """'year ending March 2019'."""
     return f"year ending {end:%B %Y}"

@@ -319,6 +319,9 @@ def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
         f"{chosen.force}'s rate for the {year_ending_label(newest['period_end'])} uses the "
         f"{rates.population_words(newest)}."
     )
+    published = rates.published_note(found, chosen.force)
+    if published:
+        notes.append(published)
     data = _rates_data(frame)
     return Chart("recorded-rate-comparison", figure, text, data, alt, notes=notes)
 

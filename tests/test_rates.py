@@ -159,6 +159,12 @@ def test_published_figures_sit_beside_the_dashboards_own(settings):
     assert row["year_ending"] == 500 and row["rate"] == pytest.approx(50.0)
     assert row["published_count"] == 520 and row["published_rate"] == pytest.approx(52.0)
     assert row["published_population_year"] == 2017
+    found = rates.year_ending_rates(recorded, people, settings, ["Kent"], total, published)
+    assert rates.published_note(found, "Kent") == (
+        "ONS published 520 offences and a rate of 52.00 per 1,000 for Kent in the year ending March 2019 (on its "
+        "mid-2017 population); the dashboard's 500 and 50.00 come from the Home Office table loaded, which revises "
+        "earlier years in each edition."
+    )
 
 
 def test_a_quarter_missing_for_some_force_leaves_england_and_wales_without_a_total(settings):
