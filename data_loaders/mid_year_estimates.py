@@ -35,6 +35,7 @@ from data_loaders.tables import (
     cell_problems,
     display_cell,
     is_blank,
+    match_columns,
     normalise_header,
     open_workbook,
     parse_cells,
@@ -131,24 +132,12 @@ def _fold(value: object) -> str:
     return re.sub(r"(?<=[a-z])\s*\d+$", "", normalise_header(value))
 
 
-def _match(row: list[object]) -> dict[str, int]:
-    folded = [_fold(cell) if not is_blank(cell) else "" for cell in row]
-    found: dict[str, int] = {}
-    for column in COLUMNS:
-        wanted = {_fold(name) for name in column.names}
-        for position, cell in enumerate(folded):
-            if cell in wanted and position not in found.values():
-                found[column.key] = position
-                break
-    return found
-
-
 def _header(book: Workbook, sheet: Sheet) -> tuple[int, dict[str, int]]:
     """The header row (0-based) and column positions, or a refusal naming the columns the best row lacks."""
     required = {c.key for c in COLUMNS if c.required}
     best: tuple[int, dict[str, int]] | None = None
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        found = _match(row)
+        found = match_columns(row, COLUMNS, _fold)
         if required <= found.keys():
             return index, found
         if found and (best is None or len(found) > len(best[1])):

@@ -212,11 +212,13 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
     return Workbook(name, fmt, sheets)
 
 
-def _match(row: Sequence[object], columns: Sequence[Column]) -> dict[str, int]:
-    folded = [normalise_header(cell) if not is_blank(cell) else "" for cell in row]
+def match_columns(row: Sequence[object], columns: Sequence[Column], fold=None) -> dict[str, int]:
+    """The position of each column found in a header row; ``fold`` folds header text (default ``normalise_header``)."""
+    fold = fold or normalise_header
+    folded = [fold(cell) if not is_blank(cell) else "" for cell in row]
     found: dict[str, int] = {}
     for column in columns:
-        wanted = {normalise_header(n) for n in column.names}
+        wanted = {fold(n) for n in column.names}
         for position, cell in enumerate(folded):
             if cell in wanted and position not in found.values():
                 found[column.key] = position
@@ -228,7 +230,7 @@ def find_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str,
     """The first row (0-based) within the top rows that holds every required column, with positions."""
     required = {c.key for c in columns if c.required}
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        found = _match(row, columns)
+        found = match_columns(row, columns)
         if required <= found.keys():
             return index, found
     return None
@@ -238,7 +240,7 @@ def best_partial_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, d
     """The top row matching the most required columns (to say which ones are missing)."""
     best: tuple[int, dict[str, int]] | None = None
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        found = _match(row, columns)
+        found = match_columns(row, columns)
         if found and (best is None or len(found) > len(best[1])):
             best = (index, found)
     return best
