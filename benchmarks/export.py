@@ -2,7 +2,7 @@
 
 On the demo database (built into a temporary folder unless ``--database URL`` names one):
 
-- **export**: ``dashboard.export.export_chart(chart, settings, "png", press size)``: suppression,
+- **export**: ``dashboard.outputs.export.export_chart(chart, settings, "png", press size)``: suppression,
   the layout for the size, the branded strip, the render and the PNG's text chunks;
 - **bare**: ``plotly.io.to_image(chart.figure, format="png", width=1200, height=675)``: the page's
   figure as it is, drawn by the same kaleido browser.
@@ -36,8 +36,10 @@ if str(PROJECT) not in sys.path:
 import plotly  # noqa: E402
 import plotly.io as pio  # noqa: E402
 
-from dashboard import catalogue, export, meeting_pack  # noqa: E402
-from data_loaders import database, demo  # noqa: E402
+from dashboard.charts import catalogue  # noqa: E402
+from dashboard.outputs import export, meeting_pack  # noqa: E402
+from data_loaders import database  # noqa: E402
+from data_loaders.demo import dataset as demo  # noqa: E402
 from data_loaders.settings import load_settings  # noqa: E402
 
 CHART = "recorded-spc"

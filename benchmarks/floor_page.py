@@ -13,7 +13,7 @@ if str(PROJECT) not in sys.path:
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import charts  # noqa: E402
+from dashboard.charts import base as charts  # noqa: E402
 
 
 @st.cache_resource

@@ -15,7 +15,9 @@ if str(PROJECT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from benchmarks.floor_page import figure  # noqa: E402
-from dashboard import charts, components, filters, queries  # noqa: E402
+from dashboard import queries  # noqa: E402
+from dashboard.charts import base as charts  # noqa: E402
+from dashboard.ui import components, filters  # noqa: E402
 
 
 def floor() -> None:

@@ -50,7 +50,8 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from dashboard import memo  # noqa: E402
-from data_loaders import database, demo  # noqa: E402
+from data_loaders import database  # noqa: E402
+from data_loaders.demo import dataset as demo  # noqa: E402
 from data_loaders.settings import load_settings  # noqa: E402
 
 APP = PROJECT / "dashboard" / "app.py"

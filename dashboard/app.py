@@ -15,7 +15,8 @@ if str(PROJECT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import components, filters, navigation, queries  # noqa: E402
+from dashboard import navigation, queries  # noqa: E402
+from dashboard.ui import components, filters  # noqa: E402
 
 st.set_page_config(
     page_title="Stalking and harassment oversight",

@@ -20,15 +20,17 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard.charts import TimeMarker
+from dashboard.charts.base import TimeMarker
 from dashboard.memo import Memo
-from data_loaders import database, ingest, reads, recommendation_ingest, recommendation_queries
-from data_loaders import events as events_module
-from data_loaders import recommendations as recommendation_store
+from data_loaders import database, ingest, reads
 from data_loaders.ingest import LoadResult
-from data_loaders.recommendation_ingest import RecommendationLoadResult
-from data_loaders.recommendations import SavedUpdate
+from data_loaders.recommendations import ingest as recommendation_ingest
+from data_loaders.recommendations import queries as recommendation_queries
+from data_loaders.recommendations import store as recommendation_store
+from data_loaders.recommendations.ingest import RecommendationLoadResult
+from data_loaders.recommendations.store import SavedUpdate
 from data_loaders.settings import Settings, SettingsError, get_settings
+from data_loaders.sources import events as events_module
 from data_loaders.status import Status, read_status
 
 Progress = Callable[[float, str], None]
@@ -254,7 +256,8 @@ def data_as_at() -> dt.date | None:
 
 def inputs(chosen=None):
     """The catalogue's inputs for this run: settings, the filters (default: the sidebar's) and the cached tables."""
-    from dashboard import catalogue, filters
+    from dashboard.charts import catalogue
+    from dashboard.ui import filters
 
     return catalogue.Inputs(
         settings=settings(),
@@ -286,7 +289,7 @@ def derived(compute: Callable, chosen=None, *args):
 
     The result is shared between sessions: callers must not change it.
     """
-    from dashboard import filters
+    from dashboard.ui import filters
 
     engine()
     url = settings().database_url
@@ -305,7 +308,7 @@ def derived(compute: Callable, chosen=None, *args):
 
 
 def _build_chart(chart_inputs, key: str):
-    from dashboard import catalogue
+    from dashboard.charts import catalogue
 
     return catalogue.build(key, chart_inputs)
 
@@ -317,7 +320,7 @@ def chart(key: str, chosen=None):
 
 def oversight_chart(key: str):
     """A catalogue chart the filters do not change (recommendations, inspections), as exports and packs draw it."""
-    from dashboard import filters
+    from dashboard.ui import filters
 
     return chart(key, filters.defaults_for(settings()))
 
@@ -376,7 +379,7 @@ def recommendation_audit(recommendation_id: int) -> pd.DataFrame:
 
 
 def add_recommendation_update(recommendation_id: int, **update) -> SavedUpdate:
-    """Append an update (see :func:`data_loaders.recommendations.add_update`); every cache is cleared after a save.
+    """Append an update (see :func:`data_loaders.recommendations.store.add_update`); every cache is cleared after a save.
 
     Raises ``ConcurrentEditError`` when the recommendation has changed since ``expected_version``
     and ``EditRefused`` for an update that cannot be saved; nothing is written then.

@@ -19,9 +19,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import (
-    database,
-    demo_guard,
+from data_loaders import database, streaming
+from data_loaders.demo import guard as demo_guard
+from data_loaders.settings import Settings
+from data_loaders.sources import (
     events,
     mid_year_estimates,
     monthly_extract,
@@ -30,9 +31,7 @@ from data_loaders import (
     population,
     prosecutions,
     recorded_crime,
-    streaming,
 )
-from data_loaders.settings import Settings
 from data_loaders.tables import (
     HEADER_SCAN_ROWS,
     LoadRefused,
@@ -187,7 +186,8 @@ def _shown(cells: list[str]) -> str:
 
 def _recommendation_file(book: Workbook) -> str | None:
     """What to say when a recommendation tracker or a response document is given to ``load``."""
-    from data_loaders import pcc_response, tracker
+    from data_loaders.recommendations import response as pcc_response
+    from data_loaders.recommendations import tracker
 
     command = "load it with: pcc-dashboard load-recommendations FILE (or on the Data page, signed in as an editor)"
     if any(find_header(sheet, tracker.COLUMNS) is not None for sheet in book.sheets):

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_loaders import database
-from data_loaders.prosecutions import period_label
+from data_loaders.sources.prosecutions import period_label
 
 
 @dataclass

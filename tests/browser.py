@@ -152,7 +152,8 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
 
 def demo_database(folder: Path, as_of: dt.date) -> str:
     """The URL of a demo database built in ``folder`` as if on ``as_of`` (SQLite), for the app to serve."""
-    from data_loaders import database, demo
+    from data_loaders import database
+    from data_loaders.demo import dataset as demo
     from data_loaders.settings import load_settings
 
     url = f"sqlite:///{folder / 'demo.sqlite'}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from data_loaders.access import check_password, hash_password, may_edit
+from dashboard.ui.sign_in import check_password, hash_password, may_edit
 
 EDITORS = ["analyst@opcc.example", " Chief.Exec@OPCC.example "]
 

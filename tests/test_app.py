@@ -7,7 +7,7 @@ from browser import TINY_FILE, TINY_ROWS, write_table
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from dashboard.components import DEMO_BANNER
+from dashboard.ui.components import DEMO_BANNER
 from data_loaders import database, ingest
 
 APP = ROOT / "dashboard" / "app.py"

@@ -11,7 +11,8 @@ import struct
 import pytest
 from browser import chromium_page, screenshot, served_app
 
-from data_loaders import database, demo
+from data_loaders import database
+from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

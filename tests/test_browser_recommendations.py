@@ -9,9 +9,9 @@ import pytest
 from browser import chromium_page, screenshot, served_app
 from test_browser import assert_accessible_structure
 
+from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
 from data_loaders import database
-from data_loaders.access import PASSWORD_SECRET, hash_password
-from data_loaders.recommendation_ingest import load_recommendation_files
+from data_loaders.recommendations.ingest import load_recommendation_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MAIN = '[data-testid="stMain"]'

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import plotly.io as pio
 
-from dashboard import charts
+from dashboard.charts import base as charts
 
 TEXT = charts.ChartText("Stalking, Devon and Cornwall", "Monthly counts", "Source: Home Office", dt.date(2025, 10, 19))
 X = [dt.date(2020, m, 1) for m in range(1, 7)]

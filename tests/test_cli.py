@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from data_loaders import database
-from data_loaders.cli import main
+from pcc_cli import main
 
 ENTRY_POINT = Path(sys.executable).with_name("pcc-dashboard")
 HEADER = "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Code,Number of Offences\n"
@@ -274,7 +274,7 @@ def test_the_installed_entry_point_runs(sqlite_url, files, tmp_path):
 def test_python_dash_m_is_the_same_command(sqlite_url, tmp_path):
     env = {**os.environ, "PCC_DATABASE_URL": sqlite_url}
     result = subprocess.run(
-        [sys.executable, "-m", "data_loaders", "load", str(tmp_path / "absent.csv")],
+        [sys.executable, "-m", "pcc_cli", "load", str(tmp_path / "absent.csv")],
         env=env,
         cwd=tmp_path,
         capture_output=True,

@@ -11,8 +11,9 @@ from browser import BROKEN_FILE, BROKEN_ROWS, TINY_FILE, TINY_ROWS, home_office_
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data_status, queries
-from dashboard.components import escape_frame, escape_markdown
+from dashboard import queries
+from dashboard.ui import data_status
+from dashboard.ui.components import escape_frame, escape_markdown
 from data_loaders import database, ingest
 from data_loaders.status import KindStatus
 from data_loaders.tables import LoadRefused

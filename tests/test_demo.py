@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import cli, database, demo, recorded_crime
+import pcc_cli as cli
+from data_loaders import database
+from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
+from data_loaders.sources import recorded_crime
 from data_loaders.tables import open_workbook
 
 AS_OF = dt.date(2025, 11, 28)

@@ -8,7 +8,10 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import cli, database, demo, ingest, recommendation_ingest
+import pcc_cli as cli
+from data_loaders import database, ingest
+from data_loaders.demo import dataset as demo
+from data_loaders.recommendations import ingest as recommendation_ingest
 from data_loaders.settings import load_settings
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused

@@ -8,8 +8,11 @@ import hashlib
 import pandas as pd
 import pytest
 
-from data_loaders import cli, demo_outcomes, events, ingest, outcomes
-from data_loaders.prosecutions import period_end
+import pcc_cli as cli
+from data_loaders import ingest
+from data_loaders.demo import outcomes as demo_outcomes
+from data_loaders.sources import events, outcomes
+from data_loaders.sources.prosecutions import period_end
 from data_loaders.tables import quarter_start
 
 AS_OF = dt.date(2025, 6, 30)

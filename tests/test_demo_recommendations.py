@@ -9,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 from conftest import TEST_DATA
 
-from data_loaders import database, demo_recommendations
-from data_loaders.recommendation_queries import recommendations_frame, reports_frame, updates_frame
+from data_loaders import database
+from data_loaders.demo import recommendations as demo_recommendations
+from data_loaders.recommendations.queries import recommendations_frame, reports_frame, updates_frame
 from data_loaders.status import read_status
 
 AS_OF = dt.date(2025, 11, 28)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from data_loaders.due_dates import (
+from data_loaders.recommendations.due_dates import (
     add_months,
     deadline_status,
     due_date,

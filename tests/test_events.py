@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import cli, database, events, ingest
+import pcc_cli as cli
+from data_loaders import database, ingest
+from data_loaders.sources import events
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused
 

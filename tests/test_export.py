@@ -18,11 +18,15 @@ import plotly.graph_objects as go
 import pytest
 from conftest import skip_or_fail
 
-from dashboard import catalogue, charts, export
-from dashboard.catalogue import Chart, Inputs
-from dashboard.charts import ChartText, TimeMarker
-from dashboard.filters import defaults_for
-from data_loaders import cli, database, demo
+import pcc_cli as cli
+from dashboard.charts import base as charts
+from dashboard.charts import catalogue
+from dashboard.charts.base import ChartText, TimeMarker
+from dashboard.charts.catalogue import Chart, Inputs
+from dashboard.outputs import export
+from dashboard.ui.filters import defaults_for
+from data_loaders import database
+from data_loaders.demo import dataset as demo
 from data_loaders.settings import SettingsError, load_settings
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -291,7 +295,7 @@ def test_the_press_pack_holds_each_charts_image_alt_text_and_csv_and_the_key_fig
 
 @pytest.mark.slow
 def test_key_messages_are_the_overviews(demo_url, settings):
-    from dashboard import overview
+    from dashboard.figures import overview
 
     engine = database.make_engine(demo_url)
     inputs = export.inputs_from_database(engine, settings)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from data_loaders.hmicfrs_history import HistoryEntry, parse, parse_date
+from data_loaders.recommendations.history import HistoryEntry, parse, parse_date
 
 D = dt.date
 

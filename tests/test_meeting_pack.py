@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from conftest import skip_or_fail
 
-from dashboard import export, meeting_pack
-from dashboard.meeting_pack import PackError, Quarter, parse_quarter
-from data_loaders import cli, database, demo
+import pcc_cli as cli
+from dashboard.outputs import export, meeting_pack
+from dashboard.outputs.meeting_pack import PackError, Quarter, parse_quarter
+from data_loaders import database
+from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 
 MEETING = dt.date(2025, 5, 14)

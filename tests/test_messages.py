@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from dashboard import messages
-from dashboard.metrics import YearEndingComparison
+from dashboard.figures.metrics import YearEndingComparison
+from dashboard.words import messages
 
 END = dt.date(2025, 3, 31)
 
@@ -76,7 +76,7 @@ def test_share_sentences():
 
 
 def test_a_share_ends_its_sentence_against_the_year_before_in_whole_percentages():
-    from dashboard.messages import share_change
+    from dashboard.words.messages import share_change
 
     assert share_change(0.07, None) == "."
     assert share_change(0.071, 0.069) == ", the same as the year before."  # both shown as 7%

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import metrics
+from dashboard.figures import metrics
 
 
 def quarters(first: dt.date, counts: list[int]) -> pd.DataFrame:

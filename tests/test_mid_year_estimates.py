@@ -10,7 +10,7 @@ import re
 import openpyxl
 import pytest
 
-from data_loaders import mid_year_estimates as mye
+from data_loaders.sources import mid_year_estimates as mye
 from data_loaders.tables import LoadRefused
 
 HEADER = ["Code", "Name", "Geography", "All ages", "0", "1", "90+"]

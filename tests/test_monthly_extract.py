@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database, ingest, monthly_extract
+from data_loaders import database, ingest
+from data_loaders.sources import monthly_extract
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused
 

@@ -10,7 +10,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from data_loaders.ods import MIMETYPE, write_ods
-from data_loaders.recorded_crime import COLUMNS
+from data_loaders.sources.recorded_crime import COLUMNS
 from data_loaders.tables import find_header, open_workbook
 
 AWKWARD = "<&>\"'"

@@ -14,7 +14,9 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import cli, database, ingest, ons_pfa_tables
+import pcc_cli as cli
+from data_loaders import database, ingest
+from data_loaders.sources import ons_pfa_tables
 from data_loaders.tables import LoadRefused, open_workbook
 
 MARCH_2018 = "policeforceareatablesyearendingmarch2018v2.xlsx"

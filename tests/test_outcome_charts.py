@@ -9,10 +9,11 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import catalogue, outcome_charts
-from dashboard.charts import TimeMarker
-from dashboard.filters import Filters
-from data_loaders import outcomes as outcome_table
+from dashboard.charts import catalogue
+from dashboard.charts import outcomes as outcome_charts
+from dashboard.charts.base import TimeMarker
+from dashboard.ui.filters import Filters
+from data_loaders.sources import outcomes as outcome_table
 
 HOME = "Devon and Cornwall"
 AS_AT = dt.date(2026, 11, 28)
@@ -378,7 +379,7 @@ def test_key_figures_fall_back_to_the_cps_area_without_the_force_s_own(make_inpu
     ],
 )
 def test_change_sentences_read_true_for_any_data(comparison, sentence):
-    from dashboard.metrics import YearEndingComparison
+    from dashboard.figures.metrics import YearEndingComparison
 
     value = None if comparison is None else YearEndingComparison(dt.date(2025, 3, 31), *comparison)
     assert outcome_charts.change_sentence("Convictions in Dorset", value) == sentence

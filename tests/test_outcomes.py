@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import cli, database, ingest, outcomes, recorded_crime
+import pcc_cli as cli
+from data_loaders import database, ingest
 from data_loaders.ods import write_ods
+from data_loaders.sources import outcomes, recorded_crime
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused, open_workbook
 

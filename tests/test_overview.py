@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from test_trends import month_rows, population, quarter_rows, table
 
-from dashboard import catalogue, overview, trends
-from dashboard.filters import Filters
-from dashboard.metrics import YearEndingComparison
+from dashboard.charts import catalogue
+from dashboard.figures import overview, trends
+from dashboard.figures.metrics import YearEndingComparison
+from dashboard.ui.filters import Filters
 from data_loaders.settings import SeriesBreak
 
 D = dt.date

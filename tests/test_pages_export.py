@@ -8,8 +8,9 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export
-from data_loaders import database, demo
+from dashboard.outputs import export
+from data_loaders import database
+from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 
 APP = ROOT / "dashboard" / "app.py"

@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT, headline_cards
 from streamlit.testing.v1 import AppTest
 
-from data_loaders import database, demo
+from data_loaders import database
+from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 
 APP = ROOT / "dashboard" / "app.py"

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from conftest import ROOT, TEST_DATA
 from streamlit.testing.v1 import AppTest
 
-from data_loaders import database, demo, recommendations
-from data_loaders.access import PASSWORD_SECRET, hash_password
-from data_loaders.recommendation_ingest import load_recommendation_files
+from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
+from data_loaders import database
+from data_loaders.demo import dataset as demo
+from data_loaders.recommendations import store as recommendations
+from data_loaders.recommendations.ingest import load_recommendation_files
 
 APP = ROOT / "dashboard" / "app.py"
 RECOMMENDATIONS = "app_pages/recommendations.py"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from data_loaders import pcc_response
+from data_loaders.recommendations import response as pcc_response
 from data_loaders.tables import LoadRefused
 
 REFERENCE = Path(__file__).with_name("data") / "dc-response-hmicfrs-stalking-2019.txt"

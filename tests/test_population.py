@@ -6,7 +6,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database, ingest, population
+from data_loaders import database, ingest
+from data_loaders.sources import population
 from data_loaders.tables import LoadRefused
 
 

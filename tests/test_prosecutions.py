@@ -9,8 +9,10 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import cli, database, ingest, prosecutions
+import pcc_cli as cli
+from data_loaders import database, ingest
 from data_loaders.settings import SettingsError, load_settings
+from data_loaders.sources import prosecutions
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from test_trends import population, quarter_rows, table
 
-from dashboard import rates
+from dashboard.figures import rates
 from data_loaders import periods
 
 D = dt.date

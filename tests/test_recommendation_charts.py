@@ -9,12 +9,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import catalogue, recommendation_charts
-from dashboard import recommendation_views as views
-from dashboard.filters import Filters
+from dashboard.charts import catalogue
+from dashboard.charts import recommendations as recommendation_charts
+from dashboard.ui import recommendation_views as views
+from dashboard.ui.filters import Filters
 from data_loaders import database
-from data_loaders.recommendation_ingest import load_recommendation_files
-from data_loaders.recommendation_queries import recommendations_frame, reports_frame, updates_frame
+from data_loaders.recommendations.ingest import load_recommendation_files
+from data_loaders.recommendations.queries import recommendations_frame, reports_frame, updates_frame
 
 TODAY = dt.date(2025, 1, 20)
 LIVING = "Living in fear"

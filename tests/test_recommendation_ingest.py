@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from data_loaders import database
-from data_loaders.recommendation_ingest import load_history, load_recommendation_files
-from data_loaders.recommendation_queries import recommendations_frame, reports_frame, updates_frame
-from data_loaders.recommendations import set_report_details
+from data_loaders.recommendations.ingest import load_history, load_recommendation_files
+from data_loaders.recommendations.queries import recommendations_frame, reports_frame, updates_frame
+from data_loaders.recommendations.store import set_report_details
 from data_loaders.tables import LoadRefused
 
 DATA = Path(__file__).with_name("data")

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database, recommendations
-from data_loaders.recommendation_ingest import load_recommendation_files
-from data_loaders.recommendation_queries import (
+from data_loaders import database
+from data_loaders.recommendations import store as recommendations
+from data_loaders.recommendations.ingest import load_recommendation_files
+from data_loaders.recommendations.queries import (
     audit_frame,
     recommendations_dump,
     recommendations_frame,
@@ -17,7 +18,7 @@ from data_loaders.recommendation_queries import (
     status_mix_by_month,
     updates_frame,
 )
-from data_loaders.recommendations import ConcurrentEditError, EditRefused, add_update, set_report_details
+from data_loaders.recommendations.store import ConcurrentEditError, EditRefused, add_update, set_report_details
 
 DATA = Path(__file__).with_name("data")
 RESPONSE = DATA / "dc-response-hmicfrs-stalking-2019.txt"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from data_loaders.access import check_password
-from data_loaders.cli import main
+from dashboard.ui.sign_in import check_password
+from pcc_cli import main
 
 DATA = Path(__file__).with_name("data")
 TRACKER = DATA / "recommendations-tracker.csv"

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from test_trends import month_rows, population, quarter_rows, table
 
-from dashboard import catalogue, recorded_charts, trends
-from dashboard.charts import TimeMarker
-from dashboard.filters import Filters
+from dashboard.charts import catalogue
+from dashboard.charts import recorded as recorded_charts
+from dashboard.charts.base import TimeMarker
+from dashboard.figures import trends
+from dashboard.ui.filters import Filters
 
 D = dt.date
 AS_AT = D(2024, 1, 19)

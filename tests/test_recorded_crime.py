@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database, ingest, recorded_crime
+from data_loaders import database, ingest
+from data_loaders.sources import recorded_crime
 from data_loaders.tables import LoadRefused
 
 D = dt.date

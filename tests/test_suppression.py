@@ -4,10 +4,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import suppression
-from dashboard.catalogue import Chart
-from dashboard.charts import ChartText
-from dashboard.suppression import LOW_BASE, SUPPRESSED, Line, Spec
+from dashboard.charts.base import ChartText
+from dashboard.charts.catalogue import Chart
+from dashboard.outputs import suppression
+from dashboard.outputs.suppression import LOW_BASE, SUPPRESSED, Line, Spec
 from data_loaders.settings import SuppressionRules
 
 RULES = SuppressionRules(threshold=4, minimum_base=10)

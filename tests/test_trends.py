@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import trends
+from dashboard.figures import trends
 from data_loaders.settings import SeriesBreak
 
 D = dt.date

@@ -5,7 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, data_status, editing, queries
+from dashboard import queries
+from dashboard.ui import components, data_status, editing
 from data_loaders.status import Status
 from data_loaders.tables import LoadRefused
 

@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, queries, recommendation_charts
-from dashboard import recommendation_views as views
+from dashboard import queries
+from dashboard.charts import recommendations as recommendation_charts
+from dashboard.ui import components
+from dashboard.ui import recommendation_views as views
 
 EMPTY_MESSAGE = (
     "No inspection reports are loaded yet. Load the Commissioner's response document or a recommendations tracker "

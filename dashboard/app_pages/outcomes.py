@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, filters, outcome_charts, queries
-from data_loaders import outcomes as outcome_table
+from dashboard import queries
+from dashboard.charts import outcomes as outcome_charts
+from dashboard.ui import components, filters
+from data_loaders.sources import outcomes as outcome_table
 
 NOT_LOADED = (
     "No crime outcomes are loaded. Load the Home Office crime outcomes table (one workbook per year, "

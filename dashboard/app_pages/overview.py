@@ -4,14 +4,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import (
-    components,
-    filters,
-    overview,
-    queries,
-    recorded_charts,  # noqa: F401  (registers the charts this page draws)
-    trends,
-)
+from dashboard import queries
+from dashboard.figures import overview, trends
+from dashboard.ui import components, filters
 
 chosen = filters.current()
 settings = queries.settings()

@@ -9,8 +9,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import components, export, filters, queries, slides
-from dashboard.charts import plotly_config
+from dashboard import queries
+from dashboard.charts.base import plotly_config
+from dashboard.outputs import export, slides
+from dashboard.ui import components, filters
 
 OVERVIEW = "app_pages/overview.py"
 STYLE = """<style>

@@ -4,7 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import components, export, filters, meeting_pack, queries
+from dashboard import queries
+from dashboard.outputs import export, meeting_pack
+from dashboard.ui import components, filters
 
 PRESENTATION = "app_pages/presentation.py"
 chosen = filters.current()

@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, filters, outcome_charts, queries
+from dashboard import queries
+from dashboard.charts import outcomes as outcome_charts
+from dashboard.ui import components, filters
 
 NOT_LOADED = (
     "No prosecutions and orders return is loaded. No national series exists for these figures: load the force's "

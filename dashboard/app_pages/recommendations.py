@@ -5,8 +5,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, editing, queries, recommendation_charts, update_form
-from dashboard import recommendation_views as views
+from dashboard import queries
+from dashboard.charts import recommendations as recommendation_charts
+from dashboard.ui import components, editing, update_form
+from dashboard.ui import recommendation_views as views
 from data_loaders.sanitise import safe_html
 
 EMPTY_MESSAGE = (

@@ -5,14 +5,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import (
-    components,
-    filters,
-    queries,
-    recorded_charts,  # noqa: F401  (registers the charts this page draws)
-    trends,
-)
-from dashboard.metrics import format_percent_change
+from dashboard import queries
+from dashboard.figures import trends
+from dashboard.figures.metrics import format_percent_change
+from dashboard.ui import components, filters
 
 TREND, YEAR_ENDING, COMPARED, BY_CODE = "Trend", "Year-ending totals", "Compared with other forces", "By offence code"
 

@@ -1,0 +1,99 @@
+"""The catalogue of named charts: the one place a chart is built, for pages, exports and packs.
+
+A page shows a chart by calling its builder; ``pcc-dashboard export --list`` lists the names;
+the press pack and the Panel's meeting pack build the same charts from the same inputs. So a
+figure reads the same on the screen, in a press release and on paper.
+
+Builders are pure (no Streamlit): ``builder(inputs) -> Chart``. Register one with
+``@register("key", "Human title", section="Recorded crime")`` in a module listed in :data:`CHART_MODULES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.base import ChartText, ShownFigure, TimeMarker
+from dashboard.ui.filters import Filters
+from data_loaders.settings import Settings
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a chart may draw on: the settings, the user's filters and the loaded tables."""
+
+    settings: Settings
+    filters: Filters
+    recorded: pd.DataFrame  # data_loaders.reads.recorded_crime
+    population: pd.DataFrame
+    outcomes: pd.DataFrame
+    prosecutions: pd.DataFrame
+    markers: tuple[TimeMarker, ...] = ()
+    data_as_at: dt.date | None = None
+    published: pd.DataFrame | None = None  # data_loaders.reads.published_figures: ONS's own yearly figures
+    # data_loaders.recommendations.queries.recommendations_frame and updates_frame (all recommendations)
+    recommendations: pd.DataFrame | None = None
+    recommendation_updates: pd.DataFrame | None = None
+
+
+@dataclass
+class Chart:
+    """A built chart: the figure, its words, the figures behind it and its text alternative."""
+
+    key: str
+    figure: go.Figure
+    text: ChartText
+    data: pd.DataFrame  # exactly the figures drawn, for the data view and the CSV
+    alt: str  # the text alternative, written from the data
+    reading: str = ""  # one plain sentence under the chart: the key message or SPC reading
+    notes: list[str] = field(default_factory=list)  # e.g. "Suppression applied", "Trial limits"
+
+    @cached_property
+    def shown(self) -> ShownFigure:
+        """The figure as a page draws it, its plain form worked out on first use (see ``charts.ShownFigure``)."""
+        return ShownFigure(self.figure)
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    title: str
+    section: str
+    build: Callable[[Inputs], Chart | None]
+
+
+CATALOGUE: dict[str, Entry] = {}
+# Every module of chart builders, in the order their sections are shown: each registers its charts when imported.
+CHART_MODULES = ("dashboard.charts.recorded", "dashboard.charts.outcomes", "dashboard.charts.recommendations")
+
+
+def register(key: str, title: str, *, section: str) -> Callable[[Callable[[Inputs], Chart | None]], Callable]:
+    """Add a builder to the catalogue under ``key`` (a stable, hyphenated name used on the command line)."""
+
+    def decorate(build: Callable[[Inputs], Chart | None]) -> Callable[[Inputs], Chart | None]:
+        if key in CATALOGUE:
+            raise ValueError(f"chart {key!r} is registered twice")
+        CATALOGUE[key] = Entry(key, title, section, build)
+        return build
+
+    return decorate
+
+
+def load_all() -> dict[str, Entry]:
+    """The whole catalogue: every module in :data:`CHART_MODULES` imported, so each has registered its charts."""
+    for name in CHART_MODULES:
+        importlib.import_module(name)
+    return CATALOGUE
+
+
+def build(key: str, inputs: Inputs) -> Chart | None:
+    """The chart ``key`` built from ``inputs``; None when the data it needs is not loaded."""
+    if key not in CATALOGUE:
+        load_all()
+    return CATALOGUE[key].build(inputs)

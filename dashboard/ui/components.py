@@ -1,0 +1,210 @@
+"""Small reusable Streamlit fragments: the shared frame, banners, empty states and plain tables.
+
+Colour is never the only cue: every banner carries an icon and words that say what it means.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+DEMO_BANNER = "Illustrative demo data: these figures are not real."
+
+
+def sidebar_frame(home_force: str) -> None:
+    """The office's name and the area the dashboard covers, at the top of the sidebar."""
+    st.sidebar.markdown(
+        "**Police and Crime Commissioner**  \nStalking and harassment oversight\n\n"
+        f":small[Police force area: {escape_markdown(home_force)}]"
+    )
+
+
+def demo_banner() -> None:
+    """The warning every page shows while the database holds demo data."""
+    st.warning(DEMO_BANNER, icon=":material/warning:")
+
+
+def data_unavailable(message: str) -> None:
+    """Why no page can be shown: the settings or the database could not be read."""
+    st.error(
+        f"{escape_markdown(message)}\n\nCheck the settings file (`PCC_SETTINGS_FILE`), the database setting "
+        "(`PCC_DATABASE_URL`, `.streamlit/secrets.toml` or the settings file) and that the database server is running.",
+        icon=":material/error:",
+    )
+
+
+def empty_state(message: str) -> None:
+    """A friendly note where there is nothing to show yet, saying what to do about it."""
+    st.info(message, icon=":material/info:")
+
+
+MARKDOWN_SPECIAL = r"([\\`*_\[\]<>$~|#])"  # emphasis, code, links, HTML, mathematics, tables, headings
+MARKDOWN_ICON = r":(?=[A-Za-z])"  # the start of ":material/name:" or an emoji shortcode
+MARKDOWN_ANY = re.compile(f"{MARKDOWN_SPECIAL}|{MARKDOWN_ICON}")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with the characters Streamlit's Markdown would act on escaped, so it shows as written.
+
+    File names and cell values come from uploaded files: a ``*``, ``$`` or ``:name:`` in them
+    must not turn into emphasis, mathematics or an icon.
+    """
+    text = re.sub(MARKDOWN_SPECIAL, r"\\\1", text)
+    return re.sub(MARKDOWN_ICON, r"\\:", text)
+
+
+def key_figures(figures, label: str = "Key figures") -> None:
+    """Headline numbers as cards (``dashboard.ui.cards``) with the sentences behind them as a list.
+
+    ``figures`` are ``dashboard.charts.outcomes.KeyFigure``-like: label, value, delta (the change on
+    the year before), delta_color, help and sentence. The arrow and the sign carry the direction,
+    so colour is never the only cue; the help (what the figure counts) is shown, not hidden in a tooltip.
+    """
+    from dashboard.ui import cards
+
+    headline_cards([cards.key_figure_card(figure) for figure in figures], label)
+    sentences = [figure.sentence for figure in figures if figure.sentence]
+    if sentences:
+        st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in sentences))
+
+
+def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell escaped as :func:`escape_markdown` escapes it; other cells as they are."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        if any(isinstance(cell, str) and MARKDOWN_ANY.search(cell) for cell in values):  # most columns need nothing
+            cells = [escape_markdown(cell) if isinstance(cell, str) else cell for cell in values]
+            shown[column] = pd.Series(cells, index=values.index, dtype=object)
+    return shown
+
+
+def plain_table(frame: pd.DataFrame, alt: str, *, escaped: bool = False) -> None:
+    """A small table as real HTML with column headers and an accessible name, without the index.
+
+    ``escaped``: the text cells have been through :func:`escape_frame` already (a kept table).
+    """
+    st.table(frame if escaped else escape_frame(frame), hide_index=True, alt=alt)
+
+
+def show_chart(chart, *, key: str | None = None) -> None:
+    """A catalogue chart with its text alternative, its reading under it, and the figures behind it.
+
+    ``chart`` is a ``dashboard.charts.catalogue.Chart``: its figure already carries the shared template
+    (``theme=None`` keeps Streamlit from restyling it, so the page matches an export); the "data"
+    view shows exactly the figures drawn, with a CSV download of those figures.
+    """
+    from dashboard.charts.base import file_stem, plotly_config
+
+    key = key or chart.key
+    st.plotly_chart(chart.shown, theme=None, config=plotly_config(chart.text), alt=chart.alt, key=f"{key}_chart")
+    export_control(chart, key)
+    words = [f"**Reading:** {escape_markdown(chart.reading)}"] if chart.reading else []
+    words += [f":small[{escape_markdown(note)}]" for note in chart.notes]
+    if words:
+        st.markdown("\n\n".join(words))
+    data_view = st.expander("Data behind this chart", icon=":material/table:", key=f"{key}_data", on_change="rerun")
+    if data_view.open:  # built when opened: a page of charts sends no tables nobody asked for
+        with data_view:
+            st.dataframe(chart.data, hide_index=True, key=f"{key}_table")
+            st.download_button(
+                "Download these figures (CSV)",
+                # Written when clicked, not on every run of the page; small numbers suppressed, as any output is.
+                lambda: export_csv(chart),
+                file_name=f"{file_stem(chart.text.title)}.csv",
+                mime="text/csv",
+                key=f"{key}_csv",
+                icon=":material/download:",
+            )
+
+
+def export_csv(chart) -> bytes:
+    """The chart's figures as a CSV fit to leave the app (see ``dashboard.outputs.export.csv_bytes``)."""
+    from dashboard import queries
+    from dashboard.outputs import export
+
+    return export.csv_bytes(chart, queries.settings())
+
+
+def export_control(chart, key: str) -> None:
+    """The chart's "Export" control: a branded image in a chosen format and size, its alt text, its figures.
+
+    Everything offered here has small numbers suppressed (``dashboard.outputs.suppression``); the image is
+    drawn only when its button is pressed.
+    """
+    from dashboard import queries
+    from dashboard.outputs import export
+
+    popover = st.popover(
+        "Export",
+        icon=":material/ios_share:",
+        help="Download this chart for a press release or a slide",
+        key=f"{key}_export",
+        on_change="rerun",
+    )
+    if not popover.open:  # filled in when opened: a page of charts builds no export controls nobody asked for
+        return
+    settings = queries.settings()
+    protected = export.protect(chart, settings)
+    with popover:
+        fmt = st.radio("Format", list(export.FORMATS), format_func=str.upper, horizontal=True, key=f"{key}_ex_format")
+        sizes = [*export.SIZES, export.CUSTOM]
+        labels = {**{k: s.label for k, s in export.SIZES.items()}, export.CUSTOM: "Custom size"}
+        size_key = st.selectbox("Size", sizes, format_func=labels.get, key=f"{key}_ex_size")
+        width = height = None
+        if size_key == export.CUSTOM:
+            left, right = st.columns(2)
+            width = left.number_input("Width (pixels)", 300, 4000, 1200, step=10, key=f"{key}_ex_width")
+            height = right.number_input("Height (pixels)", 300, 4000, 675, step=10, key=f"{key}_ex_height")
+        scale = None
+        if fmt == "png":
+            preset = export.SIZES.get(size_key)
+            scale = st.number_input(
+                "Resolution scale",
+                0.5,
+                6.0,
+                preset.scale if preset else 1.0,
+                step=0.5,
+                key=f"{key}_ex_scale_{size_key}",
+                help="Pixels per layout pixel: 1 for the web, 3 or more for print.",
+            )
+        size = export.size_for(size_key, width=width, height=height, scale=scale)
+        problem = export.unavailable()
+        st.download_button(
+            f"Download {fmt.upper()}",
+            lambda: export.export_chart(protected, settings, fmt, size, protected=True).content,
+            file_name=export.file_name(chart, fmt, size),
+            mime=export.FORMATS[fmt],
+            key=f"{key}_ex_image",
+            type="primary",
+            icon=":material/download:",
+            disabled=problem is not None,
+        )
+        if problem:
+            st.caption(escape_markdown(problem))
+        st.markdown("**Alt text** (put it beside the image wherever it is published)")
+        alt = export.alt_text(protected)
+        st.code(alt, language=None, wrap_lines=True)
+        left, right = st.columns(2)
+        left.download_button(
+            "Alt text (.txt)", alt + "\n", file_name=f"{export.stem(chart)}-alt-text.txt", key=f"{key}_ex_alt"
+        )
+        right.download_button(
+            "Figures (CSV)",
+            lambda: export.csv_bytes(protected, settings, protected=True),
+            file_name=f"{export.stem(chart)}.csv",
+            mime="text/csv",
+            key=f"{key}_ex_csv",
+        )
+
+
+def headline_cards(items, label: str) -> None:
+    """Headline-figure cards (``dashboard.figures.overview.Card``) in a grid that wraps, as one element (``dashboard.ui.cards``)."""
+    from dashboard.ui import cards
+
+    st.html(cards.STYLE)  # style only: Streamlit puts it out of the page's flow
+    st.html(cards.grid_html(items, label))

@@ -1,0 +1,81 @@
+"""Key messages: plain sentences written from the figures, correct for any data.
+
+Used on the Overview, in press packs and in the Panel's meeting pack, so the same figures always
+read the same way. Pure Python: no Streamlit.
+"""
+
+from __future__ import annotations
+
+from dashboard.figures.metrics import YearEndingComparison, year_ending_label
+
+
+def _lower_first(subject: str) -> str:
+    return subject[:1].lower() + subject[1:] if subject[:2] != subject[:2].upper() else subject
+
+
+def change_sentence(subject: str, comparison: YearEndingComparison | None) -> str:
+    """'Recorded stalking rose 9% to 1,624 in the year ending March 2025 (from 1,490).'
+
+    ``subject`` is the lower-case name of what is counted ("stalking"). Rises, falls, no change,
+    a previous year of zero and too little data each get a sentence that is true.
+    """
+    name = f"Recorded {_lower_first(subject)}"
+    if comparison is None or comparison.current is None:
+        return f"There is not yet a full year of data on {_lower_first(subject)} to report."
+    period = year_ending_label(comparison.end)
+    current = f"{comparison.current:,}"
+    if comparison.previous is None:
+        return f"{name} was {current} in the {period}; there is no earlier full year to compare it with."
+    previous = f"{comparison.previous:,}"
+    change = comparison.change or 0
+    if change == 0:
+        return f"{name} was unchanged at {current} in the {period}."
+    direction = "rose" if change > 0 else "fell"
+    percent = comparison.percent_change
+    if percent is None:  # the previous year was zero
+        return f"{name} {direction} to {current} in the {period}, from none the year before."
+    if abs(percent) < 0.5:
+        by = f"by {abs(change):,}"
+    else:
+        by = f"{abs(percent):.0f}%"
+    return f"{name} {direction} {by} to {current} in the {period} (from {previous})."
+
+
+def rate_sentence(area: str, rate: float | None, comparison_name: str, comparison_rate: float | None) -> str:
+    """'At 8.6 per 1,000 people, Devon and Cornwall's rate is below England and Wales's (10.0).'"""
+    if rate is None:
+        return f"No rate per 1,000 people can be given for {area}: its population is not loaded."
+    if comparison_rate is None:
+        return f"{area} recorded {rate:.1f} offences per 1,000 people."
+    if round(rate, 1) == round(comparison_rate, 1):
+        relation = "the same as"
+    elif rate > comparison_rate:
+        relation = "above"
+    else:
+        relation = "below"
+    return (
+        f"{area} recorded {rate:.1f} offences per 1,000 people, {relation} the {comparison_name} rate of "
+        f"{comparison_rate:.1f}."
+    )
+
+
+def share_change(share: float, previous: float | None) -> str:
+    """How a share ends its sentence against the year before: '.', ', the same as ...' or ', up from 9% ...'.
+
+    Compared in whole percentages, as the sentence shows them, so "the same" never sits beside two
+    different figures.
+    """
+    if previous is None:
+        return "."
+    now, before = round(share * 100), round(previous * 100)
+    if now == before:
+        return ", the same as the year before."
+    return f", {'up' if now > before else 'down'} from {previous:.0%} the year before."
+
+
+def share_sentence(what: str, share: float | None, previous: float | None, period: str) -> str:
+    """'7% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9%.'"""
+    if share is None:
+        return f"No outcomes have been assigned in the {period}, so no share of {what} can be given."
+    text = f"{share:.0%} of outcomes assigned in the {period} were {what}"
+    return text + share_change(share, previous)

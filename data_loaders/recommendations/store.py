@@ -1,0 +1,532 @@
+"""Writing inspection reports, recommendations and their updates: every change audited, none lost.
+
+History is never rewritten: an update is a new row, and a recommendation's current status is
+the status of its most recent dated update. Every insert and change is written to the audit log
+(who, when, the fields before and after) in the same transaction as the change itself.
+
+Two people editing one recommendation at once: each edit names the version it was made on
+(``expected_version``); the save changes the row only where the version still matches and raises
+the version, so the second save is refused with :class:`ConcurrentEditError` and nothing the first
+saved is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from data_loaders import database
+from data_loaders.recommendations.due_dates import due_date
+from data_loaders.settings import Settings, get_settings
+
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+NOT_GIVEN: Any = object()
+
+
+class EditRefused(ValueError):
+    """An edit was refused for what it asked (nothing was written)."""
+
+
+class ConcurrentEditError(Exception):
+    """Someone else changed the recommendation after this edit was started; nothing was written."""
+
+    def __init__(self, recommendation_id: int, expected: int, current: int, by: str | None, at: dt.datetime | None):
+        self.recommendation_id, self.expected, self.current, self.by, self.at = (
+            recommendation_id,
+            expected,
+            current,
+            by,
+            at,
+        )
+        who = f" by {by}" if by else ""
+        when = f" at {at:%d %B %Y %H:%M} UTC" if at else ""
+        super().__init__(
+            f"This recommendation was changed{who}{when} after you opened it (version {expected}, now "
+            f"{current}). Your update was not saved, and nothing already saved was changed. Reload the "
+            "recommendation to see the change, then add your update again."
+        )
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """A report as a source names it, resolved against the known reports in the settings."""
+
+    key: str
+    title: str
+    inspectorate: str
+    publication_date: dt.date | None
+    link: str | None
+    needs_review: bool
+    chief_constable_comments: str | None = None
+    pcc_comments: str | None = None
+    pcc_signature: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateInput:
+    """A dated status and/or comment to append to a recommendation's history."""
+
+    date: dt.date
+    status: str | None
+    comment: str | None
+    evidence_link: str | None = None
+
+
+@dataclass
+class RecommendationInput:
+    """A recommendation as a source gives it; fields left None keep what is stored."""
+
+    report_key: str
+    reference: str
+    text: str | None = None
+    addressed_to: str | None = None
+    timescale: str | None = None
+    owner: str | None = None
+    response_html: str | None = None
+    updates: list[UpdateInput] = field(default_factory=list)
+
+
+@dataclass
+class StoreCounts:
+    """What a write did, for the message shown after a load."""
+
+    reports_created: list[str] = field(default_factory=list)
+    reports_to_review: list[str] = field(default_factory=list)
+    recommendations_created: int = 0
+    recommendations_changed: int = 0
+    updates_added: int = 0
+    unknown_statuses: list[str] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SavedUpdate:
+    """An update saved by :func:`add_update`, and the recommendation's new version."""
+
+    update_id: int
+    recommendation_id: int
+    version: int
+    status_category: str
+
+
+def now() -> dt.datetime:
+    """The current time in UTC without a time zone (as stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def report_key(title: str) -> str:
+    """The key of a report the settings do not know: its title folded to lower-case words and hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower().replace("&", " and ")).strip("-")[:120]
+
+
+def report_input(title: str, settings: Settings, **comments: str | None) -> ReportInput:
+    """The report a title names: a known report from the settings, or a new one flagged for review."""
+    written = " ".join(title.split())
+    known = settings.recommendations.report_for_title(written)
+    if known is not None:
+        return ReportInput(
+            key=known.key,
+            title=known.title,
+            inspectorate=known.inspectorate,
+            publication_date=known.published,
+            link=known.link or None,
+            needs_review=False,
+            **comments,
+        )
+    return ReportInput(
+        key=report_key(written),
+        title=written,
+        inspectorate="",
+        publication_date=None,
+        link=None,
+        needs_review=True,
+        **comments,
+    )
+
+
+def _json(values: dict[str, Any]) -> str:
+    return json.dumps(
+        {k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for k, v in values.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+
+
+def audit(
+    connection: Connection,
+    *,
+    who: str,
+    at: dt.datetime,
+    table: sa.Table,
+    record_id: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Append one entry to the audit log (an insert when ``before`` is None)."""
+    connection.execute(
+        database.audit_log.insert().values(
+            at=at,
+            who=who,
+            table_name=table.name,
+            record_id=record_id,
+            action="insert" if before is None else "update",
+            before=None if before is None else _json(before),
+            after=_json(after),
+        )
+    )
+
+
+def _changes(row: Any, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields whose value differs from the row: (before, after)."""
+    before, after = {}, {}
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            before[key], after[key] = getattr(row, key), value
+    return before, after
+
+
+def store_report(connection: Connection, report: ReportInput, *, who: str, at: dt.datetime) -> tuple[int, bool]:
+    """The id of the stored report (created when new) and whether it was created.
+
+    A stored publication date is never replaced (the analyst may have corrected it); comments
+    from a newer response document replace the stored ones.
+    """
+    table = database.reports
+    row = connection.execute(sa.select(table).where(table.c.key == report.key)).first()
+    if row is None:
+        values = {
+            "key": report.key,
+            "title": report.title,
+            "inspectorate": report.inspectorate,
+            "publication_date": report.publication_date,
+            "link": report.link,
+            "needs_review": report.needs_review,
+            "chief_constable_comments": report.chief_constable_comments,
+            "pcc_comments": report.pcc_comments,
+            "pcc_signature": report.pcc_signature,
+        }
+        report_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+        audit(connection, who=who, at=at, table=table, record_id=report_id, before=None, after=values)
+        return report_id, True
+    values = {
+        key: value
+        for key, value in {
+            "chief_constable_comments": report.chief_constable_comments,
+            "pcc_comments": report.pcc_comments,
+            "pcc_signature": report.pcc_signature,
+        }.items()
+        if value is not None
+    }
+    if row.publication_date is None and report.publication_date is not None:
+        values["publication_date"] = report.publication_date
+    if not row.link and report.link:
+        values["link"] = report.link
+    before, after = _changes(row, values)
+    if after:
+        connection.execute(table.update().where(table.c.id == row.id).values(**after))
+        audit(connection, who=who, at=at, table=table, record_id=row.id, before=before, after=after)
+    return row.id, False
+
+
+def _refresh_status(connection: Connection, recommendation_id: int) -> dict[str, Any]:
+    """The current status fields: those of the most recent dated update that has a status."""
+    updates = database.recommendation_updates
+    latest = connection.execute(
+        sa.select(updates.c.status_source, updates.c.status_category, updates.c.date)
+        .where(updates.c.recommendation_id == recommendation_id, updates.c.status_category.is_not(None))
+        .order_by(updates.c.date.desc(), updates.c.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return {}
+    return {
+        "status_source": latest.status_source,
+        "status_category": latest.status_category,
+        "status_date": latest.date,
+    }
+
+
+def _append_updates(
+    connection: Connection,
+    recommendation_id: int,
+    items: list[UpdateInput],
+    settings: Settings,
+    *,
+    who: str,
+    at: dt.datetime,
+    source_id: int | None,
+    counts: StoreCounts,
+    label: str,
+) -> list[int]:
+    """Insert the updates not already in the history (same date, status, comment and link); their ids."""
+    table = database.recommendation_updates
+    existing = {
+        (r.date, r.status_source, r.comment, r.evidence_link)
+        for r in connection.execute(
+            sa.select(table.c.date, table.c.status_source, table.c.comment, table.c.evidence_link).where(
+                table.c.recommendation_id == recommendation_id
+            )
+        )
+    }
+    ids = []
+    for item in items:
+        mapped = settings.recommendations.categorise(item.status) if item.status else None
+        status_source = mapped.source if mapped else None
+        if (item.date, status_source, item.comment, item.evidence_link) in existing:
+            continue
+        if mapped is not None and not mapped.known:
+            counts.unknown_statuses.append(f"'{mapped.source}' ({label})")
+        values = {
+            "recommendation_id": recommendation_id,
+            "date": item.date,
+            "status_source": status_source,
+            "status_category": mapped.category if mapped else None,
+            "comment": item.comment,
+            "evidence_link": item.evidence_link,
+            "author": who,
+            "created_at": at,
+            "source_id": source_id,
+        }
+        update_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+        audit(connection, who=who, at=at, table=table, record_id=update_id, before=None, after=values)
+        existing.add((item.date, status_source, item.comment, item.evidence_link))
+        ids.append(update_id)
+    counts.updates_added += len(ids)
+    return ids
+
+
+def store_recommendation(
+    connection: Connection,
+    report_id: int,
+    item: RecommendationInput,
+    settings: Settings,
+    *,
+    who: str,
+    at: dt.datetime,
+    source_id: int | None,
+    counts: StoreCounts,
+    label: str,
+) -> int:
+    """Create or change one recommendation and append its new updates; its id.
+
+    A recommendation that does not exist yet needs its text; a history alone cannot create one.
+    """
+    recs, reps = database.recommendations, database.reports
+    published = connection.execute(sa.select(reps.c.publication_date).where(reps.c.id == report_id)).scalar_one()
+    row = connection.execute(
+        sa.select(recs).where(recs.c.report_id == report_id, recs.c.reference == item.reference)
+    ).first()
+    given = {
+        key: value
+        for key, value in {
+            "text": item.text,
+            "addressed_to": item.addressed_to,
+            "timescale": item.timescale,
+            "owner": item.owner,
+            "response_html": item.response_html,
+        }.items()
+        if value is not None
+    }
+    if row is None:
+        if item.text is None:
+            raise EditRefused(f"{label}: no recommendation {item.reference} is stored for this report")
+        due = due_date(item.timescale, published)
+        values = {
+            "report_id": report_id,
+            "reference": item.reference,
+            "addressed_to": None,
+            "timescale": None,
+            "owner": None,
+            "response_html": None,
+            **given,
+            "due_date": due.date,
+            "due_date_note": due.note,
+            "status_source": None,
+            "status_category": settings.recommendations.no_status_category,
+            "status_date": None,
+            "version": 1,
+            "source_id": source_id,
+        }
+        recommendation_id = connection.execute(recs.insert().values(**values)).inserted_primary_key[0]
+        audit(connection, who=who, at=at, table=recs, record_id=recommendation_id, before=None, after=values)
+        counts.recommendations_created += 1
+        if due.date is None:
+            counts.undated.append(f"{label}, {item.reference}: {due.note}")
+        row = connection.execute(sa.select(recs).where(recs.c.id == recommendation_id)).first()
+    else:
+        if "timescale" in given:
+            due = due_date(given["timescale"], published)
+            given.update(due_date=due.date, due_date_note=due.note)
+        before, after = _changes(row, given)
+        if after:
+            after.update(version=row.version + 1, source_id=source_id)
+            before.update(version=row.version, source_id=row.source_id)
+            connection.execute(recs.update().where(recs.c.id == row.id).values(**after))
+            audit(connection, who=who, at=at, table=recs, record_id=row.id, before=before, after=after)
+            counts.recommendations_changed += 1
+            row = connection.execute(sa.select(recs).where(recs.c.id == row.id)).first()
+    added = _append_updates(
+        connection,
+        row.id,
+        item.updates,
+        settings,
+        who=who,
+        at=at,
+        source_id=source_id,
+        counts=counts,
+        label=label,
+    )
+    if added:
+        before, after = _changes(row, _refresh_status(connection, row.id))
+        before["version"], after["version"] = row.version, row.version + 1
+        connection.execute(recs.update().where(recs.c.id == row.id).values(**after))
+        audit(connection, who=who, at=at, table=recs, record_id=row.id, before=before, after=after)
+    return row.id
+
+
+def _check_link(link: str | None) -> str | None:
+    if link is None or not link.strip():
+        return None
+    link = link.strip()
+    if not link.lower().startswith(LINK_SCHEMES):
+        raise EditRefused("the evidence link must be a web address starting http:// or https:// (or mailto:)")
+    return link
+
+
+def _last_change(connection: Connection, recommendation_id: int) -> tuple[str | None, dt.datetime | None]:
+    log = database.audit_log
+    row = connection.execute(
+        sa.select(log.c.who, log.c.at)
+        .where(log.c.table_name == database.recommendations.name, log.c.record_id == recommendation_id)
+        .order_by(log.c.id.desc())
+        .limit(1)
+    ).first()
+    return (row.who, row.at) if row else (None, None)
+
+
+def add_update(
+    engine: Engine,
+    recommendation_id: int,
+    *,
+    status: str | None,
+    comment: str | None,
+    evidence_link: str | None,
+    author: str,
+    expected_version: int,
+    date: dt.date | None = None,
+    settings: Settings | None = None,
+) -> SavedUpdate:
+    """Append an update to a recommendation's history and make its status current, in one transaction.
+
+    ``status`` is a category name or a source word (kept as written, mapped by the settings);
+    None records a comment without changing the status. ``date`` defaults to today. Raises
+    :class:`ConcurrentEditError` when the recommendation is no longer at ``expected_version``
+    and :class:`EditRefused` for an update that says nothing, a bad link or no author.
+    """
+    settings = settings or get_settings()
+    status = status.strip() if status and status.strip() else None
+    comment = comment.strip() if comment and comment.strip() else None
+    link = _check_link(evidence_link)
+    if not author or not author.strip():
+        raise EditRefused("an update needs its author")
+    if status is None and comment is None and link is None:
+        raise EditRefused("an update needs a status, a comment or an evidence link")
+    at = now()
+    recs = database.recommendations
+    with engine.begin() as connection:
+        row = connection.execute(sa.select(recs).where(recs.c.id == recommendation_id)).first()
+        if row is None:
+            raise EditRefused(f"there is no recommendation {recommendation_id}")
+        if row.version != expected_version:
+            raise ConcurrentEditError(
+                recommendation_id, expected_version, row.version, *_last_change(connection, row.id)
+            )
+        added = _append_updates(
+            connection,
+            row.id,
+            [UpdateInput(date or dt.date.today(), status, comment, link)],
+            settings,
+            who=author.strip(),
+            at=at,
+            source_id=None,
+            counts=StoreCounts(),
+            label="update",
+        )
+        if not added:
+            raise EditRefused("the same update (date, status, comment and link) is already in the history")
+        update_id = added[0]
+        before, after = _changes(row, _refresh_status(connection, row.id))
+        before["version"], after["version"] = row.version, row.version + 1
+        changed = connection.execute(
+            recs.update().where(recs.c.id == row.id, recs.c.version == expected_version).values(**after)
+        )
+        if changed.rowcount != 1:
+            current = connection.execute(sa.select(recs.c.version).where(recs.c.id == row.id)).scalar_one()
+            raise ConcurrentEditError(recommendation_id, expected_version, current, *_last_change(connection, row.id))
+        audit(connection, who=author.strip(), at=at, table=recs, record_id=row.id, before=before, after=after)
+        category = after.get("status_category", row.status_category)
+    return SavedUpdate(update_id, recommendation_id, expected_version + 1, category)
+
+
+def set_report_details(
+    engine: Engine,
+    report_id: int,
+    *,
+    author: str,
+    publication_date: dt.date | None = NOT_GIVEN,
+    response_published: dt.date | None = NOT_GIVEN,
+    link: str | None = NOT_GIVEN,
+    title: str = NOT_GIVEN,
+    inspectorate: str = NOT_GIVEN,
+) -> dict[str, Any]:
+    """Change a report's details (only the ones given); the changed fields, as stored.
+
+    A new publication date re-derives the due dates of the report's recommendations (raising
+    their versions) and clears the report's review flag. Every change is audited.
+    """
+    if not author or not author.strip():
+        raise EditRefused("a change needs its author")
+    if link is not NOT_GIVEN:
+        link = _check_link(link)
+    values = {
+        key: value
+        for key, value in {
+            "publication_date": publication_date,
+            "response_published": response_published,
+            "link": link,
+            "title": title,
+            "inspectorate": inspectorate,
+        }.items()
+        if value is not NOT_GIVEN
+    }
+    if "title" in values and not (values["title"] or "").strip():
+        raise EditRefused("a report needs a title")
+    if values.get("publication_date") is not None:
+        values["needs_review"] = False
+    at, who = now(), author.strip()
+    reps, recs = database.reports, database.recommendations
+    with engine.begin() as connection:
+        row = connection.execute(sa.select(reps).where(reps.c.id == report_id)).first()
+        if row is None:
+            raise EditRefused(f"there is no report {report_id}")
+        before, after = _changes(row, values)
+        if not after:
+            return {}
+        connection.execute(reps.update().where(reps.c.id == report_id).values(**after))
+        audit(connection, who=who, at=at, table=reps, record_id=report_id, before=before, after=after)
+        if "publication_date" in after:
+            for rec in connection.execute(sa.select(recs).where(recs.c.report_id == report_id)).all():
+                due = due_date(rec.timescale, after["publication_date"])
+                rec_before, rec_after = _changes(rec, {"due_date": due.date, "due_date_note": due.note})
+                if not rec_after:
+                    continue
+                rec_before["version"], rec_after["version"] = rec.version, rec.version + 1
+                connection.execute(recs.update().where(recs.c.id == rec.id).values(**rec_after))
+                audit(connection, who=who, at=at, table=recs, record_id=rec.id, before=rec_before, after=rec_after)
+    return after

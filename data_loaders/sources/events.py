@@ -1,0 +1,215 @@
+"""Local events that explain a step in a trend, and the series breaks, for every chart's time axis.
+
+Template (CSV or XLSX)::
+
+    Date,Label,Kind,Detail
+    2019-02-01,Multi-agency stalking clinic pilot launched,Local initiative,Police and health staff review cases weekly
+
+``Date`` is a day (``2019-02-01``, ``01/02/2019``, ``1 Feb 2019``) or a month (``2019-02``, taken as
+its first day); ``Kind`` is the key or label of one of ``[[event_kinds]]`` in the settings;
+``Detail`` is optional. An events file is the complete list of local events: loading one replaces
+every local event loaded from earlier events files, so the office edits its events by editing the
+file and loading it again. (Loading a file whose exact bytes were loaded before changes nothing.)
+The series breaks come from ``[[series_breaks]]`` in the settings and are never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_loaders import database
+from data_loaders.settings import Settings
+from data_loaders.sources.monthly_extract import MONTH_NAMES
+from data_loaders.tables import (
+    Column,
+    Problem,
+    Workbook,
+    cell_problems,
+    is_blank,
+    normalise_header,
+    open_workbook,
+    parse_cells,
+    rows_of,
+)
+
+KIND = "events"
+DESCRIPTION = "local events file (date, label, kind, optional detail)"
+SCOPE = "local"  # every events file replaces all rows of this scope
+SERIES_BREAK = "series_break"
+
+COLUMNS = (
+    Column("date", ("Date", "Event Date", "Day")),
+    Column("label", ("Label", "Event", "Title")),
+    Column("kind", ("Kind", "Event Kind", "Type", "Category")),
+    Column("detail", ("Detail", "Details", "Description", "Notes"), required=False),
+)
+LABELS = {c.key: c.label for c in COLUMNS}
+MAX_LABEL = 200
+MAX_DETAIL = 2000
+EVENT_COLUMNS = ["date", "label", "kind", "kind_label", "detail", "source", "rebase"]
+
+
+def parse_date(value: object) -> tuple[dt.date | None, str | None]:
+    """A day written 2019-02-01, 01/02/2019 (day first), 1 Feb 2019 or a date cell; a month as its first day."""
+    expected = "expected a date such as '2019-02-01' or '1 Feb 2019' (or a month such as '2019-02')"
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    text = " ".join(str(value).strip().lower().split())
+    text = re.sub(r"[ t]00:00:00$", "", text)
+    try:
+        if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+            return dt.date(*(int(g) for g in match.groups())), None
+        if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day), None
+        if (match := re.fullmatch(r"(\d{1,2}) ([a-z]+) (\d{4})", text)) and match.group(2) in MONTH_NAMES:
+            return dt.date(int(match.group(3)), MONTH_NAMES[match.group(2)], int(match.group(1))), None
+        if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+            return dt.date(int(match.group(1)), int(match.group(2)), 1), None
+        if (match := re.fullmatch(r"([a-z]+) (\d{4})", text)) and match.group(1) in MONTH_NAMES:
+            return dt.date(int(match.group(2)), MONTH_NAMES[match.group(1)], 1), None
+    except ValueError:
+        return None, expected
+    return None, expected
+
+
+def parse(book: Workbook) -> pd.DataFrame:
+    """The raw rows of every sheet that holds the template's columns."""
+    frame = rows_of(book, COLUMNS, "a local events file")
+    return frame
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """The raw rows of a local events file (see :func:`parse`)."""
+    return parse(open_workbook(path))
+
+
+def _text(limit: int, required: bool):
+    def parse_text(value: object) -> tuple[str | None, str | None]:
+        text = "" if is_blank(value) else " ".join(str(value).split())
+        if required and not text:
+            return None, "expected a short label for the event"
+        if len(text) > limit:
+            return None, f"expected at most {limit} characters"
+        return text, None
+
+    return parse_text
+
+
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed rows to store and every problem found."""
+    file = frame.attrs.get("file", "file")
+    headers = frame.attrs.get("headers", {})
+    spellings = {normalise_header(s): k.key for k in settings.event_kinds for s in (k.key, k.label)}
+    listed = ", ".join(k.label for k in settings.event_kinds)
+
+    def kind_of(value: object) -> tuple[str | None, str | None]:
+        key = None if is_blank(value) else spellings.get(normalise_header(value))
+        return (key, None) if key else (None, f"expected one of the event kinds: {listed}")
+
+    parsed = {
+        "date": parse_cells(frame["date"], parse_date),
+        "label": parse_cells(frame["label"], _text(MAX_LABEL, required=True)),
+        "kind": parse_cells(frame["kind"], kind_of),
+        "detail": parse_cells(frame["detail"], _text(MAX_DETAIL, required=False)),
+    }
+    problems: list[Problem] = []
+    for key, values in parsed.items():
+        problems.extend(cell_problems(frame, key, values, headers.get(key, LABELS[key])))
+    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    typed["_sheet"] = frame["_sheet"].tolist()
+    typed["_row"] = frame["_row"].tolist()
+    keys = ["date", "label"]
+    complete = typed.dropna(subset=keys)
+    first_rows = complete.drop_duplicates(keys).set_index(keys)["_row"]
+    for _, row in complete[complete.duplicated(keys)].iterrows():
+        problems.append(
+            Problem(
+                file,
+                f"each event (date and label) may appear once; this repeats row {int(first_rows.loc[tuple(row[keys])])}",
+                sheet=row["_sheet"],
+                row=int(row["_row"]),
+                column=headers.get("label", LABELS["label"]),
+                found=f"{row['date']:%Y-%m-%d} {row['label']}",
+            )
+        )
+    if typed.empty and not problems:
+        problems.append(Problem(file, "the table has a header but no data rows"))
+    if problems:
+        return typed.iloc[0:0], problems
+    typed["scope"] = SCOPE
+    stored = typed.sort_values(keys)[["scope", "date", "label", "kind", "detail"]].reset_index(drop=True)
+    stored.attrs.update(rows_read=len(typed), rows_other_offences=0)
+    return stored, []
+
+
+def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
+    """Every problem in the raw rows; an empty list means the file can be loaded."""
+    return clean(frame, settings)[1]
+
+
+def combine_events(settings: Settings, local: pd.DataFrame) -> pd.DataFrame:
+    """The series breaks from the settings and the ``local`` events, by date, in the shape charts take.
+
+    Columns: ``date``, ``label``, ``kind`` (``series_break`` or an event kind key), ``kind_label``,
+    ``detail``, ``source`` ("series break" or "local event") and ``rebase`` (SPC limits restart).
+    """
+    kind_labels = {k.key: k.label for k in settings.event_kinds}
+    breaks = pd.DataFrame(
+        {
+            "date": [b.date for b in settings.series_breaks],
+            "label": [b.label for b in settings.series_breaks],
+            "kind": SERIES_BREAK,
+            "kind_label": "Series break",
+            "detail": [b.detail for b in settings.series_breaks],
+            "source": "series break",
+            "rebase": [b.rebase for b in settings.series_breaks],
+        },
+        columns=EVENT_COLUMNS,
+    )
+    mine = pd.DataFrame(
+        {
+            "date": list(local["date"]),
+            "label": list(local["label"]),
+            "kind": list(local["kind"]),
+            "kind_label": [kind_labels.get(k, k) for k in local["kind"]],
+            "detail": list(local["detail"]),
+            "source": "local event",
+            "rebase": False,
+        },
+        columns=EVENT_COLUMNS,
+    )
+    frames = [f for f in (breaks, mine) if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    combined = pd.concat(frames, ignore_index=True)
+    return combined.sort_values(["date", "source"], kind="stable").reset_index(drop=True)
+
+
+def local_events(engine: Engine) -> pd.DataFrame:
+    """The loaded local events (date, label, kind, detail, source file), by date; empty before any load."""
+    ev, src = database.events, database.sources
+    query = (
+        sa.select(ev.c.date, ev.c.label, ev.c.kind, ev.c.detail, src.c.file_name.label("source_file"), src.c.is_demo)
+        .join(src, src.c.id == ev.c.source_id)
+        .where(ev.c.scope == SCOPE)
+        .order_by(ev.c.date, ev.c.label)
+    )
+    columns = list(query.selected_columns.keys())
+    if database.schema_revision(engine) is None:
+        return pd.DataFrame(columns=columns)
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=columns)
+
+
+def all_events(engine: Engine, settings: Settings) -> pd.DataFrame:
+    """Every event a chart draws: the configured series breaks and the loaded local events (see :func:`combine_events`)."""
+    return combine_events(settings, local_events(engine))
