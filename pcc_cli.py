@@ -378,9 +378,10 @@ FILTER_OPTIONS = ("force", "peers", "categories", "start", "end", "granularity",
 
 def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.charts import catalogue
-    from dashboard.outputs import export
+    from dashboard.outputs import images
+    from dashboard.outputs.inputs import filters_from_options, inputs_from_database, load_charts
 
-    charts = export.load_charts()
+    charts = load_charts()
     if args.list:
         width = max((len(key) for key in charts), default=0)
         for entry in charts.values():
@@ -393,17 +394,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Refused: no chart is named {args.chart!r} (pcc-dashboard export --list names them).", file=sys.stderr)
         return 1
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "") or "png"
-    if fmt not in export.FORMATS:
+    if fmt not in images.FORMATS:
         print(f"Refused: cannot tell the format from {args.out!r}: give --format png, svg or pdf.", file=sys.stderr)
         return 1
     progress = ProgressBar()
     try:
-        size = export.size_for(args.size, width=args.width, height=args.height, scale=args.scale)
+        size = images.size_for(args.size, width=args.width, height=args.height, scale=args.scale)
         settings = get_settings()
         progress(0.05, "Reading the database")
-        inputs = export.inputs_from_database(database.get_engine(settings), settings)
+        inputs = inputs_from_database(database.get_engine(settings), settings)
         options = {name: getattr(args, name) for name in FILTER_OPTIONS}
-        inputs = replace(inputs, filters=export.filters_from_options(settings, inputs.recorded, **options))
+        inputs = replace(inputs, filters=filters_from_options(settings, inputs.recorded, **options))
     except ValueError as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
@@ -414,8 +415,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     progress(0.55, "Drawing the image")
     try:
-        exported = export.export_chart(chart, settings, fmt, size)
-    except (export.ExportError, ValueError) as exc:
+        exported = images.export_chart(chart, settings, fmt, size)
+    except (images.ExportError, ValueError) as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
     out = Path(args.out or exported.file_name)
@@ -425,7 +426,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         Path(args.alt_text).write_text(exported.alt + "\n", encoding="utf-8")
         written.append(args.alt_text)
     if args.csv:
-        Path(args.csv).write_bytes(export.csv_bytes(chart, settings))
+        Path(args.csv).write_bytes(images.csv_bytes(chart, settings))
         written.append(args.csv)
     progress(1.0, "Done")
     print(f"Wrote {', '.join(written)} ({size.label}, {fmt.upper()}).")
@@ -436,7 +437,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_pack(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from dashboard.outputs import export, meeting_pack
+    from dashboard.outputs import images, meeting_pack
 
     progress = ProgressBar()
     try:
@@ -451,7 +452,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
             meeting_date=meeting_date,
             progress=progress,
         )
-    except (meeting_pack.PackError, export.ExportError, ValueError) as exc:
+    except (meeting_pack.PackError, images.ExportError, ValueError) as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
     out = Path(args.out or f"panel-pack-{quarter.code.replace('/', '-')}.pdf")

@@ -2,7 +2,7 @@
 
 On the demo database (built into a temporary folder unless ``--database URL`` names one):
 
-- **export**: ``dashboard.outputs.export.export_chart(chart, settings, "png", press size)``: suppression,
+- **export**: ``dashboard.outputs.images.export_chart(chart, settings, "png", press size)``: suppression,
   the layout for the size, the branded strip, the render and the PNG's text chunks;
 - **bare**: ``plotly.io.to_image(chart.figure, format="png", width=1200, height=675)``: the page's
   figure as it is, drawn by the same kaleido browser.
@@ -37,7 +37,8 @@ import plotly  # noqa: E402
 import plotly.io as pio  # noqa: E402
 
 from dashboard.charts import catalogue  # noqa: E402
-from dashboard.outputs import export, meeting_pack  # noqa: E402
+from dashboard.outputs import images, meeting_pack  # noqa: E402
+from dashboard.outputs.inputs import inputs_from_database, load_charts  # noqa: E402
 from data_loaders import database  # noqa: E402
 from data_loaders.demo import dataset as demo  # noqa: E402
 from data_loaders.settings import load_settings  # noqa: E402
@@ -68,16 +69,16 @@ def main() -> int:
             demo.build(engine, settings)
             print(f"Demo database built in {time.perf_counter() - started:.1f} s")
 
-        inputs = export.inputs_from_database(engine, settings)
-        export.load_charts()
+        inputs = inputs_from_database(engine, settings)
+        load_charts()
         chart = catalogue.build(CHART, inputs)
-        size = export.SIZES["press"]
-        cold = timed(lambda: export.export_chart(chart, settings, "png", size))
+        size = images.SIZES["press"]
+        cold = timed(lambda: images.export_chart(chart, settings, "png", size))
         pio.to_image(chart.figure, format="png", width=size.width, height=size.height)
 
         exports, bares = [], []
         for _ in range(args.repeats):
-            exports.append(timed(lambda: export.export_chart(chart, settings, "png", size)))
+            exports.append(timed(lambda: images.export_chart(chart, settings, "png", size)))
             bares.append(timed(lambda: pio.to_image(chart.figure, format="png", width=size.width, height=size.height)))
         export_median, bare_median = statistics.median(exports), statistics.median(bares)
         ratio = export_median / bare_median
@@ -92,7 +93,7 @@ def main() -> int:
 
     print(
         f"\n{os.cpu_count()} CPUs, Python {platform.python_version()}, plotly {plotly.__version__}, "
-        f"browser {export.browser_path()}; load average {os.getloadavg()[0]:.1f}"
+        f"browser {images.browser_path()}; load average {os.getloadavg()[0]:.1f}"
     )
     print("\n| measure | median s | min s | max s | target |")
     print("| --- | ---: | ---: | ---: | --- |")

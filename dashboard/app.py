@@ -16,6 +16,7 @@ if str(PROJECT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import navigation, queries  # noqa: E402
+from dashboard.figures import selection  # noqa: E402
 from dashboard.ui import components, filters  # noqa: E402
 
 st.set_page_config(
@@ -39,7 +40,7 @@ if page in PAGES["Trends"] or page == PRESS:
     span = queries.recorded_span()
     forces = [f.name for f in queries.settings().forces if f.territorial]
     chosen = filters.draw(queries.settings(), forces, span)
-    link = chosen.to_query_params(filters.defaults_for(queries.settings()))
+    link = chosen.to_query_params(selection.defaults_for(queries.settings()))
     st.sidebar.page_link(PRESENTATION, label="Present these charts", icon=":material/slideshow:", query_params=link)
 if demo:
     components.demo_banner()

@@ -21,6 +21,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.charts.base import TimeMarker
+from dashboard.figures import selection
 from dashboard.memo import Memo
 from data_loaders import database, ingest, reads
 from data_loaders.ingest import LoadResult
@@ -320,9 +321,8 @@ def chart(key: str, chosen=None):
 
 def oversight_chart(key: str):
     """A catalogue chart the filters do not change (recommendations, inspections), as exports and packs draw it."""
-    from dashboard.ui import filters
 
-    return chart(key, filters.defaults_for(settings()))
+    return chart(key, selection.defaults_for(settings()))
 
 
 # ---- inspection recommendations ---------------------------------------------------------------

@@ -73,7 +73,7 @@ def test_a_flat_line_sits_at_the_bottom_instead_of_dividing_by_zero():
 
 
 def test_a_key_figure_becomes_a_card_with_its_definition_shown_and_its_direction_judged():
-    from dashboard.charts.outcomes import KeyFigure
+    from dashboard.figures.key_figures import KeyFigure
 
     breaches = KeyFigure("Breaches", "34", "+36%", "inverse", "Devon and Cornwall, year ending September 2026.", "")
     card = cards.key_figure_card(breaches)

@@ -23,8 +23,10 @@ from dashboard.charts import base as charts
 from dashboard.charts import catalogue
 from dashboard.charts.base import ChartText, TimeMarker
 from dashboard.charts.catalogue import Chart, Inputs
-from dashboard.outputs import export
-from dashboard.ui.filters import defaults_for
+from dashboard.figures.selection import defaults_for
+from dashboard.outputs import images, press_pack
+from dashboard.outputs.inputs import cut_to, filters_from_options, inputs_from_database, key_messages, load_charts
+from dashboard.outputs.layout import lay_out
 from data_loaders import database
 from data_loaders.demo import dataset as demo
 from data_loaders.settings import SettingsError, load_settings
@@ -37,8 +39,8 @@ AS_AT = dt.date(2026, 10, 22)
 def chromium():
     """Skip (or fail under PCC_REQUIRE_BROWSER=1) where no Chromium can draw images."""
     try:
-        export.browser_path()
-    except export.ExportError as exc:
+        images.browser_path()
+    except images.ExportError as exc:
         skip_or_fail("PCC_REQUIRE_BROWSER", str(exc))
 
 
@@ -68,33 +70,40 @@ def trend_chart(settings, *, title="Recorded stalking in Devon and Cornwall, qua
     return Chart("test-trend", figure, text, data, "Line chart of offences: 0 to 15.", "No signal.", list(notes))
 
 
+def png_text(png: bytes) -> dict[str, str]:
+    """The PNG's text chunks (tEXt and iTXt), keyword to value, as Pillow reads them."""
+    from PIL import Image
+
+    return dict(Image.open(io.BytesIO(png)).text)
+
+
 # ---- sizes and layout (no browser) -----------------------------------------------------------------
 
 
 def test_the_presets_and_a_custom_size():
-    assert {k: (s.width, s.height, s.scale) for k, s in export.SIZES.items()} == {
+    assert {k: (s.width, s.height, s.scale) for k, s in images.SIZES.items()} == {
         "press": (1200, 675, 1.0),
         "square": (1080, 1080, 1.0),
         "slide": (1920, 1080, 1.0),
         "a4": (1123, 794, 3.0),
     }
-    assert export.size_for("a4", scale=2).pixels() == (2246, 1588)
-    assert export.size_for("custom", width=800, height=600).pixels() == (800, 600)
+    assert images.size_for("a4", scale=2).pixels() == (2246, 1588)
+    assert images.size_for("custom", width=800, height=600).pixels() == (800, 600)
     with pytest.raises(ValueError, match="a custom size needs a width and a height"):
-        export.size_for("custom")
+        images.size_for("custom")
     with pytest.raises(ValueError, match="the width must be from 300 to 4000 pixels, not 100"):
-        export.size_for("custom", width=100, height=500)
+        images.size_for("custom", width=100, height=500)
     with pytest.raises(ValueError, match="the scale must be from 0.5 to 6"):
-        export.size_for("press", scale=10)
+        images.size_for("press", scale=10)
     with pytest.raises(ValueError, match="unknown size 'poster'"):
-        export.size_for("poster")
+        images.size_for("poster")
 
 
-@pytest.mark.parametrize("key", sorted(export.SIZES))
+@pytest.mark.parametrize("key", sorted(images.SIZES))
 def test_each_size_keeps_room_for_every_part_of_the_chart(key, settings):
     chart = trend_chart(settings, notes=["Limits recalculated at the series breaks: June 2023."])
-    size = export.SIZES[key]
-    figure = export.lay_out(chart, size, settings.branding)
+    size = images.SIZES[key]
+    figure = lay_out(chart, size, settings.branding)
     layout = figure.layout
     assert (layout.width, layout.height) == (size.width, size.height)
     assert layout.template.layout.font.family == charts.FONT  # the shared template, set explicitly
@@ -120,7 +129,7 @@ def test_each_size_keeps_room_for_every_part_of_the_chart(key, settings):
 
 def test_a_long_title_is_wrapped_to_the_width(settings):
     chart = trend_chart(settings, title="Recorded stalking and harassment " * 4)
-    figure = export.lay_out(chart, export.SIZES["square"], settings.branding)
+    figure = lay_out(chart, images.SIZES["square"], settings.branding)
     lines = figure.layout.title.text.split("<br>")
     assert len(lines) == 2
     width = 1080 - figure.layout.margin.l - figure.layout.margin.r
@@ -130,20 +139,20 @@ def test_a_long_title_is_wrapped_to_the_width(settings):
 def test_the_page_figure_is_left_as_it_was(settings):
     chart = trend_chart(settings)
     before = chart.figure.to_json()
-    export.lay_out(chart, export.SIZES["slide"], settings.branding)
+    lay_out(chart, images.SIZES["slide"], settings.branding)
     assert chart.figure.to_json() == before
 
 
 def test_a_chart_without_alt_text_gets_one_from_its_data(settings):
     chart = dataclasses.replace(trend_chart(settings), alt="")
-    assert export.alt_text(chart).startswith("Chart: Recorded stalking in Devon and Cornwall, quarterly.")
-    assert "16 rows" in export.alt_text(chart)
+    assert images.alt_text(chart).startswith("Chart: Recorded stalking in Devon and Cornwall, quarterly.")
+    assert "16 rows" in images.alt_text(chart)
 
 
 def test_the_csv_is_the_data_drawn_with_formulas_neutralised(settings):
     chart = trend_chart(settings)
     chart.data.loc[0, "force"] = "=HYPERLINK(1)"
-    frame = pd.read_csv(io.BytesIO(export.csv_bytes(chart, settings)))
+    frame = pd.read_csv(io.BytesIO(images.csv_bytes(chart, settings)))
     assert list(frame.columns) == ["quarter", "force", "offences"]
     assert len(frame) == 16 and frame.loc[0, "force"] == "'=HYPERLINK(1)"
 
@@ -151,16 +160,24 @@ def test_the_csv_is_the_data_drawn_with_formulas_neutralised(settings):
 def test_the_csv_of_a_chart_below_force_level_says_what_was_suppressed(settings):
     data = pd.DataFrame({"csp": ["Exeter", "Torbay", "Plymouth"], "offences": [2, 40, 50]})
     chart = Chart("csp", go.Figure(go.Bar(x=data["csp"], y=data["offences"])), ChartText("By CSP"), data, "alt")
-    frame = pd.read_csv(io.BytesIO(export.csv_bytes(chart, settings)))
+    frame = pd.read_csv(io.BytesIO(images.csv_bytes(chart, settings)))
     assert list(frame["offences"]) == ["[c]", "[c]", "50"]
     assert frame["note"].iloc[0].startswith("[c] Suppression applied")
-    assert "[c] Suppression applied" in export.alt_text(export.protect(chart, settings))
+    assert "[c] Suppression applied" in images.alt_text(images.protect(chart, settings))
 
 
 def test_png_text_chunks_round_trip_latin_1_and_beyond():
-    png = b"\x89PNG\r\n\x1a\n" + export._png_chunk(b"IHDR", bytes(13)) + export._png_chunk(b"IEND", b"")
-    tagged = export.png_with_text(png, {"Title": "Stalking", "Description": "Apr\u2013Jun 2026: 3,767"})
-    assert export.png_text(tagged) == {"Title": "Stalking", "Description": "Apr\u2013Jun 2026: 3,767"}
+    from PIL import Image, PngImagePlugin
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "#12436D").save(buffer, "PNG")
+    png = buffer.getvalue()
+    tagged = images.png_with_text(png, {"Title": "Stalking", "Description": "Apr\u2013Jun 2026: 3,767"})
+    text = png_text(tagged)
+    assert text == {"Title": "Stalking", "Description": "Apr\u2013Jun 2026: 3,767"}
+    assert not isinstance(text["Title"], PngImagePlugin.iTXt) and isinstance(text["Description"], PngImagePlugin.iTXt)
+    # The chunks go in after the header; every byte of the image as drawn is kept.
+    assert tagged[: images.HEADER_END] == png[: images.HEADER_END] and tagged.endswith(png[images.HEADER_END :])
 
 
 def test_a_missing_logo_and_poor_contrast_are_refused(tmp_path):
@@ -175,20 +192,20 @@ def test_a_missing_logo_and_poor_contrast_are_refused(tmp_path):
 # ---- images (Chromium) -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", sorted(export.SIZES))
+@pytest.mark.parametrize("key", sorted(images.SIZES))
 @pytest.mark.slow
 def test_png_and_svg_match_each_preset(key, settings, chromium):
     chart = trend_chart(settings)
-    size = export.SIZES[key]
-    png = export.export_chart(chart, settings, "png", size)
-    assert export.png_size(png.content) == size.pixels()
+    size = images.SIZES[key]
+    png = images.export_chart(chart, settings, "png", size)
+    assert images.png_size(png.content) == size.pixels()
     assert png.file_name == ("test-trend.png" if key == "press" else f"test-trend-{key}.png")
-    text = export.png_text(png.content)
+    text = png_text(png.content)
     assert text["Title"] == chart.text.title
     assert text["Description"] == "Line chart of offences: 0 to 15."
     assert text["Author"] == settings.branding.office
 
-    svg = export.export_chart(chart, settings, "svg", size)
+    svg = images.export_chart(chart, settings, "svg", size)
     root = ET.fromstring(svg.content)
     assert (root.get("width"), root.get("height")) == (str(size.width), str(size.height))
     assert root.find(f"{SVG}title").text == chart.text.title
@@ -206,7 +223,7 @@ def test_pdf_carries_the_alt_text_and_the_size(settings, chromium):
     from pypdf import PdfReader
 
     chart = trend_chart(settings)
-    pdf = export.export_chart(chart, settings, "pdf", export.SIZES["a4"])
+    pdf = images.export_chart(chart, settings, "pdf", images.SIZES["a4"])
     reader = PdfReader(io.BytesIO(pdf.content))
     assert reader.metadata.title == chart.text.title
     assert reader.metadata.subject == "Line chart of offences: 0 to 15."
@@ -224,10 +241,10 @@ def test_a_logo_is_embedded_from_the_local_file_and_drawn_on_the_strip(tmp_path,
     (tmp_path / "brand.toml").write_text(f'[branding]\nlogo = "{logo}"\ncolour = "#801650"\n')
     settings = load_settings(tmp_path / "brand.toml")
     chart = trend_chart(settings)
-    svg = export.export_chart(chart, settings, "svg", export.SIZES["press"]).content.decode()
+    svg = images.export_chart(chart, settings, "svg", images.SIZES["press"]).content.decode()
     assert "data:image/png;base64," in svg
     assert "rgb(128, 22, 80)" in svg  # the strip in the configured colour
-    png = export.export_chart(chart, settings, "png", export.SIZES["press"]).content
+    png = images.export_chart(chart, settings, "png", images.SIZES["press"]).content
     image = Image.open(io.BytesIO(png)).convert("RGB")
     # The white logo sits at the right of the strip (it ends at the plot's right edge, 36 px in), over its colour.
     assert image.getpixel((1150, 652)) == (255, 255, 255)
@@ -240,8 +257,8 @@ def test_exports_from_several_threads_queue_for_the_one_browser(settings, chromi
 
     chart = trend_chart(settings)
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: export.export_chart(chart, settings, "png", export.SIZES["press"]), range(4)))
-    assert {export.png_size(r.content) for r in results} == {(1200, 675)}
+        results = list(pool.map(lambda _: images.export_chart(chart, settings, "png", images.SIZES["press"]), range(4)))
+    assert {images.png_size(r.content) for r in results} == {(1200, 675)}
 
 
 # ---- the press pack ----------------------------------------------------------------------------------
@@ -261,13 +278,13 @@ def test_the_press_pack_holds_each_charts_image_alt_text_and_csv_and_the_key_fig
     demo_url, settings, test_charts, chromium
 ):
     engine = database.make_engine(demo_url)
-    inputs = export.inputs_from_database(engine, settings)
+    inputs = inputs_from_database(engine, settings)
     steps = []
-    content, missing = export.press_pack(
+    content, missing = press_pack.press_pack(
         inputs,
         ["recorded-spc", "test-trend", "test-empty"],
         "svg",
-        export.SIZES["square"],
+        images.SIZES["square"],
         progress=lambda fraction, message: steps.append(fraction),
         today=dt.date(2026, 11, 28),
     )
@@ -285,7 +302,7 @@ def test_the_press_pack_holds_each_charts_image_alt_text_and_csv_and_the_key_fig
     assert ET.fromstring(archive.read("test-trend.svg")).get("width") == "1080"
     assert archive.read("test-trend-alt-text.txt").decode() == "Line chart of offences: 0 to 15.\n"
     key_figures = archive.read("key-figures.txt").decode()
-    messages = export.key_messages(inputs)
+    messages = key_messages(inputs)
     assert messages and all(f"- {message}" in key_figures for message in messages)
     assert "Prepared 28 November 2026." in key_figures
     assert "- Recorded stalking in Devon and Cornwall, quarterly (test-trend)" in key_figures
@@ -298,8 +315,8 @@ def test_key_messages_are_the_overviews(demo_url, settings):
     from dashboard.figures import overview
 
     engine = database.make_engine(demo_url)
-    inputs = export.inputs_from_database(engine, settings)
-    assert export.key_messages(inputs) == list(overview.summary(inputs).messages)
+    inputs = inputs_from_database(engine, settings)
+    assert key_messages(inputs) == list(overview.summary(inputs).messages)
     engine.dispose()
 
 
@@ -309,13 +326,13 @@ def test_inputs_are_cut_at_a_month(settings):
     )
     empty = pd.DataFrame()
     inputs = Inputs(settings, defaults_for(settings), frame, empty, frame, frame)
-    cut = export.cut_to(inputs, dt.date(2025, 3, 1))
+    cut = cut_to(inputs, dt.date(2025, 3, 1))
     assert list(cut.recorded["count"]) == [1, 2] and list(cut.outcomes["count"]) == [1, 2]
 
 
 def test_filters_from_command_line_options(settings):
     recorded = pd.DataFrame({"period_start": pd.to_datetime(["2020-04-01", "2025-01-01"])})
-    chosen = export.filters_from_options(
+    chosen = filters_from_options(
         settings,
         recorded,
         force="Devon & Cornwall",
@@ -330,11 +347,11 @@ def test_filters_from_command_line_options(settings):
     )
     assert (chosen.start, chosen.end) == (dt.date(2020, 4, 1), dt.date(2024, 3, 1))
     with pytest.raises(ValueError, match="did you mean 'Devon and Cornwall'"):
-        export.filters_from_options(settings, recorded, force="Devon and Cornwal")
+        filters_from_options(settings, recorded, force="Devon and Cornwal")
     with pytest.raises(ValueError, match="--to '2024-13': expected a month written 2024-03"):
-        export.filters_from_options(settings, recorded, end="2024-13")
+        filters_from_options(settings, recorded, end="2024-13")
     with pytest.raises(ValueError, match="--granularity 'weekly': choose one of month, quarter, year_ending"):
-        export.filters_from_options(settings, recorded, granularity="weekly")
+        filters_from_options(settings, recorded, granularity="weekly")
 
 
 # ---- the command line ----------------------------------------------------------------------------------
@@ -343,7 +360,7 @@ def test_filters_from_command_line_options(settings):
 def test_export_list_names_every_chart(capsys):
     assert cli.main(["export", "--list"]) == 0
     listed = capsys.readouterr().out
-    for key in export.load_charts():
+    for key in load_charts():
         assert key in listed
 
 
@@ -356,8 +373,8 @@ def test_export_writes_the_image_its_alt_text_and_csv(demo_url, monkeypatch, tmp
         + ["--alt-text", str(tmp_path / "spc.txt"), "--csv", str(tmp_path / "spc.csv"), "--categories", "Stalking"]
     )
     assert code == 0, capsys.readouterr().err
-    assert export.png_size(out.read_bytes()) == (1920, 1080)
-    assert "Recorded stalking in Devon and Cornwall" in export.png_text(out.read_bytes())["Title"]
+    assert images.png_size(out.read_bytes()) == (1920, 1080)
+    assert "Recorded stalking in Devon and Cornwall" in png_text(out.read_bytes())["Title"]
     assert (tmp_path / "spc.txt").read_text().startswith("XmR chart of")
     assert list(pd.read_csv(tmp_path / "spc.csv").columns)[1] == "Offences recorded"
     assert f"Wrote {out}" in capsys.readouterr().out
@@ -385,10 +402,10 @@ def test_export_without_a_chart_is_a_usage_error(capsys):
 
 def test_no_browser_is_a_clear_refusal(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    with pytest.raises(export.ExportError, match="BROWSER_PATH names /nonexistent/chromium, which does not exist"):
-        export.browser_path()
+    with pytest.raises(images.ExportError, match="BROWSER_PATH names /nonexistent/chromium, which does not exist"):
+        images.browser_path()
     monkeypatch.delenv("BROWSER_PATH")
-    monkeypatch.setattr(export, "BROWSER_CANDIDATES", ("/nonexistent/chromium",))
-    with pytest.raises(export.ExportError, match="apt-get install chromium"):
-        export.browser_path()
+    monkeypatch.setattr(images, "BROWSER_CANDIDATES", ("/nonexistent/chromium",))
+    with pytest.raises(images.ExportError, match="apt-get install chromium"):
+        images.browser_path()
     assert os.environ.get("BROWSER_PATH") is None

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from dashboard.ui.filters import Filters, from_query_params
+from dashboard.figures.selection import Filters, from_query_params
 
 FORCES = ["Devon and Cornwall", "Dorset", "Kent", "Wiltshire"]
 CATEGORIES = ["Stalking", "Harassment", "Malicious communications"]
@@ -57,7 +57,7 @@ def test_unknown_names_are_dropped_from_lists():
 
 
 def test_every_parameter_the_filters_write_is_one_they_own():
-    from dashboard.ui.filters import PARAMS
+    from dashboard.figures.selection import PARAMS
 
     everything = Filters(
         force="Kent",

@@ -10,7 +10,7 @@ import pytest
 from conftest import skip_or_fail
 
 import pcc_cli as cli
-from dashboard.outputs import export, meeting_pack
+from dashboard.outputs import images, meeting_pack, pack_tables
 from dashboard.outputs.meeting_pack import PackError, Quarter, parse_quarter
 from data_loaders import database
 from data_loaders.demo import dataset as demo
@@ -33,8 +33,8 @@ def demo_url(tmp_path_factory):
 @pytest.fixture
 def chromium():
     try:
-        export.browser_path()
-    except export.ExportError as exc:
+        images.browser_path()
+    except images.ExportError as exc:
         skip_or_fail("PCC_REQUIRE_BROWSER", str(exc))
 
 
@@ -44,8 +44,8 @@ def pack(demo_url):
     from pypdf import PdfReader
 
     try:
-        export.browser_path()
-    except export.ExportError:
+        images.browser_path()
+    except images.ExportError:
         return None
     settings = load_settings()
     engine = database.make_engine(demo_url)
@@ -113,7 +113,7 @@ def test_recommendations_overdue_first_most_overdue_at_the_top_then_open_then_cl
             "overdue": [False, True, True, False, True],
         }
     )
-    rows, highlight = meeting_pack.recommendations_rows(frame, closed=("complete", "will not be progressed"))
+    rows, highlight = pack_tables.recommendations_rows(frame, closed=("complete", "will not be progressed"))
     assert [row[2] for row in rows[1:]] == ["R4", "R2", "R3", "R5", "R1"]
     assert [row[0] for row in rows[1:]] == ["OVERDUE", "OVERDUE", "OVERDUE", "", ""]
     assert highlight == [1, 2, 3]
@@ -124,8 +124,8 @@ def test_recommendations_overdue_first_most_overdue_at_the_top_then_open_then_cl
 
 def test_a_long_report_title_is_shortened():
     title = "Stalking and harassment: an inspection of Sussex Police commissioned by the Police and Crime Commissioner"
-    assert meeting_pack.short_report(title, dt.date(2019, 4, 10)) == "Stalking and harassment (2019)"
-    assert meeting_pack.short_report("A report", None) == "A report"
+    assert pack_tables.short_report(title, dt.date(2019, 4, 10)) == "Stalking and harassment (2019)"
+    assert pack_tables.short_report("A report", None) == "A report"
 
 
 @pytest.mark.slow

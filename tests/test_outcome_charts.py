@@ -11,8 +11,13 @@ import pytest
 
 from dashboard.charts import catalogue
 from dashboard.charts import outcomes as outcome_charts
+from dashboard.charts import prosecutions as prosecution_charts
 from dashboard.charts.base import TimeMarker
-from dashboard.ui.filters import Filters
+from dashboard.figures import key_figures
+from dashboard.figures import outcomes as outcome_figures
+from dashboard.figures import prosecutions as prosecution_figures
+from dashboard.figures.selection import Filters
+from dashboard.words import outcomes as outcome_words
 from data_loaders.sources import outcomes as outcome_table
 
 HOME = "Devon and Cornwall"
@@ -211,8 +216,8 @@ def test_the_category_choice_selects_offence_codes(make_inputs):
 def test_spc_limits_are_recalculated_at_rebasing_breaks_inside_the_range(settings, make_inputs):
     starts = [pd.Timestamp(quarter(i)) for i in range(-6, 6)]  # 2021/22 Q3 to 2024/25 Q4
     # The June 2023 break starts a new segment at the first quarter on or after it (July 2023).
-    assert outcome_charts.rebase_positions(settings, starts) == [starts.index(pd.Timestamp(2023, 7, 1))]
-    assert outcome_charts.rebase_positions(settings, starts[7:]) == []
+    assert outcome_figures.rebase_positions(settings, starts) == [starts.index(pd.Timestamp(2023, 7, 1))]
+    assert outcome_figures.rebase_positions(settings, starts[7:]) == []
     rows = []
     for index in range(-6, 6):
         rows += outcome_rows(HOME, quarter(index), {1: (10 + index % 3, 0), 18: (40, 0)})
@@ -236,10 +241,13 @@ def test_bar_charts_draw_the_markers_and_key_them_in_the_footer(make_inputs):
 def test_builders_return_none_without_data(make_inputs):
     inputs = make_inputs()
     for key in catalogue.CATALOGUE:
-        if catalogue.CATALOGUE[key].section in (outcome_charts.OUTCOMES_SECTION, outcome_charts.PROSECUTIONS_SECTION):
+        if catalogue.CATALOGUE[key].section in (
+            outcome_charts.OUTCOMES_SECTION,
+            prosecution_charts.PROSECUTIONS_SECTION,
+        ):
             assert catalogue.build(key, inputs) is None, key
-    assert outcome_charts.outcome_key_figures(inputs) == []
-    assert outcome_charts.prosecution_key_figures(inputs) == []
+    assert key_figures.outcome_key_figures(inputs) == []
+    assert key_figures.prosecution_key_figures(inputs) == []
 
 
 def test_the_period_filter_limits_the_quarters(make_inputs):
@@ -254,7 +262,7 @@ def test_outcome_key_figures_compare_the_latest_year_ending_with_the_one_before(
     for index in range(8):
         charged = 10 if index < 4 else 20
         rows += outcome_rows(HOME, quarter(index), {0: (0, 1), 1: (charged, charged), 16: (100 - charged, 90)})
-    figures = {f.label: f for f in outcome_charts.outcome_key_figures(make_inputs(rows))}
+    figures = {f.label: f for f in key_figures.outcome_key_figures(make_inputs(rows))}
     assert figures["Charge rate"].value == "20.0%"
     assert figures["Charge rate"].delta == "+10.0 percentage points"
     assert figures["Charge rate"].sentence == (
@@ -266,7 +274,7 @@ def test_outcome_key_figures_compare_the_latest_year_ending_with_the_one_before(
     assert figures["Outcomes assigned"].delta == 0
     assert figures["Awaiting an outcome"].value == "1"
     for_offences = {
-        f.label: f for f in outcome_charts.outcome_key_figures(make_inputs(rows, outcome_count="for_offences"))
+        f.label: f for f in key_figures.outcome_key_figures(make_inputs(rows, outcome_count="for_offences"))
     }
     assert for_offences["Charge rate"].value == "18.2%"  # 80 of 440
     assert "offences recorded in the year ending March 2025" in for_offences["Charge rate"].sentence
@@ -278,14 +286,14 @@ SW = "CPS South West"
 
 
 def test_the_cps_area_is_labelled_as_covering_several_forces(settings, make_inputs):
-    assert outcome_charts.cps_area_label(settings, SW) == (
+    assert prosecution_figures.cps_area_label(settings, SW) == (
         "CPS South West (covers Avon and Somerset, Devon and Cornwall and Gloucestershire)"
     )
     rows = return_rows(SW, "cps_area", [(Q1, "prosecutions_completed", 40), (Q1, "convictions", 30)])
     chart = catalogue.build("prosecutions-cps-area", make_inputs(prosecutions=rows))
     assert chart.text.title == "Prosecutions and convictions: CPS South West (CPS Area)"
     assert "a CPS Area covering Avon and Somerset, Devon and Cornwall and Gloucestershire" in chart.text.subtitle
-    assert chart.text.source == outcome_charts.RETURN_SOURCE
+    assert chart.text.source == prosecution_charts.RETURN_SOURCE
     assert catalogue.build("prosecutions-force", make_inputs(prosecutions=rows)) is None
     rate = catalogue.build("conviction-rate", make_inputs(prosecutions=rows))
     assert rate.data["Area"].tolist() == ["CPS South West (CPS Area, 3 forces)"]
@@ -326,7 +334,7 @@ def test_monthly_figures_make_a_quarter_only_when_all_three_months_are_there(mak
     months = [(dt.date(2023, m, 1), "prosecutions_completed", 10) for m in (4, 5, 6)]
     months += [(dt.date(2023, 7, 1), "prosecutions_completed", 10)]
     rows = return_rows(HOME, "force", months, granularity="month")
-    quarters = outcome_charts.return_quarters(frame_of(rows), HOME)
+    quarters = prosecution_figures.return_quarters(frame_of(rows), HOME)
     assert quarters[["period_start", "value"]].values.tolist() == [[pd.Timestamp(2023, 4, 1), 30]]
     chart = catalogue.build("prosecutions-force", make_inputs(prosecutions=rows))
     assert chart.notes == ["Quarters summed from monthly figures: 2023/24 Q1."]
@@ -339,7 +347,7 @@ def test_prosecution_key_figures_and_sentences(make_inputs):
         rows += [(quarter(index), "prosecutions_completed", completed), (quarter(index), "convictions", 75)]
     figures = {
         f.label: f
-        for f in outcome_charts.prosecution_key_figures(make_inputs(prosecutions=return_rows(HOME, "force", rows)))
+        for f in key_figures.prosecution_key_figures(make_inputs(prosecutions=return_rows(HOME, "force", rows)))
     }
     assert figures["Prosecutions completed"].value == "480"
     assert figures["Prosecutions completed"].delta == "+20%"
@@ -358,8 +366,8 @@ def test_prosecution_key_figures_and_sentences(make_inputs):
 def test_key_figures_fall_back_to_the_cps_area_without_the_force_s_own(make_inputs):
     rows = return_rows(SW, "cps_area", [(quarter(i), "prosecutions_completed", 50) for i in range(4)])
     inputs = make_inputs(prosecutions=rows)
-    assert outcome_charts.key_figures_area(inputs) == SW
-    (figure,) = outcome_charts.prosecution_key_figures(inputs)
+    assert key_figures.key_figures_area(inputs) == SW
+    (figure,) = key_figures.prosecution_key_figures(inputs)
     assert figure.value == "200"
     assert "covers Avon and Somerset" in figure.help
 
@@ -382,7 +390,7 @@ def test_change_sentences_read_true_for_any_data(comparison, sentence):
     from dashboard.figures.metrics import YearEndingComparison
 
     value = None if comparison is None else YearEndingComparison(dt.date(2025, 3, 31), *comparison)
-    assert outcome_charts.change_sentence("Convictions in Dorset", value) == sentence
+    assert outcome_words.change_sentence("Convictions in Dorset", value) == sentence
 
 
 def test_readings_name_a_year_ending_as_a_period(make_inputs):

@@ -12,7 +12,7 @@ from test_trends import month_rows, population, quarter_rows, table
 from dashboard.charts import catalogue
 from dashboard.figures import overview, trends
 from dashboard.figures.metrics import YearEndingComparison
-from dashboard.ui.filters import Filters
+from dashboard.figures.selection import Filters
 from data_loaders.settings import SeriesBreak
 
 D = dt.date

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from dashboard.outputs import export
+from dashboard.outputs.inputs import ordered_charts
 from data_loaders import database
 from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
@@ -85,7 +85,7 @@ def test_format_size_and_scale_choices(demo_url, monkeypatch):
 
 def test_without_chromium_the_image_button_says_why(demo_url, monkeypatch):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
-    monkeypatch.setattr(export, "BROWSER_CANDIDATES", ("/nonexistent/chromium",))
+    monkeypatch.setattr("dashboard.outputs.images.BROWSER_CANDIDATES", ("/nonexistent/chromium",))
     app = open_exports(open_page(monkeypatch, demo_url, "app_pages/recorded_crime.py"))
     images = [b for b in app.get("download_button") if b.key.endswith("_ex_image")]
     assert images and all(b.disabled for b in images)
@@ -97,7 +97,7 @@ def test_the_press_page_builds_a_pack_of_the_chosen_charts(demo_url, monkeypatch
     assert app.title[0].value == "Press and Panel packs"
     charts = by_key(app.multiselect, "press_charts")
     assert charts.value == ["recorded-spc", "recorded-rate-comparison"]
-    assert len(charts.options) == len(export.ordered_charts())
+    assert len(charts.options) == len(ordered_charts())
     assert not by_key(app.get("download_button"), "press_download").disabled
     charts.set_value([]).run()
     assert by_key(app.get("download_button"), "press_download").disabled

@@ -11,8 +11,8 @@ import pytest
 
 from dashboard.charts import catalogue
 from dashboard.charts import recommendations as recommendation_charts
+from dashboard.figures.selection import Filters
 from dashboard.ui import recommendation_views as views
-from dashboard.ui.filters import Filters
 from data_loaders import database
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.recommendations.queries import recommendations_frame, reports_frame, updates_frame

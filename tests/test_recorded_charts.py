@@ -13,7 +13,7 @@ from dashboard.charts import catalogue
 from dashboard.charts import recorded as recorded_charts
 from dashboard.charts.base import TimeMarker
 from dashboard.figures import trends
-from dashboard.ui.filters import Filters
+from dashboard.figures.selection import Filters
 
 D = dt.date
 AS_AT = D(2024, 1, 19)

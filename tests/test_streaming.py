@@ -16,7 +16,6 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
-from data_loaders import streaming
 from data_loaders.ods import MANIFEST, MIMETYPE, NAMESPACES, STYLES, write_ods
 from data_loaders.streaming import StreamError, iter_sheets, xml_size
 from data_loaders.tables import open_workbook
@@ -252,7 +251,7 @@ def test_many_rows_across_chunk_boundaries_match_calamine(tmp_path, monkeypatch)
         rows.append([rng.choice(words), rng.choice(words), rng.randint(-5, 10_000), rng.random(), rng.choice(words)])
     path = write_ods(tmp_path / "big.ods", {"Notes": [["n"]], "2020_21": rows, "2021_22": rows[:100]})
     # Small chunks split tags, text and entities everywhere.
-    monkeypatch.setattr(streaming, "CHUNK_SIZE", 997)
+    monkeypatch.setattr("data_loaders.streaming.feed.CHUNK_SIZE", 997)
 
     assert_same_as_calamine(path)
 
@@ -292,8 +291,8 @@ def test_the_rows_of_a_repeated_row_are_separate_lists(tmp_path):
 
 
 def test_repeats_beyond_the_largest_sheet_are_cut_at_its_edge(tmp_path, monkeypatch):
-    monkeypatch.setattr(streaming, "MAX_ROWS", 4)
-    monkeypatch.setattr(streaming, "MAX_COLUMNS", 3)
+    monkeypatch.setattr("data_loaders.streaming.ods.MAX_ROWS", 4)
+    monkeypatch.setattr("data_loaders.streaming.ods.MAX_COLUMNS", 3)
     body = table(
         "S", tr(number_cell(1, repeat=1_000_000_000), repeat=2_000_000_000), tr(empty_cells(10), number_cell(2))
     )

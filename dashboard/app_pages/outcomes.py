@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.charts import outcomes as outcome_charts
+from dashboard.figures import key_figures
+from dashboard.figures import outcomes as outcome_figures
 from dashboard.ui import components, filters
 from data_loaders.sources import outcomes as outcome_table
 
@@ -29,7 +30,7 @@ def explain_counts(settings, column: str) -> None:
     """Which count the charts use, what it means, and what both counts and the outcome groups mean."""
     used = settings.outcomes.count(column)
     st.markdown(
-        f"**{outcome_charts.count_used(settings, column)}.** {used.definition} "
+        f"**{outcome_figures.count_used(settings, column)}.** {used.definition} "
         "Switch between the two counts under *Outcome count* in the sidebar."
     )
     meanings = st.expander(
@@ -63,7 +64,7 @@ st.caption(
     "investigations closed without a suspect, and offences still awaiting an outcome."
 )
 settings, chosen = queries.settings(), filters.current()
-column = outcome_charts.count_column(chosen)
+column = outcome_figures.count_column(chosen)
 
 
 def show_section(keys: tuple[str, ...], loaded: bool) -> None:
@@ -75,7 +76,7 @@ def show_section(keys: tuple[str, ...], loaded: bool) -> None:
         elif loaded:
             components.empty_state(
                 f"Too few outcomes for {chosen.force} in each quarter to give a rate or a share: none is given on "
-                f"fewer than {outcome_charts.MIN_BASE}. Show rolling years ending each quarter, or choose more "
+                f"fewer than {settings.suppression.minimum_base}. Show rolling years ending each quarter, or choose more "
                 "categories."
             )
         else:
@@ -88,7 +89,7 @@ def show_section(keys: tuple[str, ...], loaded: bool) -> None:
 if not queries.has_rows("outcomes"):
     components.empty_state(NOT_LOADED)
 else:
-    subject = outcome_charts.selection_label(settings, chosen.categories)
+    subject = outcome_figures.selection_label(settings, chosen.categories)
     st.markdown(f"**{components.escape_markdown(chosen.force)}**, {components.escape_markdown(subject.lower())}.")
     explain_counts(settings, column)
     if chosen.granularity == "month":
@@ -97,11 +98,11 @@ else:
         st.caption("Outcomes are shown as shares of outcomes: the rate per 1,000 population applies to recorded crime.")
 
     st.header("Key figures")
-    figures = queries.derived(outcome_charts.outcome_key_figures)
+    figures = queries.derived(key_figures.outcome_key_figures)
     if figures:
         st.caption(KEY_FIGURES_NOTE)
         components.key_figures(figures)
-    loaded = queries.derived(outcome_charts.has_outcomes)
+    loaded = queries.derived(outcome_figures.has_outcomes)
     tabs = st.tabs(list(SECTIONS), key="outcomes", bind="query-params")
     for tab, (heading, keys) in zip(tabs, SECTIONS.items(), strict=True):
         if tab.open:

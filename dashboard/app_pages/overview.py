@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import queries
-from dashboard.figures import overview, trends
+from dashboard.figures import overview, selection, trends
 from dashboard.ui import components, filters
 
 chosen = filters.current()
@@ -75,5 +75,5 @@ st.page_link(
     "app_pages/recorded_crime.py",
     label="More on recorded crime: each category, year-ending totals and offence codes",
     icon=":material/arrow_forward:",
-    query_params={name: value for name, value in st.query_params.items() if name in filters.PARAMS},
+    query_params={name: value for name, value in st.query_params.items() if name in selection.PARAMS},
 )

@@ -11,8 +11,10 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.charts.base import plotly_config
-from dashboard.outputs import export, slides
-from dashboard.ui import components, filters
+from dashboard.figures import selection
+from dashboard.outputs import slides
+from dashboard.outputs.inputs import ordered_charts
+from dashboard.ui import components
 
 OVERVIEW = "app_pages/overview.py"
 STYLE = """<style>
@@ -27,13 +29,13 @@ STYLE = """<style>
 settings = queries.settings()
 span = queries.recorded_span()
 forces = [f.name for f in settings.forces if f.territorial]
-defaults = filters.defaults_for(settings)
-chosen = filters.from_query_params(dict(st.query_params), defaults, forces, settings.categories)
+defaults = selection.defaults_for(settings)
+chosen = selection.from_query_params(dict(st.query_params), defaults, forces, settings.categories)
 if span:
     first, last = (date.replace(day=1) for date in span)
     chosen = replace(chosen, start=chosen.start or first, end=chosen.end or last)
 
-known = [entry.key for entry in export.ordered_charts()]
+known = [entry.key for entry in ordered_charts()]
 asked = [key for key in st.query_params.get("charts", "").split(",") if key in known]
 deck = [key for key in asked or known if queries.chart(key, chosen) is not None]
 

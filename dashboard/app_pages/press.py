@@ -5,7 +5,9 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import queries
-from dashboard.outputs import export, meeting_pack
+from dashboard.figures import selection
+from dashboard.outputs import images, meeting_pack, press_pack
+from dashboard.outputs.inputs import describe_filters, ordered_charts
 from dashboard.ui import components, filters
 
 PRESENTATION = "app_pages/presentation.py"
@@ -16,11 +18,11 @@ st.title("Press and Panel packs")
 st.caption(
     f"Charts for {components.escape_markdown(chosen.force)} on the filters in the sidebar. Everything here leaves the app, so small numbers below force level are suppressed first."
 )
-problem = export.unavailable()
+problem = images.unavailable()
 if problem:
     st.error(components.escape_markdown(problem), icon=":material/error:")
 
-entries = export.ordered_charts()
+entries = ordered_charts()
 titles = {e.key: f"{e.section}: {e.title}" for e in entries}
 
 st.header("Press pack")
@@ -36,12 +38,12 @@ keys = st.multiselect(
     key="press_charts",
 )
 left, right = st.columns(2)
-fmt = left.radio("Format", list(export.FORMATS), format_func=str.upper, horizontal=True, key="press_format")
-size_key = right.selectbox("Size", list(export.SIZES), format_func=lambda k: export.SIZES[k].label, key="press_size")
+fmt = left.radio("Format", list(images.FORMATS), format_func=str.upper, horizontal=True, key="press_format")
+size_key = right.selectbox("Size", list(images.SIZES), format_func=lambda k: images.SIZES[k].label, key="press_size")
 
 
 def press_zip() -> bytes:
-    content, _ = export.press_pack(queries.inputs(chosen), keys, fmt, export.SIZES[size_key])
+    content, _ = press_pack.press_pack(queries.inputs(chosen), keys, fmt, images.SIZES[size_key])
     return content
 
 
@@ -55,7 +57,7 @@ st.download_button(
     icon=":material/folder_zip:",
     disabled=not keys or problem is not None,
 )
-st.caption(f"Filters: {components.escape_markdown(export.describe_filters(chosen))}.")
+st.caption(f"Filters: {components.escape_markdown(describe_filters(chosen))}.")
 
 st.header("Panel meeting pack")
 st.markdown(
@@ -108,5 +110,5 @@ st.page_link(
     PRESENTATION,
     label="Present these charts",
     icon=":material/slideshow:",
-    query_params={**chosen.to_query_params(filters.defaults_for(settings)), "slide": "1"},
+    query_params={**chosen.to_query_params(selection.defaults_for(settings)), "slide": "1"},
 )

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.charts import outcomes as outcome_charts
+from dashboard.figures import key_figures
+from dashboard.figures import prosecutions as prosecution_figures
 from dashboard.ui import components, filters
 
 NOT_LOADED = (
@@ -53,7 +54,7 @@ else:
     areas = settings.cps_areas_of(force)
     lines = [f"**{components.escape_markdown(force)}**: the force's own figures."]
     lines += [
-        f"**{components.escape_markdown(outcome_charts.cps_area_label(settings, area))}**: the CPS Area's "
+        f"**{components.escape_markdown(prosecution_figures.cps_area_label(settings, area))}**: the CPS Area's "
         "figures, which include other forces' cases and are never split between them."
         for area in areas
     ]
@@ -62,9 +63,9 @@ else:
     explain_measures(settings)
 
     st.header("Key figures")
-    figures = queries.derived(outcome_charts.prosecution_key_figures)
+    figures = queries.derived(key_figures.prosecution_key_figures)
     if figures:
-        area = queries.derived(outcome_charts.key_figures_area)
+        area = queries.derived(key_figures.key_figures_area)
         st.caption(
             "The latest year ending in the chosen period; arrows give the change on the year ending a year earlier "
             "(in percentage points for the conviction rate)."

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from afcharts.af_colours import get_af_colours
 
-# UK Government Analysis Function categorical palette (afcharts), in its recommended order.
-PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+# UK Government Analysis Function palettes from afcharts, in their recommended order. Read once here:
+# get_af_colours reads the package's YAML file on every call.
+PALETTE = tuple(get_af_colours("categorical", number_of_colours=6))
+DUO = tuple(get_af_colours("duo"))
 MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 TEXT = "#0B0C0C"

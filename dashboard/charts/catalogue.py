@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.base import ChartText, ShownFigure, TimeMarker
-from dashboard.ui.filters import Filters
+from dashboard.figures.selection import Filters
 from data_loaders.settings import Settings
 
 
@@ -70,7 +70,12 @@ class Entry:
 
 CATALOGUE: dict[str, Entry] = {}
 # Every module of chart builders, in the order their sections are shown: each registers its charts when imported.
-CHART_MODULES = ("dashboard.charts.recorded", "dashboard.charts.outcomes", "dashboard.charts.recommendations")
+CHART_MODULES = (
+    "dashboard.charts.recorded",
+    "dashboard.charts.outcomes",
+    "dashboard.charts.prosecutions",
+    "dashboard.charts.recommendations",
+)
 
 
 def register(key: str, title: str, *, section: str) -> Callable[[Callable[[Inputs], Chart | None]], Callable]:

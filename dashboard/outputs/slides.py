@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from dashboard.charts import catalogue
 from dashboard.charts.base import ShownFigure
 from dashboard.charts.catalogue import Chart, Inputs
-from dashboard.outputs import export
+from dashboard.outputs import images, layout
 
-SCREEN = export.Size("screen", "Presentation screen", 1600, 480, type_scale=1.3)
-SHOWN_PARTS = export.Parts(title=False, footer=False, band=False)  # the page sets these out as text
+SCREEN = images.Size("screen", "Presentation screen", 1600, 480, type_scale=1.3)
+SHOWN_PARTS = layout.Parts(title=False, footer=False, band=False)  # the page sets these out as text
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def slide(inputs: Inputs, key: str) -> Slide | None:
     built = catalogue.build(key, inputs)
     if built is None:
         return None
-    chart = export.protect(built, inputs.settings)
-    figure = export.lay_out(chart, SCREEN, None, SHOWN_PARTS)
+    chart = images.protect(built, inputs.settings)
+    figure = layout.lay_out(chart, SCREEN, None, SHOWN_PARTS)
     figure.update_layout(width=None, autosize=True)  # the screen's width, whatever it is
-    return Slide(chart, ShownFigure(figure), export.alt_text(chart), tuple(export.footer_lines(chart, 10_000)))
+    return Slide(chart, ShownFigure(figure), images.alt_text(chart), tuple(layout.footer_lines(chart, 10_000)))

@@ -123,11 +123,11 @@ def show_chart(chart, *, key: str | None = None) -> None:
 
 
 def export_csv(chart) -> bytes:
-    """The chart's figures as a CSV fit to leave the app (see ``dashboard.outputs.export.csv_bytes``)."""
+    """The chart's figures as a CSV fit to leave the app (see ``dashboard.outputs.images.csv_bytes``)."""
     from dashboard import queries
-    from dashboard.outputs import export
+    from dashboard.outputs import images
 
-    return export.csv_bytes(chart, queries.settings())
+    return images.csv_bytes(chart, queries.settings())
 
 
 def export_control(chart, key: str) -> None:
@@ -137,7 +137,7 @@ def export_control(chart, key: str) -> None:
     drawn only when its button is pressed.
     """
     from dashboard import queries
-    from dashboard.outputs import export
+    from dashboard.outputs import images
 
     popover = st.popover(
         "Export",
@@ -149,20 +149,20 @@ def export_control(chart, key: str) -> None:
     if not popover.open:  # filled in when opened: a page of charts builds no export controls nobody asked for
         return
     settings = queries.settings()
-    protected = export.protect(chart, settings)
+    protected = images.protect(chart, settings)
     with popover:
-        fmt = st.radio("Format", list(export.FORMATS), format_func=str.upper, horizontal=True, key=f"{key}_ex_format")
-        sizes = [*export.SIZES, export.CUSTOM]
-        labels = {**{k: s.label for k, s in export.SIZES.items()}, export.CUSTOM: "Custom size"}
+        fmt = st.radio("Format", list(images.FORMATS), format_func=str.upper, horizontal=True, key=f"{key}_ex_format")
+        sizes = [*images.SIZES, images.CUSTOM]
+        labels = {**{k: s.label for k, s in images.SIZES.items()}, images.CUSTOM: "Custom size"}
         size_key = st.selectbox("Size", sizes, format_func=labels.get, key=f"{key}_ex_size")
         width = height = None
-        if size_key == export.CUSTOM:
+        if size_key == images.CUSTOM:
             left, right = st.columns(2)
             width = left.number_input("Width (pixels)", 300, 4000, 1200, step=10, key=f"{key}_ex_width")
             height = right.number_input("Height (pixels)", 300, 4000, 675, step=10, key=f"{key}_ex_height")
         scale = None
         if fmt == "png":
-            preset = export.SIZES.get(size_key)
+            preset = images.SIZES.get(size_key)
             scale = st.number_input(
                 "Resolution scale",
                 0.5,
@@ -172,13 +172,13 @@ def export_control(chart, key: str) -> None:
                 key=f"{key}_ex_scale_{size_key}",
                 help="Pixels per layout pixel: 1 for the web, 3 or more for print.",
             )
-        size = export.size_for(size_key, width=width, height=height, scale=scale)
-        problem = export.unavailable()
+        size = images.size_for(size_key, width=width, height=height, scale=scale)
+        problem = images.unavailable()
         st.download_button(
             f"Download {fmt.upper()}",
-            lambda: export.export_chart(protected, settings, fmt, size, protected=True).content,
-            file_name=export.file_name(chart, fmt, size),
-            mime=export.FORMATS[fmt],
+            lambda: images.export_chart(protected, settings, fmt, size, protected=True).content,
+            file_name=images.file_name(chart, fmt, size),
+            mime=images.FORMATS[fmt],
             key=f"{key}_ex_image",
             type="primary",
             icon=":material/download:",
@@ -187,16 +187,16 @@ def export_control(chart, key: str) -> None:
         if problem:
             st.caption(escape_markdown(problem))
         st.markdown("**Alt text** (put it beside the image wherever it is published)")
-        alt = export.alt_text(protected)
+        alt = images.alt_text(protected)
         st.code(alt, language=None, wrap_lines=True)
         left, right = st.columns(2)
         left.download_button(
-            "Alt text (.txt)", alt + "\n", file_name=f"{export.stem(chart)}-alt-text.txt", key=f"{key}_ex_alt"
+            "Alt text (.txt)", alt + "\n", file_name=f"{images.stem(chart)}-alt-text.txt", key=f"{key}_ex_alt"
         )
         right.download_button(
             "Figures (CSV)",
-            lambda: export.csv_bytes(protected, settings, protected=True),
-            file_name=f"{export.stem(chart)}.csv",
+            lambda: images.csv_bytes(protected, settings, protected=True),
+            file_name=f"{images.stem(chart)}.csv",
             mime="text/csv",
             key=f"{key}_ex_csv",
         )
