@@ -1,5 +1,5 @@
 """The command line: ``pcc-dashboard load | status | dump | demo | clear-demo | load-recommendations | load-history |
-hash-password | export | pack``.
+hash-password | export | figures | pack``.
 
 Exit codes: 0 success; 1 a file or request was refused (the message is on stderr); 2 usage.
 """
@@ -461,6 +461,31 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    from dashboard.outputs import feed
+    from dashboard.outputs.inputs import filters_from_options, inputs_from_database
+
+    settings = get_settings()
+    try:
+        inputs = inputs_from_database(database.get_engine(settings), settings)
+        options = {name: getattr(args, name) for name in FILTER_OPTIONS}
+        inputs = replace(inputs, filters=filters_from_options(settings, inputs.recorded, **options))
+    except ValueError as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    figures = feed.headline_figures(inputs)
+    if args.json:
+        print(json.dumps(figures, indent=2, default=str))
+        return 0
+    print(f"{figures['force']}, data as at {figures['data_as_at'] or 'not known'}")
+    for message in figures["messages"]:
+        print(f"- {message}")
+    for card in figures["cards"]:
+        change = f" ({card['change']})" if card["change"] else ""
+        print(f"{card['title']}: {card['value']}{change}, {card['period']}")
+    return 0
+
+
 def _filter_options(command: argparse.ArgumentParser) -> None:
     group = command.add_argument_group("filters (default: the home force, its peers, every category, all data)")
     group.add_argument("--force", help="the police force area, as the Home Office spells it")
@@ -542,6 +567,13 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--csv", metavar="FILE", help="also write the figures behind the chart to this CSV file")
     _filter_options(export)
     export.set_defaults(run=cmd_export)
+
+    figures = commands.add_parser(
+        "figures", help="the Overview's headline figures and readings (--json for a website feed or a check)"
+    )
+    figures.add_argument("--json", action="store_true", help="print JSON")
+    _filter_options(figures)
+    figures.set_defaults(run=cmd_figures)
 
     pack = commands.add_parser(
         "pack", help="make the Police and Crime Panel's meeting pack (PDF) for a quarter, e.g. --period 2024/25-Q4"

@@ -65,9 +65,10 @@ def test_rate_sentences():
 def test_share_sentences():
     period = "year ending March 2025"
     assert messages.share_sentence("charges or summonses", 0.07, 0.09, period) == (
-        "7% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9% the year before."
+        "7.0% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9.0% the year "
+        "before."
     )
-    assert messages.share_sentence("charges or summonses", 0.071, 0.068, period).endswith(
+    assert messages.share_sentence("charges or summonses", 0.0711, 0.0709, period).endswith(
         "the same as the year before."
     )
     assert messages.share_sentence("charges or summonses", None, None, period) == (
@@ -75,10 +76,11 @@ def test_share_sentences():
     )
 
 
-def test_a_share_ends_its_sentence_against_the_year_before_in_whole_percentages():
+def test_a_share_ends_its_sentence_against_the_year_before_as_shown():
     from dashboard.words.messages import share_change
 
     assert share_change(0.07, None) == "."
-    assert share_change(0.071, 0.069) == ", the same as the year before."  # both shown as 7%
-    assert share_change(0.10, 0.07) == ", up from 7% the year before."
-    assert share_change(0.034, 0.04) == ", down from 4% the year before."
+    assert share_change(0.0711, 0.0709) == ", the same as the year before."  # both shown as 7.1%
+    assert share_change(0.071, 0.069) == ", up from 6.9% the year before."
+    assert share_change(0.10, 0.07) == ", up from 7.0% the year before."
+    assert share_change(0.034, 0.04) == ", down from 4.0% the year before."

@@ -10,7 +10,7 @@ import pytest
 from test_trends import month_rows, population, quarter_rows, table
 
 from dashboard.charts import catalogue
-from dashboard.figures import overview, trends
+from dashboard.figures import measures, overview, trends
 from dashboard.figures.metrics import YearEndingComparison
 from dashboard.figures.selection import Filters
 from data_loaders.settings import SeriesBreak
@@ -95,11 +95,11 @@ def test_no_peer_sentence_without_peers_or_a_rate():
 def test_charge_sentence_names_the_count():
     period, label = "year ending March 2025", "Outcomes assigned in the quarter"
     assert overview.charge_sentence(0.07, 0.09, period, label) == (
-        "Charges or summonses were 7% of outcomes in the year ending March 2025 (outcomes assigned in the quarter), "
-        "down from 9% the year before."
+        "Charges or summonses were 7.0% of outcomes in the year ending March 2025 (outcomes assigned in the quarter), "
+        "down from 9.0% the year before."
     )
-    assert overview.charge_sentence(0.10, 0.07, period, label).endswith("up from 7% the year before.")
-    assert overview.charge_sentence(0.071, 0.069, period, label).endswith("the same as the year before.")
+    assert overview.charge_sentence(0.10, 0.07, period, label).endswith("up from 7.0% the year before.")
+    assert overview.charge_sentence(0.0711, 0.0709, period, label).endswith("the same as the year before.")
     assert overview.charge_sentence(0.07, None, period, label).endswith("(outcomes assigned in the quarter).")
     assert overview.charge_sentence(None, None, period, label) == (
         "No outcomes were assigned in the year ending March 2025, so no charge rate can be given."
@@ -183,8 +183,8 @@ def test_summary_messages_on_a_rise(inputs):
         "In the year ending March 2023, Kent recorded 12.8 offences per 1,000 people, above the England and Wales "
         "rate of 8.4. Its peer force recorded a lower rate than Kent. Rates use ONS's mid-2021 "
         "population estimate, as ONS does.",
-        "Charges or summonses were 20% of outcomes in the year ending March 2023 (outcomes assigned in the quarter), "
-        "up from 10% the year before.",
+        "Charges or summonses were 20.0% of outcomes in the year ending March 2023 (outcomes assigned in the quarter), "
+        "up from 10.0% the year before.",
         "8 Stalking Protection Orders were granted in the year ending March 2023 (4 full, 4 interim), up from 4 the "
         "year before.",
     )
@@ -211,7 +211,7 @@ def test_summary_cards(inputs):
     stalking = cards["Stalking"]
     assert (stalking.value, stalking.delta) == ("48", "+20% (+8)")
     charge = cards[overview.CHARGE_TITLE]
-    assert (charge.value, charge.delta, charge.neutral) == ("20%", "+10 percentage points", False)
+    assert (charge.value, charge.delta, charge.neutral) == ("20.0%", "+10.0 percentage points", False)
     assert charge.lines[:3] == (
         "8 charged or summonsed of 40 outcomes",
         "Count used: outcomes assigned in the quarter",
@@ -265,8 +265,12 @@ def test_a_monthly_extract_gives_the_counts_and_the_variation(inputs):
         summary.messages[0]
         == "Recorded stalking and harassment rose 25% to 60 in the year ending March 2023 (from 48)."
     )
-    assert summary.messages[1].startswith("The monthly figures for stalking and harassment since April 2021:")
+    # Is it changing? is read on the periods the filters choose: quarters unless months are asked for.
+    assert summary.messages[1].startswith("The quarterly figures for stalking and harassment since April 2021:")
     assert summary.counts_note == "Counts from Kent's monthly extract: year ending March 2023 against the year before."
+    by_month = overview.summary(replace(monthly, filters=replace(monthly.filters, granularity="month")))
+    assert by_month.messages[1].startswith("The monthly figures for stalking and harassment since April 2021:")
+    assert by_month.messages[0] == summary.messages[0]
 
 
 def test_the_period_filter_moves_the_latest_year(inputs):
@@ -278,14 +282,16 @@ def test_the_period_filter_moves_the_latest_year(inputs):
     )
 
 
-def test_charge_rates_keep_every_quarter_so_four_rows_are_a_year(inputs):
+def test_the_charge_rate_keeps_every_quarter_so_four_rows_are_a_year(inputs):
     rows = inputs.outcomes
     only_waiting = (rows["period_start"] == pd.Timestamp(2021, 10, 1)) & (rows["outcome_type"] != 0)
-    rates = overview.charge_rates(replace(inputs, outcomes=rows[~only_waiting]), ("8Q",))
-    assert len(rates) == 8
-    assert rates.iloc[2].tolist()[:3] == [D(2021, 10, 1), 0, 0]
-    assert pd.isna(rates.iloc[2]["rate"])  # nothing assigned yet: no rate, not 0%
-    assert rates.iloc[3].tolist() == [D(2022, 1, 1), 1, 10, 0.1]
+    reading = measures.charge_rate(replace(inputs, outcomes=rows[~only_waiting]))
+    quarters = reading.quarters
+    assert len(quarters) == 8
+    assert quarters.iloc[2][["numerator", "denominator"]].tolist() == [0, 0]
+    assert pd.isna(quarters.iloc[2]["percent"])  # nothing assigned yet: no rate, not 0%
+    assert quarters.iloc[3].tolist() == [pd.Timestamp(2022, 1, 1), 1, 10, 10.0]
+    assert (reading.numerator, reading.denominator, reading.share) == (8, 40, 0.2)
 
 
 def with_target(inputs, percent):

@@ -86,14 +86,13 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
     assert app.title[0].value == "Overview"
     assert messages(app) == [
         "Recorded stalking and harassment rose 7% to 15,210 in the year ending October 2025 (from 14,272).",
-        "The monthly figures for stalking and harassment since the June 2023 series break: no signal at the latest "
-        "point; the most recent special cause in the last 29 points was a run of 7 or more points above the mean at "
-        "Sep 2025.",
+        "The quarterly figures for stalking and harassment since the July 2023 series break: no signal beyond normal "
+        "variation in the last 8 points. The limits are trial limits: fewer than 12 points.",
         "In the year ending June 2025, Devon and Cornwall recorded 8.4 offences per 1,000 people, below the England "
         "and Wales rate of 9.8. All 6 of its peer forces recorded a higher rate than Devon and Cornwall. "
         "Rates use ONS's mid-2024 population estimate, as ONS does.",
-        "Charges or summonses were 4% of outcomes in the year ending June 2025 (outcomes assigned in the quarter), "
-        "down from 5% the year before.",
+        "Charges or summonses were 3.9% of outcomes in the year ending June 2025 (outcomes assigned in the quarter), "
+        "down from 5.5% the year before.",
         "103 Stalking Protection Orders were granted in the year ending September 2025 (61 full, 42 interim), up "
         "from 82 the year before.",
     ]
@@ -109,7 +108,7 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
     ]
     assert headline_cards(app)[:3] == [
         ("Stalking and harassment (total)", "15,210", "+7% (+938)"),
-        ("Charge or summons rate", "4%", "-1 percentage point (worse)"),  # a fall in the charge rate is worse
+        ("Charge or summons rate", "3.9%", "-1.6 percentage points (worse)"),  # a fall in the charge rate is worse
         ("Stalking Protection Orders granted", "103", "+26% (+21)"),
     ]
     assert [tab.label for tab in app.tabs] == ["Is it changing, or is it noise?", "How does it compare?"]

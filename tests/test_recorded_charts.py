@@ -106,7 +106,7 @@ def test_spc_of_months_where_a_monthly_extract_is_loaded(inputs):
 
 def test_spc_is_never_drawn_on_rolling_totals(inputs):
     chart = build("recorded-spc", inputs, granularity="year_ending", measure="rate")
-    assert chart.data["Offences recorded"].tolist()[:3] == [11, 10, 11]  # the months themselves
+    assert chart.data["Offences recorded"].tolist()[:3] == [30, 32, 31]  # the quarters themselves, not the years
     assert any("never go on an SPC chart" in note for note in chart.notes)
     assert any("SPC charts show counts" in note for note in chart.notes)
 

@@ -14,8 +14,8 @@ from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
 from dashboard.charts.frames import bars_on_time_axis, finish, period_hover
+from dashboard.figures import measures, spc
 from dashboard.figures import outcomes as outcome_figures
-from dashboard.figures import spc
 from dashboard.words import outcomes as outcome_words
 from data_loaders.sources import outcomes as outcome_table
 
@@ -107,13 +107,17 @@ def outcome_mix(inputs: Inputs) -> Chart | None:
 def charge_rate_spc(inputs: Inputs) -> Chart | None:
     """XmR chart of the quarterly charge/summons rate; limits recalculated at the rebasing breaks."""
     settings, filters = inputs.settings, inputs.filters
-    column = outcome_figures.count_column(filters)
-    rates = outcome_figures.quarterly_rates(inputs, lambda t: t["charged"])
-    if rates.empty or rates["rate"].notna().sum() == 0:
+    reading = measures.charge_rate(inputs)
+    if reading is None or reading.control is None:
         return None
-    starts = list(rates["period_start"])
-    rebase = outcome_figures.rebase_positions(settings, starts)
-    frame = spc.xmr(pd.Series(rates["rate"].to_numpy(), index=starts), improvement="increase", rebase_at=rebase)
+    column, improvement = reading.measure.count_column, reading.measure.improvement
+    control = reading.control
+    # Every quarter of the period is in the table, a small base as a gap; the chart is of the quarters with a rate.
+    starts = list(reading.quarters["period_start"])
+    drawn = [pd.Timestamp(start) for start in control.starts]
+    frame = control.frame.set_axis(drawn).reindex(starts)
+    rates = reading.quarters.rename(columns={"percent": "rate", "denominator": "assigned"})
+    rebase = [starts.index(pd.Timestamp(start)) for start, _ in control.rebased_at]
     text = _text(
         inputs,
         f"Charge or summons rate: {filters.force}",
@@ -123,23 +127,23 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
     target = settings.targets.charge_rate
     target_text = f"{target:g}%" if target is not None else ""
     figure = charts.spc_chart(
-        frame,
-        starts,
+        control.frame.set_axis(drawn),
+        drawn,
         text,
         value_label="Charge rate (%)",
         markers=inputs.markers,
         target=target,
         target_label=f"Target ({target_text})",
     )
-    reading = spc.describe(frame, "increase")
+    words = spc.describe(control.frame, improvement)
     if target is not None:
-        reading += f" {spc.describe_assurance(frame, target, 'increase', target_text)[1]}."
+        words += f" {spc.describe_assurance(control.frame, target, improvement, target_text)[1]}."
     small = [
         outcome_figures.quarter_label(s)
         for s, r, b in zip(starts, rates["rate"], rates["assigned"], strict=True)
         if pd.isna(r) and b > 0
     ]
-    notes = outcome_words.small_base_note(small, "rate", settings.suppression.minimum_base)
+    notes = outcome_words.small_base_note(small, "rate", reading.measure.minimum_base)
     if rebase:
         where = ", ".join(outcome_figures.quarter_label(starts[p]) for p in rebase)
         notes.append(f"Limits are recalculated from {where}, after the series breaks marked on the chart.")
@@ -170,9 +174,9 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
         alt=(
             f"Statistical process control chart of the quarterly charge rate for {filters.force}, "
             f"{outcome_figures.quarter_label(shown.index[0])} to {outcome_figures.quarter_label(shown.index[-1])}. Latest {latest['value']:.1f}% "
-            f"against a mean of {latest['mean']:.1f}%. {reading}"
+            f"against a mean of {latest['mean']:.1f}%. {words}"
         ),
-        reading=reading,
+        reading=words,
         notes=notes,
     )
 

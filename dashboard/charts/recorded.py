@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
-from dashboard.figures import rates, spc, trends
+from dashboard.figures import measures, rates, spc, trends
 from dashboard.figures.metrics import format_count, format_percent_change, year_ending_label
 
 SECTION = "Recorded crime"
@@ -88,8 +88,7 @@ def _text(title: str, subtitle: str, source: str, inputs: Inputs) -> ChartText:
 def recorded_spc(inputs: Inputs) -> Chart | None:
     """XmR chart of monthly (where a monthly extract is loaded) or quarterly counts, limits rebased at breaks."""
     chosen, settings = inputs.filters, inputs.settings
-    asked = chosen.granularity if chosen.granularity in ("month", "quarter") else "month"
-    months = trends.months_for(inputs.recorded, chosen.force, asked)
+    months = measures.spc_months(inputs.recorded, chosen.force, chosen.granularity)
     if months is None:
         return None
     _, codes, name = _selection(inputs)

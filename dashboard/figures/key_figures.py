@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.charts.catalogue import Inputs
-from dashboard.figures import metrics
+from dashboard.figures import measures, metrics
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.figures import prosecutions as prosecution_figures
+from dashboard.words import messages
 from dashboard.words import outcomes as outcome_words
 
 
@@ -50,16 +51,8 @@ def share_pair(
     return share(top.current, bottom.current), share(top.previous, bottom.previous), bottom.end
 
 
-def points_change(now: float | None, before: float | None) -> str | int | None:
-    """The change in percentage points, signed; the number 0 when it rounds to none (shown grey, no arrow)."""
-    if now is None or before is None:
-        return None
-    change = round(100 * (now - before), 1)
-    return 0 if change == 0 else f"{change:+.1f} percentage points"
-
-
-def share_value(share: float | None) -> str:
-    return "no figure" if share is None else f"{100 * share:.1f}%"
+def _victim_types(settings) -> str:
+    return " and ".join(str(t.type) for t in settings.outcomes.types if t.group == outcome_figures.VICTIM_GROUP)
 
 
 def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
@@ -75,35 +68,29 @@ def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
     )
     used = outcome_figures.count_used(settings, column)
     figures = []
-    charge, charge_before, end = share_pair(quarters, "charged", "assigned", settings.suppression.minimum_base)
-    period = metrics.year_ending_label(end) if end else "latest year"
-    figures.append(
-        KeyFigure(
-            "Charge rate",
-            share_value(charge),
-            points_change(charge, charge_before),
-            "normal",
-            f"Charged or summonsed as a share of assigned outcomes, {period}. {used}.",
-            outcome_words.outcome_share_sentence(
-                "charges or summonses", charge, charge_before, period, filters.outcome_count
-            ),
-        )
-    )
-    victim, victim_before, _ = share_pair(
-        quarters, outcome_figures.VICTIM_GROUP, "assigned", settings.suppression.minimum_base
-    )
-    figures.append(
-        KeyFigure(
+    charge = measures.charge_rate(inputs)
+    period = charge.period if charge else "latest year"
+    for reading, label, words, direction, what in (
+        (charge, "Charge rate", "charges or summonses", "normal", "Charged or summonsed"),
+        (
+            measures.victim_does_not_support(inputs),
             "Victim does not support",
-            share_value(victim),
-            points_change(victim, victim_before),
+            "closed because the victim did not support action",
             "inverse",
-            f"Outcome types 14 and 16 as a share of assigned outcomes, {period}. {used}.",
-            outcome_words.outcome_share_sentence(
-                "closed because the victim did not support action", victim, victim_before, period, filters.outcome_count
-            ),
+            f"Outcome types {_victim_types(settings)}",
+        ),
+    ):
+        share, before = (reading.share, reading.previous) if reading else (None, None)
+        figures.append(
+            KeyFigure(
+                label,
+                messages.share_text(share),
+                messages.points_change(share, before),
+                direction,
+                f"{what} as a share of assigned outcomes, {period}. {used}.",
+                outcome_words.outcome_share_sentence(words, share, before, period, filters.outcome_count),
+            )
         )
-    )
     assigned = year_ending(quarters, "assigned")
     figures.append(
         KeyFigure(
@@ -194,8 +181,8 @@ def prosecution_key_figures(inputs: Inputs) -> list[KeyFigure]:
             figures.append(
                 KeyFigure(
                     "Conviction rate",
-                    share_value(rate),
-                    points_change(rate, before),
+                    messages.share_text(rate),
+                    messages.points_change(rate, before),
                     "normal",
                     f"Convictions as a share of prosecutions completed, {where}, {period}.",
                     outcome_words.conviction_sentence(area, rate, before, period),

@@ -7,7 +7,7 @@ counted apart as a backlog (:func:`backlog_totals`). No share is given on a base
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -162,31 +162,6 @@ def granularity_words(filters: Filters) -> str:
     if filters.granularity == "year_ending":
         return "Rolling years ending each quarter"
     return "By quarter"
-
-
-def quarterly_rates(inputs: Inputs, numerator: Callable[[pd.DataFrame], pd.Series]) -> pd.DataFrame:
-    """The chosen force's quarterly rate (percent) with its base, every quarter present (missing empty)."""
-    settings, filters = inputs.settings, inputs.filters
-    rows = outcome_rows(inputs, (filters.force,))
-    totals = outcome_totals(rows, settings, count_column(filters), by=["period_start"])
-    if totals.empty:
-        return totals
-    totals = totals.assign(numerator=numerator(totals))
-    full = in_period(contiguous(totals, ["numerator", "assigned"]), filters)
-    full["rate"] = percent_of(full["numerator"], full["assigned"], settings.suppression.minimum_base).round(1)
-    return full.reset_index(drop=True)
-
-
-def rebase_positions(settings: Settings, starts: Sequence[pd.Timestamp]) -> list[int]:
-    """Positions of the first period at or after each rebasing series break inside the range (never the first)."""
-    positions = []
-    for series_break in settings.series_breaks:
-        if not series_break.rebase:
-            continue
-        after = [i for i, start in enumerate(starts) if start >= pd.Timestamp(series_break.date)]
-        if after and after[0] > 0 and starts[0] < pd.Timestamp(series_break.date):
-            positions.append(after[0])
-    return sorted(set(positions))
 
 
 def area_totals(inputs: Inputs) -> pd.DataFrame:

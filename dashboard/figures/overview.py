@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from dashboard.charts.catalogue import Inputs
-from dashboard.figures import metrics, rates, spc, trends
+from dashboard.figures import measures, metrics, rates, spc, trends
+from dashboard.figures import outcomes as outcome_figures
 from dashboard.words import messages
 from data_loaders.sources import outcomes as outcome_rules
 
 SPARK_PERIODS = {trends.MONTHLY: 24, trends.QUARTERLY: 12}
-OUTCOME_COLUMNS = {"recorded": outcome_rules.RECORDED, "for_offences": outcome_rules.FOR_OFFENCES_RECORDED}
 ORDER_MEASURES = ("spo_full_granted", "spo_interim_granted")
 
 # The variation icon in words and a symbol, after NHS "Making Data Count": never colour alone.
@@ -95,7 +95,7 @@ def assurance_line(control: trends.Control | None, target_percent: float, improv
     if control is None:
         kind, words = "none", spc.ASSURANCE_WORDS["none"].format(target=target_text)
     else:
-        kind, words = spc.describe_assurance(control.frame, target_percent / 100, improvement, target_text)
+        kind, words = spc.describe_assurance(control.frame, target_percent, improvement, target_text)
     return f"{ASSURANCE_ICONS[kind]} {words}"
 
 
@@ -150,7 +150,7 @@ def charge_sentence(share: float | None, previous: float | None, period: str, co
     """'8% of outcomes assigned in the quarter (year ending June 2026) were charges or summonses, down from 11%.'"""
     if share is None:
         return f"No outcomes were assigned in the {period}, so no charge rate can be given."
-    text = f"Charges or summonses were {share:.0%} of outcomes in the {period} ({count_label.lower()})"
+    text = f"Charges or summonses were {messages.share_text(share)} of outcomes in the {period} ({count_label.lower()})"
     return text + messages.share_change(share, previous)
 
 
@@ -223,16 +223,18 @@ class _Recorded:
     national: float | None
     peer_rates: dict
     rates_end: dt.date | None
+    months: int = trends.QUARTERLY  # months per period of the variation reading (measures.spc_months)
+    total_months: int = trends.QUARTERLY  # months per period of the source of the year endings
     rate_basis: str = ""  # which population the force's latest rate divides by (rates.population_words)
     basis_sentence: str = ""  # the same, as a sentence (rates.basis_sentence)
 
 
-def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...], months: int) -> _Recorded:
+def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...]) -> _Recorded:
     chosen, settings = inputs.filters, inputs.settings
     codes = trends.codes_for(settings, categories)
-    series = _in_period(trends.counts(inputs.recorded, chosen.force, codes, months), inputs)
-    comparison = metrics.compare_year_ending(series.dropna(), months) if series["count"].notna().any() else None
-    control = trends.control(series, settings.series_breaks)
+    reading = measures.recorded(inputs, codes)
+    comparison, control, series = reading.comparison, reading.control, reading.series
+    months = reading.spc_months
     peers = tuple(p for p in chosen.peers if p != chosen.force)
     found = rates.year_ending_rates(
         inputs.recorded, inputs.population, settings, [chosen.force, *peers, trends.NATIONAL], codes, inputs.published
@@ -266,6 +268,8 @@ def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...], months: i
         float(national.iloc[0]) if len(national) and pd.notna(national.iloc[0]) else None,
         peer_rates,
         latest["period_end"].iloc[0] if len(latest) else None,
+        months,
+        reading.total_months,
         *_basis(latest, chosen.force),
     )
 
@@ -281,36 +285,6 @@ def _quarters(frame: pd.DataFrame) -> list[dt.date]:
     return [pd.Timestamp(v).date() for v in frame["period_start"]]
 
 
-def charge_rates(inputs: Inputs, codes: tuple[str, ...]) -> pd.DataFrame:
-    """Quarterly charged and assigned outcomes for the chosen force: ``period_start``, ``charged``, ``assigned``, ``rate``."""
-    column = OUTCOME_COLUMNS[inputs.filters.outcome_count]
-    rows = inputs.outcomes[
-        (inputs.outcomes["force"] == inputs.filters.force) & inputs.outcomes["offence_code"].isin(list(codes))
-    ]
-    assigned = outcome_rules.assigned(rows, inputs.settings)  # type 0 ("not yet assigned") is never an outcome
-    charged = assigned[assigned["outcome_type"].isin(list(inputs.settings.outcomes.charge_types))]
-    if rows.empty:
-        return pd.DataFrame(columns=["period_start", "charged", "assigned", "rate"])
-    # Every quarter from the first to the last, so that four rows are always a year.
-    quarters = pd.date_range(rows["period_start"].min(), rows["period_start"].max(), freq="QS-JAN")
-    totals = assigned.groupby("period_start")[column].sum().reindex(quarters, fill_value=0)
-    charges = charged.groupby("period_start")[column].sum().reindex(quarters, fill_value=0)
-    out = [
-        [pd.Timestamp(start).date(), int(charges[start]), int(total), charges[start] / total if total > 0 else None]
-        for start, total in totals.items()
-    ]
-    frame = pd.DataFrame(out, columns=["period_start", "charged", "assigned", "rate"])
-    return _in_period(frame, inputs).reset_index(drop=True)
-
-
-def _year_share(frame: pd.DataFrame, last: int) -> tuple[float | None, int, int]:
-    window = frame.iloc[max(0, last - 3) : last + 1]
-    if last < 3 or len(window) < 4:
-        return None, 0, 0
-    charged, assigned = int(window["charged"].sum()), int(window["assigned"].sum())
-    return (charged / assigned if assigned else None), charged, assigned
-
-
 CHARGE_TITLE = "Charge or summons rate"
 ORDERS_TITLE = "Stalking Protection Orders granted"
 
@@ -320,49 +294,45 @@ def _not_loaded(title: str, why: str) -> Card:
 
 
 def _charge(inputs: Inputs) -> tuple[Card | None, str | None]:
-    frame = charge_rates(inputs, inputs.settings.total_codes)
-    if frame.empty:
+    reading = measures.charge_rate(inputs)
+    if reading is None:
         return _not_loaded(CHARGE_TITLE, f"No crime outcomes are loaded for {inputs.filters.force}."), None
-    last = len(frame) - 1
-    share, charged, assigned = _year_share(frame, last)
-    previous, _, _ = _year_share(frame, last - 4)
-    count = inputs.settings.outcomes.count(OUTCOME_COLUMNS[inputs.filters.outcome_count])
-    end = metrics.period_end(frame["period_start"].iloc[-1], trends.QUARTERLY)
-    period = metrics.year_ending_label(end)
-    sentence = charge_sentence(share, previous, period, count.label) if share is not None or assigned else None
-    series = frame.assign(count=frame["rate"])
-    control = trends.control(series[["period_start", "count"]], (), improvement="increase")
-    delta, change = None, None
-    if share is not None and previous is not None:
-        points = round(100 * share) - round(100 * previous)
-        unit = "percentage point" if abs(points) == 1 else "percentage points"
-        delta = f"{points:+d} {unit}" if points else "No change"
-        change = points
+    measure, settings = reading.measure, inputs.settings
+    count = settings.outcomes.count(measure.count_column)
+    share = reading.share
+    sentence = None
+    if share is not None or reading.denominator:
+        sentence = charge_sentence(share, reading.previous, reading.period, count.label)
+    points = messages.points_change(share, reading.previous)
+    delta = "No change" if points == 0 else points
+    change = None if points is None else round(100 * (share - reading.previous), 1)
+    starts = [pd.Timestamp(s).date() for s in reading.quarters["period_start"]]
+    codes = outcome_figures.offence_codes(settings, inputs.filters.categories)
+    last_year = {pd.Timestamp(s) for s in reading.quarters["period_start"].iloc[-4:]}
     backlog = outcome_rules.not_yet_assigned(
         inputs.outcomes[
             (inputs.outcomes["force"] == inputs.filters.force)
-            & inputs.outcomes["offence_code"].isin(list(inputs.settings.total_codes))
-            & inputs.outcomes["period_start"].isin([pd.Timestamp(s) for s in frame["period_start"].iloc[-4:]])
+            & inputs.outcomes["offence_code"].isin(list(codes))
+            & inputs.outcomes["period_start"].isin(last_year)
         ],
-        inputs.settings,
-        OUTCOME_COLUMNS[inputs.filters.outcome_count],
+        settings,
+        measure.count_column,
     )
     lines = [
-        f"{charged:,} charged or summonsed of {assigned:,} outcomes",
+        f"{reading.numerator:,} charged or summonsed of {reading.denominator:,} outcomes",
         f"Count used: {count.label.lower()}",
-        variation_line(control, trends.QUARTERLY, "increase"),
+        variation_line(reading.control, trends.QUARTERLY, measure.improvement),
     ]
-    target = inputs.settings.targets.charge_rate
+    target = settings.targets.charge_rate
     if target is not None:
-        lines.append(assurance_line(control, target, "increase"))
+        lines.append(assurance_line(reading.control, target, measure.improvement))
     if backlog:
         lines.insert(2, f"{backlog:,} offences not yet assigned an outcome (not counted)")
-    spark = [r * 100 if pd.notna(r) else None for r in frame["rate"]]
-    values, words = _spark(pd.Series(spark, dtype=float), list(frame["period_start"]), trends.QUARTERLY)
+    values, words = _spark(reading.quarters["percent"], starts, trends.QUARTERLY)
     card = Card(
         title=CHARGE_TITLE,
-        value=f"{share:.0%}" if share is not None else "No outcomes",
-        period=_period(end, delta),
+        value=messages.share_text(share) if share is not None else "No outcomes",
+        period=_period(reading.end, delta) if reading.end else "Too little data for a year ending",
         delta=delta,
         change=change,
         neutral=False,
@@ -413,13 +383,13 @@ def _orders(inputs: Inputs) -> tuple[Card | None, str | None]:
 def summary(inputs: Inputs) -> Summary | None:
     """The Overview's key messages and cards for the chosen force; None when no recorded crime is loaded for it."""
     chosen, settings = inputs.filters, inputs.settings
-    months = trends.months_for(inputs.recorded, chosen.force, "year_ending")
-    if months is None:
+    if trends.months_for(inputs.recorded, chosen.force, "year_ending") is None:
         return None
-    total = _recorded(inputs, f"{settings.total_label} (total)", trends.total_categories(settings), months)
+    total = _recorded(inputs, f"{settings.total_label} (total)", trends.total_categories(settings))
+    months, total_months = total.months, total.total_months
     categories = [c for c in settings.categories if c in set(chosen.categories)]
     cards = [total.card]
-    cards += [_recorded(inputs, category, (category,), months).card for category in categories]
+    cards += [_recorded(inputs, category, (category,)).card for category in categories]
     charge_card, charge_message = _charge(inputs)
     orders_card, orders_message = _orders(inputs)
     cards += [card for card in (charge_card, orders_card) if card]
@@ -440,7 +410,7 @@ def summary(inputs: Inputs) -> Summary | None:
         said.append(f"No rate per 1,000 people can be given for {chosen.force}: its population is not loaded.")
     said += [m for m in (charge_message, orders_message) if m]
 
-    source = f"{chosen.force}'s monthly extract" if months == trends.MONTHLY else "the Home Office tables"
+    source = f"{chosen.force}'s monthly extract" if total_months == trends.MONTHLY else "the Home Office tables"
     counts_note = f"Counts from {source}" + (
         f": year ending {total.comparison.end:%B %Y} against the year before." if total.card.delta else "."
     )

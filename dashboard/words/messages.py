@@ -6,6 +6,8 @@ read the same way. Pure Python: no Streamlit.
 
 from __future__ import annotations
 
+import math
+
 from dashboard.figures.metrics import YearEndingComparison, year_ending_label
 
 
@@ -59,23 +61,44 @@ def rate_sentence(area: str, rate: float | None, comparison_name: str, compariso
     )
 
 
-def share_change(share: float, previous: float | None) -> str:
-    """How a share ends its sentence against the year before: '.', ', the same as ...' or ', up from 9% ...'.
+def share_text(share: float | None) -> str:
+    """A share as every card, table and sentence writes it: '3.4%', to one decimal place; 'no figure' without one."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "no figure"
+    return f"{100 * share:.1f}%"
 
-    Compared in whole percentages, as the sentence shows them, so "the same" never sits beside two
+
+def points_change(now: float | None, before: float | None) -> str | int | None:
+    """The change in percentage points, signed, to one decimal place; the number 0 when it rounds to none.
+
+    Worked out from the shares as they are shown (one decimal place each), so the change always
+    equals the difference a reader sees: 8.8% to 5.0% is -3.8 points, never -3.7.
+    """
+    if now is None or before is None:
+        return None
+    change = round(float(share_text(now)[:-1]) - float(share_text(before)[:-1]), 1)
+    if change == 0:
+        return 0
+    unit = "percentage point" if abs(change) == 1 else "percentage points"
+    return f"{change:+.1f} {unit}"
+
+
+def share_change(share: float, previous: float | None) -> str:
+    """How a share ends its sentence against the year before: '.', ', the same as ...' or ', up from 9.2% ...'.
+
+    Compared as the sentence shows them (one decimal place), so "the same" never sits beside two
     different figures.
     """
     if previous is None:
         return "."
-    now, before = round(share * 100), round(previous * 100)
-    if now == before:
+    if share_text(share) == share_text(previous):
         return ", the same as the year before."
-    return f", {'up' if now > before else 'down'} from {previous:.0%} the year before."
+    return f", {'up' if share > previous else 'down'} from {share_text(previous)} the year before."
 
 
 def share_sentence(what: str, share: float | None, previous: float | None, period: str) -> str:
     """'7% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9%.'"""
     if share is None:
         return f"No outcomes have been assigned in the {period}, so no share of {what} can be given."
-    text = f"{share:.0%} of outcomes assigned in the {period} were {what}"
+    text = f"{share_text(share)} of outcomes assigned in the {period} were {what}"
     return text + share_change(share, previous)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.figures import metrics
-from dashboard.words.messages import share_change, share_sentence
+from dashboard.words.messages import share_change, share_sentence, share_text
 
 
 def in_period_words(period: str) -> str:
@@ -32,7 +32,7 @@ def outcome_share_sentence(what: str, share, previous, period: str, outcome_coun
         return share_sentence(what, share, previous, period)
     if share is None:
         return f"Too few offences recorded in the {period} have outcomes yet to give a share of {what}."
-    text = f"{share:.0%} of the outcomes so far of offences recorded in the {period} were {what}"
+    text = f"{share_text(share)} of the outcomes so far of offences recorded in the {period} were {what}"
     return text + share_change(share, previous)
 
 
@@ -71,5 +71,5 @@ def change_sentence(subject: str, comparison: metrics.YearEndingComparison | Non
 def conviction_sentence(area: str, rate: float | None, before: float | None, period: str) -> str:
     if rate is None:
         return f"No conviction rate can be given for {area} in the {period}: too few prosecutions completed."
-    text = f"{rate:.0%} of prosecutions completed in {area} in the {period} ended in a conviction"
+    text = f"{share_text(rate)} of prosecutions completed in {area} in the {period} ended in a conviction"
     return text + share_change(rate, before)

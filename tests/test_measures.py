@@ -1,0 +1,179 @@
+"""One figure, one definition: the charge rate and the readings of "is it changing?" are the same on the Overview's
+card, the Outcomes page's key figure, the charge-rate chart and its CSV, the Panel's pack, the slides and the feed,
+on a hand-built database (exact values) and on the demo."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from dashboard.charts import catalogue
+from dashboard.figures import key_figures, measures, overview, spc, trends
+from dashboard.outputs import feed, images, meeting_pack, slides
+from dashboard.outputs.inputs import inputs_from_database
+from data_loaders import database, ingest
+from data_loaders.demo import dataset as demo
+
+AS_OF = dt.date(2025, 11, 28)
+HEADER = (
+    "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,"
+    "Outcome Description,Outcome Group,Outcome Type,Force outcomes for offences recorded in quarter,"
+    "Force outcomes recorded in quarter"
+)
+CRIME_HEADER = (
+    "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,"
+    "Number of Offences"
+)
+# Eight quarters of Devon and Cornwall's stalking outcomes: charged (type 1), no suspect (18), awaiting (0).
+CHARGED = [3, 4, 2, 5, 2, 3, 2, 1]
+OTHER = [37, 36, 38, 35, 38, 37, 38, 39]
+QUARTERS = [("2023/24", q) for q in (1, 2, 3, 4)] + [("2024/25", q) for q in (1, 2, 3, 4)]
+
+
+def outcomes_file(folder):
+    lines = [HEADER]
+    for (year, quarter), charged, other in zip(QUARTERS, CHARGED, OTHER, strict=True):
+        stalking = (
+            f"{year},{quarter},Devon and Cornwall,Stalking,Violence against the person,Stalking and harassment,8Q"
+        )
+        lines.append(f"{stalking},Charged/Summonsed,Charged/Summonsed,1,{charged},{charged}")
+        lines.append(
+            f"{stalking},No suspect identified,Investigation complete: no suspect identified,18,{other},{other}"
+        )
+        lines.append(f"{stalking},Not yet assigned an outcome,Not yet assigned an outcome,0,6,0")
+    path = folder / "prc-outcomes-open-data-mar2025-tables-240725.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def crime_file(folder):
+    lines = [CRIME_HEADER]
+    for (year, quarter), count in zip(QUARTERS, [300, 310, 290, 305, 320, 330, 325, 340], strict=True):
+        lines.append(
+            f"{year},{quarter},Devon and Cornwall,Stalking,Violence against the person,Stalking and harassment,8Q,{count}"
+        )
+    path = folder / "prc-pfa-mar2013-onwards-tables-230725.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def hand_built(engine, settings, tmp_path):
+    ingest.load_files([crime_file(tmp_path), outcomes_file(tmp_path)], engine, settings)
+    return inputs_from_database(engine, settings, today=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def demo_inputs(tmp_path_factory):
+    from data_loaders.settings import load_settings
+
+    settings = load_settings()
+    engine = database.make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
+    demo.build(engine, settings, as_of=AS_OF)
+    inputs = inputs_from_database(engine, settings, today=AS_OF)
+    yield inputs
+    engine.dispose()
+
+
+def charge_everywhere(inputs) -> dict[str, str]:
+    """The charge rate as each place shows it."""
+    summary = overview.summary(inputs)
+    card = next(c for c in summary.cards if c.title == overview.CHARGE_TITLE)
+    figure = next(f for f in key_figures.outcome_key_figures(inputs) if f.label == "Charge rate")
+    _, pack_rows = meeting_pack.headline(inputs)
+    pack = next(value for title, value, _, _ in pack_rows if title == overview.CHARGE_TITLE)
+    chart = catalogue.build("charge-rate-spc", inputs)
+    rows = list(csv.DictReader(io.StringIO(images.csv_bytes(chart, inputs.settings).decode("utf-8"))))[-4:]
+    charged = sum(int(r["Charged or summonsed"]) for r in rows)
+    assigned = sum(int(r["All assigned outcomes"]) for r in rows)
+    fed = feed.headline_figures(inputs)["measures"]["charge_rate"]["latest_text"]
+    return {
+        "overview card": card.value,
+        "outcomes key figure": figure.value,
+        "meeting pack": pack,
+        "chart CSV (last four quarters)": f"{100 * charged / assigned:.1f}%",
+        "feed": fed,
+    }
+
+
+def test_the_charge_rate_is_one_figure_on_a_hand_built_database(hand_built):
+    # The year ending March 2025: 2 + 3 + 2 + 1 charged of 40 assigned a quarter (type 0 never counted).
+    assert set(charge_everywhere(hand_built).values()) == {"5.0%"}
+    reading = measures.charge_rate(hand_built)
+    assert (reading.numerator, reading.denominator, reading.share, reading.previous) == (8, 160, 0.05, 0.0875)
+    assert reading.end == dt.date(2025, 3, 31)
+    card = next(c for c in overview.summary(hand_built).cards if c.title == overview.CHARGE_TITLE)
+    assert card.delta == "-3.8 percentage points"
+
+
+def test_the_charge_rates_spc_reading_is_one_reading(hand_built):
+    reading = measures.charge_rate(hand_built)
+    chart = catalogue.build("charge-rate-spc", hand_built)
+    icon = spc.variation_icon(reading.control.frame)
+    card = next(c for c in overview.summary(hand_built).cards if c.title == overview.CHARGE_TITLE)
+    words = overview.VARIATION[icon][1]
+    assert any(words in line for line in card.lines)
+    assert chart.reading == spc.describe(reading.control.frame, "increase")
+    fed = feed.headline_figures(hand_built)["measures"]["charge_rate"]["variation"]
+    assert (fed["icon"], fed["reading"]) == (icon, chart.reading)
+    assert chart.data["Charge rate (%)"].tolist() == [7.5, 10.0, 5.0, 12.5, 5.0, 7.5, 5.0, 2.5]
+
+
+def test_the_charge_rate_is_one_figure_on_the_demo(demo_inputs):
+    shown = charge_everywhere(demo_inputs)
+    assert len(set(shown.values())) == 1, shown
+
+
+def test_is_it_changing_has_one_reading_on_the_demo(demo_inputs):
+    """The Overview's key message, the SPC chart, the first slide and the feed read the same periods alike."""
+    summary = overview.summary(demo_inputs)
+    chart = catalogue.build("recorded-spc", demo_inputs)
+    reading = measures.recorded(demo_inputs, demo_inputs.settings.total_codes)
+    word = trends.PERIOD_WORDS[reading.spc_months]
+    assert word == "quarterly" and chart.text.title.endswith(", quarterly")  # the default filters ask for quarters
+    assert summary.messages[1].startswith(f"The {word} figures for stalking and harassment")
+    assert chart.reading == spc.describe(reading.control.frame, "neutral")
+    first = slides.slide(demo_inputs, "recorded-spc")
+    assert first.chart.reading == chart.reading
+    fed = feed.headline_figures(demo_inputs)["measures"]["recorded"]
+    assert (fed["variation_periods"], fed["variation"]["reading"]) == (word, chart.reading)
+
+
+def test_asking_for_months_moves_every_reading_to_months(demo_inputs):
+    from dataclasses import replace
+
+    monthly = replace(demo_inputs, filters=replace(demo_inputs.filters, granularity="month"))
+    summary = overview.summary(monthly)
+    chart = catalogue.build("recorded-spc", monthly)
+    assert summary.messages[1].startswith("The monthly figures for stalking and harassment")
+    assert chart.text.title.endswith(", monthly")
+
+
+def test_figures_json_prints_the_overview_from_the_same_layer(hand_built, engine, monkeypatch, capsys):
+    import pcc_cli
+
+    monkeypatch.setenv("PCC_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    database.engine_for.cache_clear()
+    assert pcc_cli.main(["figures", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = feed.headline_figures(hand_built)
+    assert printed["messages"] == expected["messages"]
+    assert printed["measures"]["charge_rate"]["latest_text"] == "5.0%"
+    assert printed["measures"]["charge_rate"]["minimum_base"] == 10
+    assert printed["measures"]["recorded"]["latest"] == 1315
+    database.engine_for.cache_clear()
+
+
+def test_every_measure_is_defined_with_its_parts(settings):
+    defined = measures.definitions(settings, "for_offences")
+    assert set(defined) == {"recorded", "rate_per_1000", "charge_rate", "victim_does_not_support"}
+    charge = defined["charge_rate"]
+    assert (charge.unit, charge.minimum_base, charge.improvement) == ("percent", 10, "increase")
+    assert charge.count_column == "outcomes_for_offences_recorded"
+    assert charge.numerator == "outcomes of type 1 (charged or summonsed)"
+    assert charge.denominator.startswith("all assigned outcomes (")
+    assert defined["victim_does_not_support"].improvement == "decrease"
