@@ -445,27 +445,6 @@ def parse_quarter(value: object) -> tuple[int | None, str | None]:
     return None, expected
 
 
-def fy_start_year(financial_year: str) -> int:
-    return int(financial_year[:4])
-
-
-def quarter_start(financial_year: str, quarter: int) -> dt.date:
-    """First day of a financial quarter: Q1 starts in April."""
-    month = 4 + 3 * (quarter - 1)
-    year = fy_start_year(financial_year)
-    if month > 12:
-        month -= 12
-        year += 1
-    return dt.date(year, month, 1)
-
-
-def financial_period_of(day: dt.date) -> tuple[str, int]:
-    """The financial year and quarter a date falls in."""
-    start = day.year if day.month >= 4 else day.year - 1
-    quarter = ((day.month - 4) % 12) // 3 + 1
-    return f"{start}/{str(start + 1)[-2:]}", quarter
-
-
 def edition_date_from_name(file_name: str) -> dt.date | None:
     """The release date the Home Office writes at the end of a file name (``...-191023.ods``)."""
     # A browser saving a second copy appends " (1)": ``...-191023 (1).ods`` is the same edition.

@@ -11,9 +11,9 @@ import pytest
 import pcc_cli as cli
 from data_loaders import ingest
 from data_loaders.demo import outcomes as demo_outcomes
+from data_loaders.periods import quarter_start
 from data_loaders.sources import events, outcomes
 from data_loaders.sources.prosecutions import period_end
-from data_loaders.tables import quarter_start
 
 AS_OF = dt.date(2025, 6, 30)
 FORCES = {"Devon and Cornwall": 1.0, "Dorset": 0.45, "Gloucestershire": 0.4}

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from data_loaders.periods import add_months
 from data_loaders.recommendations.due_dates import (
-    add_months,
     deadline_status,
     due_date,
     is_overdue,

@@ -248,7 +248,7 @@ def test_pack_refusals_exit_non_zero(demo_url, monkeypatch, capsys):
 
 def test_latest_names_the_latest_quarter_loaded_for_the_home_force(demo_url):
     from data_loaders import reads
-    from data_loaders.tables import financial_period_of
+    from data_loaders.periods import financial_period_of
 
     settings = load_settings()
     engine = database.make_engine(demo_url)

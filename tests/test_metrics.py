@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from dashboard.figures import metrics
+from data_loaders import periods
 
 
 def quarters(first: dt.date, counts: list[int]) -> pd.DataFrame:
-    starts = [metrics.add_months(first, 3 * i) for i in range(len(counts))]
+    starts = [periods.add_months(first, 3 * i) for i in range(len(counts))]
     return pd.DataFrame({"period_start": starts, "count": counts})
 
 
@@ -31,7 +32,7 @@ def test_year_ending_series_leaves_a_gap_uncounted():
 
 def test_compare_year_ending_monthly():
     months = pd.DataFrame(
-        {"period_start": [metrics.add_months(dt.date(2023, 1, 1), i) for i in range(24)], "count": list(range(1, 25))}
+        {"period_start": [periods.add_months(dt.date(2023, 1, 1), i) for i in range(24)], "count": list(range(1, 25))}
     )
     comparison = metrics.compare_year_ending(months, 1)
     assert comparison.end == dt.date(2024, 12, 31)
@@ -68,9 +69,9 @@ def test_rate_per_1000():
 
 
 def test_labels_and_formats():
-    assert metrics.year_ending_label(dt.date(2025, 3, 31)) == "year ending March 2025"
+    assert periods.year_ending_label(dt.date(2025, 3, 31)) == "year ending March 2025"
     assert metrics.format_percent_change(9.26) == "+9%"
     assert metrics.format_percent_change(-0.26) == "-0.3%"
     assert metrics.format_percent_change(None) == "n/a"
     assert metrics.format_count(15127) == "15,127"
-    assert metrics.month_end(dt.date(2024, 2, 10)) == dt.date(2024, 2, 29)
+    assert periods.month_end(dt.date(2024, 2, 10)) == dt.date(2024, 2, 29)

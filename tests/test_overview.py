@@ -13,13 +13,14 @@ from dashboard.charts import catalogue
 from dashboard.figures import measures, overview, trends
 from dashboard.figures.metrics import YearEndingComparison
 from dashboard.figures.selection import Filters
+from data_loaders import periods
 from data_loaders.settings import SeriesBreak
 
 D = dt.date
 
 
 def control(values: list[float], *, rebase: dt.date | None = None) -> trends.Control:
-    starts = [trends.metrics.add_months(D(2021, 1, 1), i) for i in range(len(values))]
+    starts = [periods.add_months(D(2021, 1, 1), i) for i in range(len(values))]
     series = pd.DataFrame({"period_start": starts, "count": [float(v) for v in values]})
     breaks = [SeriesBreak(rebase, "Counting change", "", True)] if rebase else []
     return trends.control(series, breaks)
@@ -135,7 +136,7 @@ def test_delta_text():
 def outcome_rows(force: str, first: dt.date, charged: list[int], other: list[int], waiting: int = 0) -> pd.DataFrame:
     rows = []
     for i, (one, rest) in enumerate(zip(charged, other, strict=True)):
-        start = pd.Timestamp(trends.metrics.add_months(first, 3 * i))
+        start = pd.Timestamp(periods.add_months(first, 3 * i))
         for outcome_type, value in ((1, one), (18, rest), (0, waiting)):
             rows.append(
                 {"force": force, "period_start": start, "offence_code": "8Q", "outcome_type": outcome_type,
@@ -147,7 +148,7 @@ def outcome_rows(force: str, first: dt.date, charged: list[int], other: list[int
 def orders(force: str, first: dt.date, full: list[int], interim: list[int]) -> pd.DataFrame:
     rows = []
     for i, (f, n) in enumerate(zip(full, interim, strict=True)):
-        start = pd.Timestamp(trends.metrics.add_months(first, 3 * i))
+        start = pd.Timestamp(periods.add_months(first, 3 * i))
         for measure, value in (("spo_full_granted", f), ("spo_interim_granted", n), ("spo_applications", 99)):
             rows.append(
                 {"area": force, "granularity": "quarter", "period_start": start, "measure": measure, "value": value}

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard.figures import trends
+from data_loaders import periods
 from data_loaders.settings import SeriesBreak
 
 D = dt.date
@@ -21,7 +22,7 @@ def quarter_rows(force: str, first: dt.date, counts: dict[str, list[int | None]]
         for i, value in enumerate(values):
             if value is None:
                 continue
-            start = trends.metrics.add_months(first, 3 * i)
+            start = periods.add_months(first, 3 * i)
             out.append(row(force, start, code, value, month=0))
     return out
 
@@ -32,7 +33,7 @@ def month_rows(force: str, first: dt.date, counts: dict[str, list[int | None]]) 
         for i, value in enumerate(values):
             if value is None:
                 continue
-            start = trends.metrics.add_months(first, i)
+            start = periods.add_months(first, i)
             out.append(row(force, start, code, value, month=start.month))
     return out
 
@@ -186,7 +187,7 @@ def breaks(*items: tuple[dt.date, bool]) -> list[SeriesBreak]:
 
 
 def test_rebase_positions_are_the_rebasing_breaks_inside_the_chart():
-    starts = [trends.metrics.add_months(D(2019, 4, 1), 3 * i) for i in range(20)]  # 2019/20 Q1 .. 2023/24 Q4
+    starts = [periods.add_months(D(2019, 4, 1), 3 * i) for i in range(20)]  # 2019/20 Q1 .. 2023/24 Q4
     found = trends.rebase_positions(
         starts,
         breaks(
@@ -205,7 +206,7 @@ def test_rebase_positions_are_the_rebasing_breaks_inside_the_chart():
 
 def test_control_recalculates_limits_at_breaks_and_names_them():
     values = [10, 12, 11, 13, 12, 30, 31, 29, 32, 30]
-    starts = [trends.metrics.add_months(D(2020, 1, 1), i) for i in range(10)]
+    starts = [periods.add_months(D(2020, 1, 1), i) for i in range(10)]
     series = pd.DataFrame({"period_start": starts, "count": [float(v) for v in values]})
     control = trends.control(series, breaks((D(2020, 6, 1), True), (D(2020, 3, 1), False)))
     assert control.rebased_at == [(D(2020, 6, 1), "break Jun 2020")]

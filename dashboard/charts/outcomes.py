@@ -17,6 +17,7 @@ from dashboard.charts.frames import bars_on_time_axis, finish, period_hover
 from dashboard.figures import measures, spc
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.words import outcomes as outcome_words
+from data_loaders import periods
 from data_loaders.sources import outcomes as outcome_table
 
 OUTCOMES_SECTION = "Outcomes"
@@ -139,13 +140,13 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
     if target is not None:
         words += f" {spc.describe_assurance(control.frame, target, improvement, target_text)[1]}."
     small = [
-        outcome_figures.quarter_label(s)
+        periods.quarter_label(s)
         for s, r, b in zip(starts, rates["rate"], rates["assigned"], strict=True)
         if pd.isna(r) and b > 0
     ]
     notes = outcome_words.small_base_note(small, "rate", reading.measure.minimum_base)
     if rebase:
-        where = ", ".join(outcome_figures.quarter_label(starts[p]) for p in rebase)
+        where = ", ".join(periods.quarter_label(starts[p]) for p in rebase)
         notes.append(f"Limits are recalculated from {where}, after the series breaks marked on the chart.")
     notes.append(
         "A higher charge rate is treated as improvement; the chart uses quarterly rates, never rolling totals."
@@ -153,7 +154,7 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
     shown = frame.dropna(subset=["value"])
     data = pd.DataFrame(
         {
-            "Quarter": [outcome_figures.quarter_label(s) for s in starts],
+            "Quarter": [periods.quarter_label(s) for s in starts],
             "Charged or summonsed": rates["numerator"],
             "All assigned outcomes": rates["assigned"],
             "Charge rate (%)": frame["value"].to_numpy(),
@@ -173,7 +174,7 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
         data=data,
         alt=(
             f"Statistical process control chart of the quarterly charge rate for {filters.force}, "
-            f"{outcome_figures.quarter_label(shown.index[0])} to {outcome_figures.quarter_label(shown.index[-1])}. Latest {latest['value']:.1f}% "
+            f"{periods.quarter_label(shown.index[0])} to {periods.quarter_label(shown.index[-1])}. Latest {latest['value']:.1f}% "
             f"against a mean of {latest['mean']:.1f}%. {words}"
         ),
         reading=words,
@@ -275,7 +276,7 @@ def not_yet_assigned(inputs: Inputs) -> Chart | None:
     backlog = outcome_figures.in_period(outcome_figures.backlog_totals(rows, settings), filters)
     if backlog.empty:
         return None
-    backlog["period"] = [outcome_figures.quarter_label(s) for s in backlog["period_start"]]
+    backlog["period"] = [periods.quarter_label(s) for s in backlog["period_start"]]
     backlog["share"] = outcome_figures.percent_of(
         backlog["not_yet_assigned"], backlog["all"], settings.suppression.minimum_base
     ).round(1)

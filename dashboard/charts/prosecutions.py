@@ -13,6 +13,7 @@ from dashboard.charts.frames import finish
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.figures import prosecutions as prosecution_figures
 from dashboard.words import outcomes as outcome_words
+from data_loaders import periods
 
 
 def _text(inputs: Inputs, title: str, subtitle: str, source: str) -> ChartText:
@@ -44,7 +45,7 @@ def _measure_lines(
     frame = pd.concat(parts, ignore_index=True)
     frame["order"] = frame["measure"].map({m: i for i, m in enumerate(measures)})
     frame = frame.sort_values(["area", "order", "period_start"])
-    frame["period"] = [outcome_figures.quarter_label(s) for s in frame["period_start"]]
+    frame["period"] = [periods.quarter_label(s) for s in frame["period_start"]]
     text = _text(inputs, title, subtitle, RETURN_SOURCE)
     figure = charts.line_chart(
         frame, x="period_start", y="value", series="series", text=text, y_label="Number in the quarter",
@@ -110,7 +111,7 @@ def conviction_rate(inputs: Inputs) -> Chart | None:
     if not parts:
         return None
     frame = pd.concat(parts, ignore_index=True)
-    frame["period"] = [outcome_figures.quarter_label(s) for s in frame["period_start"]]
+    frame["period"] = [periods.quarter_label(s) for s in frame["period_start"]]
     text = _text(
         inputs,
         f"Conviction rate: {filters.force} and its CPS Area",

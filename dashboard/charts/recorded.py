@@ -16,7 +16,9 @@ from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
 from dashboard.figures import measures, rates, spc, trends
-from dashboard.figures.metrics import format_count, format_percent_change, year_ending_label
+from dashboard.figures.metrics import format_count, format_percent_change
+from data_loaders import periods
+from data_loaders.periods import year_ending_label
 
 SECTION = "Recorded crime"
 POPULATION_SOURCE = "ONS mid-year population estimates"
@@ -277,7 +279,7 @@ def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
     found, name, peers = _comparison_rates(inputs)
     frame = _with_peer_group(found, peers)
     frame = frame[frame["area"].isin([chosen.force, PEER_GROUP, trends.NATIONAL])].dropna(subset=["rate"])
-    frame = frame.assign(period_start=[trends.metrics.add_months(e.replace(day=1), -2) for e in frame["period_end"]])
+    frame = frame.assign(period_start=[periods.add_months(e.replace(day=1), -2) for e in frame["period_end"]])
     frame = trends.in_period(frame, chosen.start, chosen.end)
     if frame.empty or chosen.force not in set(frame["area"]):
         return None
@@ -351,7 +353,7 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     chosen = inputs.filters
     found, name, peers = _comparison_rates(inputs)
     frame = found.frame.assign(
-        period_start=[trends.metrics.add_months(e.replace(day=1), -2) for e in found.frame["period_end"]]
+        period_start=[periods.add_months(e.replace(day=1), -2) for e in found.frame["period_end"]]
     )
     frame = trends.in_period(frame, chosen.start, chosen.end)
     latest = rates.Rates(frame).latest().dropna(subset=["rate"])
@@ -416,7 +418,7 @@ def recorded_by_code(inputs: Inputs) -> Chart | None:
     end = table.attrs.get("end")
     if table.empty or end is None:
         return None
-    previous_end = trends.metrics.month_end(trends.metrics.add_months(end.replace(day=1), -12))
+    previous_end = periods.month_end(periods.add_months(end.replace(day=1), -12))
     now, before = f"Year ending {end:%B %Y}", f"Year ending {previous_end:%B %Y}"
     labels = [f"{code} {offence}" for code, offence in zip(table["offence_code"], table["offence"], strict=True)]
     wrapped = [_wrapped(label, 26) for label in labels]

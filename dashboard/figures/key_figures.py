@@ -13,6 +13,7 @@ from dashboard.figures import outcomes as outcome_figures
 from dashboard.figures import prosecutions as prosecution_figures
 from dashboard.words import messages
 from dashboard.words import outcomes as outcome_words
+from data_loaders import periods
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
                 f"{latest['not_yet_assigned']:,}",
                 None,
                 "off",
-                f"Offences recorded in {outcome_figures.quarter_label(latest['period_start'])} still awaiting an outcome (type 0, "
+                f"Offences recorded in {periods.quarter_label(latest['period_start'])} still awaiting an outcome (type 0, "
                 "not an outcome). Count used: Force outcomes for offences recorded in quarter.",
                 "",
             )
@@ -166,7 +167,7 @@ def prosecution_key_figures(inputs: Inputs) -> list[KeyFigure]:
                 metrics.format_count(comparison.current) if comparison else "no figure",
                 percent_delta(comparison),
                 "off",
-                f"{where}, {metrics.year_ending_label(comparison.end) if comparison else 'latest year'}.",
+                f"{where}, {periods.year_ending_label(comparison.end) if comparison else 'latest year'}.",
                 outcome_words.change_sentence(f"{labels.get(key, key)} in {area}", comparison),
             )
         )
@@ -177,7 +178,7 @@ def prosecution_key_figures(inputs: Inputs) -> list[KeyFigure]:
                 prosecution_figures.PROSECUTIONS,
                 settings.suppression.minimum_base,
             )
-            period = metrics.year_ending_label(end) if end else "latest year"
+            period = periods.year_ending_label(end) if end else "latest year"
             figures.append(
                 KeyFigure(
                     "Conviction rate",

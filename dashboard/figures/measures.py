@@ -31,6 +31,7 @@ import pandas as pd
 from dashboard.charts.catalogue import Inputs
 from dashboard.figures import metrics, trends
 from dashboard.figures import outcomes as outcome_figures
+from data_loaders import periods
 from data_loaders.settings import Settings
 from data_loaders.sources import outcomes as outcome_table
 
@@ -181,7 +182,7 @@ class ShareReading:
     @property
     def period(self) -> str:
         """'year ending June 2025', or 'latest year' without a full year."""
-        return metrics.year_ending_label(self.end) if self.end else "latest year"
+        return periods.year_ending_label(self.end) if self.end else "latest year"
 
 
 def _share_reading(inputs: Inputs, measure: Measure, numerator: str) -> ShareReading | None:
@@ -213,7 +214,7 @@ def _share_reading(inputs: Inputs, measure: Measure, numerator: str) -> ShareRea
         last = full_years.index[-1]
         top, bottom = int(years.at[last, "numerator"]), int(years.at[last, "denominator"])
         share = top / bottom if bottom >= minimum and bottom > 0 else None
-        end = metrics.period_end(pd.Timestamp(quarters.at[last, "period_start"]).date(), QUARTERLY)
+        end = periods.period_end(pd.Timestamp(quarters.at[last, "period_start"]).date(), QUARTERLY)
         if last - 4 in full_years.index:
             before_top, before_bottom = years.at[last - 4, "numerator"], years.at[last - 4, "denominator"]
             previous = before_top / before_bottom if before_bottom >= minimum and before_bottom > 0 else None

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data_loaders.periods import add_months, month_end, period_end
+
 
 @dataclass(frozen=True)
 class YearEndingComparison:
@@ -32,28 +34,6 @@ class YearEndingComparison:
         if self.change is None or not self.previous:
             return None
         return 100.0 * self.change / self.previous
-
-
-def month_end(day: dt.date) -> dt.date:
-    """The last day of the month ``day`` falls in."""
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months (the day of month is kept; callers pass first days)."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def period_end(period_start: dt.date, months_per_period: int) -> dt.date:
-    """The last day of a period of ``months_per_period`` months starting on ``period_start``."""
-    return add_months(period_start, months_per_period) - dt.timedelta(days=1)
-
-
-def year_ending_label(end: dt.date) -> str:
-    """'year ending March 2025' for a year that ends on 31 March 2025."""
-    return f"year ending {end:%B %Y}"
 
 
 def year_ending_series(series: pd.DataFrame, months_per_period: int) -> pd.DataFrame:

@@ -14,9 +14,9 @@ import pandas as pd
 from dashboard.charts.catalogue import Inputs
 from dashboard.figures import trends
 from dashboard.figures.selection import Filters
+from data_loaders import periods
 from data_loaders.settings import Settings
 from data_loaders.sources import outcomes as outcome_table
-from data_loaders.tables import financial_period_of
 
 COUNT_COLUMNS = {"recorded": outcome_table.RECORDED, "for_offences": outcome_table.FOR_OFFENCES_RECORDED}
 
@@ -44,12 +44,6 @@ def offence_codes(settings: Settings, categories: Sequence[str]) -> tuple[str, .
 def selection_label(settings: Settings, categories: Sequence[str]) -> str:
     """What the chosen categories are called: the total's label, one category, or a list of them."""
     return trends.subject(settings, categories)
-
-
-def quarter_label(start: object) -> str:
-    """'2024/25 Q1' for the quarter starting on ``start``."""
-    year, quarter = financial_period_of(pd.Timestamp(start).date())
-    return f"{year} Q{quarter}"
 
 
 def quarter_end(start: pd.Series) -> pd.Series:
@@ -149,7 +143,7 @@ def by_granularity(frame: pd.DataFrame, filters: Filters, columns: Sequence[str]
         else:
             full = full.dropna(subset=list(columns), how="all")
             full["x"] = full["period_start"]
-            full["period"] = [quarter_label(start) for start in full["period_start"]]
+            full["period"] = [periods.quarter_label(start) for start in full["period_start"]]
         if series is not None:
             full[series] = name
         parts.append(full)

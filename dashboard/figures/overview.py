@@ -17,6 +17,7 @@ from dashboard.charts.catalogue import Inputs
 from dashboard.figures import measures, metrics, rates, spc, trends
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.words import messages
+from data_loaders import periods
 from data_loaders.sources import outcomes as outcome_rules
 
 SPARK_PERIODS = {trends.MONTHLY: 24, trends.QUARTERLY: 12}
@@ -159,7 +160,7 @@ def orders_sentence(granted: metrics.YearEndingComparison | None, full: int | No
     if granted is None or granted.current is None:
         return None
     noun = "Stalking Protection Order was" if granted.current == 1 else "Stalking Protection Orders were"
-    text = f"{granted.current:,} {noun} granted in the {metrics.year_ending_label(granted.end)}"
+    text = f"{granted.current:,} {noun} granted in the {periods.year_ending_label(granted.end)}"
     if full is not None and interim is not None:
         text += f" ({full:,} full, {interim:,} interim)"
     if granted.previous is None:
@@ -240,7 +241,7 @@ def _recorded(inputs: Inputs, title: str, categories: tuple[str, ...]) -> _Recor
         inputs.recorded, inputs.population, settings, [chosen.force, *peers, trends.NATIONAL], codes, inputs.published
     )
     in_range = found.frame.assign(
-        period_start=[metrics.add_months(e.replace(day=1), -2) for e in found.frame["period_end"]]
+        period_start=[periods.add_months(e.replace(day=1), -2) for e in found.frame["period_end"]]
     )
     found = replace(found, frame=_in_period(in_range, inputs))
     rate_line, rate, peer_rates = _rate_line(found, chosen.force, peers)
@@ -360,7 +361,7 @@ def _orders(inputs: Inputs) -> tuple[Card | None, str | None]:
     comparison = metrics.compare_year_ending(frame, months) if len(frame) else None
     if comparison is None:
         return _not_loaded(ORDERS_TITLE, "No order figures fall in the chosen period."), None
-    first = metrics.add_months(comparison.end.replace(day=1), -11)
+    first = periods.add_months(comparison.end.replace(day=1), -11)
     year = [s for s in frame["period_start"] if first <= s <= comparison.end]
     by_period.index = starts
     full = int(by_period.loc[year].get("spo_full_granted", pd.Series(dtype=float)).sum())
@@ -401,7 +402,7 @@ def summary(inputs: Inputs) -> Summary | None:
     ]
     if total.rate is not None and total.rates_end is not None:
         rate = messages.rate_sentence(chosen.force, total.rate, "England and Wales", total.national)
-        said.append(f"In the {metrics.year_ending_label(total.rates_end)}, {rate}")
+        said.append(f"In the {periods.year_ending_label(total.rates_end)}, {rate}")
         peers = peer_sentence(chosen.force, total.rate, total.peer_rates)
         if peers:
             said[-1] += " " + peers

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.figures import metrics, rates, spc
+from data_loaders import periods
 from data_loaders.settings import SeriesBreak, Settings
 
 MONTHLY = 1  # months per period
@@ -108,7 +109,7 @@ def period_label(start: dt.date, months: int) -> str:
     """'October 2026' for a month; 'Apr–Jun 2026' for a quarter (or 'Nov 2025–Jan 2026' across a year end)."""
     if months == MONTHLY:
         return f"{start:%B %Y}"
-    end = metrics.add_months(start, months - 1)
+    end = periods.add_months(start, months - 1)
     return f"{start:%b}–{end:%b %Y}" if start.year == end.year else f"{start:%b %Y}–{end:%b %Y}"
 
 
@@ -119,12 +120,8 @@ def _dates(values: pd.Series) -> list[dt.date]:
 def _starts(first: dt.date, last: dt.date, months: int) -> list[dt.date]:
     out = [first]
     while out[-1] < last:
-        out.append(metrics.add_months(out[-1], months))
+        out.append(periods.add_months(out[-1], months))
     return out
-
-
-def _quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
 def _source_rows(recorded: pd.DataFrame, force: str, months: int) -> pd.DataFrame:
@@ -146,7 +143,7 @@ def _quarters_from_months(monthly: pd.DataFrame) -> pd.DataFrame:
     """Monthly rows summed to quarters; a quarter with a month missing is left out."""
     frame = monthly[["period_start", "offence_code", "count"]].copy()
     frame["month_start"] = _dates(frame["period_start"])
-    frame["period_start"] = [_quarter_start(d) for d in frame["month_start"]]
+    frame["period_start"] = [periods.calendar_quarter_start(d) for d in frame["month_start"]]
     complete = frame.groupby("period_start")["month_start"].nunique()
     complete = set(complete[complete == 3].index)
     frame = frame[frame["period_start"].isin(complete)]
@@ -191,10 +188,10 @@ def year_ending(series: pd.DataFrame, months: int) -> pd.DataFrame:
     if observed.empty:
         return pd.DataFrame({"period_start": [], "period_end": [], "year_ending": []})
     out = metrics.year_ending_series(observed, months)
-    expected = {metrics.period_end(s, months) for s in observed["period_start"]}
+    expected = {periods.period_end(s, months) for s in observed["period_start"]}
     # year_ending_series fills a gap with NaN and drops it; keep only year endings it could total.
     out = out[out["period_end"].isin(expected)].reset_index(drop=True)
-    out.insert(0, "period_start", [metrics.add_months(e.replace(day=1), 1 - months) for e in out["period_end"]])
+    out.insert(0, "period_start", [periods.add_months(e.replace(day=1), 1 - months) for e in out["period_end"]])
     return out
 
 

@@ -108,7 +108,7 @@ def quarter_for(text: str, engine, settings: Settings) -> Quarter:
 
 def latest_quarter(inputs: Inputs) -> Quarter | None:
     """The latest quarter with Home Office recorded crime for the home force, or None when none is loaded."""
-    from data_loaders.tables import financial_period_of
+    from data_loaders.periods import financial_period_of
 
     rows = inputs.recorded[(inputs.recorded["force"] == inputs.settings.home_force) & (inputs.recorded["month"] == 0)]
     if rows.empty:

@@ -6,7 +6,6 @@ status ``pcc-dashboard status`` prints) and the loaders' own descriptions of the
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
@@ -17,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders import ingest
+from data_loaders.periods import add_months, financial_period_of, quarter_start
 from data_loaders.status import KindStatus, Status
-from data_loaders.tables import Problem, financial_period_of, quarter_start
+from data_loaders.tables import Problem
 
 # Data is probably out of date once its newest period ended more than this many months ago. The
 # Home Office publishes each quarter about four months after it ends, so at any time the newest
@@ -59,12 +59,6 @@ def help_text(name: str) -> str:
 def kind_name(kind: str) -> str:
     """A kind of data as the page names it."""
     return KIND_NAMES.get(kind, kind[:1].upper() + kind[1:])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (or earlier), clipped to the end of a shorter month."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def period_end(label: str) -> tuple[dt.date, str] | None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from dashboard.figures.metrics import YearEndingComparison, year_ending_label
+from dashboard.figures.metrics import YearEndingComparison
+from data_loaders.periods import year_ending_label
 
 
 def _lower_first(subject: str) -> str:

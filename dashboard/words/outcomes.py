@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard.figures import metrics
 from dashboard.words.messages import share_change, share_sentence, share_text
+from data_loaders import periods
 
 
 def in_period_words(period: str) -> str:
@@ -53,7 +54,7 @@ def change_sentence(subject: str, comparison: metrics.YearEndingComparison | Non
     """'Prosecutions completed in Devon and Cornwall rose 9% to 1,020 in the year ending June 2026 (from 936).'"""
     if comparison is None or comparison.current is None:
         return f"There is not yet a full year of figures on {subject[:1].lower()}{subject[1:]}."
-    period = metrics.year_ending_label(comparison.end)
+    period = periods.year_ending_label(comparison.end)
     current = f"{comparison.current:,}"
     if comparison.previous is None:
         return f"{subject} numbered {current} in the {period}; there is no earlier full year to compare with."

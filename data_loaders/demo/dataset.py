@@ -36,14 +36,14 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from data_loaders import ingest
+from data_loaders import ingest, periods
 from data_loaders.demo import outcomes as demo_outcomes
 from data_loaders.demo import recommendations as demo_recommendations
 from data_loaders.ods import write_ods
+from data_loaders.periods import quarter_start
 from data_loaders.recommendations.ingest import RecommendationLoadResult
 from data_loaders.settings import Settings
 from data_loaders.sources.recorded_crime import COLUMNS as TABLE_COLUMNS
-from data_loaders.tables import quarter_start
 
 SEED = 20231019
 NOTICE = "ILLUSTRATIVE DEMO DATA, not real figures"
@@ -150,29 +150,14 @@ def population_2018(force: str) -> float:
 # ---- calendar: which quarter the Home Office would have published by a date -----------------------
 
 
-def fy_label(start_year: int) -> str:
-    """A financial year as the Home Office writes it: 2019 -> '2019/20'."""
-    return f"{start_year}/{str(start_year + 1)[-2:]}"
-
-
 def sheet_name(start_year: int) -> str:
     """The workbook sheet of a financial year: 2019 -> '2019_20'."""
     return f"{start_year}_{str(start_year + 1)[-2:]}"
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def financial_year_of(day: dt.date) -> int:
-    """The first calendar year of the financial year a date falls in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def _quarter_end_month(start_year: int, quarter: int) -> dt.date:
     """The first day of the last month of a financial quarter."""
-    return _add_months(dt.date(start_year, 4, 1), 3 * quarter - 1)
+    return periods.add_months(dt.date(start_year, 4, 1), 3 * quarter - 1)
 
 
 def release_date(start_year: int, quarter: int) -> dt.date:
@@ -181,14 +166,14 @@ def release_date(start_year: int, quarter: int) -> dt.date:
     The real releases fall on a Thursday about four months after the quarter (the year ending
     June 2023 was published on 19 October 2023, June 2025 on 23 October 2025).
     """
-    month = _add_months(_quarter_end_month(start_year, quarter), PUBLICATION_LAG_MONTHS)
+    month = periods.add_months(_quarter_end_month(start_year, quarter), PUBLICATION_LAG_MONTHS)
     first_thursday = month + dt.timedelta(days=(3 - month.weekday()) % 7)
     return first_thursday + dt.timedelta(weeks=3)
 
 
 def latest_quarter(as_of: dt.date) -> tuple[int, int, dt.date]:
     """The latest financial quarter published by ``as_of``: (first year of the financial year, quarter, release)."""
-    start_year, quarter = financial_year_of(as_of), ((as_of.month - 4) % 12) // 3 + 1
+    start_year, quarter = periods.financial_year_start(as_of), ((as_of.month - 4) % 12) // 3 + 1
     while release_date(start_year, quarter) > as_of:
         start_year, quarter = (start_year, quarter - 1) if quarter > 1 else (start_year - 1, 4)
     if (start_year, quarter) < (FIRST_YEAR, 1):
@@ -198,7 +183,7 @@ def latest_quarter(as_of: dt.date) -> tuple[int, int, dt.date]:
 
 def last_complete_month(as_of: dt.date) -> dt.date:
     """The first day of the month before the one ``as_of`` falls in."""
-    return _add_months(as_of.replace(day=1), -1)
+    return periods.add_months(as_of.replace(day=1), -1)
 
 
 # ---- the synthetic figures ------------------------------------------------------------------------
@@ -371,12 +356,15 @@ def _cover(last_year: int, last_quarter: int, release: dt.date) -> list[list[obj
         [None],
         ["Sheet", "Contents"],
     ]
-    rows.extend([sheet_name(year), f"Financial year {fy_label(year)}"] for year in range(FIRST_YEAR, last_year + 1))
+    rows.extend(
+        [sheet_name(year), f"Financial year {periods.financial_year_label(year)}"]
+        for year in range(FIRST_YEAR, last_year + 1)
+    )
     return rows
 
 
 def _year_sheet(rows: pd.DataFrame, year: int, offences: dict[str, Offence]) -> list[list[object]]:
-    label = fy_label(year)
+    label = periods.financial_year_label(year)
     sheet: list[list[object]] = [
         [f"Police recorded crime by police force area and offence, England and Wales, {label}"],
         [NOTICE],
@@ -404,11 +392,12 @@ def stored_rows(figures: pd.DataFrame, settings: Settings, as_of: dt.date) -> pd
     return pd.DataFrame(
         {
             "force": rows["force"].to_numpy(),
-            "financial_year": [fy_label(int(y)) for y in rows["year"]],
+            "financial_year": [periods.financial_year_label(int(y)) for y in rows["year"]],
             "quarter": rows["quarter"].astype(int).to_numpy(),
             "month": 0,
             "period_start": [
-                quarter_start(fy_label(int(y)), int(q)) for y, q in zip(rows["year"], rows["quarter"], strict=True)
+                quarter_start(periods.financial_year_label(int(y)), int(q))
+                for y, q in zip(rows["year"], rows["quarter"], strict=True)
             ],
             "offence_code": rows["code"].to_numpy(),
             "offence_description": [offences[c].description for c in rows["code"]],
@@ -433,8 +422,8 @@ def write_table(folder: Path, figures: pd.DataFrame, as_of: dt.date) -> Path:
 
 
 def _months_of(start_year: int, quarter: int) -> list[dt.date]:
-    first = _add_months(dt.date(start_year, 4, 1), 3 * (quarter - 1))
-    return [_add_months(first, step) for step in range(3)]
+    first = periods.add_months(dt.date(start_year, 4, 1), 3 * (quarter - 1))
+    return [periods.add_months(first, step) for step in range(3)]
 
 
 def monthly_figures(figures: pd.DataFrame, force: str, codes: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
@@ -446,7 +435,7 @@ def monthly_figures(figures: pd.DataFrame, force: str, codes: tuple[str, ...], a
         rng = np.random.default_rng([SEED, int(year), 1])
         for quarter, code, count in in_year[["quarter", "code", "count"]].itertuples(index=False):
             months = _months_of(int(year), int(quarter))
-            days = np.array([(_add_months(m, 1) - m).days for m in months], dtype=float)
+            days = np.array([(periods.add_months(m, 1) - m).days for m in months], dtype=float)
             for month, value in zip(months, rng.multinomial(int(count), days / days.sum()), strict=True):
                 if MONTHLY_FROM <= month <= last_month:
                     rows.append((month, code, int(value)))
@@ -506,7 +495,7 @@ def write_files(folder: Path, settings: Settings, as_of: dt.date | None = None) 
     folder.mkdir(parents=True, exist_ok=True)
     if last_complete_month(as_of) < MONTHLY_FROM:
         raise ValueError(f"as_of {as_of} is too early: the demo's monthly extract starts in {MONTHLY_FROM:%B %Y}")
-    last_year = max(latest_quarter(as_of)[0], financial_year_of(last_complete_month(as_of)))
+    last_year = max(latest_quarter(as_of)[0], periods.financial_year_start(last_complete_month(as_of)))
     figures = generate(settings, last_year)
     return [
         write_table(folder, figures, as_of),

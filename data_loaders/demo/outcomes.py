@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from data_loaders.ods import write_ods
+from data_loaders.periods import financial_period_of, quarter_start
 from data_loaders.settings import Settings
 from data_loaders.sources.outcomes import COLUMNS as OUTCOME_COLUMNS
 from data_loaders.sources.prosecutions import period_end
-from data_loaders.tables import financial_period_of, quarter_start
 
 SEED = 20240724
 NOTICE = "ILLUSTRATIVE DEMO DATA, not real figures"

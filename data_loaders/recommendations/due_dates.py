@@ -11,17 +11,14 @@ datetime.date(2019, 10, 10)
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
+from data_loaders.periods import MONTH, MONTHS, add_months, month_end
+
 STATUTORY_RESPONSE_DAYS = 56
 
-MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
-MONTHS["sept"] = 9
-MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
 NUMBER_WORDS = {
     "a": 1,
@@ -83,23 +80,6 @@ class DueDate:
     note: str
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months; a day past the end of the target month falls on its last day.
-
-    >>> add_months(dt.date(2023, 8, 31), 6)
-    datetime.date(2024, 2, 29)
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def month_end(year: int, month: int) -> dt.date:
-    """The last day of a month."""
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _number(text: str) -> int:
     folded = re.sub(r"[\s-]+", " ", text.lower())
     return int(folded) if folded.isdigit() else NUMBER_WORDS[folded]
@@ -141,7 +121,7 @@ def _resolve(rule: str, match: re.Match[str], published: dt.date | None, words: 
             return DueDate(dt.date(year, 12, 31), f"'{words}': the last day of {year}")
         if rule == "end of month":
             month = MONTHS[groups["month"].lower()]
-            return DueDate(month_end(year, month), f"'{words}': the last day of the month")
+            return DueDate(month_end(dt.date(year, month, 1)), f"'{words}': the last day of the month")
         if rule == "day":
             return DueDate(dt.date(year, MONTHS[groups["month"].lower()], int(groups["day"])), f"'{words}'")
         return DueDate(dt.date(year, int(groups["month_number"]), int(groups["day"])), f"'{words}' (day/month/year)")

@@ -18,15 +18,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from data_loaders.recommendations.due_dates import MONTH, MONTHS
+from data_loaders import periods
 from data_loaders.tables import Problem
 
 TAG = re.compile(r"\[\s*(/?)\s*(on|status|comment)\s*\]", re.IGNORECASE)
-DATE_FORMS = (
-    re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
-    re.compile(r"(?P<day>\d{1,2})/(?P<month_number>\d{1,2})/(?P<year>\d{4})"),
-    re.compile(r"(?P<iso>\d{4}-\d{2}-\d{2})"),
-)
 EXPECTED_DATE = "expected a date such as '10th April 2019' (or 10/04/2019)"
 
 
@@ -41,20 +36,7 @@ class HistoryEntry:
 
 def parse_date(text: str) -> dt.date | None:
     """A date written '10th April 2019', '4 June 2019', '10/04/2019' (day first) or '2019-04-10'."""
-    words = " ".join(text.split())
-    for form in DATE_FORMS:
-        match = form.fullmatch(words)
-        if not match:
-            continue
-        groups = match.groupdict()
-        try:
-            if groups.get("iso"):
-                return dt.date.fromisoformat(groups["iso"])
-            month = int(groups["month_number"]) if groups.get("month_number") else MONTHS[groups["month"].lower()]
-            return dt.date(int(groups["year"]), month, int(groups["day"]))
-        except ValueError:
-            return None
-    return None
+    return periods.parse_day(text)
 
 
 class _Cursor:

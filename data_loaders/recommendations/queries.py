@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_loaders import database
-from data_loaders.recommendations.due_dates import is_overdue, month_end, response_deadline, statutory_response_due
+from data_loaders.periods import month_end
+from data_loaders.recommendations.due_dates import is_overdue, response_deadline, statutory_response_due
 from data_loaders.sanitise import neutralise_frame
 from data_loaders.settings import Settings
 
@@ -231,7 +232,7 @@ def status_mix_by_month(
         return pd.DataFrame(columns=columns)
     counts: list[dict[str, object]] = []
     for month in month_starts(min(starts.values()), today):
-        end = min(month_end(month.year, month.month), today)
+        end = min(month_end(month), today)
         tally: dict[str, int] = {}
         for rid, start in starts.items():
             if start > end:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_loaders import periods
 from data_loaders.recommendations import history as hmicfrs_history
 from data_loaders.recommendations.due_dates import split_timescale
 from data_loaders.recommendations.response import addressed_to
@@ -83,18 +84,7 @@ def normalise_reference(value: object) -> str:
 
 def parse_day(value: object) -> dt.date | None:
     """A date cell: a spreadsheet date, '10th April 2019', '10/04/2019' (day first) or ISO."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    iso = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?", text)
-    if iso:
-        try:
-            return dt.date.fromisoformat(iso.group(1))
-        except ValueError:
-            return None
-    return hmicfrs_history.parse_date(text)
+    return periods.parse_day(value)
 
 
 def parse(book: Workbook) -> pd.DataFrame:

@@ -16,16 +16,14 @@ The series breaks come from ``[[series_breaks]]`` in the settings and are never 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database
+from data_loaders import database, periods
 from data_loaders.settings import Settings
-from data_loaders.sources.monthly_extract import MONTH_NAMES
 from data_loaders.tables import (
     Column,
     Problem,
@@ -52,33 +50,14 @@ COLUMNS = (
 LABELS = {c.key: c.label for c in COLUMNS}
 MAX_LABEL = 200
 MAX_DETAIL = 2000
+EXPECTED_DATE = "expected a date such as '2019-02-01' or '1 Feb 2019' (or a month such as '2019-02')"
 EVENT_COLUMNS = ["date", "label", "kind", "kind_label", "detail", "source", "rebase"]
 
 
 def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     """A day written 2019-02-01, 01/02/2019 (day first), 1 Feb 2019 or a date cell; a month as its first day."""
-    expected = "expected a date such as '2019-02-01' or '1 Feb 2019' (or a month such as '2019-02')"
-    if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    text = " ".join(str(value).strip().lower().split())
-    text = re.sub(r"[ t]00:00:00$", "", text)
-    try:
-        if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
-            return dt.date(*(int(g) for g in match.groups())), None
-        if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-            day, month, year = (int(g) for g in match.groups())
-            return dt.date(year, month, day), None
-        if (match := re.fullmatch(r"(\d{1,2}) ([a-z]+) (\d{4})", text)) and match.group(2) in MONTH_NAMES:
-            return dt.date(int(match.group(3)), MONTH_NAMES[match.group(2)], int(match.group(1))), None
-        if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-            return dt.date(int(match.group(1)), int(match.group(2)), 1), None
-        if (match := re.fullmatch(r"([a-z]+) (\d{4})", text)) and match.group(1) in MONTH_NAMES:
-            return dt.date(int(match.group(2)), MONTH_NAMES[match.group(1)], 1), None
-    except ValueError:
-        return None, expected
-    return None, expected
+    day = periods.parse_day(value) or periods.parse_month(value)
+    return (day, None) if day else (None, EXPECTED_DATE)
 
 
 def parse(book: Workbook) -> pd.DataFrame:

@@ -13,12 +13,13 @@ Monthly figures are what trend and SPC charts want; the Home Office tables are q
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pandas as pd
 
+from data_loaders import periods
 from data_loaders.forces import ForceNames
+from data_loaders.periods import financial_period_of
 from data_loaders.settings import Settings
 from data_loaders.tables import (
     Column,
@@ -27,7 +28,6 @@ from data_loaders.tables import (
     cell_problems,
     code_order,
     configured_codes,
-    financial_period_of,
     is_blank,
     open_workbook,
     parse_cells,
@@ -47,31 +47,12 @@ COLUMNS = (
     Column("count", ("Count", "Number of Offences", "Offence Count", "Offences")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
-MONTH_NAMES = {
-    name: number
-    for number in range(1, 13)
-    for name in (dt.date(2000, number, 1).strftime("%b").lower(), dt.date(2000, number, 1).strftime("%B").lower())
-}
 
 
 def parse_month(value: object) -> tuple[dt.date | None, str | None]:
     """The first day of a calendar month written 2024-04, 2024-04-01, Apr 2024, April 2024 or a date."""
-    expected = "expected a month such as '2024-04' or 'Apr 2024'"
-    if isinstance(value, dt.datetime):
-        return value.date().replace(day=1), None
-    if isinstance(value, dt.date):
-        return value.replace(day=1), None
-    text = str(value).strip().lower()
-    match = re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?(?:[ t]00:00:00)?", text)
-    if match and 1 <= int(match.group(2)) <= 12:
-        return dt.date(int(match.group(1)), int(match.group(2)), 1), None
-    match = re.fullmatch(r"([a-z]+)[\s-]+(\d{4})", text)
-    if match and match.group(1) in MONTH_NAMES:
-        return dt.date(int(match.group(2)), MONTH_NAMES[match.group(1)], 1), None
-    match = re.fullmatch(r"(\d{1,2})/(\d{4})", text)
-    if match and 1 <= int(match.group(1)) <= 12:
-        return dt.date(int(match.group(2)), int(match.group(1)), 1), None
-    return None, expected
+    month = periods.parse_month(value)
+    return (month, None) if month else (None, "expected a month such as '2024-04' or 'Apr 2024'")
 
 
 def parse(book: Workbook) -> pd.DataFrame:

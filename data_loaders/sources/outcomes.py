@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders.forces import ForceNames
+from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
 from data_loaders.tables import (
     Column,
@@ -43,7 +44,6 @@ from data_loaders.tables import (
     parse_financial_year,
     parse_offence_code,
     parse_quarter,
-    quarter_start,
     rows_of,
 )
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders.forces import ForceNames, name_key
+from data_loaders.periods import financial_period_of, quarter_start
 from data_loaders.settings import Settings
 from data_loaders.sources.monthly_extract import parse_month
 from data_loaders.tables import (
@@ -35,14 +36,12 @@ from data_loaders.tables import (
     Problem,
     Workbook,
     cell_problems,
-    financial_period_of,
     is_blank,
     normalise_header,
     open_workbook,
     parse_cells,
     parse_count,
     parse_financial_year,
-    quarter_start,
     rows_of,
 )
 
