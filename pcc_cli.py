@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from data_loaders import database, ingest
+from data_loaders import database, dumps, ingest
 from data_loaders.settings import SettingsError, get_settings
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused
@@ -105,110 +105,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def recorded_crime_frame(engine) -> pd.DataFrame:
-    """The cleaned recorded-crime rows as loaded, one per force, period and offence code."""
-    rc, src = database.recorded_crime, database.sources
-    query = (
-        sa.select(
-            rc.c.force,
-            rc.c.financial_year,
-            rc.c.quarter,
-            rc.c.month,
-            rc.c.period_start,
-            rc.c.offence_code,
-            rc.c.offence_description,
-            rc.c.count,
-            src.c.file_name.label("source_file"),
-            src.c.edition_date.label("source_edition"),
-            src.c.is_demo,
-        )
-        .join(src, src.c.id == rc.c.source_id)
-        .order_by(rc.c.force, rc.c.period_start, rc.c.month, rc.c.offence_code)
-    )
-    frame = _frame(engine, query)
-    frame["month"] = [
-        f"{start:%Y-%m}" if month else "" for start, month in zip(frame["period_start"], frame["month"], strict=True)
-    ]
-    return frame.drop(columns="period_start")
-
-
-def _frame(engine, query) -> pd.DataFrame:
-    if database.schema_revision(engine) is None:
-        return pd.DataFrame(columns=list(query.selected_columns.keys()))
-    with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
-
-
-def outcomes_frame(engine) -> pd.DataFrame:
-    """The loaded outcome rows, one per force, quarter, offence code and outcome type (type 0 included)."""
-    oc, src = database.outcomes, database.sources
-    query = (
-        sa.select(
-            oc.c.force,
-            oc.c.financial_year,
-            oc.c.quarter,
-            oc.c.offence_code,
-            oc.c.offence_description,
-            oc.c.outcome_type,
-            oc.c.outcome_group,
-            oc.c.outcome_description,
-            oc.c.outcomes_for_offences_recorded,
-            oc.c.outcomes_recorded,
-            src.c.file_name.label("source_file"),
-            src.c.edition_date.label("source_edition"),
-            src.c.is_demo,
-        )
-        .join(src, src.c.id == oc.c.source_id)
-        .order_by(oc.c.force, oc.c.period_start, oc.c.offence_code, oc.c.outcome_type)
-    )
-    return _frame(engine, query)
-
-
-def prosecutions_frame(engine) -> pd.DataFrame:
-    """The loaded prosecutions and orders return in the template's shape (it loads back as it is)."""
-    from data_loaders.sources.prosecutions import period_label
-
-    pr, src = database.prosecutions_return, database.sources
-    query = (
-        sa.select(
-            pr.c.area,
-            pr.c.area_type,
-            pr.c.granularity,
-            pr.c.period_start,
-            pr.c.financial_year,
-            pr.c.quarter,
-            pr.c.measure,
-            pr.c.value,
-            src.c.file_name.label("source_file"),
-            src.c.edition_date.label("source_edition"),
-            src.c.is_demo,
-        )
-        .join(src, src.c.id == pr.c.source_id)
-        .order_by(pr.c.area, pr.c.granularity, pr.c.period_start, pr.c.measure)
-    )
-    frame = _frame(engine, query)
-    frame.insert(
-        0, "period", [period_label(g, s) for g, s in zip(frame["granularity"], frame["period_start"], strict=True)]
-    )
-    return frame
-
-
-def events_frame(engine) -> pd.DataFrame:
-    """The loaded local events in the template's shape: edit the file and load it again to change them."""
-    from data_loaders.sources.events import local_events
-
-    return local_events(engine)
-
-
-def recommendations_dump_frame(engine) -> pd.DataFrame:
-    """The recommendations tracker as of today, formulas neutralised for spreadsheets."""
-    import datetime as dt
-
-    from data_loaders.recommendations.queries import recommendations_dump
-
-    return recommendations_dump(engine, get_settings(), dt.date.today())
-
-
 RATES_COLUMNS = [
     "force",
     "year_ending",
@@ -285,18 +181,11 @@ def _national_source(row) -> str:
     return "; ".join(parts)
 
 
-DUMPS = {
-    "rates": rates_frame,
-    "recorded-crime": recorded_crime_frame,
-    "outcomes": outcomes_frame,
-    "prosecutions": prosecutions_frame,
-    "events": events_frame,
-    "recommendations": recommendations_dump_frame,
-}
+DUMPS = {"rates": lambda engine, settings: rates_frame(engine), **dumps.DUMPS}
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    frame = DUMPS[args.what](_engine())
+    frame = DUMPS[args.what](_engine(), get_settings())
     if args.out:
         frame.to_csv(args.out, index=False)
         print(f"Wrote {len(frame):,} rows to {args.out}", file=sys.stderr)

@@ -16,6 +16,8 @@ NATIONAL = "England and Wales"
 
 
 def _read(engine: Engine, query: sa.Select, dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    if database.schema_revision(engine) is None:
+        return pd.DataFrame(columns=list(query.selected_columns.keys()))
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
     for column in dates:
@@ -23,19 +25,33 @@ def _read(engine: Engine, query: sa.Select, dates: tuple[str, ...] = ()) -> pd.D
     return frame
 
 
+# The columns each read gives, and the order of its rows.
+RECORDED_COLUMNS = ("force", "financial_year", "quarter", "month", "period_start", "offence_code",
+                    "offence_description", "count")  # fmt: skip
+OUTCOME_COLUMNS = ("force", "financial_year", "quarter", "period_start", "offence_code", "outcome_type",
+                   "outcome_group", "outcomes_for_offences_recorded", "outcomes_recorded")  # fmt: skip
+RETURN_COLUMNS = ("area", "area_type", "granularity", "period_start", "financial_year", "quarter", "measure", "value")
+
+
+def rows_query(
+    table: sa.Table, columns: tuple[str, ...], order: tuple[str, ...], *, sourced: bool = False
+) -> sa.Select:
+    """``columns`` of ``table`` in ``order``; with ``sourced``, the file, edition and demo flag each row came from."""
+    src = database.sources
+    selected = [table.c[name] for name in columns]
+    if not sourced:
+        return sa.select(*selected).order_by(*(table.c[name] for name in order))
+    origin = [src.c.file_name.label("source_file"), src.c.edition_date.label("source_edition"), src.c.is_demo]
+    return (
+        sa.select(*selected, *origin)
+        .join(src, src.c.id == table.c.source_id)
+        .order_by(*(table.c[name] for name in order))
+    )
+
+
 def recorded_crime(engine: Engine) -> pd.DataFrame:
     """Every recorded-crime row: quarterly Home Office rows have ``month`` 0, local monthly rows 1-12."""
-    rc = database.recorded_crime
-    query = sa.select(
-        rc.c.force,
-        rc.c.financial_year,
-        rc.c.quarter,
-        rc.c.month,
-        rc.c.period_start,
-        rc.c.offence_code,
-        rc.c.offence_description,
-        rc.c.count,
-    ).order_by(rc.c.period_start, rc.c.force, rc.c.offence_code)
+    query = rows_query(database.recorded_crime, RECORDED_COLUMNS, ("period_start", "force", "offence_code"))
     return _read(engine, query, ("period_start",))
 
 
@@ -97,32 +113,11 @@ def published_figures(engine: Engine) -> pd.DataFrame:
 
 def outcomes(engine: Engine) -> pd.DataFrame:
     """Every outcome row (both Home Office counts); type 0 rows are the not-yet-assigned backlog."""
-    out = database.outcomes
-    query = sa.select(
-        out.c.force,
-        out.c.financial_year,
-        out.c.quarter,
-        out.c.period_start,
-        out.c.offence_code,
-        out.c.outcome_type,
-        out.c.outcome_group,
-        out.c.outcomes_for_offences_recorded,
-        out.c.outcomes_recorded,
-    ).order_by(out.c.period_start, out.c.force, out.c.offence_code, out.c.outcome_type)
-    return _read(engine, query, ("period_start",))
+    order = ("period_start", "force", "offence_code", "outcome_type")
+    return _read(engine, rows_query(database.outcomes, OUTCOME_COLUMNS, order), ("period_start",))
 
 
 def prosecutions(engine: Engine) -> pd.DataFrame:
     """The local prosecutions and orders return: one row per area, period and measure."""
-    pr = database.prosecutions_return
-    query = sa.select(
-        pr.c.area,
-        pr.c.area_type,
-        pr.c.granularity,
-        pr.c.period_start,
-        pr.c.financial_year,
-        pr.c.quarter,
-        pr.c.measure,
-        pr.c.value,
-    ).order_by(pr.c.period_start, pr.c.area, pr.c.measure)
-    return _read(engine, query, ("period_start",))
+    order = ("period_start", "area", "measure")
+    return _read(engine, rows_query(database.prosecutions_return, RETURN_COLUMNS, order), ("period_start",))

@@ -8,8 +8,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-import pcc_cli as cli
-from data_loaders import ingest
+from data_loaders import dumps, ingest
 from data_loaders.demo import outcomes as demo_outcomes
 from data_loaders.periods import quarter_start
 from data_loaders.sources import events, outcomes
@@ -95,7 +94,7 @@ def test_outcomes_of_offences_recorded_add_up_to_the_recorded_counts(settings):
 
 
 def test_charge_rates_for_stalking_fall_from_a_third_to_under_a_tenth(demo_db, settings):
-    frame = cli.outcomes_frame(demo_db)
+    frame = dumps.outcomes(demo_db, settings)
     stalking = frame[(frame["force"] == settings.home_force) & (frame["offence_code"] == "8Q")]
     for count in outcomes.COUNTS:
         first = outcomes.charge_rate(stalking[stalking["financial_year"] == "2014/15"], settings, count)
@@ -105,7 +104,7 @@ def test_charge_rates_for_stalking_fall_from_a_third_to_under_a_tenth(demo_db, s
 
 
 def test_victim_does_not_support_is_a_large_and_rising_share(demo_db, settings):
-    frame = cli.outcomes_frame(demo_db)
+    frame = dumps.outcomes(demo_db, settings)
     home = frame[frame["force"] == settings.home_force]
     shares = outcomes.group_shares(home, settings, outcomes.RECORDED, by=["financial_year"])
     withdrawn = shares[shares["outcome_group"] == "victim_does_not_support"].set_index("financial_year")["share"]
@@ -114,7 +113,7 @@ def test_victim_does_not_support_is_a_large_and_rising_share(demo_db, settings):
 
 
 def test_offences_not_yet_assigned_an_outcome_are_concentrated_in_the_latest_quarters(demo_db, settings):
-    frame = cli.outcomes_frame(demo_db)
+    frame = dumps.outcomes(demo_db, settings)
     home = frame[frame["force"] == settings.home_force]
     pending = (
         home[home["outcome_type"] == 0].groupby(["financial_year", "quarter"])[outcomes.FOR_OFFENCES_RECORDED].sum()
@@ -129,7 +128,7 @@ def test_offences_not_yet_assigned_an_outcome_are_concentrated_in_the_latest_qua
 
 
 def test_the_return_covers_the_home_force_and_its_cps_area_with_convictions_within_prosecutions(demo_db, settings):
-    frame = cli.prosecutions_frame(demo_db)
+    frame = dumps.prosecutions(demo_db, settings)
     assert set(frame["area"]) == {"Devon and Cornwall", "CPS South West"}
     assert set(frame["granularity"]) == {"quarter"}
     assert frame["period"].min() == "2018/19 Q1"
@@ -140,7 +139,7 @@ def test_the_return_covers_the_home_force_and_its_cps_area_with_convictions_with
 
 
 def test_no_stalking_protection_order_figures_before_the_orders_existed(demo_db, settings):
-    frame = cli.prosecutions_frame(demo_db)
+    frame = dumps.prosecutions(demo_db, settings)
     orders = frame[frame["measure"].str.startswith("spo_")]
     ends = [period_end(g, s) for g, s in zip(orders["granularity"], orders["period_start"], strict=True)]
     assert min(ends) >= dt.date(2020, 1, 20)
