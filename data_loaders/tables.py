@@ -497,6 +497,32 @@ class Parsed(list):
     failed: bool | None = None
 
 
+def repeat_problems(
+    typed: pd.DataFrame, keys: Sequence[str], *, file: str, what: str, column: str, found, rule: str | None = None
+) -> list[Problem]:
+    """A problem for each row whose ``keys`` repeat an earlier row's: counted twice, a figure would be doubled.
+
+    ``what`` names the keys ("each force and year"), or ``rule`` says the whole rule; ``found(row)``
+    writes the repeated key as the file shows it. Rows with a key missing are left to the cell checks.
+    """
+    complete = typed.dropna(subset=list(keys))
+    repeated = complete[complete.duplicated(list(keys), keep="first")]
+    if repeated.empty:
+        return []
+    first_rows = complete.drop_duplicates(list(keys), keep="first").set_index(list(keys))["_row"]
+    return [
+        Problem(
+            file,
+            f"{rule or what + ' may appear once'}; this repeats row {int(first_rows.loc[tuple(row[k] for k in keys)])}",
+            sheet=row["_sheet"],
+            row=int(row["_row"]),
+            column=column,
+            found=found(row),
+        )
+        for _, row in repeated.iterrows()
+    ]
+
+
 def cell_problems(frame: pd.DataFrame, key: str, parsed: list[tuple[object, str | None]], column: str) -> list[Problem]:
     """A problem for each cell of ``frame[key]`` whose parse gave a reason instead of a value."""
     failed = getattr(parsed, "failed", None)

@@ -33,6 +33,7 @@ from data_loaders.tables import (
     normalise_header,
     open_workbook,
     parse_cells,
+    repeat_problems,
     rows_of,
 )
 
@@ -107,19 +108,14 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["_row"] = frame["_row"].tolist()
     keys = ["date", "label"]
-    complete = typed.dropna(subset=keys)
-    first_rows = complete.drop_duplicates(keys).set_index(keys)["_row"]
-    for _, row in complete[complete.duplicated(keys)].iterrows():
-        problems.append(
-            Problem(
-                file,
-                f"each event (date and label) may appear once; this repeats row {int(first_rows.loc[tuple(row[keys])])}",
-                sheet=row["_sheet"],
-                row=int(row["_row"]),
-                column=headers.get("label", LABELS["label"]),
-                found=f"{row['date']:%Y-%m-%d} {row['label']}",
-            )
-        )
+    problems += repeat_problems(
+        typed,
+        keys,
+        file=file,
+        what="each event (date and label)",
+        column=headers.get("label", LABELS["label"]),
+        found=lambda row: f"{row['date']:%Y-%m-%d} {row['label']}",
+    )
     if typed.empty and not problems:
         problems.append(Problem(file, "the table has a header but no data rows"))
     if problems:

@@ -40,6 +40,7 @@ from data_loaders.tables import (
     open_workbook,
     parse_cells,
     parse_count,
+    repeat_problems,
     table_from,
 )
 
@@ -369,19 +370,15 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     problems.extend(cell_problems(lower, "all_ages", parsed, headers.get("all_ages", LABELS["all_ages"])))
     lower["population"] = [value for value, _ in parsed]
 
-    first_rows = lower.drop_duplicates(["year", "code"]).set_index(["year", "code"])["_row"]
-    for _, row in lower[lower.duplicated(["year", "code"])].iterrows():
-        first = int(first_rows.loc[(row["year"], row["code"])])
-        problems.append(
-            Problem(
-                file,
-                f"each district may appear once a year; this repeats row {first}",
-                sheet=row["_sheet"],
-                row=int(row["_row"]),
-                column=code_column,
-                found=row["code"],
-            )
-        )
+    problems += repeat_problems(
+        lower,
+        ["year", "code"],
+        file=file,
+        what="each district",
+        rule="each district may appear once a year",
+        column=code_column,
+        found=lambda row: row["code"],
+    )
 
     known = lower.dropna(subset=["pfa"]).drop_duplicates(["year", "code"])
     forces: dict[str, str] = {}

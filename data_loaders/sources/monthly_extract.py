@@ -33,6 +33,7 @@ from data_loaders.tables import (
     parse_cells,
     parse_count,
     parse_offence_code,
+    repeat_problems,
     rows_of,
 )
 
@@ -91,21 +92,15 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     typed["_row"] = frame["_row"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["offence_description"] = [(str(v).strip() if not is_blank(v) else "") for v in frame["offence_description"]]
-    keys = ["force", "month", "offence_code"]
-    complete = typed.dropna(subset=keys)  # codes the configuration does not count are never stored
-    first_rows = complete.drop_duplicates(keys).set_index(keys)["_row"]
-    for _, row in complete[complete.duplicated(keys)].iterrows():
-        first = int(first_rows.loc[tuple(row[k] for k in keys)])
-        problems.append(
-            Problem(
-                file,
-                f"each force, month and offence code may appear once; this repeats row {first}",
-                sheet=row["_sheet"],
-                row=int(row["_row"]),
-                column=headers.get("offence_code", LABELS["offence_code"]),
-                found=f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
-            )
-        )
+    # Codes the configuration does not count are never stored, so their rows (no code here) are not checked.
+    problems += repeat_problems(
+        typed,
+        ["force", "month", "offence_code"],
+        file=file,
+        what="each force, month and offence code",
+        column=headers.get("offence_code", LABELS["offence_code"]),
+        found=lambda row: f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
+    )
     if typed.empty and not problems:
         problems.append(Problem(file, "the table has a header but no data rows"))
     if problems:

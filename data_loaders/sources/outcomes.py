@@ -44,6 +44,7 @@ from data_loaders.tables import (
     parse_financial_year,
     parse_offence_code,
     parse_quarter,
+    repeat_problems,
     rows_of,
 )
 
@@ -249,28 +250,17 @@ def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
 
 def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[Problem]:
     """Each force, quarter, offence code and outcome type appears once."""
-    complete = typed.dropna(subset=KEYS)
-    repeated = complete[complete.duplicated(KEYS, keep="first")]
-    if repeated.empty:
-        return []
-    first_rows = complete.drop_duplicates(KEYS, keep="first").set_index(KEYS)["_row"]
-    problems = []
-    for _, row in repeated.iterrows():
-        first = first_rows.loc[tuple(row[k] for k in KEYS)]
-        problems.append(
-            Problem(
-                file,
-                f"each force, quarter, offence code and outcome type may appear once; this repeats row {int(first)}",
-                sheet=row["_sheet"],
-                row=int(row["_row"]),
-                column=column,
-                found=(
-                    f"{row['force']} {row['financial_year']} Q{int(row['quarter'])} {row['offence_code']} "
-                    f"type {int(row['outcome_type'])}"
-                ),
-            )
-        )
-    return problems
+    return repeat_problems(
+        typed,
+        KEYS,
+        file=file,
+        what="each force, quarter, offence code and outcome type",
+        column=column,
+        found=lambda row: (
+            f"{row['force']} {row['financial_year']} Q{int(row['quarter'])} {row['offence_code']} "
+            f"type {int(row['outcome_type'])}"
+        ),
+    )
 
 
 # ---- totals and rates: type 0 ("not yet assigned") is never an outcome ---------------------------

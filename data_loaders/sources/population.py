@@ -26,6 +26,7 @@ from data_loaders.tables import (
     open_workbook,
     parse_cells,
     parse_count,
+    repeat_problems,
     rows_of,
 )
 
@@ -101,21 +102,14 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
                     found=str(code).strip(),
                 )
             )
-    keys = ["force", "year"]
-    complete = typed.dropna(subset=keys)
-    first_rows = complete.drop_duplicates(keys).set_index(keys)["_row"]
-    for _, row in complete[complete.duplicated(keys)].iterrows():
-        first = int(first_rows.loc[(row["force"], row["year"])])
-        problems.append(
-            Problem(
-                file,
-                f"each force and year may appear once; this repeats row {first}",
-                sheet=row["_sheet"],
-                row=int(row["_row"]),
-                column=headers.get("year", LABELS["year"]),
-                found=f"{row['force']} {int(row['year'])}",
-            )
-        )
+    problems += repeat_problems(
+        typed,
+        ["force", "year"],
+        file=file,
+        what="each force and year",
+        column=headers.get("year", LABELS["year"]),
+        found=lambda row: f"{row['force']} {int(row['year'])}",
+    )
     if typed.empty and not problems:
         problems.append(Problem(file, "the table has a header but no data rows"))
     if problems:

@@ -42,6 +42,7 @@ from data_loaders.tables import (
     parse_cells,
     parse_count,
     parse_financial_year,
+    repeat_problems,
     rows_of,
 )
 
@@ -209,22 +210,14 @@ def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, colum
 
 def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[Problem]:
     """Each area, period and measure appears once."""
-    complete = typed.dropna(subset=KEYS)
-    first_rows = complete.drop_duplicates(KEYS).set_index(KEYS)["_row"]
-    problems = []
-    for _, row in complete[complete.duplicated(KEYS)].iterrows():
-        first = int(first_rows.loc[tuple(row[k] for k in KEYS)])
-        problems.append(
-            Problem(
-                file,
-                f"each area, period and measure may appear once; this repeats row {first}",
-                sheet=row["_sheet"],
-                row=int(row["_row"]),
-                column=column,
-                found=f"{row['area']} {period_label(row['granularity'], row['period_start'])} {row['measure']}",
-            )
-        )
-    return problems
+    return repeat_problems(
+        typed,
+        KEYS,
+        file=file,
+        what="each area, period and measure",
+        column=column,
+        found=lambda row: f"{row['area']} {period_label(row['granularity'], row['period_start'])} {row['measure']}",
+    )
 
 
 def _ceiling_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[Problem]:

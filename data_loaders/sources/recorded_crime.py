@@ -36,6 +36,7 @@ from data_loaders.tables import (
     parse_financial_year,
     parse_offence_code,
     parse_quarter,
+    repeat_problems,
     rows_of,
 )
 
@@ -222,24 +223,14 @@ def _duplicate_problems(typed: pd.DataFrame, file: str, column: str, *, by_csp: 
     place = ["force", "csp"] if by_csp else ["force"]
     keys = [*place, "financial_year", "quarter", "offence_code"]
     csp = typed["csp"].map(lambda v: None if is_blank(v) else str(v).strip())
-    complete = typed.assign(csp=csp).dropna(subset=keys)
-    repeated = complete[complete.duplicated(keys, keep="first")]
-    if repeated.empty:
-        return []
-    first_rows = complete.drop_duplicates(keys, keep="first").set_index(keys)["_row"]
-    problems = []
-    for _, row in repeated.iterrows():
-        first = first_rows.loc[tuple(row[k] for k in keys)]
-        problems.append(
-            Problem(
-                file,
-                f"each {'force, CSP' if by_csp else 'force'}, quarter and offence code may appear once; "
-                f"this repeats row {int(first)}",
-                sheet=row["_sheet"],
-                row=int(row["_row"]),
-                column=column,
-                found=" ".join(str(row[k]) for k in place)
-                + f" {row['financial_year']} Q{int(row['quarter'])} {row['offence_code']}",
-            )
-        )
-    return problems
+    return repeat_problems(
+        typed.assign(csp=csp),
+        keys,
+        file=file,
+        what=f"each {'force, CSP' if by_csp else 'force'}, quarter and offence code",
+        column=column,
+        found=lambda row: (
+            " ".join(str(row[k]) for k in place)
+            + f" {row['financial_year']} Q{int(row['quarter'])} {row['offence_code']}"
+        ),
+    )
