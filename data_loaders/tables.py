@@ -129,6 +129,18 @@ class Table:
     frame: pd.DataFrame  # one column per key, plus "_row" and "_sheet"
 
 
+# The columns every Home Office open data table shares (recorded crime and crime outcomes), as published.
+FINANCIAL_YEAR_COLUMN = Column("financial_year", ("Financial Year", "Year", "FY"))
+QUARTER_COLUMN = Column("quarter", ("Financial Quarter", "Quarter", "FQ"))
+FORCE_COLUMN = Column("force", ("Force Name", "Police Force", "Force", "Police Force Area", "PFA Name", "PFA"))
+OFFENCE_COLUMNS = (
+    Column("offence_description", ("Offence Description", "Offence")),
+    Column("offence_group", ("Offence Group",), required=False),
+    Column("offence_subgroup", ("Offence Subgroup", "Offence Sub Group"), required=False),
+    Column("offence_code", ("Offence Code", "Code")),
+)
+
+
 def normalise_header(value: object) -> str:
     """Header text folded for matching: lower case, punctuation and runs of space as one space."""
     text = str(value).replace("\ufeff", "").strip().lower()

@@ -30,6 +30,10 @@ from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
 from data_loaders.tables import (
+    FINANCIAL_YEAR_COLUMN,
+    FORCE_COLUMN,
+    OFFENCE_COLUMNS,
+    QUARTER_COLUMN,
     Column,
     Problem,
     ProblemList,
@@ -56,13 +60,10 @@ RECORDED = "outcomes_recorded"
 COUNTS = (FOR_OFFENCES_RECORDED, RECORDED)
 
 COLUMNS = (
-    Column("financial_year", ("Financial Year", "Year", "FY")),
-    Column("quarter", ("Financial Quarter", "Quarter", "FQ")),
-    Column("force", ("Force Name", "Police Force", "Force", "Police Force Area", "PFA Name", "PFA")),
-    Column("offence_description", ("Offence Description", "Offence")),
-    Column("offence_group", ("Offence Group",), required=False),
-    Column("offence_subgroup", ("Offence Subgroup", "Offence Sub Group"), required=False),
-    Column("offence_code", ("Offence Code", "Code")),
+    FINANCIAL_YEAR_COLUMN,
+    QUARTER_COLUMN,
+    FORCE_COLUMN,
+    *OFFENCE_COLUMNS,
     Column("outcome_description", ("Outcome Description", "Outcome"), required=False),
     Column("outcome_group", ("Outcome Group",), required=False),
     Column("outcome_type", ("Outcome Type", "Outcome Type Number", "Outcome Number")),

@@ -22,6 +22,10 @@ from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
 from data_loaders.tables import (
+    FINANCIAL_YEAR_COLUMN,
+    FORCE_COLUMN,
+    OFFENCE_COLUMNS,
+    QUARTER_COLUMN,
     Column,
     Problem,
     ProblemList,
@@ -44,14 +48,11 @@ KIND = "recorded-crime"
 DESCRIPTION = "Home Office police recorded crime table (police force area or CSP edition)"
 
 COLUMNS = (
-    Column("financial_year", ("Financial Year", "Year", "FY")),
-    Column("quarter", ("Financial Quarter", "Quarter", "FQ")),
-    Column("force", ("Force Name", "Police Force", "Force", "Police Force Area", "PFA Name", "PFA")),
+    FINANCIAL_YEAR_COLUMN,
+    QUARTER_COLUMN,
+    FORCE_COLUMN,
     Column("csp", ("CSP Name", "Community Safety Partnership", "CSP"), required=False),
-    Column("offence_description", ("Offence Description", "Offence")),
-    Column("offence_group", ("Offence Group",), required=False),
-    Column("offence_subgroup", ("Offence Subgroup", "Offence Sub Group"), required=False),
-    Column("offence_code", ("Offence Code", "Code")),
+    *OFFENCE_COLUMNS,
     Column("count", ("Number of Offences", "Offence Count", "Offences", "Count")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
