@@ -265,10 +265,19 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 FILTER_OPTIONS = ("force", "peers", "categories", "start", "end", "granularity", "measure", "outcome_count")
 
 
+def _chosen_inputs(args: argparse.Namespace, settings):
+    """The catalogue's inputs from the database with the filters given on the command line (ValueError if unknown)."""
+    from dashboard.outputs.inputs import filters_from_options, inputs_from_database
+
+    inputs = inputs_from_database(database.get_engine(settings), settings)
+    options = {name: getattr(args, name) for name in FILTER_OPTIONS}
+    return replace(inputs, filters=filters_from_options(settings, inputs.recorded, **options))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.charts import catalogue
     from dashboard.outputs import images
-    from dashboard.outputs.inputs import filters_from_options, inputs_from_database, load_charts
+    from dashboard.outputs.inputs import load_charts
 
     charts = load_charts()
     if args.list:
@@ -291,9 +300,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         size = images.size_for(args.size, width=args.width, height=args.height, scale=args.scale)
         settings = get_settings()
         progress(0.05, "Reading the database")
-        inputs = inputs_from_database(database.get_engine(settings), settings)
-        options = {name: getattr(args, name) for name in FILTER_OPTIONS}
-        inputs = replace(inputs, filters=filters_from_options(settings, inputs.recorded, **options))
+        inputs = _chosen_inputs(args, settings)
     except ValueError as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
@@ -352,13 +359,10 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
 def cmd_figures(args: argparse.Namespace) -> int:
     from dashboard.outputs import feed
-    from dashboard.outputs.inputs import filters_from_options, inputs_from_database
 
     settings = get_settings()
     try:
-        inputs = inputs_from_database(database.get_engine(settings), settings)
-        options = {name: getattr(args, name) for name in FILTER_OPTIONS}
-        inputs = replace(inputs, filters=filters_from_options(settings, inputs.recorded, **options))
+        inputs = _chosen_inputs(args, settings)
     except ValueError as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1

@@ -471,11 +471,7 @@ def load_files(
     results = []
     try:
         with engine.begin() as connection:
-            cleared = demo_guard.Cleared(0, 0, 0)
-            if is_demo:
-                demo_guard.refuse_demo_over_real(connection)
-            elif demo_guard.holds_demo(connection):
-                cleared = demo_guard.clear_demo(connection)
+            cleared = demo_guard.before_load(connection, is_demo=is_demo)
             sync_forces(connection, settings)
             for index, item in enumerate(prepared):
 

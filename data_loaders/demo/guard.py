@@ -74,6 +74,14 @@ def refuse_demo_over_real(connection: Connection) -> None:
         )
 
 
+def before_load(connection: Connection, *, is_demo: bool) -> Cleared:
+    """At the start of a load's transaction: refuse the demo over real data, or clear the demo for real data."""
+    if is_demo:
+        refuse_demo_over_real(connection)
+        return Cleared(0, 0, 0)
+    return clear_demo(connection) if holds_demo(connection) else Cleared(0, 0, 0)
+
+
 def _delete(connection: Connection, table: sa.Table, column: sa.Column, ids: list[int]) -> int:
     removed = 0
     for start in range(0, len(ids), 500):

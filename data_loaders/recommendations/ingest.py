@@ -262,11 +262,7 @@ def _write_all(
     names = ", ".join(item.file_name for item in prepared)
     try:
         with engine.begin() as connection:
-            cleared = demo_guard.Cleared(0, 0, 0)
-            if is_demo:
-                demo_guard.refuse_demo_over_real(connection)
-            elif demo_guard.holds_demo(connection):
-                cleared = demo_guard.clear_demo(connection)
+            cleared = demo_guard.before_load(connection, is_demo=is_demo)
             results = [_write(connection, item, settings, author=author, is_demo=is_demo) for item in prepared]
             if cleared.files and results:
                 results[0].notes.insert(0, cleared.describe())
