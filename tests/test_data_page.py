@@ -11,7 +11,7 @@ from browser import BROKEN_FILE, BROKEN_ROWS, TINY_FILE, TINY_ROWS, home_office_
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries
+from dashboard import actions
 from dashboard.ui import data_status
 from dashboard.ui.components import escape_frame, escape_markdown
 from data_loaders import database, ingest
@@ -225,7 +225,7 @@ def test_load_files_without_choosing_any_says_so(data_page):
 def test_load_uploaded_keeps_each_original_name_for_the_edition_date(sqlite_engine, monkeypatch, sqlite_url):
     monkeypatch.setenv("PCC_DATABASE_URL", sqlite_url)
     steps = []
-    results = queries.load_uploaded(
+    results = actions.load_uploaded(
         [Upload(f"some/folder/{TINY_FILE}", home_office_csv(TINY_ROWS))],
         progress=lambda fraction, message: steps.append(fraction),
     )
@@ -237,7 +237,7 @@ def test_load_uploaded_refuses_with_every_problem(sqlite_engine, monkeypatch, sq
     monkeypatch.setenv("PCC_DATABASE_URL", sqlite_url)
     before = contents(sqlite_engine)
     with pytest.raises(LoadRefused) as refused:
-        queries.load_uploaded([Upload(BROKEN_FILE, home_office_csv(BROKEN_ROWS))])
+        actions.load_uploaded([Upload(BROKEN_FILE, home_office_csv(BROKEN_ROWS))])
     assert len(refused.value.problems) == 3
     assert contents(sqlite_engine) == before
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import actions, queries
 from dashboard.ui import components, data_status, editing
 from data_loaders.status import Status
 from data_loaders.tables import LoadRefused
@@ -123,7 +123,7 @@ def load(uploads) -> None:
     """Load the chosen files with a progress bar; keep the outcome for the page to show."""
     bar = st.progress(0.0, text="Reading the files")
     try:
-        results = queries.load_uploaded(
+        results = actions.load_uploaded(
             uploads, progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message)
         )
     except LoadRefused as refused:
@@ -142,7 +142,7 @@ def forget_recommendation_outcome() -> None:
 def load_recommendations(uploads, editor: editing.Editor) -> None:
     """Load recommendation files all or nothing in the editor's name; keep the outcome for the page to show."""
     try:
-        results = queries.load_recommendation_uploads(uploads, author=editor.name)
+        results = actions.load_recommendation_uploads(uploads, author=editor.name)
     except LoadRefused as refused:
         problems = data_status.problems_frame(refused.problems)
         st.session_state[RECOMMENDATION_OUTCOME_KEY] = {"loaded": [], "problems": problems}

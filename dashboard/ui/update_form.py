@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import actions, queries
 from dashboard.ui import components, editing
 from dashboard.ui import recommendation_views as views
 from data_loaders.recommendations.store import ConcurrentEditError, EditRefused
@@ -41,7 +41,7 @@ def save_update(recommendation_id: int, author: str) -> None:
     expected = state.get(OPENED_KEY, {}).get(recommendation_id)
     status = state[f"rec_new_status_{recommendation_id}"]
     try:
-        saved = queries.add_recommendation_update(
+        saved = actions.add_recommendation_update(
             recommendation_id,
             status=None if status == NO_CHANGE else status,
             comment=state[f"rec_new_comment_{recommendation_id}"],

@@ -126,11 +126,6 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     return stored, []
 
 
-def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
-    """Every problem in the raw rows; an empty list means the file can be loaded."""
-    return clean(frame, settings)[1]
-
-
 def combine_events(settings: Settings, local: pd.DataFrame) -> pd.DataFrame:
     """The series breaks from the settings and the ``local`` events, by date, in the shape charts take.
 

@@ -414,8 +414,3 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     stored = totals[["force", "year", "population"]]
     stored.attrs = {"rows_read": int(sum(is_area)), "rows_other_offences": 0}
     return stored, []
-
-
-def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
-    """Every problem in the raw rows; an empty list means the file can be loaded."""
-    return clean(frame, settings)[1]

@@ -124,8 +124,3 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=code_order)
     )
     return stored, []
-
-
-def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
-    """Every problem in the raw rows; an empty list means the file can be loaded."""
-    return clean(frame, settings)[1]

@@ -244,11 +244,6 @@ def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd
     return _finish(wanted, rows_read, other, problems.closed(attrs.get("file", "file")), attrs, settings)
 
 
-def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
-    """Every problem in the raw rows; an empty list means the file can be loaded."""
-    return clean(frame, settings)[1]
-
-
 def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[Problem]:
     """Each force, quarter, offence code and outcome type appears once."""
     return repeat_problems(

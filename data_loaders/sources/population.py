@@ -117,8 +117,3 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     stored = typed[["force", "year", "population"]].astype({"year": int, "population": int}).reset_index(drop=True)
     stored.attrs.update(rows_read=len(typed), rows_other_offences=0)
     return stored, []
-
-
-def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
-    """Every problem in the raw rows; an empty list means the file can be loaded."""
-    return clean(frame, settings)[1]

@@ -183,11 +183,6 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     return stored, []
 
 
-def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
-    """Every problem in the raw rows; an empty list means the file can be loaded."""
-    return clean(frame, settings)[1]
-
-
 def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[Problem]:
     """A measure with ``available_from`` (Stalking Protection Orders) has no figure for earlier periods."""
     problems = []

@@ -191,11 +191,6 @@ def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd
     return _finish(wanted, rows_read, other, problems.closed(attrs.get("file", "file")), attrs)
 
 
-def validate(frame: pd.DataFrame, settings: Settings) -> list[Problem]:
-    """Every problem in the raw rows; an empty list means the file can be loaded."""
-    return clean(frame, settings)[1]
-
-
 def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) -> list[Problem]:
     """A year sheet (``2019_20``) must hold rows of that year only."""
     problems = []
