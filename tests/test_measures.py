@@ -15,6 +15,7 @@ from dashboard.charts import catalogue
 from dashboard.figures import key_figures, measures, overview, spc, trends
 from dashboard.outputs import feed, images, meeting_pack, slides
 from dashboard.outputs.inputs import inputs_from_database
+from dashboard.words import messages
 from data_loaders import database, ingest
 from data_loaders.demo import dataset as demo
 
@@ -170,10 +171,23 @@ def test_figures_json_prints_the_overview_from_the_same_layer(hand_built, engine
 
 def test_every_measure_is_defined_with_its_parts(settings):
     defined = measures.definitions(settings, "for_offences")
-    assert set(defined) == {"recorded", "rate_per_1000", "charge_rate", "victim_does_not_support"}
+    assert set(defined) == {
+        "recorded", "rate_per_1000", "charge_rate", "victim_does_not_support", "conviction_rate", "orders_granted"
+    }  # fmt: skip
     charge = defined["charge_rate"]
     assert (charge.unit, charge.minimum_base, charge.improvement) == ("percent", 10, "increase")
     assert charge.count_column == "outcomes_for_offences_recorded"
     assert charge.numerator == "outcomes of type 1 (charged or summonsed)"
     assert charge.denominator.startswith("all assigned outcomes (")
     assert defined["victim_does_not_support"].improvement == "decrease"
+
+
+def test_the_conviction_rate_and_orders_are_one_figure_on_the_demo(demo_inputs):
+    area = key_figures.key_figures_area(demo_inputs)
+    reading = measures.conviction_rate(demo_inputs, area)
+    figure = next(f for f in key_figures.prosecution_key_figures(demo_inputs) if f.label == "Conviction rate")
+    assert figure.value == messages.share_text(reading.share)
+    assert reading.share == reading.numerator / reading.denominator
+    orders = measures.orders_granted(demo_inputs)
+    card = next(c for c in overview.summary(demo_inputs).cards if c.title == overview.ORDERS_TITLE)
+    assert card.value == f"{orders.comparison.current:,}" and orders.full + orders.interim == orders.comparison.current

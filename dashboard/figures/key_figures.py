@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,20 +35,6 @@ def year_ending(quarters: pd.DataFrame, column: str) -> metrics.YearEndingCompar
         {"period_start": [pd.Timestamp(s).date() for s in quarters["period_start"]], "count": quarters[column]}
     )
     return metrics.compare_year_ending(series, 3)
-
-
-def share_pair(
-    quarters: pd.DataFrame, numerator: str, base: str, minimum: int
-) -> tuple[float | None, float | None, dt.date | None]:
-    """(latest year-ending share, previous, end date) as fractions; None on a missing year or a small base."""
-    top, bottom = year_ending(quarters, numerator), year_ending(quarters, base)
-    if top is None or bottom is None:
-        return None, None, None
-
-    def share(n: int | None, d: int | None) -> float | None:
-        return None if n is None or d is None or d < minimum else n / d
-
-    return share(top.current, bottom.current), share(top.previous, bottom.previous), bottom.end
 
 
 def _victim_types(settings) -> str:
@@ -172,13 +157,9 @@ def prosecution_key_figures(inputs: Inputs) -> list[KeyFigure]:
             )
         )
         if key == prosecution_figures.CONVICTIONS and prosecution_figures.PROSECUTIONS in wide:
-            rate, before, end = share_pair(
-                wide,
-                prosecution_figures.CONVICTIONS,
-                prosecution_figures.PROSECUTIONS,
-                settings.suppression.minimum_base,
-            )
-            period = periods.year_ending_label(end) if end else "latest year"
+            reading = measures.conviction_rate(inputs, area)
+            rate, before = (reading.share, reading.previous) if reading else (None, None)
+            period = reading.period if reading else "latest year"
             figures.append(
                 KeyFigure(
                     "Conviction rate",

@@ -110,6 +110,30 @@ def definitions(settings: Settings, outcome_count: str = "recorded") -> dict[str
             OUTCOMES_SOURCE,
             column,
         ),
+        "conviction_rate": Measure(
+            "conviction_rate",
+            "Conviction rate",
+            "Convictions as a share of prosecutions completed, in the force's or CPS Area's own return.",
+            "convictions",
+            "prosecutions completed",
+            "percent",
+            minimum,
+            "increase",
+            shares,
+            "local prosecutions and orders return (not official statistics)",
+        ),
+        "orders_granted": Measure(
+            "orders_granted",
+            "Stalking Protection Orders granted",
+            "Full and interim Stalking Protection Orders granted in the 12 months, from the force's own return.",
+            "orders granted (full and interim)",
+            None,
+            "orders",
+            None,
+            "neutral",
+            "the months or quarters of the return",
+            "local prosecutions and orders return (not official statistics)",
+        ),
         "victim_does_not_support": Measure(
             "victim_does_not_support",
             "Victim does not support action",
@@ -201,6 +225,12 @@ def _share_reading(inputs: Inputs, measure: Measure, numerator: str) -> ShareRea
     quarters = pd.DataFrame(
         {"period_start": full["period_start"], "numerator": full[numerator], "denominator": full["assigned"]}
     )
+    return _share_of(measure, quarters, settings)
+
+
+def _share_of(measure: Measure, quarters: pd.DataFrame, settings: Settings) -> ShareReading:
+    """A share's reading from its quarters (``period_start``, ``numerator``, ``denominator``, every quarter present)."""
+    quarters = quarters.reset_index(drop=True)
     minimum = measure.minimum_base or 0
     quarters["percent"] = (
         100 * quarters["numerator"] / quarters["denominator"].where(quarters["denominator"] >= minimum)
@@ -239,3 +269,63 @@ def victim_does_not_support(inputs: Inputs) -> ShareReading | None:
     """The share of outcomes where the victim did not support action, for the chosen force and categories."""
     measure = definitions(inputs.settings, inputs.filters.outcome_count)["victim_does_not_support"]
     return _share_reading(inputs, measure, outcome_figures.VICTIM_GROUP)
+
+
+def conviction_rate(inputs: Inputs, area: str) -> ShareReading | None:
+    """Convictions as a share of prosecutions completed in the local return, for ``area`` (a force or a CPS Area)."""
+    from dashboard.figures import prosecutions as prosecution_figures
+
+    rows = outcome_figures.in_period(prosecution_figures.return_quarters(inputs.prosecutions, area), inputs.filters)
+    if rows.empty:
+        return None
+    wide = rows.pivot_table(index="period_start", columns="measure", values="value", aggfunc="sum").reset_index()
+    if prosecution_figures.PROSECUTIONS not in wide or prosecution_figures.CONVICTIONS not in wide:
+        return None
+    wide = outcome_figures.contiguous(wide, [prosecution_figures.CONVICTIONS, prosecution_figures.PROSECUTIONS])
+    quarters = pd.DataFrame(
+        {
+            "period_start": wide["period_start"],
+            "numerator": wide[prosecution_figures.CONVICTIONS],
+            "denominator": wide[prosecution_figures.PROSECUTIONS],
+        }
+    )
+    measure = definitions(inputs.settings, inputs.filters.outcome_count)["conviction_rate"]
+    return _share_of(measure, quarters, inputs.settings)
+
+
+@dataclass(frozen=True)
+class OrdersReading:
+    """Stalking Protection Orders granted to the chosen force: the latest year ending, split full and interim."""
+
+    comparison: metrics.YearEndingComparison
+    full: int
+    interim: int
+    series: pd.DataFrame  # period_start, count (full and interim together), in the filters' period
+    months: int  # 1 where the return gives months, else 3
+
+
+ORDER_MEASURES = ("spo_full_granted", "spo_interim_granted")
+
+
+def orders_granted(inputs: Inputs) -> OrdersReading | None:
+    """Orders granted (full and interim) to the chosen force in its own return; None without a full year of them."""
+    returned = inputs.prosecutions
+    if returned.empty:
+        return None
+    rows = returned[(returned["area"] == inputs.filters.force) & returned["measure"].isin(ORDER_MEASURES)]
+    if rows.empty:
+        return None
+    months = trends.MONTHLY if (rows["granularity"] == "month").any() else trends.QUARTERLY
+    by_period = rows.pivot_table(index="period_start", columns="measure", values="value", aggfunc="sum").fillna(0)
+    starts = [pd.Timestamp(v).date() for v in by_period.index]
+    frame = pd.DataFrame({"period_start": starts, "count": by_period.sum(axis=1).to_numpy()})
+    frame = trends.in_period(frame, inputs.filters.start, inputs.filters.end)
+    comparison = metrics.compare_year_ending(frame, months) if len(frame) else None
+    if comparison is None:
+        return None
+    first = periods.add_months(comparison.end.replace(day=1), -11)
+    year = [s for s in frame["period_start"] if first <= s <= comparison.end]
+    by_period.index = starts
+    full = int(by_period.loc[year].get("spo_full_granted", pd.Series(dtype=float)).sum())
+    interim = int(by_period.loc[year].get("spo_interim_granted", pd.Series(dtype=float)).sum())
+    return OrdersReading(comparison, full, interim, frame, months)

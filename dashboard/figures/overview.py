@@ -21,7 +21,7 @@ from data_loaders import periods
 from data_loaders.sources import outcomes as outcome_rules
 
 SPARK_PERIODS = {trends.MONTHLY: 24, trends.QUARTERLY: 12}
-ORDER_MEASURES = ("spo_full_granted", "spo_interim_granted")
+ORDER_MEASURES = measures.ORDER_MEASURES
 
 # The variation icon in words and a symbol, after NHS "Making Data Count": never colour alone.
 VARIATION = {
@@ -345,40 +345,32 @@ def _charge(inputs: Inputs) -> tuple[Card | None, str | None]:
 
 
 def _orders(inputs: Inputs) -> tuple[Card | None, str | None]:
-    rows = inputs.prosecutions[
-        (inputs.prosecutions["area"] == inputs.filters.force) & inputs.prosecutions["measure"].isin(ORDER_MEASURES)
-    ]
-    if rows.empty:
+    reading = measures.orders_granted(inputs)
+    if reading is None:
+        returned = inputs.prosecutions
         force = inputs.filters.force
-        return _not_loaded(
-            ORDERS_TITLE, f"No order figures for {force} are in the prosecutions and orders return."
-        ), None
-    months = trends.MONTHLY if (rows["granularity"] == "month").any() else trends.QUARTERLY
-    by_period = rows.pivot_table(index="period_start", columns="measure", values="value", aggfunc="sum").fillna(0)
-    starts = _quarters(by_period.reset_index())
-    frame = pd.DataFrame({"period_start": starts, "count": by_period.sum(axis=1).to_numpy()})
-    frame = _in_period(frame, inputs)
-    comparison = metrics.compare_year_ending(frame, months) if len(frame) else None
-    if comparison is None:
+        if returned.empty or returned[(returned["area"] == force) & returned["measure"].isin(ORDER_MEASURES)].empty:
+            return _not_loaded(
+                ORDERS_TITLE, f"No order figures for {force} are in the prosecutions and orders return."
+            ), None
         return _not_loaded(ORDERS_TITLE, "No order figures fall in the chosen period."), None
-    first = periods.add_months(comparison.end.replace(day=1), -11)
-    year = [s for s in frame["period_start"] if first <= s <= comparison.end]
-    by_period.index = starts
-    full = int(by_period.loc[year].get("spo_full_granted", pd.Series(dtype=float)).sum())
-    interim = int(by_period.loc[year].get("spo_interim_granted", pd.Series(dtype=float)).sum())
+    comparison = reading.comparison
     delta, change = delta_text(comparison)
-    values, words = _spark(frame["count"], list(frame["period_start"]), months)
+    values, words = _spark(reading.series["count"], list(reading.series["period_start"]), reading.months)
     card = Card(
         title=ORDERS_TITLE,
         value=metrics.format_count(comparison.current) if comparison.current is not None else "No full year",
         period=_period(comparison.end, delta),
         delta=delta,
         change=change,
-        lines=(f"{full:,} full and {interim:,} interim orders", "Source: the local prosecutions and orders return"),
+        lines=(
+            f"{reading.full:,} full and {reading.interim:,} interim orders",
+            "Source: the local prosecutions and orders return",
+        ),
         sparkline=values,
         sparkline_words=words,
     )
-    return card, orders_sentence(comparison, full, interim)
+    return card, orders_sentence(comparison, reading.full, reading.interim)
 
 
 def summary(inputs: Inputs) -> Summary | None:
