@@ -13,7 +13,7 @@ from dashboard.charts import catalogue
 from dashboard.charts import outcomes as outcome_charts
 from dashboard.charts import prosecutions as prosecution_charts
 from dashboard.charts.base import TimeMarker
-from dashboard.figures import key_figures
+from dashboard.figures import key_figures, measures
 from dashboard.figures import prosecutions as prosecution_figures
 from dashboard.figures.selection import Filters
 from dashboard.words import outcomes as outcome_words
@@ -119,7 +119,10 @@ def test_the_charge_rate_leaves_type_0_out_of_the_denominator(make_inputs, setti
     chart = catalogue.build("charge-rate-spc", make_inputs(rows))
     assert chart.data["Charge rate (%)"].tolist() == [20.0]  # 10 of 50, not 10 of 57
     assert chart.data["All assigned outcomes"].tolist() == [50]
-    assert outcome_table.charge_rate(frame_of(rows), settings, outcome_table.RECORDED) == pytest.approx(0.2)
+    reading = measures.charge_rate(make_inputs(rows))
+    assert reading.quarters[["numerator", "denominator", "percent"]].to_dict("records") == [
+        {"numerator": 10, "denominator": 50, "percent": 20.0}
+    ]
 
 
 def test_switching_the_count_column_changes_the_figures_and_the_words(make_inputs):

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 import pcc_cli as cli
+from dashboard.figures import outcomes as outcome_figures
 from data_loaders import database, ingest
 from data_loaders.ods import write_ods
 from data_loaders.sources import outcomes, recorded_crime
@@ -187,33 +188,34 @@ def test_an_outcomes_table_is_not_taken_for_recorded_crime_nor_the_reverse(setti
 def test_charge_rate_leaves_type_0_out_of_the_denominator(settings, tmp_path):
     rows, problems = outcomes.clean(outcomes.read(write_csv(tmp_path / "o.csv", [HEADER, *ROWS[:3]])), settings)
     assert problems == []
-    assert outcomes.charge_rate(rows, settings, outcomes.FOR_OFFENCES_RECORDED) == 5 / 20
-    assert outcomes.charge_rate(rows, settings, outcomes.RECORDED) == 7 / 20
-    assert outcomes.total_outcomes(rows, settings, outcomes.FOR_OFFENCES_RECORDED) == 20
-    assert outcomes.not_yet_assigned(rows, settings) == 40
+    for column, charged in ((outcomes.FOR_OFFENCES_RECORDED, 5), (outcomes.RECORDED, 7)):
+        totals = outcome_figures.outcome_totals(rows, settings, column, by=["force"])
+        assert totals[["force", "charged", "assigned"]].to_dict("records") == [
+            {"force": "Devon and Cornwall", "charged": charged, "assigned": charged + (15 if charged == 5 else 13)}
+        ]
     # The broken twin: counting type 0 as an outcome would give 5 / 60.
-    assert outcomes.charge_rate(rows, settings, outcomes.FOR_OFFENCES_RECORDED) != 5 / 60
+    totals = outcome_figures.outcome_totals(rows, settings, outcomes.FOR_OFFENCES_RECORDED, by=["force"])
+    assert totals["charged"].iloc[0] / totals["assigned"].iloc[0] == 5 / 20
+    backlog = outcome_figures.backlog_totals(rows, settings)
+    assert backlog.to_dict("records") == [{"period_start": D(2024, 4, 1), "not_yet_assigned": 40, "all": 60}]
 
 
-def test_charge_rate_works_on_types_written_as_text_and_is_none_without_outcomes(settings):
-    frame = pd.DataFrame({"outcome_type": ["0", "1", "16"], "outcomes_recorded": [9, 1, 3]})
-    assert outcomes.charge_rate(frame, settings, "outcomes_recorded") == 1 / 4
-    only_pending = pd.DataFrame({"outcome_type": [0], "outcomes_recorded": [12]})
-    assert outcomes.charge_rate(only_pending, settings, "outcomes_recorded") is None
-    assert outcomes.total_outcomes(only_pending, settings, "outcomes_recorded") == 0
+def test_only_type_0_rows_give_no_outcomes_at_all(settings):
+    only_pending = pd.DataFrame({"force": ["Dorset"], "outcome_type": [0], "outcomes_recorded": [12]})
+    totals = outcome_figures.outcome_totals(only_pending, settings, "outcomes_recorded", by=["force"])
+    assert totals.empty
+    assert list(totals.columns) == ["force", *outcome_figures.counted_groups(settings), "assigned", "charged"]
 
 
-def test_group_shares_leave_not_yet_assigned_out(settings, tmp_path):
+def test_group_totals_leave_not_yet_assigned_out(settings, tmp_path):
     rows, _ = outcomes.clean(outcomes.read(write_csv(tmp_path / "o.csv", [HEADER, *ROWS[:4]])), settings)
-    shares = outcomes.group_shares(rows, settings, outcomes.FOR_OFFENCES_RECORDED, by=["force"])
-    assert shares.to_dict("records") == [
-        {"force": "Devon and Cornwall", "outcome_group": "charged", "label": "Charged or summonsed",
-         "outcomes": 5, "share": 0.25},
-        {"force": "Devon and Cornwall", "outcome_group": "victim_does_not_support",
-         "label": "Evidential difficulties: victim does not support action", "outcomes": 15, "share": 0.75},
-        {"force": "Dyfed-Powys", "outcome_group": "out_of_court", "label": "Out-of-court disposal",
-         "outcomes": 2, "share": 1.0},
+    totals = outcome_figures.outcome_totals(rows, settings, outcomes.FOR_OFFENCES_RECORDED, by=["force"])
+    kept = totals[["force", "charged", "victim_does_not_support", "out_of_court", "assigned"]]
+    assert kept.to_dict("records") == [
+        {"force": "Devon and Cornwall", "charged": 5, "victim_does_not_support": 15, "out_of_court": 0, "assigned": 20},
+        {"force": "Dyfed-Powys", "charged": 0, "victim_does_not_support": 0, "out_of_court": 2, "assigned": 2},
     ]  # fmt: skip
+    assert "not_yet_assigned" not in totals.columns
 
 
 def test_type_0_is_configured_as_no_outcome(settings):

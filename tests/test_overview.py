@@ -216,7 +216,7 @@ def test_summary_cards(inputs):
     assert charge.lines[:3] == (
         "8 charged or summonsed of 40 outcomes",
         "Count used: outcomes assigned in the quarter",
-        "12 offences not yet assigned an outcome (not counted)",
+        "3 offences recorded in 2022/23 Q4 await an outcome (not counted)",
     )
     granted = cards[overview.ORDERS_TITLE]
     assert (granted.value, granted.delta) == ("8", "+100% (+4)")

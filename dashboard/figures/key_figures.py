@@ -88,17 +88,16 @@ def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
             "",
         )
     )
-    backlog = outcome_figures.in_period(outcome_figures.backlog_totals(rows, settings), filters)
-    if not backlog.empty:
-        latest = backlog.iloc[-1]
+    awaiting = measures.awaiting_outcome(inputs)
+    if awaiting is not None:
         figures.append(
             KeyFigure(
                 "Awaiting an outcome",
-                f"{latest['not_yet_assigned']:,}",
+                f"{awaiting.awaiting:,}",
                 None,
                 "off",
-                f"Offences recorded in {periods.quarter_label(latest['period_start'])} still awaiting an outcome (type 0, "
-                "not an outcome). Count used: Force outcomes for offences recorded in quarter.",
+                f"Offences recorded in {awaiting.quarter} still awaiting an outcome (type 0, not an outcome). "
+                "Count used: Force outcomes for offences recorded in quarter.",
                 "",
             )
         )

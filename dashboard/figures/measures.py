@@ -329,3 +329,26 @@ def orders_granted(inputs: Inputs) -> OrdersReading | None:
     full = int(by_period.loc[year].get("spo_full_granted", pd.Series(dtype=float)).sum())
     interim = int(by_period.loc[year].get("spo_interim_granted", pd.Series(dtype=float)).sum())
     return OrdersReading(comparison, full, interim, frame, months)
+
+
+@dataclass(frozen=True)
+class AwaitingReading:
+    """Offences of the latest quarter still awaiting an outcome (type 0): a backlog, never an outcome."""
+
+    quarter: str  # '2026/27 Q1', the quarter the offences were recorded in
+    awaiting: int
+    recorded: int  # all offences of that quarter in the same count
+
+
+def awaiting_outcome(inputs: Inputs) -> AwaitingReading | None:
+    """The backlog of the chosen force's latest quarter, in the one count that holds type 0 (outcomes for offences)."""
+    rows = outcome_figures.outcome_rows(inputs, (inputs.filters.force,))
+    if rows.empty:
+        return None
+    backlog = outcome_figures.in_period(outcome_figures.backlog_totals(rows, inputs.settings), inputs.filters)
+    if backlog.empty:
+        return None
+    latest = backlog.iloc[-1]
+    return AwaitingReading(
+        periods.quarter_label(latest["period_start"]), int(latest["not_yet_assigned"]), int(latest["all"])
+    )

@@ -15,10 +15,8 @@ import pandas as pd
 
 from dashboard.charts.catalogue import Inputs
 from dashboard.figures import measures, metrics, rates, spc, trends
-from dashboard.figures import outcomes as outcome_figures
 from dashboard.words import messages
 from data_loaders import periods
-from data_loaders.sources import outcomes as outcome_rules
 
 SPARK_PERIODS = {trends.MONTHLY: 24, trends.QUARTERLY: 12}
 ORDER_MEASURES = measures.ORDER_MEASURES
@@ -308,17 +306,7 @@ def _charge(inputs: Inputs) -> tuple[Card | None, str | None]:
     delta = "No change" if points == 0 else points
     change = None if points is None else round(100 * (share - reading.previous), 1)
     starts = [pd.Timestamp(s).date() for s in reading.quarters["period_start"]]
-    codes = outcome_figures.offence_codes(settings, inputs.filters.categories)
-    last_year = {pd.Timestamp(s) for s in reading.quarters["period_start"].iloc[-4:]}
-    backlog = outcome_rules.not_yet_assigned(
-        inputs.outcomes[
-            (inputs.outcomes["force"] == inputs.filters.force)
-            & inputs.outcomes["offence_code"].isin(list(codes))
-            & inputs.outcomes["period_start"].isin(last_year)
-        ],
-        settings,
-        measure.count_column,
-    )
+    awaiting = measures.awaiting_outcome(inputs)
     lines = [
         f"{reading.numerator:,} charged or summonsed of {reading.denominator:,} outcomes",
         f"Count used: {count.label.lower()}",
@@ -327,8 +315,8 @@ def _charge(inputs: Inputs) -> tuple[Card | None, str | None]:
     target = settings.targets.charge_rate
     if target is not None:
         lines.append(assurance_line(reading.control, target, measure.improvement))
-    if backlog:
-        lines.insert(2, f"{backlog:,} offences not yet assigned an outcome (not counted)")
+    if awaiting and awaiting.awaiting:
+        lines.insert(2, f"{awaiting.awaiting:,} offences recorded in {awaiting.quarter} await an outcome (not counted)")
     values, words = _spark(reading.quarters["percent"], starts, trends.QUARTERLY)
     card = Card(
         title=CHARGE_TITLE,

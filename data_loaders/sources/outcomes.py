@@ -21,7 +21,7 @@ alternate-offence file (types 1a, 2a, 3a) is refused: its outcomes are already i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -257,62 +257,3 @@ def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[Pro
             f"type {int(row['outcome_type'])}"
         ),
     )
-
-
-# ---- totals and rates: type 0 ("not yet assigned") is never an outcome ---------------------------
-
-
-def _types(frame: pd.DataFrame) -> pd.Series:
-    return pd.to_numeric(frame["outcome_type"].astype(str).str.strip(), errors="coerce")
-
-
-def assigned(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """The rows that are outcomes: every type except those not yet assigned (type 0)."""
-    return frame[~_types(frame).isin(settings.outcomes.not_counted_types)]
-
-
-def total_outcomes(frame: pd.DataFrame, settings: Settings, count: str) -> int:
-    """All assigned outcomes in the ``count`` column; type 0 is left out."""
-    return int(assigned(frame, settings)[count].sum())
-
-
-def not_yet_assigned(frame: pd.DataFrame, settings: Settings, count: str = FOR_OFFENCES_RECORDED) -> int:
-    """Offences still awaiting an outcome (type 0): the backlog, shown beside outcomes, never in them."""
-    return int(frame.loc[_types(frame).isin(settings.outcomes.not_counted_types), count].sum())
-
-
-def charge_rate(frame: pd.DataFrame, settings: Settings, count: str) -> float | None:
-    """Charged/summonsed outcomes as a share of all assigned outcomes in ``count``; None when there are none.
-
-    The denominator leaves out type 0: an offence not yet assigned an outcome has had no outcome.
-    """
-    denominator = total_outcomes(frame, settings, count)
-    if denominator <= 0:
-        return None
-    charged = frame.loc[_types(frame).isin(settings.outcomes.charge_types), count].sum()
-    return float(charged) / float(denominator)
-
-
-def group_shares(frame: pd.DataFrame, settings: Settings, count: str, by: Sequence[str] = ()) -> pd.DataFrame:
-    """Assigned outcomes by configured group (and ``by`` columns) with each group's share of the total.
-
-    Columns: ``by`` ..., ``outcome_group``, ``label``, ``outcomes``, ``share``. Groups that are not
-    outcomes ("not yet assigned") are left out of both the rows and the share's denominator.
-    """
-    group_of = {t.type: t.group for t in settings.outcomes.types}
-    rows = assigned(frame, settings).assign(_group=lambda f: _types(f).map(group_of))
-    keys = [*by, "_group"]
-    totals = rows.groupby(keys, as_index=False, sort=False)[count].sum().rename(columns={"_group": "outcome_group"})
-    counted = [g for g in settings.outcomes.groups if g.counted]
-    order = {g.key: i for i, g in enumerate(counted)}
-    labels = {g.key: g.label for g in counted}
-    if by:
-        whole = totals.groupby(list(by))[count].transform("sum")
-    else:
-        whole = pd.Series(totals[count].sum(), index=totals.index)
-    totals["share"] = (totals[count] / whole.where(whole > 0)).astype(float)
-    totals["label"] = totals["outcome_group"].map(labels)
-    totals = totals.rename(columns={count: "outcomes"})
-    totals["_order"] = totals["outcome_group"].map(order)
-    totals = totals.sort_values([*by, "_order"]).drop(columns="_order").reset_index(drop=True)
-    return totals[[*by, "outcome_group", "label", "outcomes", "share"]]
