@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from dashboard.outputs import images
 from data_loaders import database
 from data_loaders.settings import load_settings
 
@@ -29,6 +30,15 @@ def skip_or_fail(flag: str, reason: str) -> None:
     if os.environ.get(flag) == "1":
         pytest.fail(f"{reason} ({flag}=1 makes this test mandatory)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium():
+    """Skip (or fail under PCC_REQUIRE_BROWSER=1) where no Chromium can draw images."""
+    try:
+        images.browser_path()
+    except images.ExportError as exc:
+        skip_or_fail("PCC_REQUIRE_BROWSER", str(exc))
 
 
 @pytest.fixture(autouse=True)

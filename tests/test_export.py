@@ -16,7 +16,6 @@ import zipfile
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import skip_or_fail
 
 import pcc_cli as cli
 from dashboard.charts import base as charts
@@ -33,15 +32,6 @@ from data_loaders.settings import SettingsError, load_settings
 
 SVG = "{http://www.w3.org/2000/svg}"
 AS_AT = dt.date(2026, 10, 22)
-
-
-@pytest.fixture
-def chromium():
-    """Skip (or fail under PCC_REQUIRE_BROWSER=1) where no Chromium can draw images."""
-    try:
-        images.browser_path()
-    except images.ExportError as exc:
-        skip_or_fail("PCC_REQUIRE_BROWSER", str(exc))
 
 
 @pytest.fixture(scope="module")

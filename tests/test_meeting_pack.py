@@ -7,7 +7,6 @@ import io
 
 import pandas as pd
 import pytest
-from conftest import skip_or_fail
 
 import pcc_cli as cli
 from dashboard.outputs import images, meeting_pack, pack_tables
@@ -28,14 +27,6 @@ def demo_url(tmp_path_factory):
     engine.dispose()
     yield url
     database.engine_for.cache_clear()
-
-
-@pytest.fixture
-def chromium():
-    try:
-        images.browser_path()
-    except images.ExportError as exc:
-        skip_or_fail("PCC_REQUIRE_BROWSER", str(exc))
 
 
 @pytest.fixture(scope="module")

@@ -92,7 +92,7 @@ def test_without_chromium_the_image_button_says_why(demo_url, monkeypatch):
     assert any("apt-get install chromium" in caption.value for caption in app.caption)
 
 
-def test_the_press_page_builds_a_pack_of_the_chosen_charts(demo_url, monkeypatch):
+def test_the_press_page_builds_a_pack_of_the_chosen_charts(demo_url, monkeypatch, chromium):
     app = open_page(monkeypatch, demo_url, "app_pages/press.py")
     assert app.title[0].value == "Press and Panel packs"
     charts = by_key(app.multiselect, "press_charts")
