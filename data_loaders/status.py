@@ -80,102 +80,6 @@ def _display_url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
-def _crime_periods(engine: Engine, monthly: bool) -> pd.DataFrame:
-    rc, src = database.recorded_crime, database.sources
-    month_filter = rc.c.month > 0 if monthly else rc.c.month == 0
-    query = (
-        sa.select(
-            rc.c.financial_year,
-            rc.c.quarter,
-            rc.c.period_start,
-            src.c.file_name,
-            src.c.edition_date,
-            src.c.is_demo,
-            sa.func.count().label("rows"),
-            sa.func.count(sa.distinct(rc.c.force)).label("forces"),
-        )
-        .join(src, src.c.id == rc.c.source_id)
-        .where(month_filter)
-        .group_by(
-            rc.c.financial_year, rc.c.quarter, rc.c.period_start, src.c.file_name, src.c.edition_date, src.c.is_demo
-        )
-        .order_by(rc.c.period_start)
-    )
-    with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
-
-
-def _crime_status(engine: Engine, kind: str, monthly: bool) -> KindStatus | None:
-    frame = _crime_periods(engine, monthly)
-    if frame.empty:
-        return None
-    rc = database.recorded_crime
-    with engine.connect() as connection:
-        forces = connection.execute(
-            sa.select(sa.func.count(sa.distinct(rc.c.force))).where(rc.c.month > 0 if monthly else rc.c.month == 0)
-        ).scalar_one()
-    if monthly:
-        frame["period"] = pd.to_datetime(frame["period_start"]).dt.strftime("%Y-%m")
-    else:
-        frame["period"] = frame["financial_year"] + " Q" + frame["quarter"].astype(str)
-    periods = []
-    for period, rows in frame.groupby("period", sort=False):
-        periods.append(
-            {
-                "period": period,
-                "rows": int(rows["rows"].sum()),
-                "files": sorted(rows["file_name"].unique().tolist()),
-                "edition_date": max((d for d in rows["edition_date"] if d is not None), default=None),
-                "is_demo": bool(rows["is_demo"].any()),
-            }
-        )
-    return KindStatus(
-        kind=kind,
-        rows=int(frame["rows"].sum()),
-        forces=int(forces),
-        first_period=periods[0]["period"],
-        last_period=periods[-1]["period"],
-        is_demo=bool(frame["is_demo"].any()),
-        periods=periods,
-    )
-
-
-def _population_status(engine: Engine) -> KindStatus | None:
-    pop, src = database.population, database.sources
-    query = (
-        sa.select(pop.c.year, src.c.file_name, src.c.edition_date, src.c.is_demo, sa.func.count().label("rows"))
-        .join(src, src.c.id == pop.c.source_id)
-        .group_by(pop.c.year, src.c.file_name, src.c.edition_date, src.c.is_demo)
-        .order_by(pop.c.year)
-    )
-    with engine.connect() as connection:
-        frame = pd.DataFrame(
-            connection.execute(query).all(), columns=["year", "file_name", "edition_date", "is_demo", "rows"]
-        )
-        forces = connection.execute(sa.select(sa.func.count(sa.distinct(pop.c.force)))).scalar_one()
-    if frame.empty:
-        return None
-    periods = [
-        {
-            "period": f"mid-{year}",
-            "rows": int(rows["rows"].sum()),
-            "files": sorted(rows["file_name"].unique().tolist()),
-            "edition_date": None,
-            "is_demo": bool(rows["is_demo"].any()),
-        }
-        for year, rows in frame.groupby("year")
-    ]
-    return KindStatus(
-        kind="population",
-        rows=int(frame["rows"].sum()),
-        forces=int(forces),
-        first_period=periods[0]["period"],
-        last_period=periods[-1]["period"],
-        is_demo=bool(frame["is_demo"].any()),
-        periods=periods,
-    )
-
-
 def _table_status(
     engine: Engine,
     kind: str,
@@ -184,20 +88,28 @@ def _table_status(
     label: Callable[[Any], str],
     area_column: str | None,
     units: str,
+    where: sa.ColumnElement[bool] | None = None,
+    editions: bool = True,
 ) -> KindStatus | None:
-    """Coverage of a table keyed by period: rows and source files per period label, areas counted."""
+    """Coverage of a table keyed by period: rows and source files per period label, areas counted.
+
+    ``where`` keeps only some of the table's rows (for coverage and the count of areas alike); without
+    ``editions`` no period names the edition of its files.
+    """
     src = database.sources
     columns = [table.c[c] for c in period_columns]
+    kept = () if where is None else (where,)
     query = (
         sa.select(*columns, src.c.file_name, src.c.edition_date, src.c.is_demo, sa.func.count().label("rows"))
         .join(src, src.c.id == table.c.source_id)
+        .where(*kept)
         .group_by(*columns, src.c.file_name, src.c.edition_date, src.c.is_demo)
         .order_by(*columns)
     )
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).all(), columns=list(query.selected_columns.keys()))
         areas = (
-            connection.execute(sa.select(sa.func.count(sa.distinct(table.c[area_column])))).scalar_one()
+            connection.execute(sa.select(sa.func.count(sa.distinct(table.c[area_column]))).where(*kept)).scalar_one()
             if area_column
             else 0
         )
@@ -209,7 +121,7 @@ def _table_status(
             "period": period,
             "rows": int(rows["rows"].sum()),
             "files": sorted(rows["file_name"].unique().tolist()),
-            "edition_date": max((d for d in rows["edition_date"] if d is not None), default=None),
+            "edition_date": max((d for d in rows["edition_date"] if d is not None), default=None) if editions else None,
             "is_demo": bool(rows["is_demo"].any()),
         }
         for period, rows in frame.groupby("period", sort=False)
@@ -223,6 +135,35 @@ def _table_status(
         is_demo=bool(frame["is_demo"].any()),
         periods=periods,
         units=units,
+    )
+
+
+def _crime_status(engine: Engine, kind: str, monthly: bool) -> KindStatus | None:
+    """Recorded crime: the local extract's months, or the Home Office's quarters (month 0)."""
+    rc = database.recorded_crime
+    return _table_status(
+        engine,
+        kind,
+        rc,
+        ("period_start", "financial_year", "quarter"),
+        (lambda row: f"{row.period_start:%Y-%m}") if monthly else (lambda row: f"{row.financial_year} Q{row.quarter}"),
+        "force",
+        "forces",
+        where=rc.c.month > 0 if monthly else rc.c.month == 0,
+    )
+
+
+def _population_status(engine: Engine) -> KindStatus | None:
+    """Population estimates by mid-year; their periods name no edition."""
+    return _table_status(
+        engine,
+        "population",
+        database.population,
+        ("year",),
+        lambda row: f"mid-{row.year}",
+        "force",
+        "forces",
+        editions=False,
     )
 
 
