@@ -134,6 +134,21 @@ def _date(year: str, month: int, day: str | int) -> dt.date | None:
         return None
 
 
+def _fields(forms: tuple[re.Pattern[str], ...], value: object) -> dict[str, str | None] | None:
+    """The named parts of the first of ``forms`` that the whole of ``value`` matches (runs of space as one)."""
+    words = " ".join(str(value).split())
+    for form in forms:
+        match = form.fullmatch(words)
+        if match:
+            return match.groupdict()
+    return None
+
+
+def _month_number(fields: dict[str, str | None]) -> int:
+    """The month a date's parts name, by number or by name."""
+    return int(fields["month_number"]) if fields.get("month_number") else MONTHS[fields["month"].lower()]
+
+
 def parse_day(value: object) -> dt.date | None:
     """A day from a date cell or text: '10th April 2019', '4 June 2019', '10/04/2019' (day first), '2019-04-10'.
 
@@ -143,18 +158,13 @@ def parse_day(value: object) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    words = " ".join(str(value).split())
-    for form in DAY_FORMS:
-        match = form.fullmatch(words)
-        if not match:
-            continue
-        groups = match.groupdict()
-        if groups.get("iso"):
-            year, month, day = groups["iso"].split("-")
-            return _date(year, int(month), day)
-        month = int(groups["month_number"]) if groups.get("month_number") else MONTHS[groups["month"].lower()]
-        return _date(groups["year"], month, groups["day"])
-    return None
+    fields = _fields(DAY_FORMS, value)
+    if fields is None:
+        return None
+    if fields.get("iso"):
+        year, month, day = fields["iso"].split("-")
+        return _date(year, int(month), day)
+    return _date(fields["year"], _month_number(fields), fields["day"])
 
 
 def parse_month(value: object) -> dt.date | None:
@@ -163,14 +173,10 @@ def parse_month(value: object) -> dt.date | None:
         return value.date().replace(day=1)
     if isinstance(value, dt.date):
         return value.replace(day=1)
-    words = " ".join(str(value).split())
-    for form in MONTH_FORMS:
-        match = form.fullmatch(words)
-        if not match:
-            continue
-        groups = match.groupdict()
-        month = int(groups["month_number"]) if groups.get("month_number") else MONTHS[groups["month"].lower()]
-        if not 1 <= month <= 12:
-            return None
-        return _date(groups["year"], month, 1)
-    return None
+    fields = _fields(MONTH_FORMS, value)
+    if fields is None:
+        return None
+    month = _month_number(fields)
+    if not 1 <= month <= 12:
+        return None
+    return _date(fields["year"], month, 1)
