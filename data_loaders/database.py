@@ -25,6 +25,24 @@ metadata = sa.MetaData(
     }
 )
 
+
+def _loaded_from(nullable: bool = False) -> tuple[sa.Column, sa.Index]:
+    """The file a row was loaded from (a row of ``sources``), indexed to find every row of a file."""
+    return (
+        sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=nullable),
+        sa.Index(None, "source_id"),
+    )
+
+
+def _home_office_quarter() -> tuple[sa.Column, ...]:
+    """The key a Home Office quarterly table starts with: the force, the financial year and its quarter."""
+    return (
+        sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
+        sa.Column("financial_year", sa.String(7), primary_key=True, comment="as the Home Office writes it: 2019/20"),
+        sa.Column("quarter", sa.SmallInteger, primary_key=True, comment="financial quarter 1-4 (Q1 = April-June)"),
+    )
+
+
 sources = sa.Table(
     "sources",
     metadata,
@@ -61,17 +79,14 @@ population = sa.Table(
     sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
     sa.Column("year", sa.Integer, primary_key=True, comment="ONS mid-year (30 June) estimate year"),
     sa.Column("population", sa.Integer, nullable=False),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    *_loaded_from(),
     sa.CheckConstraint("population > 0", name="positive"),
-    sa.Index(None, "source_id"),
 )
 
 recorded_crime = sa.Table(
     "recorded_crime",
     metadata,
-    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
-    sa.Column("financial_year", sa.String(7), primary_key=True, comment="as the Home Office writes it: 2019/20"),
-    sa.Column("quarter", sa.SmallInteger, primary_key=True, comment="financial quarter 1-4 (Q1 = April-June)"),
+    *_home_office_quarter(),
     sa.Column("month", sa.SmallInteger, primary_key=True, comment="calendar month 1-12; 0 for a whole-quarter figure"),
     sa.Column("offence_code", sa.String(4), primary_key=True),
     sa.Column("period_start", sa.Date, nullable=False, comment="first day of the quarter or month"),
@@ -82,19 +97,16 @@ recorded_crime = sa.Table(
         nullable=False,
         comment="may be negative in a Home Office quarter: a net adjustment when more crimes were cancelled than recorded",
     ),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    *_loaded_from(),
     sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
     sa.CheckConstraint("month BETWEEN 0 AND 12", name="month"),
     sa.Index(None, "offence_code", "month", "period_start"),
-    sa.Index(None, "source_id"),
 )
 
 outcomes = sa.Table(
     "outcomes",
     metadata,
-    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
-    sa.Column("financial_year", sa.String(7), primary_key=True, comment="as the Home Office writes it: 2019/20"),
-    sa.Column("quarter", sa.SmallInteger, primary_key=True, comment="financial quarter 1-4 (Q1 = April-June)"),
+    *_home_office_quarter(),
     sa.Column("offence_code", sa.String(4), primary_key=True),
     sa.Column(
         "outcome_type", sa.SmallInteger, primary_key=True, comment="0 = not yet assigned an outcome (no outcome)"
@@ -110,12 +122,11 @@ outcomes = sa.Table(
         comment="Force outcomes for offences recorded in quarter",
     ),
     sa.Column("outcomes_recorded", sa.Integer, nullable=False, comment="Force outcomes recorded in quarter"),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    *_loaded_from(),
     sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
     sa.CheckConstraint("outcome_type >= 0", name="outcome_type"),
     sa.CheckConstraint("outcomes_for_offences_recorded >= 0 AND outcomes_recorded >= 0", name="counts"),
     sa.Index(None, "offence_code", "period_start"),
-    sa.Index(None, "source_id"),
 )
 
 published_figures = sa.Table(
@@ -128,10 +139,9 @@ published_figures = sa.Table(
     sa.Column("rate", sa.Float, nullable=True, comment="ONS Table P3: offences per 1,000 population"),
     sa.Column("population", sa.Integer, nullable=True, comment="ONS Table P3: the population used, rounded to 100"),
     sa.Column("population_year", sa.SmallInteger, nullable=True, comment="the mid-year of that population"),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    *_loaded_from(),
     sa.CheckConstraint("count IS NULL OR count >= 0", name="count"),
     sa.CheckConstraint("population IS NULL OR population > 0", name="population"),
-    sa.Index(None, "source_id"),
 )
 
 prosecutions_return = sa.Table(
@@ -145,13 +155,12 @@ prosecutions_return = sa.Table(
     sa.Column("financial_year", sa.String(7), nullable=False),
     sa.Column("quarter", sa.SmallInteger, nullable=False),
     sa.Column("value", sa.Integer, nullable=False),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    *_loaded_from(),
     sa.CheckConstraint("area_type IN ('force', 'cps_area')", name="area_type"),
     sa.CheckConstraint("granularity IN ('month', 'quarter')", name="granularity"),
     sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
     sa.CheckConstraint("value >= 0", name="value"),
     sa.Index(None, "measure", "period_start"),
-    sa.Index(None, "source_id"),
 )
 
 events = sa.Table(
@@ -162,8 +171,7 @@ events = sa.Table(
     sa.Column("label", sa.String(200), primary_key=True),
     sa.Column("kind", sa.String(40), nullable=False, comment="a key of [[event_kinds]]"),
     sa.Column("detail", sa.String(2000), nullable=False),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
-    sa.Index(None, "source_id"),
+    *_loaded_from(),
 )
 
 # Inspection reports and their recommendations. Loads and edits never delete or rewrite history:
@@ -212,10 +220,9 @@ recommendations = sa.Table(
     sa.Column("status_date", sa.Date, nullable=True, comment="the date of the latest status"),
     sa.Column("response_html", sa.Text, nullable=True, comment="the force's response as written: sanitise to show"),
     sa.Column("version", sa.Integer, nullable=False, comment="raised by every change: a stale edit is refused"),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=True),
+    *_loaded_from(nullable=True),
     sa.UniqueConstraint("report_id", "reference"),
     sa.CheckConstraint("version >= 1", name="version"),
-    sa.Index(None, "source_id"),
 )
 
 recommendation_updates = sa.Table(
@@ -230,9 +237,8 @@ recommendation_updates = sa.Table(
     sa.Column("evidence_link", sa.String(1000), nullable=True),
     sa.Column("author", sa.String(200), nullable=False, comment="who recorded it: an e-mail, or the file it came from"),
     sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=True),
+    *_loaded_from(nullable=True),
     sa.Index(None, "recommendation_id", "date"),
-    sa.Index(None, "source_id"),
 )
 
 audit_log = sa.Table(
