@@ -36,6 +36,12 @@ def _month_options(first: dt.date, last: dt.date) -> tuple[tuple[dt.date, ...], 
     return tuple(out), {month: f"{month:%b %Y}" for month in out}
 
 
+def _choice(label: str, choices: dict[str, str], chosen: str, key: str, help: str | None = None) -> str:
+    """One of ``choices`` (value to its label) as radio buttons, ``chosen`` selected to begin with."""
+    values = list(choices)
+    return st.radio(label, values, index=values.index(chosen), format_func=choices.get, key=key, help=help)
+
+
 def sidebar(
     defaults: Filters, forces: Sequence[str], categories: Sequence[str], span: tuple[dt.date, dt.date] | None
 ) -> Filters:
@@ -70,26 +76,13 @@ def sidebar(
                 format_func=labels.__getitem__,
                 key="filter_period",
             )
-        granularity = st.radio(
-            "Show by",
-            list(GRANULARITIES),
-            index=list(GRANULARITIES).index(current.granularity),
-            format_func=GRANULARITIES.get,
-            key="filter_granularity",
-        )
-        measure = st.radio(
-            "Measure",
-            list(MEASURES),
-            index=list(MEASURES).index(current.measure),
-            format_func=MEASURES.get,
-            key="filter_measure",
-        )
-        outcome_count = st.radio(
+        granularity = _choice("Show by", GRANULARITIES, current.granularity, "filter_granularity")
+        measure = _choice("Measure", MEASURES, current.measure, "filter_measure")
+        outcome_count = _choice(
             "Outcome count",
-            list(OUTCOME_COUNTS),
-            index=list(OUTCOME_COUNTS).index(current.outcome_count),
-            format_func=OUTCOME_COUNTS.get,
-            key="filter_outcome_count",
+            OUTCOME_COUNTS,
+            current.outcome_count,
+            "filter_outcome_count",
             help="The Home Office publishes two counts. 'Recorded in the period' counts outcomes assigned in the "
             "period, whatever the offence's date; 'for offences recorded in the period' follows the offences "
             "recorded in the period to the outcomes they have had so far.",
