@@ -74,20 +74,26 @@ def show_table(shown: pd.DataFrame) -> None:
     # Written when a button is pressed, not on every run of the page (an Excel workbook takes a while).
     stem = f"recommendations-{dt.date.today():%Y-%m-%d}"
     csv_col, xlsx_col, _ = st.columns([1, 1, 2])
-    csv_col.download_button(
-        "Download this table (CSV)",
-        lambda: views.to_csv(views.download_frame(shown)),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key="rec_download_csv",
-        icon=":material/download:",
-    )
-    xlsx_col.download_button(
-        "Download this table (Excel)",
-        lambda: views.to_xlsx(views.download_frame(shown)),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="rec_download_xlsx",
+    download_button(csv_col, shown, stem, "csv")
+    download_button(xlsx_col, shown, stem, "xlsx")
+
+
+# Each download by its file extension: the button's name for it, what writes it, and its MIME type.
+DOWNLOADS = {
+    "csv": ("CSV", views.to_csv, "text/csv"),
+    "xlsx": ("Excel", views.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def download_button(column, shown: pd.DataFrame, stem: str, extension: str) -> None:
+    """A button in ``column`` that downloads the ``shown`` table as the file ``stem.extension``."""
+    kind, write, mime = DOWNLOADS[extension]
+    column.download_button(
+        f"Download this table ({kind})",
+        lambda: write(views.download_frame(shown)),
+        file_name=f"{stem}.{extension}",
+        mime=mime,
+        key=f"rec_download_{extension}",
         icon=":material/download:",
     )
 
