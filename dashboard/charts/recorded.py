@@ -229,13 +229,23 @@ def recorded_year_ending(inputs: Inputs) -> Chart | None:
     return Chart("recorded-year-ending", figure, text, data, alt, notes=notes)
 
 
+RATES_SOURCE = f"Home Office police recorded crime; {POPULATION_SOURCE}"
+
+
 def _comparison_rates(inputs: Inputs) -> tuple[rates.Rates, str, tuple[str, ...]]:
+    """Year-ending rates of the force, its peers and England and Wales; the subject in lower case; the peers."""
     chosen = inputs.filters
     _, codes, name = _selection(inputs)
     peers = tuple(p for p in chosen.peers if p != chosen.force)
     areas = [chosen.force, *peers, trends.NATIONAL]
     found = rates.year_ending_rates(inputs.recorded, inputs.population, inputs.settings, areas, codes, inputs.published)
-    return found, name, peers
+    return found, trends.lower_first(name), peers
+
+
+def _rates_in_period(frame: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
+    """The year endings whose last quarter starts in the chosen period."""
+    frame = frame.assign(period_start=[periods.add_months(e.replace(day=1), -2) for e in frame["period_end"]])
+    return trends.in_period(frame, inputs.filters.start, inputs.filters.end)
 
 
 PEER_GROUP = "Peer forces combined"
@@ -276,19 +286,17 @@ def _comparison_notes(found: rates.Rates, lag_months: int, end=None) -> list[str
 def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
     """Year-ending rates per 1,000 over time for the force, its peers combined and England and Wales."""
     chosen = inputs.filters
-    found, name, peers = _comparison_rates(inputs)
+    found, subject, peers = _comparison_rates(inputs)
     frame = _with_peer_group(found, peers)
     frame = frame[frame["area"].isin([chosen.force, PEER_GROUP, trends.NATIONAL])].dropna(subset=["rate"])
-    frame = frame.assign(period_start=[periods.add_months(e.replace(day=1), -2) for e in frame["period_end"]])
-    frame = trends.in_period(frame, chosen.start, chosen.end)
+    frame = _rates_in_period(frame, inputs)
     if frame.empty or chosen.force not in set(frame["area"]):
         return None
-    subject = trends.lower_first(name)
     text = _text(
         f"Recorded {subject} per 1,000 people: {chosen.force} compared",
         "Year-ending totals per 1,000 population at each quarter end, with its peer forces combined and England "
         "and Wales",
-        f"Home Office police recorded crime; {POPULATION_SOURCE}",
+        RATES_SOURCE,
         inputs,
     )
     drawn = frame.assign(period_end=[pd.Timestamp(e) for e in frame["period_end"]])
@@ -351,12 +359,8 @@ def _rates_data(frame: pd.DataFrame) -> pd.DataFrame:
 def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     """Bars of the latest year-ending rate per 1,000 for the force, each peer and England and Wales."""
     chosen = inputs.filters
-    found, name, peers = _comparison_rates(inputs)
-    frame = found.frame.assign(
-        period_start=[periods.add_months(e.replace(day=1), -2) for e in found.frame["period_end"]]
-    )
-    frame = trends.in_period(frame, chosen.start, chosen.end)
-    latest = rates.Rates(frame).latest().dropna(subset=["rate"])
+    found, subject, peers = _comparison_rates(inputs)
+    latest = rates.Rates(_rates_in_period(found.frame, inputs)).latest().dropna(subset=["rate"])
     if latest.empty or chosen.force not in set(latest["area"]):
         return None
     end = latest["period_end"].iloc[0]
@@ -367,12 +371,11 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     # Traces in a fixed order (this force, England and Wales, peers) keep each role's colour from chart to chart.
     drawn = latest.assign(label=order, _role=latest["role"].map({"This force": 0, "England and Wales": 1}).fillna(2))
     drawn = drawn.sort_values(["_role", "rate"], ascending=[True, False])
-    subject = trends.lower_first(name)
     text = _text(
         f"Recorded {subject} per 1,000 people, {year_ending_label(end)}",
         f"{chosen.force} against its peer forces and England and Wales "
         f"({rates.population_words(latest[latest['area'] == chosen.force].iloc[0])})",
-        f"Home Office police recorded crime; {POPULATION_SOURCE}",
+        RATES_SOURCE,
         inputs,
     )
     figure = charts.bar_chart(
