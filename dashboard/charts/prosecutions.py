@@ -72,14 +72,21 @@ def _measure_lines(
     )
 
 
+def _areas_title(inputs: Inputs, what: str, areas: Sequence[str]) -> str:
+    """'What: the areas', saying so where they are CPS Areas; empty without areas (nothing is drawn then)."""
+    if not areas:
+        return ""
+    kind = " (CPS Area)" if prosecution_figures.cps_forces(inputs.settings, areas[0]) else ""
+    return f"{what}: {prosecution_figures.join_names(areas)}{kind}"
+
+
 def _court_chart(inputs: Inputs, key: str, areas: Sequence[str]) -> Chart | None:
-    kind = " (CPS Area)" if areas and prosecution_figures.cps_forces(inputs.settings, areas[0]) else ""
     return _measure_lines(
         inputs,
         key,
         areas,
         prosecution_figures.court_measures(inputs.settings),
-        f"Prosecutions and convictions: {prosecution_figures.join_names(areas)}{kind}" if areas else "",
+        _areas_title(inputs, "Prosecutions and convictions", areas),
         f"Stalking and harassment offences, by quarter.<br>{prosecution_figures.area_words(inputs.settings, areas)}",
     )
 
@@ -151,13 +158,12 @@ def _spo_chart(inputs: Inputs, key: str, areas: Sequence[str]) -> Chart | None:
     measures = prosecution_figures.spo_measures(settings)
     available = min((m.available_from for m in settings.prosecution_measures if m.key in measures), default=None)
     since = f"; orders available from {available:%-d %B %Y}" if available else ""
-    kind = " (CPS Area)" if areas and prosecution_figures.cps_forces(settings, areas[0]) else ""
     return _measure_lines(
         inputs,
         key,
         areas,
         measures,
-        f"Stalking Protection Orders: {prosecution_figures.join_names(areas)}{kind}" if areas else "",
+        _areas_title(inputs, "Stalking Protection Orders", areas),
         f"Applications, orders granted (interim and full) and breaches, by quarter{since}.<br>"
         + prosecution_figures.area_words(settings, areas),
     )
