@@ -22,20 +22,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database, periods
+from data_loaders import database, periods, tables
 from data_loaders.settings import Settings
-from data_loaders.tables import (
-    Column,
-    Problem,
-    Workbook,
-    cell_problems,
-    is_blank,
-    normalise_header,
-    open_workbook,
-    parse_cells,
-    repeat_problems,
-    rows_of,
-)
 
 KIND = "events"
 DESCRIPTION = "local events file (date, label, kind, optional detail)"
@@ -43,10 +31,10 @@ SCOPE = "local"  # every events file replaces all rows of this scope
 SERIES_BREAK = "series_break"
 
 COLUMNS = (
-    Column("date", ("Date", "Event Date", "Day")),
-    Column("label", ("Label", "Event", "Title")),
-    Column("kind", ("Kind", "Event Kind", "Type", "Category")),
-    Column("detail", ("Detail", "Details", "Description", "Notes"), required=False),
+    tables.Column("date", ("Date", "Event Date", "Day")),
+    tables.Column("label", ("Label", "Event", "Title")),
+    tables.Column("kind", ("Kind", "Event Kind", "Type", "Category")),
+    tables.Column("detail", ("Detail", "Details", "Description", "Notes"), required=False),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
 MAX_LABEL = 200
@@ -61,20 +49,20 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     return (day, None) if day else (None, EXPECTED_DATE)
 
 
-def parse(book: Workbook) -> pd.DataFrame:
+def parse(book: tables.Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    frame = rows_of(book, COLUMNS, "a local events file")
+    frame = tables.rows_of(book, COLUMNS, "a local events file")
     return frame
 
 
 def read(path: str | Path) -> pd.DataFrame:
     """The raw rows of a local events file (see :func:`parse`)."""
-    return parse(open_workbook(path))
+    return parse(tables.open_workbook(path))
 
 
 def _text(limit: int, required: bool):
     def parse_text(value: object) -> tuple[str | None, str | None]:
-        text = "" if is_blank(value) else " ".join(str(value).split())
+        text = "" if tables.is_blank(value) else " ".join(str(value).split())
         if required and not text:
             return None, "expected a short label for the event"
         if len(text) > limit:
@@ -84,31 +72,31 @@ def _text(limit: int, required: bool):
     return parse_text
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Typed rows to store and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
-    spellings = {normalise_header(s): k.key for k in settings.event_kinds for s in (k.key, k.label)}
+    spellings = {tables.normalise_header(s): k.key for k in settings.event_kinds for s in (k.key, k.label)}
     listed = ", ".join(k.label for k in settings.event_kinds)
 
     def kind_of(value: object) -> tuple[str | None, str | None]:
-        key = None if is_blank(value) else spellings.get(normalise_header(value))
+        key = None if tables.is_blank(value) else spellings.get(tables.normalise_header(value))
         return (key, None) if key else (None, f"expected one of the event kinds: {listed}")
 
     parsed = {
-        "date": parse_cells(frame["date"], parse_date),
-        "label": parse_cells(frame["label"], _text(MAX_LABEL, required=True)),
-        "kind": parse_cells(frame["kind"], kind_of),
-        "detail": parse_cells(frame["detail"], _text(MAX_DETAIL, required=False)),
+        "date": tables.parse_cells(frame["date"], parse_date),
+        "label": tables.parse_cells(frame["label"], _text(MAX_LABEL, required=True)),
+        "kind": tables.parse_cells(frame["kind"], kind_of),
+        "detail": tables.parse_cells(frame["detail"], _text(MAX_DETAIL, required=False)),
     }
-    problems: list[Problem] = []
+    problems: list[tables.Problem] = []
     for key, values in parsed.items():
-        problems.extend(cell_problems(frame, key, values, headers.get(key, LABELS[key])))
+        problems.extend(tables.cell_problems(frame, key, values, headers.get(key, LABELS[key])))
     typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["_row"] = frame["_row"].tolist()
     keys = ["date", "label"]
-    problems += repeat_problems(
+    problems += tables.repeat_problems(
         typed,
         keys,
         file=file,
@@ -117,7 +105,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         found=lambda row: f"{row['date']:%Y-%m-%d} {row['label']}",
     )
     if typed.empty and not problems:
-        problems.append(Problem(file, "the table has a header but no data rows"))
+        problems.append(tables.Problem(file, "the table has a header but no data rows"))
     if problems:
         return typed.iloc[0:0], problems
     typed["scope"] = SCOPE

@@ -23,26 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_loaders import tables
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
-from data_loaders.tables import (
-    HEADER_SCAN_ROWS,
-    Column,
-    LoadRefused,
-    Problem,
-    Sheet,
-    Workbook,
-    cell_problems,
-    display_cell,
-    is_blank,
-    match_columns,
-    normalise_header,
-    open_workbook,
-    parse_cells,
-    parse_count,
-    repeat_problems,
-    table_from,
-)
 
 KIND = "ons-mid-year-estimates"
 DESCRIPTION = "ONS mid-year population estimates by local authority (MYE2 Persons: Code, Name, All ages)"
@@ -50,10 +33,10 @@ DESCRIPTION = "ONS mid-year population estimates by local authority (MYE2 Person
 # ONS suffixes some code and name headers with the two-digit boundary year (ladcode21, laname21).
 _BOUNDARY_YEARS = range(11, 31)
 COLUMNS = (
-    Column("code", ("Code", "Area code", "Area codes", "ladcode", *(f"ladcode{yy}" for yy in _BOUNDARY_YEARS))),
-    Column("name", ("Name", "Area name", "Area names", "laname", *(f"laname{yy}" for yy in _BOUNDARY_YEARS))),
-    Column("geography", ("Geography", "Geography1"), required=False),
-    Column("all_ages", ("All ages", "All Ages")),
+    tables.Column("code", ("Code", "Area code", "Area codes", "ladcode", *(f"ladcode{yy}" for yy in _BOUNDARY_YEARS))),
+    tables.Column("name", ("Name", "Area name", "Area names", "laname", *(f"laname{yy}" for yy in _BOUNDARY_YEARS))),
+    tables.Column("geography", ("Geography", "Geography1"), required=False),
+    tables.Column("all_ages", ("All ages", "All Ages")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
 
@@ -130,23 +113,23 @@ def _district_sets(pfa: str) -> tuple[tuple[int, frozenset[str]], ...]:
 
 def _fold(value: object) -> str:
     """A header folded for matching, a trailing footnote marker dropped (``Geography1`` reads as ``Geography``)."""
-    return re.sub(r"(?<=[a-z])\s*\d+$", "", normalise_header(value))
+    return re.sub(r"(?<=[a-z])\s*\d+$", "", tables.normalise_header(value))
 
 
-def _header(book: Workbook, sheet: Sheet) -> tuple[int, dict[str, int]]:
+def _header(book: tables.Workbook, sheet: tables.Sheet) -> tuple[int, dict[str, int]]:
     """The header row (0-based) and column positions, or a refusal naming the columns the best row lacks."""
     required = {c.key for c in COLUMNS if c.required}
     best: tuple[int, dict[str, int]] | None = None
-    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        found = match_columns(row, COLUMNS, _fold)
+    for index, row in enumerate(sheet.rows[: tables.HEADER_SCAN_ROWS]):
+        found = tables.match_columns(row, COLUMNS, _fold)
         if required <= found.keys():
             return index, found
         if found and (best is None or len(found) > len(best[1])):
             best = (index, found)
     needed = [c.label for c in COLUMNS if c.required and (best is None or c.key not in best[1])]
-    raise LoadRefused(
+    raise tables.LoadRefused(
         [
-            Problem(
+            tables.Problem(
                 book.file,
                 f"the header row lacks the column(s) {', '.join(repr(n) for n in needed)} of the MYE2 Persons table",
                 sheet=sheet.name,
@@ -156,17 +139,17 @@ def _header(book: Workbook, sheet: Sheet) -> tuple[int, dict[str, int]]:
     )
 
 
-def _persons_sheets(book: Workbook) -> list[Sheet]:
+def _persons_sheets(book: tables.Workbook) -> list[tables.Sheet]:
     """The MYE2 Persons sheet(s); a CSV is its only sheet. The Males and Females sheets are never chosen."""
     if book.format == "csv":
         return book.sheets
-    chosen = [s for s in book.sheets if s.name and PERSONS_SHEET.match(normalise_header(s.name))]
+    chosen = [s for s in book.sheets if s.name and PERSONS_SHEET.match(tables.normalise_header(s.name))]
     if chosen:
         return chosen
     names = ", ".join(repr(s.name) for s in book.sheets)
-    raise LoadRefused(
+    raise tables.LoadRefused(
         [
-            Problem(
+            tables.Problem(
                 book.file,
                 "expected a sheet named like 'MYE2 - Persons' (or 'MYE2 - All'), the MYE2 table of all persons",
                 found=names,
@@ -175,19 +158,19 @@ def _persons_sheets(book: Workbook) -> list[Sheet]:
     )
 
 
-def _title_year(book: Workbook, sheet: Sheet, header_index: int) -> int:
+def _title_year(book: tables.Workbook, sheet: tables.Sheet, header_index: int) -> int:
     """The mid-year the title rows above the header name; refused when none does or two disagree."""
     seen: list[tuple[int, int, str]] = []
     for index, row in enumerate(sheet.rows[:header_index]):
         for cell in row:
-            if is_blank(cell):
+            if tables.is_blank(cell):
                 continue
             text = str(cell).strip()
             # A CSV saved from the Males or Females sheet has no sheet name to tell it by, only its title.
             if {sex.lower() for sex in SEXES.findall(text)} in ({"males"}, {"females"}):
-                raise LoadRefused(
+                raise tables.LoadRefused(
                     [
-                        Problem(
+                        tables.Problem(
                             book.file,
                             "this title is of one sex; expected the MYE2 table of all persons",
                             sheet=sheet.name,
@@ -198,9 +181,9 @@ def _title_year(book: Workbook, sheet: Sheet, header_index: int) -> int:
                 )
             seen.extend((index + 1, int(year), text) for year in TITLE_YEAR.findall(text))
     if not seen:
-        raise LoadRefused(
+        raise tables.LoadRefused(
             [
-                Problem(
+                tables.Problem(
                     book.file,
                     "no title row above the header names the mid-year (such as 'Mid-2020' or 'mid-2021'); "
                     "ONS writes the year of the estimates only in the titles",
@@ -212,9 +195,9 @@ def _title_year(book: Workbook, sheet: Sheet, header_index: int) -> int:
     first_row, first_year, _ = seen[0]
     for row, year, text in seen[1:]:
         if year != first_year:
-            raise LoadRefused(
+            raise tables.LoadRefused(
                 [
-                    Problem(
+                    tables.Problem(
                         book.file,
                         f"the titles disagree on the mid-year: row {first_row} says mid-{first_year}, this one "
                         f"mid-{year}; expected one mid-year per sheet",
@@ -225,9 +208,9 @@ def _title_year(book: Workbook, sheet: Sheet, header_index: int) -> int:
                 ]
             )
     if not 1971 <= first_year <= 2100:
-        raise LoadRefused(
+        raise tables.LoadRefused(
             [
-                Problem(
+                tables.Problem(
                     book.file,
                     "expected a mid-year such as 2020",
                     sheet=sheet.name,
@@ -239,7 +222,7 @@ def _title_year(book: Workbook, sheet: Sheet, header_index: int) -> int:
     return first_year
 
 
-def parse(book: Workbook) -> pd.DataFrame:
+def parse(book: tables.Workbook) -> pd.DataFrame:
     """The raw rows of the MYE2 Persons sheet, each with the mid-year its title rows name (column ``year``)."""
     frames = []
     headers: dict[str, str] = {}
@@ -247,7 +230,7 @@ def parse(book: Workbook) -> pd.DataFrame:
     for sheet in _persons_sheets(book):
         header_index, positions = _header(book, sheet)
         year = _title_year(book, sheet, header_index)
-        table = table_from(sheet, header_index, positions)
+        table = tables.table_from(sheet, header_index, positions)
         frames.append(table.frame.assign(year=year))
         headers.update(table.headers)
         found.update(table.columns)
@@ -261,14 +244,14 @@ def parse(book: Workbook) -> pd.DataFrame:
 
 def read(path: str | Path) -> pd.DataFrame:
     """The raw rows of an ONS mid-year estimates workbook (see :func:`parse`)."""
-    return parse(open_workbook(path))
+    return parse(tables.open_workbook(path))
 
 
 # ---- checking and summing ----------------------------------------------------------------------
 
 
 def _population(value: object) -> tuple[int | None, str | None]:
-    number, _ = parse_count(value)
+    number, _ = tables.parse_count(value)
     if not number:
         return None, "expected a population: a whole number above 0"
     return number, None
@@ -279,7 +262,7 @@ def _listed(codes: set[str] | frozenset[str]) -> str:
     return ", ".join(f"{code} {names.get(code, '')}".strip() for code in sorted(codes))
 
 
-def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: str) -> list[Problem]:
+def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: str) -> list[tables.Problem]:
     """Problems when a force area's districts are not one whole set the lookup knows for some April.
 
     ONS publishes some editions on boundaries later than the mid-year (``ukpopestimatesmid2020on2021geography``
@@ -298,7 +281,7 @@ def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: st
     for code, row in zip(rows["code"], rows["_row"], strict=True):
         if code in stray:
             problems.append(
-                Problem(
+                tables.Problem(
                     file,
                     f"{pfa} for mid-{year} mixes districts from before and after a boundary change: this one was "
                     f"not in use alongside {_listed(present & best)}; summing both would count people twice",
@@ -311,7 +294,7 @@ def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: st
     missing = best - present
     if missing:
         problems.append(
-            Problem(
+            tables.Problem(
                 file,
                 f"{pfa} is incomplete for mid-{year}: the lookup has {_listed(missing)} in use with the districts "
                 "given, and a police force area's population is the sum of all of them",
@@ -322,29 +305,29 @@ def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: st
     return problems
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """One row per police force area and mid-year (force, year, population) and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
     code_column = headers.get("code", LABELS["code"])
     names = ForceNames(settings)
-    problems: list[Problem] = []
+    problems: list[tables.Problem] = []
 
-    codes = ["" if is_blank(v) else display_cell(v).strip().upper() for v in frame["code"]]
+    codes = ["" if tables.is_blank(v) else tables.display_cell(v).strip().upper() for v in frame["code"]]
     is_area = [bool(AREA_CODE.match(code)) for code in codes]
     for code, cell, population, sheet, row in zip(
         codes, frame["code"], frame["all_ages"], frame["_sheet"], frame["_row"], strict=True
     ):
         # Notes and sources below the table sit in the code column with no population beside them.
-        if code and not AREA_CODE.match(code) and not is_blank(population):
+        if code and not AREA_CODE.match(code) and not tables.is_blank(population):
             problems.append(
-                Problem(
+                tables.Problem(
                     file,
                     "expected an ONS area code such as E06000026",
                     sheet=sheet,
                     row=int(row),
                     column=code_column,
-                    found=display_cell(cell),
+                    found=tables.display_cell(cell),
                 )
             )
     typed = frame.assign(code=codes)[is_area]
@@ -353,9 +336,9 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
 
     lower["pfa"] = [pfa_of(code) for code in lower["code"]]
     for _, row in lower[lower["pfa"].isna()].iterrows():
-        name = "" if is_blank(row["name"]) else display_cell(row["name"]).strip()
+        name = "" if tables.is_blank(row["name"]) else tables.display_cell(row["name"]).strip()
         problems.append(
-            Problem(
+            tables.Problem(
                 file,
                 f"not in the shipped local authority to police force area lookup ({LOOKUP_BOUNDARIES}); a district "
                 "ONS created since needs a row in data_loaders/reference/lad_to_pfa.csv",
@@ -366,11 +349,11 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
             )
         )
 
-    parsed = parse_cells(lower["all_ages"], _population)
-    problems.extend(cell_problems(lower, "all_ages", parsed, headers.get("all_ages", LABELS["all_ages"])))
+    parsed = tables.parse_cells(lower["all_ages"], _population)
+    problems.extend(tables.cell_problems(lower, "all_ages", parsed, headers.get("all_ages", LABELS["all_ages"])))
     lower["population"] = [value for value, _ in parsed]
 
-    problems += repeat_problems(
+    problems += tables.repeat_problems(
         lower,
         ["year", "code"],
         file=file,
@@ -386,7 +369,9 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         canonical = names.resolve(pfa)
         if canonical is None:
             problems.append(
-                Problem(file, f"the lookup's police force area {pfa!r} is not a force in the settings ([[forces]])")
+                tables.Problem(
+                    file, f"the lookup's police force area {pfa!r} is not a force in the settings ([[forces]])"
+                )
             )
         else:
             forces[pfa] = canonical
@@ -395,7 +380,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
 
     if lower.empty and not problems:
         problems.append(
-            Problem(
+            tables.Problem(
                 file,
                 "the MYE2 table has no rows for local authorities in England and Wales (codes "
                 f"{', '.join(LOWER_TIER)}); countries, regions and counties are not summed",

@@ -17,35 +17,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import periods
+from data_loaders import periods, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import financial_period_of
 from data_loaders.settings import Settings
-from data_loaders.tables import (
-    Column,
-    Problem,
-    Workbook,
-    cell_problems,
-    code_order,
-    configured_codes,
-    is_blank,
-    open_workbook,
-    parse_cells,
-    parse_count,
-    parse_offence_code,
-    repeat_problems,
-    rows_of,
-)
 
 KIND = "monthly-extract"
 DESCRIPTION = "local monthly recorded-crime extract (month, force, offence code, count)"
 
 COLUMNS = (
-    Column("month", ("Month", "Month Start", "Period", "Date")),
-    Column("force", ("Force", "Force Name", "Police Force")),
-    Column("offence_code", ("Offence Code", "Code")),
-    Column("offence_description", ("Offence Description", "Offence"), required=False),
-    Column("count", ("Count", "Number of Offences", "Offence Count", "Offences")),
+    tables.Column("month", ("Month", "Month Start", "Period", "Date")),
+    tables.Column("force", ("Force", "Force Name", "Police Force")),
+    tables.Column("offence_code", ("Offence Code", "Code")),
+    tables.Column("offence_description", ("Offence Description", "Offence"), required=False),
+    tables.Column("count", ("Count", "Number of Offences", "Offence Count", "Offences")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
 
@@ -56,44 +41,46 @@ def parse_month(value: object) -> tuple[dt.date | None, str | None]:
     return (month, None) if month else (None, "expected a month such as '2024-04' or 'Apr 2024'")
 
 
-def parse(book: Workbook) -> pd.DataFrame:
+def parse(book: tables.Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    frame = rows_of(book, COLUMNS, "a monthly recorded-crime extract")
+    frame = tables.rows_of(book, COLUMNS, "a monthly recorded-crime extract")
     return frame
 
 
 def read(path: str | Path) -> pd.DataFrame:
     """The raw rows of a monthly extract (see :func:`parse`)."""
-    return parse(open_workbook(path))
+    return parse(tables.open_workbook(path))
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Typed rows to store (configured offence codes only) and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
     names = ForceNames(settings)
 
     def force_of(value: object) -> tuple[str | None, str | None]:
-        canonical = None if is_blank(value) else names.resolve(value)
+        canonical = None if tables.is_blank(value) else names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
     parsed = {
-        "month": parse_cells(frame["month"], parse_month),
-        "force": parse_cells(frame["force"], force_of),
-        "offence_code": parse_cells(frame["offence_code"], parse_offence_code),
-        "count": parse_cells(frame["count"], parse_count),
+        "month": tables.parse_cells(frame["month"], parse_month),
+        "force": tables.parse_cells(frame["force"], force_of),
+        "offence_code": tables.parse_cells(frame["offence_code"], tables.parse_offence_code),
+        "count": tables.parse_cells(frame["count"], tables.parse_count),
     }
-    problems: list[Problem] = []
+    problems: list[tables.Problem] = []
     for key, values in parsed.items():
-        problems.extend(cell_problems(frame, key, values, headers.get(key, LABELS[key])))
+        problems.extend(tables.cell_problems(frame, key, values, headers.get(key, LABELS[key])))
     typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
     typed["published_code"] = typed["offence_code"]
-    typed["offence_code"] = configured_codes(typed["published_code"], settings.offence_codes)
+    typed["offence_code"] = tables.configured_codes(typed["published_code"], settings.offence_codes)
     typed["_row"] = frame["_row"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
-    typed["offence_description"] = [(str(v).strip() if not is_blank(v) else "") for v in frame["offence_description"]]
+    typed["offence_description"] = [
+        (str(v).strip() if not tables.is_blank(v) else "") for v in frame["offence_description"]
+    ]
     # Codes the configuration does not count are never stored, so their rows (no code here) are not checked.
-    problems += repeat_problems(
+    problems += tables.repeat_problems(
         typed,
         ["force", "month", "offence_code"],
         file=file,
@@ -102,7 +89,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         found=lambda row: f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
     )
     if typed.empty and not problems:
-        problems.append(Problem(file, "the table has a header but no data rows"))
+        problems.append(tables.Problem(file, "the table has a header but no data rows"))
     if problems:
         return typed.iloc[0:0], problems
 
@@ -121,6 +108,6 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     ].reset_index(drop=True)
     other = typed.loc[typed["offence_code"].isna(), "published_code"]
     stored.attrs.update(
-        rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=code_order)
+        rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=tables.code_order)
     )
     return stored, []

@@ -28,20 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_loaders import tables
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
-from data_loaders.tables import (
-    HEADER_SCAN_ROWS,
-    Column,
-    LoadRefused,
-    Problem,
-    Sheet,
-    Workbook,
-    display_cell,
-    is_blank,
-    normalise_header,
-    open_workbook,
-)
 
 KIND = "ons-pfa-tables"
 DESCRIPTION = (
@@ -51,7 +40,7 @@ NATIONAL = "England and Wales"
 NATIONAL_CODE = "K04000001"
 OFFENCE_GROUP = "Stalking and harassment"
 # Columns that identify the kind in a message about an unrecognised file; the sheets decide the kind.
-COLUMNS = (Column("area_code", ("Area Code", "Area Codes")), Column("area_name", ("Area Name",)))
+COLUMNS = (tables.Column("area_code", ("Area Code", "Area Codes")), tables.Column("area_name", ("Area Name",)))
 TABLE_SHEET = re.compile(r"^\s*table\s+p(\d+)\s*$", re.IGNORECASE)
 FOOTNOTE = re.compile(r"[\s\d,]+$")
 YEAR_ENDING = re.compile(r"year\s+ending\s+([a-z]+)\s+(\d{4})", re.IGNORECASE)
@@ -65,32 +54,32 @@ MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name
 STORED_COLUMNS = ["area", "period_end", "offence_group", "count", "rate", "population", "population_year"]
 
 
-def recognises(book: Workbook) -> bool:
+def recognises(book: tables.Workbook) -> bool:
     """Whether a workbook is an ONS police force area data tables workbook: it has a 'Table P1' or 'Table P3' sheet."""
     return any(_table_number(sheet) in {1, 3} for sheet in book.sheets)
 
 
-def _table_number(sheet: Sheet) -> int | None:
+def _table_number(sheet: tables.Sheet) -> int | None:
     match = TABLE_SHEET.match(sheet.name or "")
     return int(match.group(1)) if match else None
 
 
 def _fold(cell: object) -> str:
     """Header text without its footnote markers, folded for matching: 'Stalking\\nand harassment5' -> 'stalking and harassment'."""
-    return normalise_header(FOOTNOTE.sub("", str(cell)))
+    return tables.normalise_header(FOOTNOTE.sub("", str(cell)))
 
 
-def _header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+def _header(sheet: tables.Sheet) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) and the positions of the area code, area name, offence group and population."""
-    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        folded = [_fold(cell) if not is_blank(cell) else "" for cell in row]
+    for index, row in enumerate(sheet.rows[: tables.HEADER_SCAN_ROWS]):
+        folded = [_fold(cell) if not tables.is_blank(cell) else "" for cell in row]
         if "area code" not in folded and "area codes" not in folded:
             continue
         positions = {"area_code": folded.index("area code" if "area code" in folded else "area codes")}
         if "area name" in folded:
             positions["area_name"] = folded.index("area name")
         for position, text in enumerate(folded):
-            if text == normalise_header(OFFENCE_GROUP):
+            if text == tables.normalise_header(OFFENCE_GROUP):
                 positions.setdefault("figure", position)
             elif text.startswith("population figures"):
                 positions.setdefault("population", position)
@@ -98,10 +87,10 @@ def _header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _title_year_ending(sheet: Sheet) -> dt.date | None:
-    for row in sheet.rows[:HEADER_SCAN_ROWS]:
+def _title_year_ending(sheet: tables.Sheet) -> dt.date | None:
+    for row in sheet.rows[: tables.HEADER_SCAN_ROWS]:
         for cell in row:
-            match = YEAR_ENDING.search(str(cell)) if not is_blank(cell) else None
+            match = YEAR_ENDING.search(str(cell)) if not tables.is_blank(cell) else None
             if match and match.group(1).lower() in MONTHS:
                 return _month_end(int(match.group(2)), MONTHS[match.group(1).lower()])
     return None
@@ -111,37 +100,39 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _sheets(book: Workbook) -> tuple[dict[int, Sheet], list[Problem]]:
-    tables = {}
+def _sheets(book: tables.Workbook) -> tuple[dict[int, tables.Sheet], list[tables.Problem]]:
+    sheets = {}
     for sheet in book.sheets:
         number = _table_number(sheet)
-        if number in {1, 3} and number not in tables:
-            tables[number] = sheet
+        if number in {1, 3} and number not in sheets:
+            sheets[number] = sheet
     problems = [
-        Problem(
+        tables.Problem(
             book.file, f"the workbook has no sheet 'Table P{number}' ({what}); expected the ONS workbook as published"
         )
         for number, what in ((1, "numbers of offences"), (3, "rates per 1,000 population and the population used"))
-        if number not in tables
+        if number not in sheets
     ]
-    return tables, problems
+    return sheets, problems
 
 
-def parse(book: Workbook) -> pd.DataFrame:
+def parse(book: tables.Workbook) -> pd.DataFrame:
     """The raw cells of Tables P1 and P3 by area: ``area_code``, ``area_name``, ``count``, ``rate``, ``population``.
 
     ``attrs`` carry the year ending (``period_end``), the mid-year of the population
     (``population_year``) and, for messages, each value's sheet, row and column header.
     """
-    tables, problems = _sheets(book)
+    sheets, problems = _sheets(book)
     if problems:
-        raise LoadRefused(problems)
+        raise tables.LoadRefused(problems)
     located = {}
-    for number, sheet in tables.items():
+    for number, sheet in sheets.items():
         header = _header(sheet)
         if header is None:
             problems.append(
-                Problem(book.file, "no header row with 'Area Code' and 'Area Name' in the top rows", sheet=sheet.name)
+                tables.Problem(
+                    book.file, "no header row with 'Area Code' and 'Area Name' in the top rows", sheet=sheet.name
+                )
             )
             continue
         index, positions = header
@@ -151,19 +142,19 @@ def parse(book: Workbook) -> pd.DataFrame:
         for key, label in needed.items():
             if key not in positions:
                 problems.append(
-                    Problem(book.file, f"the header row has no column {label}", sheet=sheet.name, row=index + 1)
+                    tables.Problem(book.file, f"the header row has no column {label}", sheet=sheet.name, row=index + 1)
                 )
         located[number] = (sheet, index, positions)
     if problems:
-        raise LoadRefused(problems)
+        raise tables.LoadRefused(problems)
 
     p3_sheet, p3_index, p3_positions = located[3]
     p3_header = str(p3_sheet.rows[p3_index][p3_positions["population"]])
     mid_year = MID_YEAR.search(p3_header)
     if mid_year is None:
-        raise LoadRefused(
+        raise tables.LoadRefused(
             [
-                Problem(
+                tables.Problem(
                     book.file,
                     "expected the mid-year of the population in the header, such as 'Population figures (mid-2017)'",
                     sheet=p3_sheet.name,
@@ -179,11 +170,15 @@ def parse(book: Workbook) -> pd.DataFrame:
         for offset, row in enumerate(sheet.rows[index + 1 :]):
             code = _cell(row, positions["area_code"])
             name = _cell(row, positions.get("area_name", positions["area_code"] + 1))
-            if is_blank(code) and is_blank(name):
+            if tables.is_blank(code) and tables.is_blank(name):
                 continue
-            key = str(code).strip() if not is_blank(code) else "name:" + FOOTNOTE.sub("", str(name)).strip().lower()
+            key = (
+                str(code).strip()
+                if not tables.is_blank(code)
+                else "name:" + FOOTNOTE.sub("", str(name)).strip().lower()
+            )
             entry = by_area.setdefault(
-                key, {"area_code": "" if is_blank(code) else str(code).strip(), "area_name": name}
+                key, {"area_code": "" if tables.is_blank(code) else str(code).strip(), "area_name": name}
             )
             spreadsheet_row = index + 2 + offset
             if number == 1:
@@ -212,7 +207,7 @@ def parse(book: Workbook) -> pd.DataFrame:
     return frame
 
 
-def _label(located: tuple[Sheet, int, dict[str, int]]) -> str:
+def _label(located: tuple[tables.Sheet, int, dict[str, int]]) -> str:
     sheet, index, positions = located
     return " ".join(str(sheet.rows[index][positions["figure"]]).split())
 
@@ -221,14 +216,14 @@ def _cell(row: list[object], position: int) -> object:
     return row[position] if position < len(row) else None
 
 
-def _period_end(book: Workbook, located: dict[int, tuple[Sheet, int, dict[str, int]]]) -> dt.date:
+def _period_end(book: tables.Workbook, located: dict[int, tuple[tables.Sheet, int, dict[str, int]]]) -> dt.date:
     """The year ending from P3's title (P1's where it gives a four-digit year must agree), else from the file name."""
     ends = {number: _title_year_ending(sheet) for number, (sheet, _, _) in located.items()}
     found = [end for end in (ends[3], ends[1]) if end is not None]
     if len(set(found)) > 1:
-        raise LoadRefused(
+        raise tables.LoadRefused(
             [
-                Problem(
+                tables.Problem(
                     book.file,
                     f"Table P1's title gives the year ending {ends[1]:%B %Y} and Table P3's {ends[3]:%B %Y}; "
                     "expected one year ending for the workbook",
@@ -242,9 +237,9 @@ def _period_end(book: Workbook, located: dict[int, tuple[Sheet, int, dict[str, i
     match = FILE_YEAR_ENDING.search(book.file)
     if match and match.group(1).lower() in MONTHS:
         return _month_end(int(match.group(2)), MONTHS[match.group(1).lower()])
-    raise LoadRefused(
+    raise tables.LoadRefused(
         [
-            Problem(
+            tables.Problem(
                 book.file,
                 "expected the year ending in the title of Table P3 (such as '... year ending March 2019') or in the "
                 "file name as ONS publishes it",
@@ -257,12 +252,12 @@ def _period_end(book: Workbook, located: dict[int, tuple[Sheet, int, dict[str, i
 
 def read(path: str | Path) -> pd.DataFrame:
     """The raw cells of a published ONS police force area tables workbook (see :func:`parse`)."""
-    return parse(open_workbook(path))
+    return parse(tables.open_workbook(path))
 
 
 def _number(value: object, *, whole: bool) -> tuple[float | int | None, str | None]:
     """A published figure: a number, None for no figure ('..', '[x]', '+'), or the reason it is neither."""
-    if is_blank(value):
+    if tables.is_blank(value):
         return None, None
     if isinstance(value, bool):
         return None, "expected a number"
@@ -285,17 +280,17 @@ def _number(value: object, *, whole: bool) -> tuple[float | int | None, str | No
     return number, None
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """One row per area with a figure (``STORED_COLUMNS``) and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
     names = ForceNames(settings)
     by_code = {f.ons_code: f.name for f in settings.forces if f.ons_code}
-    problems: list[Problem] = []
+    problems: list[tables.Problem] = []
     rows = []
     for entry in frame.to_dict("records"):
         code, name = entry["area_code"], entry["area_name"]
-        plain_name = "" if is_blank(name) else FOOTNOTE.sub("", str(name)).strip()
+        plain_name = "" if tables.is_blank(name) else FOOTNOTE.sub("", str(name)).strip()
         at = entry["count_at"] if isinstance(entry["count_at"], tuple) else entry["rate_at"]
         if code == NATIONAL_CODE:
             area = NATIONAL
@@ -306,7 +301,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
             if area is None:
                 if code[:3] in {"E23", "W15"}:
                     problems.append(
-                        Problem(
+                        tables.Problem(
                             file,
                             "expected the ONS code of a police force area in the settings ([[forces]] ons_code)",
                             sheet=at[0],
@@ -330,24 +325,24 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         ):
             if reason:
                 problems.append(
-                    Problem(
+                    tables.Problem(
                         file,
                         reason,
                         sheet=where[0],
                         row=where[1],
                         column=headers.get(key, key),
-                        found=display_cell(entry[key]),
+                        found=tables.display_cell(entry[key]),
                     )
                 )
         if rate is not None and not population:
             problems.append(
-                Problem(
+                tables.Problem(
                     file,
                     "expected the population the rate is divided by",
                     sheet=entry["rate_at"][0],
                     row=entry["rate_at"][1],
                     column=headers.get("population", "population"),
-                    found="" if is_blank(entry["population"]) else display_cell(entry["population"]),
+                    found="" if tables.is_blank(entry["population"]) else tables.display_cell(entry["population"]),
                 )
             )
         if count is None and rate is None and population is None:
@@ -366,9 +361,9 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     stored = pd.DataFrame(rows, columns=STORED_COLUMNS)
     repeated = stored[stored.duplicated(["area"], keep="first")]
     for area in repeated["area"]:
-        problems.append(Problem(file, f"{area} appears twice in the tables; expected each area once"))
+        problems.append(tables.Problem(file, f"{area} appears twice in the tables; expected each area once"))
     if stored.empty and not problems:
-        problems.append(Problem(file, "the tables hold no figure for any police force area"))
+        problems.append(tables.Problem(file, "the tables hold no figure for any police force area"))
     if problems:
         return stored.iloc[0:0], problems
     # Plain Python values with None for no figure: the database takes neither NaN nor pandas' NA.

@@ -26,31 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_loaders import tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
-from data_loaders.tables import (
-    FINANCIAL_YEAR_COLUMN,
-    FORCE_COLUMN,
-    OFFENCE_COLUMNS,
-    QUARTER_COLUMN,
-    Column,
-    Problem,
-    ProblemList,
-    Workbook,
-    cell_problems,
-    code_order,
-    configured_codes,
-    is_blank,
-    open_workbook,
-    parse_cells,
-    parse_count,
-    parse_financial_year,
-    parse_offence_code,
-    parse_quarter,
-    repeat_problems,
-    rows_of,
-)
 
 KIND = "outcomes"
 DESCRIPTION = "Home Office crime outcomes table (force, quarter, offence code, outcome type and both outcome counts)"
@@ -60,14 +39,14 @@ RECORDED = "outcomes_recorded"
 COUNTS = (FOR_OFFENCES_RECORDED, RECORDED)
 
 COLUMNS = (
-    FINANCIAL_YEAR_COLUMN,
-    QUARTER_COLUMN,
-    FORCE_COLUMN,
-    *OFFENCE_COLUMNS,
-    Column("outcome_description", ("Outcome Description", "Outcome"), required=False),
-    Column("outcome_group", ("Outcome Group",), required=False),
-    Column("outcome_type", ("Outcome Type", "Outcome Type Number", "Outcome Number")),
-    Column(
+    tables.FINANCIAL_YEAR_COLUMN,
+    tables.QUARTER_COLUMN,
+    tables.FORCE_COLUMN,
+    *tables.OFFENCE_COLUMNS,
+    tables.Column("outcome_description", ("Outcome Description", "Outcome"), required=False),
+    tables.Column("outcome_group", ("Outcome Group",), required=False),
+    tables.Column("outcome_type", ("Outcome Type", "Outcome Type Number", "Outcome Number")),
+    tables.Column(
         FOR_OFFENCES_RECORDED,
         (
             "Force outcomes for offences recorded in quarter",
@@ -75,7 +54,7 @@ COLUMNS = (
             "Force outcomes for offences recorded in the quarter",
         ),
     ),
-    Column(
+    tables.Column(
         RECORDED,
         (
             "Force outcomes recorded in quarter",
@@ -102,29 +81,29 @@ STORED_COLUMNS = [
 ]
 
 
-def parse(book: Workbook) -> pd.DataFrame:
+def parse(book: tables.Workbook) -> pd.DataFrame:
     """The data rows of every sheet with the outcomes columns, as raw cells with ``_sheet`` and ``_row``."""
-    frame = rows_of(book, COLUMNS, "a Home Office crime outcomes table")
+    frame = tables.rows_of(book, COLUMNS, "a Home Office crime outcomes table")
     return frame
 
 
 def read(path: str | Path) -> pd.DataFrame:
     """The raw rows of a published crime outcomes table (see :func:`parse`)."""
-    return parse(open_workbook(path))
+    return parse(tables.open_workbook(path))
 
 
 def _column(frame: pd.DataFrame, key: str) -> str:
     return frame.attrs.get("headers", {}).get(key, LABELS[key])
 
 
-def _alternate_offence_problem(frame: pd.DataFrame) -> Problem | None:
+def _alternate_offence_problem(frame: pd.DataFrame) -> tables.Problem | None:
     """The alternate-offence file is recognised by its types (1a, 2a, 3a) and refused whole."""
     marked = [i for i, value in enumerate(frame["outcome_type"]) if ALTERNATE_TYPE.match(str(value))]
     if not marked:
         return None
     first = marked[0]
     found = sorted({str(frame["outcome_type"].iloc[i]).strip() for i in marked})
-    return Problem(
+    return tables.Problem(
         frame.attrs.get("file", "file"),
         (
             f"outcome types like {', '.join(repr(f) for f in found[:3])} ({len(marked):,} rows) mark the alternate-"
@@ -138,38 +117,38 @@ def _alternate_offence_problem(frame: pd.DataFrame) -> Problem | None:
     )
 
 
-def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[Problem]]:
+def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Every row parsed (``offence_code`` None for a code the configuration does not count) and its problems."""
     known = {t.type: t for t in settings.outcomes.types}
     known_list = ", ".join(str(n) for n in sorted(known))
 
     def force_of(value: object) -> tuple[str | None, str | None]:
-        if is_blank(value):
+        if tables.is_blank(value):
             return None, "expected a police force name"
         canonical = names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
     def type_of(value: object) -> tuple[int | None, str | None]:
-        number, _ = parse_count(value)
+        number, _ = tables.parse_count(value)
         if number is None or number not in known:
             return None, f"expected an outcome type of the Home Office framework (one of {known_list})"
         return number, None
 
     parsed = {
-        "financial_year": parse_cells(frame["financial_year"], parse_financial_year),
-        "quarter": parse_cells(frame["quarter"], parse_quarter),
-        "force": parse_cells(frame["force"], force_of),
-        "offence_code": parse_cells(frame["offence_code"], parse_offence_code),
-        "outcome_type": parse_cells(frame["outcome_type"], type_of),
-        FOR_OFFENCES_RECORDED: parse_cells(frame[FOR_OFFENCES_RECORDED], parse_count),
-        RECORDED: parse_cells(frame[RECORDED], parse_count),
+        "financial_year": tables.parse_cells(frame["financial_year"], tables.parse_financial_year),
+        "quarter": tables.parse_cells(frame["quarter"], tables.parse_quarter),
+        "force": tables.parse_cells(frame["force"], force_of),
+        "offence_code": tables.parse_cells(frame["offence_code"], tables.parse_offence_code),
+        "outcome_type": tables.parse_cells(frame["outcome_type"], type_of),
+        FOR_OFFENCES_RECORDED: tables.parse_cells(frame[FOR_OFFENCES_RECORDED], tables.parse_count),
+        RECORDED: tables.parse_cells(frame[RECORDED], tables.parse_count),
     }
-    problems: list[Problem] = []
+    problems: list[tables.Problem] = []
     for key, values in parsed.items():
-        problems.extend(cell_problems(frame, key, values, _column(frame, key)))
+        problems.extend(tables.cell_problems(frame, key, values, _column(frame, key)))
     typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()}, dtype=object)
     typed["published_code"] = typed["offence_code"]
-    typed["offence_code"] = configured_codes(typed["published_code"], settings.offence_codes)
+    typed["offence_code"] = tables.configured_codes(typed["published_code"], settings.offence_codes)
     typed["offence_description"] = frame["offence_description"].tolist()
     typed["outcome_description"] = frame["outcome_description"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
@@ -181,22 +160,22 @@ def _finish(
     wanted: pd.DataFrame,
     rows_read: int,
     other_codes: set[str],
-    problems: list[Problem],
+    problems: list[tables.Problem],
     attrs: dict,
     settings: Settings,
-) -> tuple[pd.DataFrame, list[Problem]]:
+) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """The rows to store from the parsed rows of configured codes, or every problem."""
     file = attrs.get("file", "file")
     column = attrs.get("headers", {}).get("outcome_type", LABELS["outcome_type"])
     problems = [*problems, *_duplicate_problems(wanted, file, column)]
     if not rows_read and not problems:
-        problems.append(Problem(file, "the table has a header but no data rows"))
+        problems.append(tables.Problem(file, "the table has a header but no data rows"))
     if problems:
         return wanted.iloc[0:0], problems
     known = {t.type: t for t in settings.outcomes.types}
     stored = wanted.astype({"quarter": int, "outcome_type": int, FOR_OFFENCES_RECORDED: int, RECORDED: int})
     for key in ("offence_description", "outcome_description"):
-        stored[key] = [("" if is_blank(v) else str(v).strip()) for v in stored[key]]
+        stored[key] = [("" if tables.is_blank(v) else str(v).strip()) for v in stored[key]]
     stored["outcome_group"] = [known[t].group for t in stored["outcome_type"]]
     stored["outcome_description"] = [
         text or known[t].description
@@ -209,12 +188,12 @@ def _finish(
     stored.attrs.update(
         rows_read=rows_read,
         rows_other_offences=rows_read - len(wanted),
-        other_codes=sorted(other_codes, key=code_order),
+        other_codes=sorted(other_codes, key=tables.code_order),
     )
     return stored, []
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Typed rows to store (configured offence codes only) and every problem found."""
     alternate = _alternate_offence_problem(frame)
     if alternate is not None:
@@ -225,10 +204,10 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     return _finish(wanted, len(typed), other, problems, frame.attrs, settings)
 
 
-def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
     names = ForceNames(settings)
-    kept, other, problems = [], set(), ProblemList()
+    kept, other, problems = [], set(), tables.ProblemList()
     rows_read, attrs = 0, {}
     for frame in frames:
         attrs = frame.attrs
@@ -244,9 +223,9 @@ def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd
     return _finish(wanted, rows_read, other, problems.closed(attrs.get("file", "file")), attrs, settings)
 
 
-def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[Problem]:
+def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[tables.Problem]:
     """Each force, quarter, offence code and outcome type appears once."""
-    return repeat_problems(
+    return tables.repeat_problems(
         typed,
         KEYS,
         file=file,

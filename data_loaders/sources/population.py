@@ -15,59 +15,48 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_loaders import tables
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
-from data_loaders.tables import (
-    Column,
-    Problem,
-    Workbook,
-    cell_problems,
-    is_blank,
-    open_workbook,
-    parse_cells,
-    parse_count,
-    repeat_problems,
-    rows_of,
-)
 
 KIND = "population"
 DESCRIPTION = "population by police force area and mid-year (force, year, population)"
 
 COLUMNS = (
-    Column("force", ("Force", "Force Name", "Police Force", "Police Force Area", "PFA")),
-    Column("year", ("Year", "Mid Year", "Mid-year", "Mid Year Estimate")),
-    Column("population", ("Population", "Mid Year Population", "Usual Resident Population", "All Ages")),
-    Column("ons_code", ("ONS Code", "Code", "Area Code", "PFA Code"), required=False),
+    tables.Column("force", ("Force", "Force Name", "Police Force", "Police Force Area", "PFA")),
+    tables.Column("year", ("Year", "Mid Year", "Mid-year", "Mid Year Estimate")),
+    tables.Column("population", ("Population", "Mid Year Population", "Usual Resident Population", "All Ages")),
+    tables.Column("ons_code", ("ONS Code", "Code", "Area Code", "PFA Code"), required=False),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
 
 
-def parse(book: Workbook) -> pd.DataFrame:
+def parse(book: tables.Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    frame = rows_of(book, COLUMNS, "a population table")
+    frame = tables.rows_of(book, COLUMNS, "a population table")
     return frame
 
 
 def read(path: str | Path) -> pd.DataFrame:
     """The raw rows of a population file (see :func:`parse`)."""
-    return parse(open_workbook(path))
+    return parse(tables.open_workbook(path))
 
 
 def _year(value: object) -> tuple[int | None, str | None]:
-    number, _ = parse_count(value)
+    number, _ = tables.parse_count(value)
     if number is None or not 1971 <= number <= 2100:
         return None, "expected a mid-year such as 2023"
     return number, None
 
 
 def _population(value: object) -> tuple[int | None, str | None]:
-    number, _ = parse_count(value)
+    number, _ = tables.parse_count(value)
     if not number:
         return None, "expected a population: a whole number above 0"
     return number, None
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Typed rows to store and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
@@ -75,25 +64,25 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     codes = {f.name: f.ons_code for f in settings.forces}
 
     def force_of(value: object) -> tuple[str | None, str | None]:
-        canonical = None if is_blank(value) else names.resolve(value)
+        canonical = None if tables.is_blank(value) else names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
     parsed = {
-        "force": parse_cells(frame["force"], force_of),
-        "year": parse_cells(frame["year"], _year),
-        "population": parse_cells(frame["population"], _population),
+        "force": tables.parse_cells(frame["force"], force_of),
+        "year": tables.parse_cells(frame["year"], _year),
+        "population": tables.parse_cells(frame["population"], _population),
     }
-    problems: list[Problem] = []
+    problems: list[tables.Problem] = []
     for key, values in parsed.items():
-        problems.extend(cell_problems(frame, key, values, headers.get(key, LABELS[key])))
+        problems.extend(tables.cell_problems(frame, key, values, headers.get(key, LABELS[key])))
     typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
     typed["_row"] = frame["_row"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
 
     for force, code, sheet, row in zip(typed["force"], frame["ons_code"], typed["_sheet"], typed["_row"], strict=True):
-        if force and not is_blank(code) and codes.get(force) and str(code).strip() != codes[force]:
+        if force and not tables.is_blank(code) and codes.get(force) and str(code).strip() != codes[force]:
             problems.append(
-                Problem(
+                tables.Problem(
                     file,
                     f"expected {codes[force]}, the ONS code of {force}",
                     sheet=sheet,
@@ -102,7 +91,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
                     found=str(code).strip(),
                 )
             )
-    problems += repeat_problems(
+    problems += tables.repeat_problems(
         typed,
         ["force", "year"],
         file=file,
@@ -111,7 +100,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
         found=lambda row: f"{row['force']} {int(row['year'])}",
     )
     if typed.empty and not problems:
-        problems.append(Problem(file, "the table has a header but no data rows"))
+        problems.append(tables.Problem(file, "the table has a header but no data rows"))
     if problems:
         return typed.iloc[0:0], problems
     stored = typed[["force", "year", "population"]].astype({"year": int, "population": int}).reset_index(drop=True)

@@ -27,33 +27,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_loaders import tables
 from data_loaders.forces import ForceNames, name_key
 from data_loaders.periods import financial_period_of, quarter_start
 from data_loaders.settings import Settings
 from data_loaders.sources.monthly_extract import parse_month
-from data_loaders.tables import (
-    Column,
-    Problem,
-    Workbook,
-    cell_problems,
-    is_blank,
-    normalise_header,
-    open_workbook,
-    parse_cells,
-    parse_count,
-    parse_financial_year,
-    repeat_problems,
-    rows_of,
-)
 
 KIND = "prosecutions"
 DESCRIPTION = "local prosecutions and orders return (period, area, measure, value)"
 
 COLUMNS = (
-    Column("period", ("Period", "Month or Quarter", "Month", "Quarter")),
-    Column("area", ("Area", "Force or CPS Area", "CPS Area", "Force")),
-    Column("measure", ("Measure", "Indicator")),
-    Column("value", ("Value", "Count", "Number")),
+    tables.Column("period", ("Period", "Month or Quarter", "Month", "Quarter")),
+    tables.Column("area", ("Area", "Force or CPS Area", "CPS Area", "Force")),
+    tables.Column("measure", ("Measure", "Indicator")),
+    tables.Column("value", ("Value", "Count", "Number")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
 QUARTER = re.compile(r"^(?:(\S+)\s*Q([1-4])|Q([1-4])\s*(\S+))$", re.IGNORECASE)
@@ -64,14 +51,14 @@ STORED_COLUMNS = ["area", "area_type", "granularity", "period_start", "financial
 def parse_period(value: object) -> tuple[tuple[str, dt.date] | None, str | None]:
     """``("quarter", first day)`` for ``2024/25 Q1`` or ``("month", first day)`` for ``2024-04``."""
     expected = "expected a month such as '2024-04' or a financial quarter such as '2024/25 Q1'"
-    if is_blank(value):
+    if tables.is_blank(value):
         return None, expected
     text = " ".join(str(value).split())
     match = QUARTER.match(text)
     if match:
         year_text = match.group(1) or match.group(4)
         quarter = int(match.group(2) or match.group(3))
-        year, _ = parse_financial_year(year_text)
+        year, _ = tables.parse_financial_year(year_text)
         if year is None:
             return None, expected
         return ("quarter", quarter_start(year, quarter)), None
@@ -96,15 +83,15 @@ def period_label(granularity: str, start: dt.date) -> str:
     return f"{financial_year} Q{quarter}"
 
 
-def parse(book: Workbook) -> pd.DataFrame:
+def parse(book: tables.Workbook) -> pd.DataFrame:
     """The raw rows of every sheet that holds the template's columns."""
-    frame = rows_of(book, COLUMNS, "a prosecutions and orders return")
+    frame = tables.rows_of(book, COLUMNS, "a prosecutions and orders return")
     return frame
 
 
 def read(path: str | Path) -> pd.DataFrame:
     """The raw rows of a prosecutions and orders return (see :func:`parse`)."""
-    return parse(open_workbook(path))
+    return parse(tables.open_workbook(path))
 
 
 class _Areas:
@@ -116,7 +103,7 @@ class _Areas:
         self.names = [a.name for a in settings.cps_areas]
 
     def __call__(self, value: object) -> tuple[tuple[str, str] | None, str | None]:
-        if not is_blank(value):
+        if not tables.is_blank(value):
             force = self.forces.resolve(value)
             if force:
                 return (force, "force"), None
@@ -131,27 +118,27 @@ class _Areas:
         )
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Typed rows to store and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
     measures = {m.key: m for m in settings.prosecution_measures}
-    spellings = {normalise_header(s): m.key for m in measures.values() for s in (m.key, m.label, *m.aliases)}
+    spellings = {tables.normalise_header(s): m.key for m in measures.values() for s in (m.key, m.label, *m.aliases)}
     listed = "; ".join(f"{m.key} ({m.label})" for m in measures.values())
 
     def measure_of(value: object) -> tuple[str | None, str | None]:
-        key = None if is_blank(value) else spellings.get(normalise_header(value))
+        key = None if tables.is_blank(value) else spellings.get(tables.normalise_header(value))
         return (key, None) if key else (None, f"expected one of the measures: {listed}")
 
     parsed = {
-        "period": parse_cells(frame["period"], parse_period),
-        "area": parse_cells(frame["area"], _Areas(settings)),
-        "measure": parse_cells(frame["measure"], measure_of),
-        "value": parse_cells(frame["value"], parse_count),
+        "period": tables.parse_cells(frame["period"], parse_period),
+        "area": tables.parse_cells(frame["area"], _Areas(settings)),
+        "measure": tables.parse_cells(frame["measure"], measure_of),
+        "value": tables.parse_cells(frame["value"], tables.parse_count),
     }
-    problems: list[Problem] = []
+    problems: list[tables.Problem] = []
     for key, values in parsed.items():
-        problems.extend(cell_problems(frame, key, values, headers.get(key, LABELS[key])))
+        problems.extend(tables.cell_problems(frame, key, values, headers.get(key, LABELS[key])))
     periods = [v for v, _ in parsed["period"]]
     areas = [v for v, _ in parsed["area"]]
     typed = pd.DataFrame(
@@ -171,7 +158,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     problems.extend(_duplicate_problems(typed, file, headers.get("measure", LABELS["measure"])))
     problems.extend(_ceiling_problems(typed, measures, file, headers.get("value", LABELS["value"])))
     if typed.empty and not problems:
-        problems.append(Problem(file, "the table has a header but no data rows"))
+        problems.append(tables.Problem(file, "the table has a header but no data rows"))
     if problems:
         return typed.iloc[0:0], problems
 
@@ -183,14 +170,14 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     return stored, []
 
 
-def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[Problem]:
+def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[tables.Problem]:
     """A measure with ``available_from`` (Stalking Protection Orders) has no figure for earlier periods."""
     problems = []
     for _, row in typed.dropna(subset=["measure", "period_start"]).iterrows():
         measure = measures[row["measure"]]
         if measure.available_from and period_end(row["granularity"], row["period_start"]) < measure.available_from:
             problems.append(
-                Problem(
+                tables.Problem(
                     file,
                     f"{measure.label}: no figure can fall in a period ending before "
                     f"{measure.available_from:%d %B %Y}, when the orders became available",
@@ -203,9 +190,9 @@ def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, colum
     return problems
 
 
-def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[Problem]:
+def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[tables.Problem]:
     """Each area, period and measure appears once."""
-    return repeat_problems(
+    return tables.repeat_problems(
         typed,
         KEYS,
         file=file,
@@ -215,7 +202,7 @@ def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[Pro
     )
 
 
-def _ceiling_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[Problem]:
+def _ceiling_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[tables.Problem]:
     """A measure with ``not_above`` (convictions) may not exceed that measure for the same area and period."""
     complete = typed.dropna(subset=[*KEYS, "value"]).drop_duplicates(KEYS)
     by_key = {tuple(row[k] for k in KEYS): row for _, row in complete.iterrows()}
@@ -228,7 +215,7 @@ def _ceiling_problems(typed: pd.DataFrame, measures: dict, file: str, column: st
         if other is None or row["value"] <= other["value"]:
             continue
         problems.append(
-            Problem(
+            tables.Problem(
                 file,
                 f"{measures[row['measure']].label.lower()} ({int(row['value'])}) cannot exceed "
                 f"{measures[ceiling].label.lower()} ({int(other['value'])}, row {int(other['_row'])}) for "

@@ -18,42 +18,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_loaders import tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
-from data_loaders.tables import (
-    FINANCIAL_YEAR_COLUMN,
-    FORCE_COLUMN,
-    OFFENCE_COLUMNS,
-    QUARTER_COLUMN,
-    Column,
-    Problem,
-    ProblemList,
-    Workbook,
-    cell_problems,
-    code_order,
-    configured_codes,
-    is_blank,
-    open_workbook,
-    parse_cells,
-    parse_count,
-    parse_financial_year,
-    parse_offence_code,
-    parse_quarter,
-    repeat_problems,
-    rows_of,
-)
 
 KIND = "recorded-crime"
 DESCRIPTION = "Home Office police recorded crime table (police force area or CSP edition)"
 
 COLUMNS = (
-    FINANCIAL_YEAR_COLUMN,
-    QUARTER_COLUMN,
-    FORCE_COLUMN,
-    Column("csp", ("CSP Name", "Community Safety Partnership", "CSP"), required=False),
-    *OFFENCE_COLUMNS,
-    Column("count", ("Number of Offences", "Offence Count", "Offences", "Count")),
+    tables.FINANCIAL_YEAR_COLUMN,
+    tables.QUARTER_COLUMN,
+    tables.FORCE_COLUMN,
+    tables.Column("csp", ("CSP Name", "Community Safety Partnership", "CSP"), required=False),
+    *tables.OFFENCE_COLUMNS,
+    tables.Column("count", ("Number of Offences", "Offence Count", "Offences", "Count")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
 SHEET_YEAR = re.compile(r"^\s*(\d{4})[_/-](\d{2})\s*$")
@@ -70,34 +49,34 @@ STORED_COLUMNS = [
 ]
 
 
-def parse(book: Workbook) -> pd.DataFrame:
+def parse(book: tables.Workbook) -> pd.DataFrame:
     """The data rows of every year sheet as raw cells, with ``_sheet``, ``_row`` and header labels."""
-    frame = rows_of(book, COLUMNS, "a Home Office recorded crime table")
+    frame = tables.rows_of(book, COLUMNS, "a Home Office recorded crime table")
     frame.attrs["csp_edition"] = "csp" in frame.attrs["found"]
     return frame
 
 
 def read(path: str | Path) -> pd.DataFrame:
     """The raw rows of a published recorded-crime table (see :func:`parse`)."""
-    return parse(open_workbook(path))
+    return parse(tables.open_workbook(path))
 
 
 def _column(frame: pd.DataFrame, key: str) -> str:
     return frame.attrs.get("headers", {}).get(key, LABELS[key])
 
 
-def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[Problem]]:
+def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Every row parsed (``offence_code`` None for a code the configuration does not count) and its problems."""
     file = frame.attrs.get("file", "file")
-    problems: list[Problem] = []
-    years = parse_cells(frame["financial_year"], parse_financial_year)
-    quarters = parse_cells(frame["quarter"], parse_quarter)
+    problems: list[tables.Problem] = []
+    years = tables.parse_cells(frame["financial_year"], tables.parse_financial_year)
+    quarters = tables.parse_cells(frame["quarter"], tables.parse_quarter)
     # The Home Office publishes a quarter's figure as a net change, which is negative now and then
     # (more crimes cancelled than recorded); the yearly totals it publishes include them.
-    counts = parse_cells(frame["count"], lambda v: parse_count(v, allow_negative=True))
+    counts = tables.parse_cells(frame["count"], lambda v: tables.parse_count(v, allow_negative=True))
 
     def force_of(value: object) -> tuple[str | None, str | None]:
-        if is_blank(value):
+        if tables.is_blank(value):
             return None, "expected a police force name"
         canonical = names.resolve(value)
         if canonical is None:
@@ -108,8 +87,8 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
                 canonical = names.resolve(text[len(UNASSIGNED) :])
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    forces = parse_cells(frame["force"], force_of)
-    codes = parse_cells(frame["offence_code"], parse_offence_code)
+    forces = tables.parse_cells(frame["force"], force_of)
+    codes = tables.parse_cells(frame["offence_code"], tables.parse_offence_code)
     for key, parsed in (
         ("financial_year", years),
         ("quarter", quarters),
@@ -117,14 +96,14 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
         ("offence_code", codes),
         ("count", counts),
     ):
-        problems.extend(cell_problems(frame, key, parsed, _column(frame, key)))
+        problems.extend(tables.cell_problems(frame, key, parsed, _column(frame, key)))
     typed = pd.DataFrame(
         {
             "force": [v for v, _ in forces],
             "financial_year": [v for v, _ in years],
             "quarter": [v for v, _ in quarters],
             "published_code": [v for v, _ in codes],
-            "offence_code": configured_codes((v for v, _ in codes), settings.offence_codes),
+            "offence_code": tables.configured_codes((v for v, _ in codes), settings.offence_codes),
             "count": [v for v, _ in counts],
             "offence_description": frame["offence_description"].tolist(),
             "csp": frame["csp"].tolist(),
@@ -138,19 +117,19 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
 
 
 def _finish(
-    wanted: pd.DataFrame, rows_read: int, other_codes: set[str], problems: list[Problem], attrs: dict
-) -> tuple[pd.DataFrame, list[Problem]]:
+    wanted: pd.DataFrame, rows_read: int, other_codes: set[str], problems: list[tables.Problem], attrs: dict
+) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """The rows to store from the parsed rows of configured codes (CSP rows summed), or every problem."""
     file = attrs.get("file", "file")
     by_csp = bool(attrs.get("csp_edition"))
     column = attrs.get("headers", {}).get("offence_code", LABELS["offence_code"])
     problems = [*problems, *_duplicate_problems(wanted, file, column, by_csp=by_csp)]
     if not rows_read and not problems:
-        problems.append(Problem(file, "the table has a header but no data rows"))
+        problems.append(tables.Problem(file, "the table has a header but no data rows"))
     if problems:
         return wanted.iloc[0:0], problems
     wanted = wanted.assign(
-        offence_description=[("" if is_blank(v) else str(v).strip()) for v in wanted["offence_description"]]
+        offence_description=[("" if tables.is_blank(v) else str(v).strip()) for v in wanted["offence_description"]]
     )
     stored = (
         wanted.groupby(["force", "financial_year", "quarter", "offence_code"], as_index=False, sort=True)
@@ -163,11 +142,13 @@ def _finish(
     ]
     stored = stored[STORED_COLUMNS]
     other = rows_read - len(wanted)
-    stored.attrs.update(rows_read=rows_read, rows_other_offences=other, other_codes=sorted(other_codes, key=code_order))
+    stored.attrs.update(
+        rows_read=rows_read, rows_other_offences=other, other_codes=sorted(other_codes, key=tables.code_order)
+    )
     return stored, []
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Typed rows to store (configured offence codes only, CSP rows summed) and every problem found."""
     typed, problems = _typed(frame, settings, ForceNames(settings))
     wanted = typed[typed["offence_code"].notna()]
@@ -175,10 +156,10 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[P
     return _finish(wanted, len(typed), other, problems, frame.attrs)
 
 
-def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[Problem]]:
+def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
     names = ForceNames(settings)
-    kept, other, problems = [], set(), ProblemList()
+    kept, other, problems = [], set(), tables.ProblemList()
     rows_read, attrs = 0, {}
     for frame in frames:
         attrs = {**frame.attrs, "csp_edition": attrs.get("csp_edition") or "csp" in frame.attrs.get("found", ())}
@@ -191,7 +172,7 @@ def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd
     return _finish(wanted, rows_read, other, problems.closed(attrs.get("file", "file")), attrs)
 
 
-def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) -> list[Problem]:
+def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) -> list[tables.Problem]:
     """A year sheet (``2019_20``) must hold rows of that year only."""
     problems = []
     for sheet, rows in typed.groupby("_sheet", dropna=True):
@@ -202,7 +183,7 @@ def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) ->
         wrong = rows[rows["financial_year"].notna() & (rows["financial_year"] != year)]
         for position, row in wrong.iterrows():
             problems.append(
-                Problem(
+                tables.Problem(
                     file,
                     f"expected {year}, the year the sheet is named for",
                     sheet=str(sheet),
@@ -214,12 +195,12 @@ def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) ->
     return problems
 
 
-def _duplicate_problems(typed: pd.DataFrame, file: str, column: str, *, by_csp: bool) -> list[Problem]:
+def _duplicate_problems(typed: pd.DataFrame, file: str, column: str, *, by_csp: bool) -> list[tables.Problem]:
     """Each force (each CSP in the CSP edition), quarter and offence code appears once: a repeat counts twice."""
     place = ["force", "csp"] if by_csp else ["force"]
     keys = [*place, "financial_year", "quarter", "offence_code"]
-    csp = typed["csp"].map(lambda v: None if is_blank(v) else str(v).strip())
-    return repeat_problems(
+    csp = typed["csp"].map(lambda v: None if tables.is_blank(v) else str(v).strip())
+    return tables.repeat_problems(
         typed.assign(csp=csp),
         keys,
         file=file,
