@@ -21,13 +21,14 @@ comes from seeded generators, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from data_loaders.demo.figures import apportion
+from data_loaders.demo.writing import write_csv
 from data_loaders.ods import write_ods
 from data_loaders.periods import financial_period_of, quarter_start
 from data_loaders.settings import Settings
@@ -120,16 +121,6 @@ def not_yet_assigned_share(age: int) -> float:
     return NOT_YET_ASSIGNED[age] if age < len(NOT_YET_ASSIGNED) else NOT_YET_ASSIGNED_OLD
 
 
-def _apportion(total: int, weights: list[float]) -> list[int]:
-    """Whole numbers in proportion to ``weights`` that add up to exactly ``total`` (largest remainder)."""
-    array = np.asarray(weights, dtype=float)
-    exact = total * array / array.sum()
-    whole = np.floor(exact).astype(int)
-    short = total - int(whole.sum())
-    whole[np.argsort(-(exact - whole), kind="stable")[:short]] += 1
-    return whole.tolist()
-
-
 def _quarter_index(financial_year: str, quarter: int) -> int:
     return int(financial_year[:4]) * 4 + quarter - 1
 
@@ -165,10 +156,10 @@ def generate_outcomes(recorded: pd.DataFrame, settings: Settings) -> pd.DataFram
             mix = outcome_mix(code, int(financial_year[:4]), int(quarter), charge_factor[force])
             pending = min(not_yet_assigned_share(age) * float(rng.lognormal(0, 0.08)), 0.95)
             types = [0, *mix]
-            for_offences = _apportion(recorded_now, [pending, *((1 - pending) * s for s in mix.values())])
+            for_offences = apportion(recorded_now, [pending, *((1 - pending) * s for s in mix.values())])
             earlier = counts.get((force, code, int(index) - 1))
             closed = round(0.5 * recorded_now + 0.45 * (earlier if earlier is not None else recorded_now))
-            assigned_now = [0, *_apportion(closed, list(mix.values()))]
+            assigned_now = [0, *apportion(closed, list(mix.values()))]
             for outcome_type, first, second in zip(types, for_offences, assigned_now, strict=True):
                 if first or second:
                     rows.append((force, financial_year, int(quarter), code, description, outcome_type, first, second))
@@ -295,19 +286,11 @@ def prosecutions_return(outcomes: pd.DataFrame, settings: Settings, as_of: dt.da
     return pd.DataFrame(rows, columns=["period", "area", "measure", "value"])
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def write_return(folder: Path, figures: pd.DataFrame, settings: Settings) -> Path:
     """The prosecutions and orders return in the documented template, measures by their labels."""
     labels = {m.key: m.label for m in settings.prosecution_measures}
     rows = [[period, area, labels[key], value] for period, area, key, value in figures.itertuples(index=False)]
-    return _write_csv(folder / RETURN_NAME, ["Period", "Area", "Measure", "Value"], rows)
+    return write_csv(folder / RETURN_NAME, ["Period", "Area", "Measure", "Value"], rows)
 
 
 def write_events(folder: Path, settings: Settings, as_of: dt.date) -> Path:
@@ -318,7 +301,7 @@ def write_events(folder: Path, settings: Settings, as_of: dt.date) -> Path:
         for day, label, kind, detail in EVENTS
         if day <= as_of and kind in kinds
     ]
-    return _write_csv(folder / EVENTS_NAME, ["Date", "Label", "Kind", "Detail"], rows)
+    return write_csv(folder / EVENTS_NAME, ["Date", "Label", "Kind", "Detail"], rows)
 
 
 def write_files(folder: Path, settings: Settings, as_of: dt.date, recorded: pd.DataFrame) -> list[Path]:

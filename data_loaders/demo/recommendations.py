@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_loaders import database
+from data_loaders.demo.writing import write_csv
 from data_loaders.recommendations import response as pcc_response
 from data_loaders.recommendations import tracker
 from data_loaders.recommendations.ingest import RecommendationLoadResult, load_recommendation_files
@@ -314,14 +315,6 @@ def _tracker_rows(settings: Settings, as_of: dt.date) -> list[list[str]]:
     return rows
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def write_files(folder: Path, settings: Settings, as_of: dt.date) -> list[Path]:
     """Write the response document, the tracker and the report details into ``folder``; return their paths."""
     folder = Path(folder)
@@ -330,14 +323,14 @@ def write_files(folder: Path, settings: Settings, as_of: dt.date) -> list[Path]:
     shutil.copyfile(FILES / RESPONSE_NAME, response)
     keys = ("report", "reference", "text", "timescale", "owner", "status", "status_date", "comment")
     header = [tracker.LABELS[key] for key in (*keys, "evidence_link", "history", "response_html")]
-    tracker_path = _write_csv(folder / TRACKER_NAME, header, _tracker_rows(settings, as_of))
+    tracker_path = write_csv(folder / TRACKER_NAME, header, _tracker_rows(settings, as_of))
     reports = _published(settings, as_of)
     details = []
     for key, (title, published) in reports.items():
         responded = RESPONSES_PUBLISHED.get(key)
         shown = f"{responded:%Y-%m-%d}" if responded and responded <= as_of else ""
         details.append([title, f"{published:%Y-%m-%d}", shown])
-    details_path = _write_csv(folder / DETAILS_NAME, ["Report", "Published", "Response Published"], details)
+    details_path = write_csv(folder / DETAILS_NAME, ["Report", "Published", "Response Published"], details)
     return [response, tracker_path, details_path]
 
 
