@@ -82,8 +82,12 @@ class DemoRecommendation:
     text: str | None  # None: the text comes from the response document
     timescale: str | None = None
     owner: str | None = None
-    history: tuple[Entry, ...] = field(default_factory=tuple)
+    history: tuple[Entry, ...] = field(default_factory=tuple)  # after AWAITING_REVIEW, where every history begins
     response: str | None = None  # the force's response as HTML paragraphs, the owner last
+
+
+# Every recommendation is awaiting review from the day its report is published.
+AWAITING_REVIEW = Entry(0, "awaiting-review")
 
 
 def _entries(*entries: tuple) -> tuple[Entry, ...]:
@@ -97,7 +101,6 @@ RECOMMENDATIONS = (
         "Within six months, chief constables should stop using police information notices for harassment and stalking.",
         owner="Head of Crime",
         history=_entries(
-            (0, "awaiting-review"),
             (69, "being-progressed", "Use of police information notices suspended pending new guidance."),
             (168, "complete", "Notices withdrawn force-wide; briefing issued to every officer.", "pins-withdrawal"),
         ),
@@ -107,10 +110,7 @@ RECOMMENDATIONS = (
         "R2",
         "Within six months, chief constables should appoint a named lead for stalking and harassment.",
         owner="Assistant Chief Constable",
-        history=_entries(
-            (0, "awaiting-review"),
-            (224, "complete", "Force Lead for Stalking and Harassment appointed.", "force-lead"),
-        ),
+        history=_entries((224, "complete", "Force Lead for Stalking and Harassment appointed.", "force-lead")),
     ),
     DemoRecommendation(
         LIVING_IN_FEAR,
@@ -119,7 +119,6 @@ RECOMMENDATIONS = (
         "are trained to recognise a course of conduct amounting to stalking.",
         owner="Head of Learning and Development",
         history=_entries(
-            (0, "awaiting-review"),
             (120, "being-progressed", "Training needs analysis completed."),
             (420, "being-progressed", "Two thirds of frontline officers trained."),
             (604, "complete", "College of Policing modules completed by all frontline officers.", "training"),
@@ -131,7 +130,6 @@ RECOMMENDATIONS = (
         "By March 2018, forces should review how victims of stalking are risk-assessed when they first report.",
         owner="Head of Public Protection",
         history=_entries(
-            (0, "awaiting-review"),
             (309, "will-not-be-progressed", "Superseded by the national risk assessment being introduced."),
         ),
     ),
@@ -141,17 +139,13 @@ RECOMMENDATIONS = (
         "As soon as practicable, forces should refer victims of stalking to specialist advocacy services.",
         timescale="As soon as practicable",
         owner="Victim Care Unit manager",
-        history=_entries(
-            (0, "awaiting-review"),
-            (410, "being-progressed", "Referral pathway agreed with the commissioned advocacy service."),
-        ),
+        history=_entries((410, "being-progressed", "Referral pathway agreed with the commissioned advocacy service.")),
     ),
     DemoRecommendation(
         SUSSEX_2019,
         "R1",
         None,
         history=_entries(
-            (0, "awaiting-review"),
             (55, "being-progressed", "Audit of the recording of breaches of orders commissioned."),
             (280, "complete", "Audit found breaches recorded correctly in 96 of 100 cases; actions closed.", "audit"),
         ),
@@ -161,7 +155,6 @@ RECOMMENDATIONS = (
         "R2",
         None,
         history=_entries(
-            (0, "awaiting-review"),
             (55, "being-progressed", "Bespoke training for stalking single points of contact under way."),
             (700, None, "Stalking clinic pilot extended; refresh of force guidance delayed."),
             (1450, "being-progressed", "Guidance rewrite scheduled after the 2024 report."),
@@ -173,10 +166,7 @@ RECOMMENDATIONS = (
         "By 22 November 2024, chief constables should publish an action plan setting out how they will respond "
         "to the recommendations of this report.",
         owner="Force Lead for Stalking and Harassment",
-        history=_entries(
-            (0, "awaiting-review"),
-            (54, "complete", "Action plan published on the force website.", "action-plan-2024"),
-        ),
+        history=_entries((54, "complete", "Action plan published on the force website.", "action-plan-2024")),
         response=(
             "<p>The force will publish its action plan on its website by 22 November 2024, with an owner and a "
             "date for each recommendation.</p><p>Force Lead for Stalking and Harassment</p>"
@@ -189,7 +179,6 @@ RECOMMENDATIONS = (
         "stalking, including when it is first reported as another offence.",
         owner="Force Crime Registrar",
         history=_entries(
-            (0, "awaiting-review"),
             (40, "being-progressed", "Crime recording audit of harassment and malicious communications started."),
             (250, "being-progressed", "Audit reported; re-audit planned after refresher training."),
         ),
@@ -206,7 +195,6 @@ RECOMMENDATIONS = (
         "in every suitable case and tell victims about them.",
         owner="Head of Public Protection",
         history=_entries(
-            (0, "awaiting-review"),
             (60, "being-progressed", "Stalking Protection Order checklist added to investigation plans."),
             (170, "complete", "Every stalking investigation now records whether an order was considered.", "spo"),
         ),
@@ -221,7 +209,7 @@ RECOMMENDATIONS = (
         "Within twelve months, chief constables should make sure that a supervisor reviews every stalking "
         "investigation within seven days.",
         owner="Head of Crime",
-        history=_entries((0, "awaiting-review"), (95, "being-progressed", "Supervision standard drafted.")),
+        history=_entries((95, "being-progressed", "Supervision standard drafted.")),
     ),
     DemoRecommendation(
         RESPONSE_2024,
@@ -229,14 +217,13 @@ RECOMMENDATIONS = (
         "By March 2026, chief constables should evaluate the support given to victims of stalking and publish "
         "what they find.",
         owner="Victim Care Unit manager",
-        history=_entries((0, "awaiting-review")),
     ),
     DemoRecommendation(
         FOLLOW_UP,
         "R1",
         "Within 30 days, the force should publish its plan for the stalking clinic's second year.",
         owner="Force Lead for Stalking and Harassment",
-        history=_entries((0, "awaiting-review"), (7, "being-progressed", "Draft plan with partners.")),
+        history=_entries((7, "being-progressed", "Draft plan with partners.")),
     ),
     DemoRecommendation(
         FOLLOW_UP,
@@ -244,7 +231,6 @@ RECOMMENDATIONS = (
         "Within three months, the force should review the cases of every victim who withdrew support for a "
         "prosecution in the last year.",
         owner="Head of Crime",
-        history=_entries((0, "awaiting-review")),
     ),
     DemoRecommendation(
         FOLLOW_UP,
@@ -252,7 +238,6 @@ RECOMMENDATIONS = (
         "Within six months, the force should make sure that every stalking victim is offered a referral to a "
         "specialist advocate.",
         owner="Victim Care Unit manager",
-        history=_entries((0, "awaiting-review")),
     ),
 )
 
@@ -293,7 +278,7 @@ def _tracker_rows(settings: Settings, as_of: dt.date) -> list[list[str]]:
         if rec.report not in reports:
             continue
         title, published = reports[rec.report]
-        dated = [(published + dt.timedelta(days=e.days), e) for e in rec.history]
+        dated = [(published + dt.timedelta(days=e.days), e) for e in (AWAITING_REVIEW, *rec.history)]
         dated = [(day, e) for day, e in dated if day <= as_of]
         # The latest entry goes in the Status columns with its evidence link; the rest is history.
         *earlier, (last_day, last) = dated
