@@ -30,6 +30,7 @@ from data_loaders.recommendations.store import (
     ReportInput,
     StoreCounts,
     UpdateInput,
+    WriteContext,
     now,
     report_input,
     store_recommendation,
@@ -115,6 +116,24 @@ def _is_response_document(path: Path) -> bool:
     return any(pcc_response.TABLE_HEADER.fullmatch(line.strip()) for line in text.splitlines())
 
 
+def _recommendation(
+    report_key: str,
+    record: pcc_response.ResponseRecommendation | tracker.TrackerRow,
+    updates: Sequence[UpdateInput] = (),
+) -> RecommendationInput:
+    """The recommendation a response document or a tracker row gives, with its report's key and any updates."""
+    return RecommendationInput(
+        report_key=report_key,
+        reference=record.reference,
+        text=record.text,
+        addressed_to=record.addressed_to,
+        timescale=record.timescale,
+        owner=record.owner,
+        response_html=record.response_html,
+        updates=list(updates),
+    )
+
+
 def _prepare_response(path: Path, name: str, settings: Settings) -> Prepared:
     prepared = Prepared(name, pcc_response.KIND, "")
     try:
@@ -131,20 +150,7 @@ def _prepare_response(path: Path, name: str, settings: Settings) -> Prepared:
     )
     prepared.reports[report.key] = report
     for rec in doc.recommendations:
-        prepared.items.append(
-            (
-                f"{name}, line {rec.line}",
-                RecommendationInput(
-                    report_key=report.key,
-                    reference=rec.reference,
-                    text=rec.text,
-                    addressed_to=rec.addressed_to,
-                    timescale=rec.timescale,
-                    owner=rec.owner,
-                    response_html=rec.response_html,
-                ),
-            )
-        )
+        prepared.items.append((f"{name}, line {rec.line}", _recommendation(report.key, rec)))
     prepared.sha256 = sha256_of(path)
     return prepared
 
@@ -163,21 +169,7 @@ def _prepare_tracker(path: Path, name: str, settings: Settings) -> Prepared:
         report = prepared.reports.get(row.report) or report_input(row.report, settings)
         prepared.reports.setdefault(report.key, report)
         where = f"{name}" + (f", sheet '{row.sheet}'" if row.sheet else "") + f", row {row.row}"
-        prepared.items.append(
-            (
-                where,
-                RecommendationInput(
-                    report_key=report.key,
-                    reference=row.reference,
-                    text=row.text,
-                    addressed_to=row.addressed_to,
-                    timescale=row.timescale,
-                    owner=row.owner,
-                    response_html=row.response_html,
-                    updates=list(row.updates),
-                ),
-            )
-        )
+        prepared.items.append((where, _recommendation(report.key, row, row.updates)))
     prepared.sha256 = sha256_of(path)
     return prepared
 
@@ -230,6 +222,7 @@ def _write(
             if report.needs_review:
                 counts.reports_to_review.append(report.title)
     reps = database.reports
+    write = WriteContext(settings, author, at, source_id, counts)
     for where, rec in item.items:
         if rec.report_key not in report_ids:
             stored = connection.execute(sa.select(reps.c.id).where(reps.c.key == rec.report_key)).scalar()
@@ -238,17 +231,7 @@ def _write(
                     f"{where}: no stored report is named '{rec.report_key}'; load its response document or tracker first"
                 )
             report_ids[rec.report_key] = stored
-        store_recommendation(
-            connection,
-            report_ids[rec.report_key],
-            rec,
-            settings,
-            who=author,
-            at=at,
-            source_id=source_id,
-            counts=counts,
-            label=where,
-        )
+        store_recommendation(connection, report_ids[rec.report_key], rec, write, label=where)
     return result
 
 

@@ -106,6 +106,17 @@ class StoreCounts:
 
 
 @dataclass(frozen=True)
+class WriteContext:
+    """What every row of one write shares: the settings, who and when, the file (None for an edit) and the counts."""
+
+    settings: Settings
+    who: str
+    at: dt.datetime
+    source_id: int | None = None
+    counts: StoreCounts = field(default_factory=StoreCounts)
+
+
+@dataclass(frozen=True)
 class SavedUpdate:
     """An update saved by :func:`add_update`, and the recommendation's new version."""
 
@@ -182,6 +193,11 @@ def audit(
     )
 
 
+def _given(**values: Any) -> dict[str, Any]:
+    """The values a source gives: a None says nothing, so the stored value stays."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
 def _changes(row: Any, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The fields whose value differs from the row: (before, after)."""
     before, after = {}, {}
@@ -214,15 +230,11 @@ def store_report(connection: Connection, report: ReportInput, *, who: str, at: d
         report_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
         audit(connection, who=who, at=at, table=table, record_id=report_id, before=None, after=values)
         return report_id, True
-    values = {
-        key: value
-        for key, value in {
-            "chief_constable_comments": report.chief_constable_comments,
-            "pcc_comments": report.pcc_comments,
-            "pcc_signature": report.pcc_signature,
-        }.items()
-        if value is not None
-    }
+    values = _given(
+        chief_constable_comments=report.chief_constable_comments,
+        pcc_comments=report.pcc_comments,
+        pcc_signature=report.pcc_signature,
+    )
     if row.publication_date is None and report.publication_date is not None:
         values["publication_date"] = report.publication_date
     if not row.link and report.link:
@@ -253,16 +265,7 @@ def _refresh_status(connection: Connection, recommendation_id: int) -> dict[str,
 
 
 def _append_updates(
-    connection: Connection,
-    recommendation_id: int,
-    items: list[UpdateInput],
-    settings: Settings,
-    *,
-    who: str,
-    at: dt.datetime,
-    source_id: int | None,
-    counts: StoreCounts,
-    label: str,
+    connection: Connection, recommendation_id: int, items: list[UpdateInput], write: WriteContext, *, label: str
 ) -> list[int]:
     """Insert the updates not already in the history (same date, status, comment and link); their ids."""
     table = database.recommendation_updates
@@ -276,12 +279,12 @@ def _append_updates(
     }
     ids = []
     for item in items:
-        mapped = settings.recommendations.categorise(item.status) if item.status else None
+        mapped = write.settings.recommendations.categorise(item.status) if item.status else None
         status_source = mapped.source if mapped else None
         if (item.date, status_source, item.comment, item.evidence_link) in existing:
             continue
         if mapped is not None and not mapped.known:
-            counts.unknown_statuses.append(f"'{mapped.source}' ({label})")
+            write.counts.unknown_statuses.append(f"'{mapped.source}' ({label})")
         values = {
             "recommendation_id": recommendation_id,
             "date": item.date,
@@ -289,50 +292,38 @@ def _append_updates(
             "status_category": mapped.category if mapped else None,
             "comment": item.comment,
             "evidence_link": item.evidence_link,
-            "author": who,
-            "created_at": at,
-            "source_id": source_id,
+            "author": write.who,
+            "created_at": write.at,
+            "source_id": write.source_id,
         }
         update_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
-        audit(connection, who=who, at=at, table=table, record_id=update_id, before=None, after=values)
+        audit(connection, who=write.who, at=write.at, table=table, record_id=update_id, before=None, after=values)
         existing.add((item.date, status_source, item.comment, item.evidence_link))
         ids.append(update_id)
-    counts.updates_added += len(ids)
+    write.counts.updates_added += len(ids)
     return ids
 
 
 def store_recommendation(
-    connection: Connection,
-    report_id: int,
-    item: RecommendationInput,
-    settings: Settings,
-    *,
-    who: str,
-    at: dt.datetime,
-    source_id: int | None,
-    counts: StoreCounts,
-    label: str,
+    connection: Connection, report_id: int, item: RecommendationInput, write: WriteContext, *, label: str
 ) -> int:
     """Create or change one recommendation and append its new updates; its id.
 
     A recommendation that does not exist yet needs its text; a history alone cannot create one.
     """
+    who, at, source_id, counts = write.who, write.at, write.source_id, write.counts
     recs, reps = database.recommendations, database.reports
     published = connection.execute(sa.select(reps.c.publication_date).where(reps.c.id == report_id)).scalar_one()
     row = connection.execute(
         sa.select(recs).where(recs.c.report_id == report_id, recs.c.reference == item.reference)
     ).first()
-    given = {
-        key: value
-        for key, value in {
-            "text": item.text,
-            "addressed_to": item.addressed_to,
-            "timescale": item.timescale,
-            "owner": item.owner,
-            "response_html": item.response_html,
-        }.items()
-        if value is not None
-    }
+    given = _given(
+        text=item.text,
+        addressed_to=item.addressed_to,
+        timescale=item.timescale,
+        owner=item.owner,
+        response_html=item.response_html,
+    )
     if row is None:
         if item.text is None:
             raise EditRefused(f"{label}: no recommendation {item.reference} is stored for this report")
@@ -348,7 +339,7 @@ def store_recommendation(
             "due_date": due.date,
             "due_date_note": due.note,
             "status_source": None,
-            "status_category": settings.recommendations.no_status_category,
+            "status_category": write.settings.recommendations.no_status_category,
             "status_date": None,
             "version": 1,
             "source_id": source_id,
@@ -371,17 +362,7 @@ def store_recommendation(
             audit(connection, who=who, at=at, table=recs, record_id=row.id, before=before, after=after)
             counts.recommendations_changed += 1
             row = connection.execute(sa.select(recs).where(recs.c.id == row.id)).first()
-    added = _append_updates(
-        connection,
-        row.id,
-        item.updates,
-        settings,
-        who=who,
-        at=at,
-        source_id=source_id,
-        counts=counts,
-        label=label,
-    )
+    added = _append_updates(connection, row.id, item.updates, write, label=label)
     if added:
         before, after = _changes(row, _refresh_status(connection, row.id))
         before["version"], after["version"] = row.version, row.version + 1
@@ -451,11 +432,7 @@ def add_update(
             connection,
             row.id,
             [UpdateInput(date or dt.date.today(), status, comment, link)],
-            settings,
-            who=author.strip(),
-            at=at,
-            source_id=None,
-            counts=StoreCounts(),
+            WriteContext(settings, author.strip(), at),
             label="update",
         )
         if not added:
