@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -547,3 +547,32 @@ def cell_problems(frame: pd.DataFrame, key: str, parsed: list[tuple[object, str 
             found = "" if is_blank(cell) else display_cell(cell)
             problems.append(Problem(file, reason, sheet=sheet, row=int(row), column=column, found=found))
     return problems
+
+
+def parse_columns(
+    frame: pd.DataFrame, parsers: dict[str, Callable], labels: dict[str, str]
+) -> tuple[dict[str, list], list[Problem]]:
+    """Each column ``parsers`` names, parsed cell by cell: the values (None where refused) and the problems.
+
+    A problem names its column as the file heads it, or by its label in ``labels`` where no header is known.
+    """
+    headers = frame.attrs.get("headers", {})
+    values: dict[str, list] = {}
+    problems: list[Problem] = []
+    for key, parser in parsers.items():
+        parsed = parse_cells(frame[key], parser)
+        problems.extend(cell_problems(frame, key, parsed, headers.get(key, labels[key])))
+        values[key] = [value for value, _ in parsed]
+    return values, problems
+
+
+def refusal(
+    rows: pd.DataFrame, problems: list[Problem], file: str, rows_read: int | None = None
+) -> tuple[pd.DataFrame, list[Problem]] | None:
+    """What a loader's ``clean`` gives for a file it refuses: no rows and every problem; None when none was found.
+
+    A table with a header but no data rows (``rows_read``, else as many as ``rows``) is refused as well.
+    """
+    if not problems and (len(rows) if rows_read is None else rows_read):
+        return None
+    return rows.iloc[0:0], problems or [Problem(file, "the table has a header but no data rows")]

@@ -83,16 +83,14 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         key = None if tables.is_blank(value) else spellings.get(tables.normalise_header(value))
         return (key, None) if key else (None, f"expected one of the event kinds: {listed}")
 
-    parsed = {
-        "date": tables.parse_cells(frame["date"], parse_date),
-        "label": tables.parse_cells(frame["label"], _text(MAX_LABEL, required=True)),
-        "kind": tables.parse_cells(frame["kind"], kind_of),
-        "detail": tables.parse_cells(frame["detail"], _text(MAX_DETAIL, required=False)),
+    parsers = {
+        "date": parse_date,
+        "label": _text(MAX_LABEL, required=True),
+        "kind": kind_of,
+        "detail": _text(MAX_DETAIL, required=False),
     }
-    problems: list[tables.Problem] = []
-    for key, values in parsed.items():
-        problems.extend(tables.cell_problems(frame, key, values, headers.get(key, LABELS[key])))
-    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    typed = pd.DataFrame(values)
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["_row"] = frame["_row"].tolist()
     keys = ["date", "label"]
@@ -104,10 +102,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         column=headers.get("label", LABELS["label"]),
         found=lambda row: f"{row['date']:%Y-%m-%d} {row['label']}",
     )
-    if typed.empty and not problems:
-        problems.append(tables.Problem(file, "the table has a header but no data rows"))
-    if problems:
-        return typed.iloc[0:0], problems
+    if refused := tables.refusal(typed, problems, file):
+        return refused
     typed["scope"] = SCOPE
     stored = typed.sort_values(keys)[["scope", "date", "label", "kind", "detail"]].reset_index(drop=True)
     stored.attrs.update(rows_read=len(typed), rows_other_offences=0)

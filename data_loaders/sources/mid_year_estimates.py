@@ -349,9 +349,9 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
             )
         )
 
-    parsed = tables.parse_cells(lower["all_ages"], _population)
-    problems.extend(tables.cell_problems(lower, "all_ages", parsed, headers.get("all_ages", LABELS["all_ages"])))
-    lower["population"] = [value for value, _ in parsed]
+    values, population_problems = tables.parse_columns(lower, {"all_ages": _population}, LABELS)
+    problems += population_problems
+    lower["population"] = values["all_ages"]
 
     problems += tables.repeat_problems(
         lower,

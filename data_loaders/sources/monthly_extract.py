@@ -62,16 +62,14 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         canonical = None if tables.is_blank(value) else names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    parsed = {
-        "month": tables.parse_cells(frame["month"], parse_month),
-        "force": tables.parse_cells(frame["force"], force_of),
-        "offence_code": tables.parse_cells(frame["offence_code"], tables.parse_offence_code),
-        "count": tables.parse_cells(frame["count"], tables.parse_count),
+    parsers = {
+        "month": parse_month,
+        "force": force_of,
+        "offence_code": tables.parse_offence_code,
+        "count": tables.parse_count,
     }
-    problems: list[tables.Problem] = []
-    for key, values in parsed.items():
-        problems.extend(tables.cell_problems(frame, key, values, headers.get(key, LABELS[key])))
-    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    typed = pd.DataFrame(values)
     typed["published_code"] = typed["offence_code"]
     typed["offence_code"] = tables.configured_codes(typed["published_code"], settings.offence_codes)
     typed["_row"] = frame["_row"].tolist()
@@ -88,10 +86,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         column=headers.get("offence_code", LABELS["offence_code"]),
         found=lambda row: f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
     )
-    if typed.empty and not problems:
-        problems.append(tables.Problem(file, "the table has a header but no data rows"))
-    if problems:
-        return typed.iloc[0:0], problems
+    if refused := tables.refusal(typed, problems, file):
+        return refused
 
     stored = typed[typed["offence_code"].notna()].copy()
     periods = [financial_period_of(m) for m in stored["month"]]

@@ -134,19 +134,17 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
             return None, f"expected an outcome type of the Home Office framework (one of {known_list})"
         return number, None
 
-    parsed = {
-        "financial_year": tables.parse_cells(frame["financial_year"], tables.parse_financial_year),
-        "quarter": tables.parse_cells(frame["quarter"], tables.parse_quarter),
-        "force": tables.parse_cells(frame["force"], force_of),
-        "offence_code": tables.parse_cells(frame["offence_code"], tables.parse_offence_code),
-        "outcome_type": tables.parse_cells(frame["outcome_type"], type_of),
-        FOR_OFFENCES_RECORDED: tables.parse_cells(frame[FOR_OFFENCES_RECORDED], tables.parse_count),
-        RECORDED: tables.parse_cells(frame[RECORDED], tables.parse_count),
+    parsers = {
+        "financial_year": tables.parse_financial_year,
+        "quarter": tables.parse_quarter,
+        "force": force_of,
+        "offence_code": tables.parse_offence_code,
+        "outcome_type": type_of,
+        FOR_OFFENCES_RECORDED: tables.parse_count,
+        RECORDED: tables.parse_count,
     }
-    problems: list[tables.Problem] = []
-    for key, values in parsed.items():
-        problems.extend(tables.cell_problems(frame, key, values, _column(frame, key)))
-    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()}, dtype=object)
+    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    typed = pd.DataFrame(values, dtype=object)
     typed["published_code"] = typed["offence_code"]
     typed["offence_code"] = tables.configured_codes(typed["published_code"], settings.offence_codes)
     typed["offence_description"] = frame["offence_description"].tolist()
@@ -168,10 +166,8 @@ def _finish(
     file = attrs.get("file", "file")
     column = attrs.get("headers", {}).get("outcome_type", LABELS["outcome_type"])
     problems = [*problems, *_duplicate_problems(wanted, file, column)]
-    if not rows_read and not problems:
-        problems.append(tables.Problem(file, "the table has a header but no data rows"))
-    if problems:
-        return wanted.iloc[0:0], problems
+    if refused := tables.refusal(wanted, problems, file, rows_read):
+        return refused
     known = {t.type: t for t in settings.outcomes.types}
     stored = wanted.astype({"quarter": int, "outcome_type": int, FOR_OFFENCES_RECORDED: int, RECORDED: int})
     for key in ("offence_description", "outcome_description"):

@@ -67,15 +67,9 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         canonical = None if tables.is_blank(value) else names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    parsed = {
-        "force": tables.parse_cells(frame["force"], force_of),
-        "year": tables.parse_cells(frame["year"], _year),
-        "population": tables.parse_cells(frame["population"], _population),
-    }
-    problems: list[tables.Problem] = []
-    for key, values in parsed.items():
-        problems.extend(tables.cell_problems(frame, key, values, headers.get(key, LABELS[key])))
-    typed = pd.DataFrame({key: [v for v, _ in values] for key, values in parsed.items()})
+    parsers = {"force": force_of, "year": _year, "population": _population}
+    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    typed = pd.DataFrame(values)
     typed["_row"] = frame["_row"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
 
@@ -99,10 +93,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         column=headers.get("year", LABELS["year"]),
         found=lambda row: f"{row['force']} {int(row['year'])}",
     )
-    if typed.empty and not problems:
-        problems.append(tables.Problem(file, "the table has a header but no data rows"))
-    if problems:
-        return typed.iloc[0:0], problems
+    if refused := tables.refusal(typed, problems, file):
+        return refused
     stored = typed[["force", "year", "population"]].astype({"year": int, "population": int}).reset_index(drop=True)
     stored.attrs.update(rows_read=len(typed), rows_other_offences=0)
     return stored, []

@@ -130,25 +130,17 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         key = None if tables.is_blank(value) else spellings.get(tables.normalise_header(value))
         return (key, None) if key else (None, f"expected one of the measures: {listed}")
 
-    parsed = {
-        "period": tables.parse_cells(frame["period"], parse_period),
-        "area": tables.parse_cells(frame["area"], _Areas(settings)),
-        "measure": tables.parse_cells(frame["measure"], measure_of),
-        "value": tables.parse_cells(frame["value"], tables.parse_count),
-    }
-    problems: list[tables.Problem] = []
-    for key, values in parsed.items():
-        problems.extend(tables.cell_problems(frame, key, values, headers.get(key, LABELS[key])))
-    periods = [v for v, _ in parsed["period"]]
-    areas = [v for v, _ in parsed["area"]]
+    parsers = {"period": parse_period, "area": _Areas(settings), "measure": measure_of, "value": tables.parse_count}
+    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    periods, areas = values["period"], values["area"]
     typed = pd.DataFrame(
         {
             "area": [a[0] if a else None for a in areas],
             "area_type": [a[1] if a else None for a in areas],
             "granularity": [p[0] if p else None for p in periods],
             "period_start": [p[1] if p else None for p in periods],
-            "measure": [v for v, _ in parsed["measure"]],
-            "value": [v for v, _ in parsed["value"]],
+            "measure": values["measure"],
+            "value": values["value"],
             "_period_text": [str(v).strip() for v in frame["period"]],
             "_sheet": frame["_sheet"].tolist(),
             "_row": frame["_row"].tolist(),
@@ -157,10 +149,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     problems.extend(_availability_problems(typed, measures, file, headers.get("period", LABELS["period"])))
     problems.extend(_duplicate_problems(typed, file, headers.get("measure", LABELS["measure"])))
     problems.extend(_ceiling_problems(typed, measures, file, headers.get("value", LABELS["value"])))
-    if typed.empty and not problems:
-        problems.append(tables.Problem(file, "the table has a header but no data rows"))
-    if problems:
-        return typed.iloc[0:0], problems
+    if refused := tables.refusal(typed, problems, file):
+        return refused
 
     periods_of = [financial_period_of(start) for start in typed["period_start"]]
     typed["financial_year"] = [fy for fy, _ in periods_of]

@@ -68,12 +68,6 @@ def _column(frame: pd.DataFrame, key: str) -> str:
 def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """Every row parsed (``offence_code`` None for a code the configuration does not count) and its problems."""
     file = frame.attrs.get("file", "file")
-    problems: list[tables.Problem] = []
-    years = tables.parse_cells(frame["financial_year"], tables.parse_financial_year)
-    quarters = tables.parse_cells(frame["quarter"], tables.parse_quarter)
-    # The Home Office publishes a quarter's figure as a net change, which is negative now and then
-    # (more crimes cancelled than recorded); the yearly totals it publishes include them.
-    counts = tables.parse_cells(frame["count"], lambda v: tables.parse_count(v, allow_negative=True))
 
     def force_of(value: object) -> tuple[str | None, str | None]:
         if tables.is_blank(value):
@@ -87,24 +81,24 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
                 canonical = names.resolve(text[len(UNASSIGNED) :])
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    forces = tables.parse_cells(frame["force"], force_of)
-    codes = tables.parse_cells(frame["offence_code"], tables.parse_offence_code)
-    for key, parsed in (
-        ("financial_year", years),
-        ("quarter", quarters),
-        ("force", forces),
-        ("offence_code", codes),
-        ("count", counts),
-    ):
-        problems.extend(tables.cell_problems(frame, key, parsed, _column(frame, key)))
+    parsers = {
+        "financial_year": tables.parse_financial_year,
+        "quarter": tables.parse_quarter,
+        "force": force_of,
+        "offence_code": tables.parse_offence_code,
+        # The Home Office publishes a quarter's figure as a net change, which is negative now and then
+        # (more crimes cancelled than recorded); the yearly totals it publishes include them.
+        "count": lambda v: tables.parse_count(v, allow_negative=True),
+    }
+    values, problems = tables.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(
         {
-            "force": [v for v, _ in forces],
-            "financial_year": [v for v, _ in years],
-            "quarter": [v for v, _ in quarters],
-            "published_code": [v for v, _ in codes],
-            "offence_code": tables.configured_codes((v for v, _ in codes), settings.offence_codes),
-            "count": [v for v, _ in counts],
+            "force": values["force"],
+            "financial_year": values["financial_year"],
+            "quarter": values["quarter"],
+            "published_code": values["offence_code"],
+            "offence_code": tables.configured_codes(values["offence_code"], settings.offence_codes),
+            "count": values["count"],
             "offence_description": frame["offence_description"].tolist(),
             "csp": frame["csp"].tolist(),
             "_sheet": frame["_sheet"].tolist(),
@@ -124,10 +118,8 @@ def _finish(
     by_csp = bool(attrs.get("csp_edition"))
     column = attrs.get("headers", {}).get("offence_code", LABELS["offence_code"])
     problems = [*problems, *_duplicate_problems(wanted, file, column, by_csp=by_csp)]
-    if not rows_read and not problems:
-        problems.append(tables.Problem(file, "the table has a header but no data rows"))
-    if problems:
-        return wanted.iloc[0:0], problems
+    if refused := tables.refusal(wanted, problems, file, rows_read):
+        return refused
     wanted = wanted.assign(
         offence_description=[("" if tables.is_blank(v) else str(v).strip()) for v in wanted["offence_description"]]
     )
