@@ -238,21 +238,21 @@ def match_columns(row: Sequence[object], columns: Sequence[Column], fold=None) -
     return found
 
 
-def find_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str, int]] | None:
-    """The first row (0-based) within the top rows that holds every required column, with positions."""
+def find_header(sheet: Sheet, columns: Sequence[Column], fold=None) -> tuple[int, dict[str, int]] | None:
+    """The first top row (0-based) holding every required column, with positions; ``fold`` as for ``match_columns``."""
     required = {c.key for c in columns if c.required}
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        found = match_columns(row, columns)
+        found = match_columns(row, columns, fold)
         if required <= found.keys():
             return index, found
     return None
 
 
-def best_partial_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str, int]] | None:
-    """The top row matching the most required columns (to say which ones are missing)."""
+def best_partial_header(sheet: Sheet, columns: Sequence[Column], fold=None) -> tuple[int, dict[str, int]] | None:
+    """The top row matching the most required columns (to say which ones are missing); ``fold`` as for ``find_header``."""
     best: tuple[int, dict[str, int]] | None = None
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        found = match_columns(row, columns)
+        found = match_columns(row, columns, fold)
         if found and (best is None or len(found) > len(best[1])):
             best = (index, found)
     return best

@@ -26,6 +26,7 @@ import pandas as pd
 from data_loaders import tables
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
+from data_loaders.sources.population import parse_population
 
 KIND = "ons-mid-year-estimates"
 DESCRIPTION = "ONS mid-year population estimates by local authority (MYE2 Persons: Code, Name, All ages)"
@@ -118,14 +119,10 @@ def _fold(value: object) -> str:
 
 def _header(book: tables.Workbook, sheet: tables.Sheet) -> tuple[int, dict[str, int]]:
     """The header row (0-based) and column positions, or a refusal naming the columns the best row lacks."""
-    required = {c.key for c in COLUMNS if c.required}
-    best: tuple[int, dict[str, int]] | None = None
-    for index, row in enumerate(sheet.rows[: tables.HEADER_SCAN_ROWS]):
-        found = tables.match_columns(row, COLUMNS, _fold)
-        if required <= found.keys():
-            return index, found
-        if found and (best is None or len(found) > len(best[1])):
-            best = (index, found)
+    located = tables.find_header(sheet, COLUMNS, _fold)
+    if located is not None:
+        return located
+    best = tables.best_partial_header(sheet, COLUMNS, _fold)
     needed = [c.label for c in COLUMNS if c.required and (best is None or c.key not in best[1])]
     raise tables.LoadRefused(
         [
@@ -250,13 +247,6 @@ def read(path: str | Path) -> pd.DataFrame:
 # ---- checking and summing ----------------------------------------------------------------------
 
 
-def _population(value: object) -> tuple[int | None, str | None]:
-    number, _ = tables.parse_count(value)
-    if not number:
-        return None, "expected a population: a whole number above 0"
-    return number, None
-
-
 def _listed(codes: set[str] | frozenset[str]) -> str:
     names = _names_by_code()
     return ", ".join(f"{code} {names.get(code, '')}".strip() for code in sorted(codes))
@@ -349,7 +339,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
             )
         )
 
-    values, population_problems = tables.parse_columns(lower, {"all_ages": _population}, LABELS)
+    values, population_problems = tables.parse_columns(lower, {"all_ages": parse_population}, LABELS)
     problems += population_problems
     lower["population"] = values["all_ages"]
 

@@ -49,7 +49,8 @@ def _year(value: object) -> tuple[int | None, str | None]:
     return number, None
 
 
-def _population(value: object) -> tuple[int | None, str | None]:
+def parse_population(value: object) -> tuple[int | None, str | None]:
+    """A population: a whole number above 0."""
     number, _ = tables.parse_count(value)
     if not number:
         return None, "expected a population: a whole number above 0"
@@ -67,7 +68,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         canonical = None if tables.is_blank(value) else names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    parsers = {"force": force_of, "year": _year, "population": _population}
+    parsers = {"force": force_of, "year": _year, "population": parse_population}
     values, problems = tables.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(values)
     typed["_row"] = frame["_row"].tolist()
