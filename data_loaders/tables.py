@@ -66,6 +66,11 @@ class LoadRefused(Exception):
         head = f"Refused: {count} problem{'s' if count != 1 else ''}; nothing was written."
         return "\n".join([head, *shown])
 
+    @classmethod
+    def one(cls, file: str, expected: str, **where) -> LoadRefused:
+        """A refusal for one problem; ``where`` takes the ``sheet``, ``row``, ``column`` and ``found`` of a Problem."""
+        return cls([Problem(file, expected, **where)])
+
 
 class ProblemList(list):
     """Problems gathered from a file read in chunks: the first ``MAX_KEPT_PROBLEMS`` kept, the rest counted."""
@@ -193,21 +198,19 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
         with path.open("rb") as handle:
             data_head = handle.read(8192)
     except OSError as exc:
-        raise LoadRefused([Problem(name, f"the file could not be opened ({exc.strerror or exc})")]) from exc
+        raise LoadRefused.one(name, f"the file could not be opened ({exc.strerror or exc})") from exc
     if path.stat().st_size == 0 or not data_head.strip():
-        raise LoadRefused([Problem(name, "the file is empty; expected a published table")])
+        raise LoadRefused.one(name, "the file is empty; expected a published table")
     fmt = _sniff_format(path, data_head)
     if fmt in {"binary", "other-zip", "broken-zip"}:
-        raise LoadRefused(
-            [Problem(name, "the file is not a spreadsheet; expected a CSV, XLSX or ODS table as published")]
-        )
+        raise LoadRefused.one(name, "the file is not a spreadsheet; expected a CSV, XLSX or ODS table as published")
     if fmt == "csv":
         from data_loaders.streaming import StreamError, iter_sheets
 
         try:
             rows = [row for sheet in iter_sheets(path) for row in sheet.rows]
         except StreamError as exc:
-            raise LoadRefused([Problem(name, f"the text file could not be read: {exc}")]) from exc
+            raise LoadRefused.one(name, f"the text file could not be read: {exc}") from exc
         return Workbook(name, "csv", [Sheet(None, rows)])
     from python_calamine import CalamineWorkbook
 
@@ -220,7 +223,7 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
             for sheet_name in book.sheet_names
         ]
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise LoadRefused([Problem(name, f"the {fmt.upper()} file could not be read ({exc})")]) from exc
+        raise LoadRefused.one(name, f"the {fmt.upper()} file could not be read ({exc})") from exc
     return Workbook(name, fmt, sheets)
 
 

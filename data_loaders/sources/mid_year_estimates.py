@@ -124,15 +124,11 @@ def _header(book: tables.Workbook, sheet: tables.Sheet) -> tuple[int, dict[str, 
         return located
     best = tables.best_partial_header(sheet, COLUMNS, _fold)
     needed = [c.label for c in COLUMNS if c.required and (best is None or c.key not in best[1])]
-    raise tables.LoadRefused(
-        [
-            tables.Problem(
-                book.file,
-                f"the header row lacks the column(s) {', '.join(repr(n) for n in needed)} of the MYE2 Persons table",
-                sheet=sheet.name,
-                row=best[0] + 1 if best else None,
-            )
-        ]
+    raise tables.LoadRefused.one(
+        book.file,
+        f"the header row lacks the column(s) {', '.join(repr(n) for n in needed)} of the MYE2 Persons table",
+        sheet=sheet.name,
+        row=best[0] + 1 if best else None,
     )
 
 
@@ -144,14 +140,10 @@ def _persons_sheets(book: tables.Workbook) -> list[tables.Sheet]:
     if chosen:
         return chosen
     names = ", ".join(repr(s.name) for s in book.sheets)
-    raise tables.LoadRefused(
-        [
-            tables.Problem(
-                book.file,
-                "expected a sheet named like 'MYE2 - Persons' (or 'MYE2 - All'), the MYE2 table of all persons",
-                found=names,
-            )
-        ]
+    raise tables.LoadRefused.one(
+        book.file,
+        "expected a sheet named like 'MYE2 - Persons' (or 'MYE2 - All'), the MYE2 table of all persons",
+        found=names,
     )
 
 
@@ -165,56 +157,40 @@ def _title_year(book: tables.Workbook, sheet: tables.Sheet, header_index: int) -
             text = str(cell).strip()
             # A CSV saved from the Males or Females sheet has no sheet name to tell it by, only its title.
             if {sex.lower() for sex in SEXES.findall(text)} in ({"males"}, {"females"}):
-                raise tables.LoadRefused(
-                    [
-                        tables.Problem(
-                            book.file,
-                            "this title is of one sex; expected the MYE2 table of all persons",
-                            sheet=sheet.name,
-                            row=index + 1,
-                            found=text,
-                        )
-                    ]
+                raise tables.LoadRefused.one(
+                    book.file,
+                    "this title is of one sex; expected the MYE2 table of all persons",
+                    sheet=sheet.name,
+                    row=index + 1,
+                    found=text,
                 )
             seen.extend((index + 1, int(year), text) for year in TITLE_YEAR.findall(text))
     if not seen:
-        raise tables.LoadRefused(
-            [
-                tables.Problem(
-                    book.file,
-                    "no title row above the header names the mid-year (such as 'Mid-2020' or 'mid-2021'); "
-                    "ONS writes the year of the estimates only in the titles",
-                    sheet=sheet.name,
-                    row=header_index + 1,
-                )
-            ]
+        raise tables.LoadRefused.one(
+            book.file,
+            "no title row above the header names the mid-year (such as 'Mid-2020' or 'mid-2021'); "
+            "ONS writes the year of the estimates only in the titles",
+            sheet=sheet.name,
+            row=header_index + 1,
         )
     first_row, first_year, _ = seen[0]
     for row, year, text in seen[1:]:
         if year != first_year:
-            raise tables.LoadRefused(
-                [
-                    tables.Problem(
-                        book.file,
-                        f"the titles disagree on the mid-year: row {first_row} says mid-{first_year}, this one "
-                        f"mid-{year}; expected one mid-year per sheet",
-                        sheet=sheet.name,
-                        row=row,
-                        found=text,
-                    )
-                ]
+            raise tables.LoadRefused.one(
+                book.file,
+                f"the titles disagree on the mid-year: row {first_row} says mid-{first_year}, this one "
+                f"mid-{year}; expected one mid-year per sheet",
+                sheet=sheet.name,
+                row=row,
+                found=text,
             )
     if not 1971 <= first_year <= 2100:
-        raise tables.LoadRefused(
-            [
-                tables.Problem(
-                    book.file,
-                    "expected a mid-year such as 2020",
-                    sheet=sheet.name,
-                    row=first_row,
-                    found=str(first_year),
-                )
-            ]
+        raise tables.LoadRefused.one(
+            book.file,
+            "expected a mid-year such as 2020",
+            sheet=sheet.name,
+            row=first_row,
+            found=str(first_year),
         )
     return first_year
 

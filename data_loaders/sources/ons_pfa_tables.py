@@ -152,17 +152,13 @@ def parse(book: tables.Workbook) -> pd.DataFrame:
     p3_header = str(p3_sheet.rows[p3_index][p3_positions["population"]])
     mid_year = MID_YEAR.search(p3_header)
     if mid_year is None:
-        raise tables.LoadRefused(
-            [
-                tables.Problem(
-                    book.file,
-                    "expected the mid-year of the population in the header, such as 'Population figures (mid-2017)'",
-                    sheet=p3_sheet.name,
-                    row=p3_index + 1,
-                    column=" ".join(p3_header.split()),
-                    found=" ".join(p3_header.split()),
-                )
-            ]
+        raise tables.LoadRefused.one(
+            book.file,
+            "expected the mid-year of the population in the header, such as 'Population figures (mid-2017)'",
+            sheet=p3_sheet.name,
+            row=p3_index + 1,
+            column=" ".join(p3_header.split()),
+            found=" ".join(p3_header.split()),
         )
     period_end = _period_end(book, located)
     by_area: dict[str, dict[str, object]] = {}
@@ -221,32 +217,24 @@ def _period_end(book: tables.Workbook, located: dict[int, tuple[tables.Sheet, in
     ends = {number: _title_year_ending(sheet) for number, (sheet, _, _) in located.items()}
     found = [end for end in (ends[3], ends[1]) if end is not None]
     if len(set(found)) > 1:
-        raise tables.LoadRefused(
-            [
-                tables.Problem(
-                    book.file,
-                    f"Table P1's title gives the year ending {ends[1]:%B %Y} and Table P3's {ends[3]:%B %Y}; "
-                    "expected one year ending for the workbook",
-                    sheet=located[1][0].name,
-                    row=1,
-                )
-            ]
+        raise tables.LoadRefused.one(
+            book.file,
+            f"Table P1's title gives the year ending {ends[1]:%B %Y} and Table P3's {ends[3]:%B %Y}; "
+            "expected one year ending for the workbook",
+            sheet=located[1][0].name,
+            row=1,
         )
     if found:
         return found[0]
     match = FILE_YEAR_ENDING.search(book.file)
     if match and match.group(1).lower() in MONTHS:
         return _month_end(int(match.group(2)), MONTHS[match.group(1).lower()])
-    raise tables.LoadRefused(
-        [
-            tables.Problem(
-                book.file,
-                "expected the year ending in the title of Table P3 (such as '... year ending March 2019') or in the "
-                "file name as ONS publishes it",
-                sheet=located[3][0].name,
-                row=1,
-            )
-        ]
+    raise tables.LoadRefused.one(
+        book.file,
+        "expected the year ending in the title of Table P3 (such as '... year ending March 2019') or in the "
+        "file name as ONS publishes it",
+        sheet=located[3][0].name,
+        row=1,
     )
 
 
