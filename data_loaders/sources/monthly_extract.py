@@ -21,6 +21,7 @@ from data_loaders import periods, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import financial_period_of
 from data_loaders.settings import Settings
+from data_loaders.sources import recorded_crime
 
 KIND = "monthly-extract"
 DESCRIPTION = "local monthly recorded-crime extract (month, force, offence code, count)"
@@ -99,9 +100,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         desc or (settings.category_of(code) or code)
         for desc, code in zip(stored["offence_description"], stored["offence_code"], strict=True)
     ]
-    stored = stored[
-        ["force", "financial_year", "quarter", "month", "period_start", "offence_code", "offence_description", "count"]
-    ].reset_index(drop=True)
+    stored = stored[recorded_crime.STORED_COLUMNS].reset_index(drop=True)
     other = typed.loc[typed["offence_code"].isna(), "published_code"]
     stored.attrs.update(
         rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=tables.code_order)
