@@ -37,7 +37,8 @@ from data_loaders.demo.writing import write_csv
 from data_loaders.recommendations import response as pcc_response
 from data_loaders.recommendations import tracker
 from data_loaders.recommendations.ingest import RecommendationLoadResult, load_recommendation_files
-from data_loaders.recommendations.store import report_input, set_report_details
+from data_loaders.recommendations.inputs import report_input
+from data_loaders.recommendations.store import set_report_details
 from data_loaders.settings import Settings
 
 FILES = Path(__file__).with_name("files")

@@ -24,15 +24,12 @@ from data_loaders.ingest import sha256_of
 from data_loaders.recommendations import history as hmicfrs_history
 from data_loaders.recommendations import response as pcc_response
 from data_loaders.recommendations import tracker
+from data_loaders.recommendations.inputs import RecommendationInput, ReportInput, UpdateInput, report_input
 from data_loaders.recommendations.store import (
     EditRefused,
-    RecommendationInput,
-    ReportInput,
     StoreCounts,
-    UpdateInput,
     WriteContext,
     now,
-    report_input,
     store_recommendation,
     store_report,
 )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from data_loaders import database
 from data_loaders.recommendations.due_dates import due_date
+from data_loaders.recommendations.inputs import RecommendationInput, ReportInput, UpdateInput
 from data_loaders.settings import Settings, get_settings
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -51,45 +51,6 @@ class ConcurrentEditError(Exception):
             f"{current}). Your update was not saved, and nothing already saved was changed. Reload the "
             "recommendation to see the change, then add your update again."
         )
-
-
-@dataclass(frozen=True)
-class ReportInput:
-    """A report as a source names it, resolved against the known reports in the settings."""
-
-    key: str
-    title: str
-    inspectorate: str
-    publication_date: dt.date | None
-    link: str | None
-    needs_review: bool
-    chief_constable_comments: str | None = None
-    pcc_comments: str | None = None
-    pcc_signature: str | None = None
-
-
-@dataclass(frozen=True)
-class UpdateInput:
-    """A dated status and/or comment to append to a recommendation's history."""
-
-    date: dt.date
-    status: str | None
-    comment: str | None
-    evidence_link: str | None = None
-
-
-@dataclass
-class RecommendationInput:
-    """A recommendation as a source gives it; fields left None keep what is stored."""
-
-    report_key: str
-    reference: str
-    text: str | None = None
-    addressed_to: str | None = None
-    timescale: str | None = None
-    owner: str | None = None
-    response_html: str | None = None
-    updates: list[UpdateInput] = field(default_factory=list)
 
 
 @dataclass
@@ -129,36 +90,6 @@ class SavedUpdate:
 def now() -> dt.datetime:
     """The current time in UTC without a time zone (as stored)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
-def report_key(title: str) -> str:
-    """The key of a report the settings do not know: its title folded to lower-case words and hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower().replace("&", " and ")).strip("-")[:120]
-
-
-def report_input(title: str, settings: Settings, **comments: str | None) -> ReportInput:
-    """The report a title names: a known report from the settings, or a new one flagged for review."""
-    written = " ".join(title.split())
-    known = settings.recommendations.report_for_title(written)
-    if known is not None:
-        return ReportInput(
-            key=known.key,
-            title=known.title,
-            inspectorate=known.inspectorate,
-            publication_date=known.published,
-            link=known.link or None,
-            needs_review=False,
-            **comments,
-        )
-    return ReportInput(
-        key=report_key(written),
-        title=written,
-        inspectorate="",
-        publication_date=None,
-        link=None,
-        needs_review=True,
-        **comments,
-    )
 
 
 def _json(values: dict[str, Any]) -> str:

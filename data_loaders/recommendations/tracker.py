@@ -29,8 +29,8 @@ import pandas as pd
 from data_loaders import periods
 from data_loaders.recommendations import history as hmicfrs_history
 from data_loaders.recommendations.due_dates import split_timescale
+from data_loaders.recommendations.inputs import UpdateInput
 from data_loaders.recommendations.response import addressed_to
-from data_loaders.recommendations.store import UpdateInput
 from data_loaders.tables import Column, Problem, Workbook, is_blank, open_workbook, rows_of
 
 KIND = "recommendations-tracker"
