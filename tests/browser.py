@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from conftest import ROOT, skip_or_fail
+from files import RECORDED_CRIME_HEADER
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,10 +33,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "screenshots"
 VIEWPORT = {"width": 1366, "height": 768}
 
-HOME_OFFICE_HEADER = (
-    "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,"
-    "Offence Code,Number of Offences"
-)
+HOME_OFFICE_HEADER = ",".join(RECORDED_CRIME_HEADER)
 # The name ends with the release date, as the Home Office publishes it: edition of 19 October 2023.
 TINY_FILE = "prc-pfa-tiny-191023.csv"
 TINY_ROWS = [

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import stored
 
 from data_loaders import database
 from pcc_cli import main
@@ -49,15 +50,10 @@ def cli_sqlite(sqlite_url, monkeypatch):
 
 
 def contents(url) -> dict[str, list[tuple]]:
+    """Every row of every table at ``url``; nothing at all before the schema is made."""
     engine = database.make_engine(url)
     try:
-        if database.schema_revision(engine) is None:
-            return {}
-        with engine.connect() as connection:
-            return {
-                table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-                for table in database.metadata.sorted_tables
-            }
+        return {} if database.schema_revision(engine) is None else stored.contents(engine)
     finally:
         engine.dispose()
 

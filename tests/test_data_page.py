@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from browser import BROKEN_FILE, BROKEN_ROWS, TINY_FILE, TINY_ROWS, home_office_csv, write_table
 from conftest import ROOT
+from stored import contents
 from streamlit.testing.v1 import AppTest
 
 from dashboard import actions
@@ -43,15 +44,6 @@ def sqlite_engine(sqlite_url):
     database.migrate(engine)
     yield engine
     engine.dispose()
-
-
-def contents(engine) -> dict[str, list[tuple]]:
-    """Every row of every table, to prove that a refused load changed nothing."""
-    with engine.connect() as connection:
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
-        }
 
 
 def table_with(app: AppTest, column: str):

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from files import RECORDED_CRIME_HEADER
 
 import pcc_cli as cli
 from data_loaders import database
@@ -88,16 +89,7 @@ def test_files_are_written_in_the_official_formats_and_loaded_by_kind(demo_db):
     assert book.sheets[0].name == "Notes"
     assert any(demo.NOTICE in str(cell) for row in book.sheets[0].rows for cell in row)
     assert [s.name for s in book.sheets[1:]] == [f"{y}_{str(y + 1)[-2:]}" for y in range(2014, 2026)]
-    assert book.sheets[1].rows[2] == [
-        "Financial Year",
-        "Financial Quarter",
-        "Force Name",
-        "Offence Description",
-        "Offence Group",
-        "Offence Subgroup",
-        "Offence Code",
-        "Number of Offences",
-    ]
+    assert book.sheets[1].rows[2] == RECORDED_CRIME_HEADER
 
 
 def test_every_source_is_marked_as_demo(demo_db):

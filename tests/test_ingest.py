@@ -8,6 +8,7 @@ import random
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from stored import contents
 
 from data_loaders import database, ingest
 from data_loaders.status import read_status
@@ -45,15 +46,6 @@ A_THEN_B = [
     ("Dorset", "2022/23", 4, "8Q", 104, EDITION_B),
     ("Dorset", "2023/24", 1, "8Q", 110, EDITION_B),
 ]
-
-
-def contents(engine) -> dict[str, list[tuple]]:
-    """Every row of every table, to prove a load changed nothing."""
-    with engine.connect() as connection:
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
-        }
 
 
 def rows_with_source(engine) -> list[tuple]:

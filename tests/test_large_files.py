@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from test_outcomes import HEADER as OUTCOME_HEADER
+from files import OUTCOMES_HEADER as OUTCOME_HEADER
+from files import RECORDED_CRIME_HEADER as HEADER
+from files import SH, VAP, write_xlsx
 from test_outcomes import ROWS as OUTCOME_ROWS
-from test_recorded_crime import HEADER, NOTES, SH, TITLES, VAP, write_xlsx
+from test_recorded_crime import NOTES, TITLES
 
 from data_loaders import database, ingest
 from data_loaders.ods import write_ods

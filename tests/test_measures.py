@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from files import OUTCOMES_HEADER, RECORDED_CRIME_HEADER
 
 from dashboard.charts import catalogue
 from dashboard.figures import key_figures, measures, overview, spc, trends
@@ -20,15 +21,8 @@ from data_loaders import database, ingest
 from data_loaders.demo import dataset as demo
 
 AS_OF = dt.date(2025, 11, 28)
-HEADER = (
-    "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,"
-    "Outcome Description,Outcome Group,Outcome Type,Force outcomes for offences recorded in quarter,"
-    "Force outcomes recorded in quarter"
-)
-CRIME_HEADER = (
-    "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,"
-    "Number of Offences"
-)
+HEADER = ",".join(OUTCOMES_HEADER)
+CRIME_HEADER = ",".join(RECORDED_CRIME_HEADER)
 # Eight quarters of Devon and Cornwall's stalking outcomes: charged (type 1), no suspect (18), awaiting (0).
 CHARGED = [3, 4, 2, 5, 2, 3, 2, 1]
 OTHER = [37, 36, 38, 35, 38, 37, 38, 39]

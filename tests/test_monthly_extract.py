@@ -4,57 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
 import pytest
-import sqlalchemy as sa
+from files import write_xlsx
+from stored import recorded_crime_rows as stored_rows
+from stored import refused
 
-from data_loaders import database, ingest
+from data_loaders import ingest
 from data_loaders.sources import monthly_extract
 from data_loaders.status import read_status
-from data_loaders.tables import LoadRefused
 
 D = dt.date
-
-
-def write_xlsx(path, rows):
-    book = openpyxl.Workbook()
-    book.active.title = "Extract"
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
-
-
-def stored_rows(engine) -> list[tuple]:
-    rc = database.recorded_crime
-    query = sa.select(
-        rc.c.force,
-        rc.c.financial_year,
-        rc.c.quarter,
-        rc.c.month,
-        rc.c.period_start,
-        rc.c.offence_code,
-        rc.c.offence_description,
-        rc.c.count,
-    ).order_by(rc.c.force, rc.c.period_start, rc.c.month, rc.c.offence_code)
-    with engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(query)]
-
-
-def contents(engine) -> dict[str, list[tuple]]:
-    with engine.connect() as connection:
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
-        }
-
-
-def refused(engine, settings, *paths) -> list[str]:
-    before = contents(engine)
-    with pytest.raises(LoadRefused) as caught:
-        ingest.load_files(list(paths), engine, settings)
-    assert contents(engine) == before
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.fixture
@@ -130,7 +89,7 @@ def test_an_xlsx_extract_with_real_date_cells_and_no_description_column(engine, 
         ["Dorset", dt.datetime(2023, 4, 15, 0, 0), "8U", 12],
         ["Dorset", "May 2023", "8M", 2],
     ]
-    path = write_xlsx(tmp_path / "dorset.xlsx", rows)
+    path = write_xlsx(tmp_path / "dorset.xlsx", {"Extract": rows})
     ingest.load_files([path], engine, settings)
     assert stored_rows(engine) == [
         ("Dorset", "2022/23", 4, 3, D(2023, 3, 1), "8Q", "Stalking", 30),
@@ -186,7 +145,7 @@ def test_a_negative_count_is_refused(loaded, settings, tmp_path):
 
 def test_a_negative_count_in_xlsx_is_refused_as_the_cell_shows_it(loaded, settings, tmp_path):
     path = write_xlsx(
-        tmp_path / "t.xlsx", [["Month", "Force", "Offence Code", "Count"], ["2024-04", "Dorset", "8Q", -3]]
+        tmp_path / "t.xlsx", {"Extract": [["Month", "Force", "Offence Code", "Count"], ["2024-04", "Dorset", "8Q", -3]]}
     )
     assert refused(loaded, settings, path) == [
         "t.xlsx, sheet 'Extract', row 2, column 'Count': found '-3'; expected a whole number of 0 or more"

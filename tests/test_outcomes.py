@@ -6,13 +6,13 @@ so the rows asserted are the rows stored; each refusal also proves the database 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
-import openpyxl
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from files import OUTCOMES_HEADER, SH, VAP, write_csv, write_xlsx
+from stored import contents, refused
 
 import pcc_cli as cli
 from dashboard.figures import outcomes as outcome_figures
@@ -23,22 +23,7 @@ from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused, open_workbook
 
 D = dt.date
-VAP = "Violence against the person"
-SH = "Stalking and harassment"
-HEADER = [
-    "Financial Year",
-    "Financial Quarter",
-    "Force Name",
-    "Offence Description",
-    "Offence Group",
-    "Offence Subgroup",
-    "Offence Code",
-    "Outcome Description",
-    "Outcome Group",
-    "Outcome Type",
-    "Force outcomes for offences recorded in quarter",
-    "Force outcomes recorded in quarter",
-]
+HEADER = OUTCOMES_HEADER
 TITLES = [["Crime outcomes in England and Wales: open data"], ["Source: Home Office"]]
 NOTES = [["Notes"], ["Outcome type 0: not yet assigned an outcome."]]
 CHARGED = ["Charged/Summonsed", "Charged/Summonsed"]
@@ -60,23 +45,6 @@ STORED = [
 NAME = "prc-outcomes-open-data-mar2025-tables-240725"
 
 
-def write_csv(path, rows):
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    return path
-
-
-def write_xlsx(path, sheets: dict[str, list[list[object]]]):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 def stored_rows(engine) -> list[tuple]:
     oc = database.outcomes
     query = sa.select(
@@ -94,24 +62,6 @@ def stored_rows(engine) -> list[tuple]:
     ).order_by(oc.c.force, oc.c.period_start, oc.c.offence_code, oc.c.outcome_type)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query)]
-
-
-def contents(engine) -> dict[str, list[tuple]]:
-    """Every row of every table, to prove a refused load changed nothing."""
-    with engine.connect() as connection:
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
-        }
-
-
-def refused(engine, settings, *paths) -> list[str]:
-    """The problems of a refused load, after checking that every table is exactly as before."""
-    before = contents(engine)
-    with pytest.raises(LoadRefused) as caught:
-        ingest.load_files(list(paths), engine, settings)
-    assert contents(engine) == before
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.fixture

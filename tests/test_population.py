@@ -5,10 +5,10 @@ from __future__ import annotations
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from stored import refused
 
 from data_loaders import database, ingest
 from data_loaders.sources import population
-from data_loaders.tables import LoadRefused
 
 
 def stored_rows(engine) -> list[tuple]:
@@ -20,22 +20,6 @@ def stored_rows(engine) -> list[tuple]:
                 sa.select(pop.c.force, pop.c.year, pop.c.population).order_by(pop.c.force, pop.c.year)
             )
         ]
-
-
-def contents(engine) -> dict[str, list[tuple]]:
-    with engine.connect() as connection:
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
-        }
-
-
-def refused(engine, settings, *paths) -> list[str]:
-    before = contents(engine)
-    with pytest.raises(LoadRefused) as caught:
-        ingest.load_files(list(paths), engine, settings)
-    assert contents(engine) == before
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.fixture

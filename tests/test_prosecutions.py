@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from files import write_csv
+from stored import contents, refused
 
 import pcc_cli as cli
 from data_loaders import database, ingest
 from data_loaders.settings import SettingsError, load_settings
 from data_loaders.sources import prosecutions
 from data_loaders.status import read_status
-from data_loaders.tables import LoadRefused
 
 D = dt.date
 HEADER = ["Period", "Area", "Measure", "Value"]
@@ -34,12 +34,6 @@ STORED = [
 ]
 
 
-def write_csv(path, rows):
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    return path
-
-
 def stored_rows(engine) -> list[tuple]:
     pr = database.prosecutions_return
     query = sa.select(
@@ -54,23 +48,6 @@ def stored_rows(engine) -> list[tuple]:
     ).order_by(pr.c.area, pr.c.granularity, pr.c.period_start, pr.c.measure)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query)]
-
-
-def contents(engine) -> dict[str, list[tuple]]:
-    with engine.connect() as connection:
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
-        }
-
-
-def refused(engine, settings, *paths) -> list[str]:
-    """The problems of a refused load, after checking that every table is exactly as before."""
-    before = contents(engine)
-    with pytest.raises(LoadRefused) as caught:
-        ingest.load_files(list(paths), engine, settings)
-    assert contents(engine) == before
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.fixture

@@ -6,31 +6,19 @@ so the rows asserted are the rows stored; each refusal also proves the database 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
-import openpyxl
-import pandas as pd
 import pytest
 import sqlalchemy as sa
+from files import RECORDED_CRIME_HEADER, SH, VAP, write_csv, write_ods_by_pandas, write_xlsx
+from stored import recorded_crime_rows as stored_rows
+from stored import refusal
 
 from data_loaders import database, ingest
 from data_loaders.sources import recorded_crime
-from data_loaders.tables import LoadRefused
 
 D = dt.date
-VAP = "Violence against the person"
-SH = "Stalking and harassment"
-HEADER = [
-    "Financial Year",
-    "Financial Quarter",
-    "Force Name",
-    "Offence Description",
-    "Offence Group",
-    "Offence Subgroup",
-    "Offence Code",
-    "Number of Offences",
-]
+HEADER = RECORDED_CRIME_HEADER
 TITLES = [["Police recorded crime by police force area and offence code"], ["Source: Home Office"]]
 NOTES = [["Notes"], ["These tables are Official Statistics."], ["Figures for the latest quarter are provisional."]]
 YEAR_2019 = [
@@ -44,6 +32,16 @@ YEAR_2020 = [
     ["2020/21", 1, "British Transport Police", "Stalking", VAP, SH, "8Q", 3],
     ["2020/21", "2", "Action Fraud", "Racially or religiously aggravated harassment", VAP, SH, "8M", 1],
 ]
+# A community safety partnership edition, summed to force level; its names are synonyms of the usual ones.
+CSP_HEADER = [
+    "Financial Year",
+    "Financial Quarter",
+    "Police Force",
+    "CSP Name",
+    "Offence Description",
+    "Offence Code",
+    "Offence Count",
+]
 STORED = [
     ("Action Fraud", "2020/21", 2, 0, D(2020, 7, 1), "8M", "Racially or religiously aggravated harassment", 1),
     ("British Transport Police", "2020/21", 1, 0, D(2020, 4, 1), "8Q", "Stalking", 3),
@@ -54,72 +52,18 @@ STORED = [
 ]
 
 
-# ---- helpers: tiny files and the database's contents --------------------------------------------
-
-
-def write_csv(path, rows, *, newline="\n", bom=False):
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator=newline).writerows(rows)
-    return path
-
-
-def write_xlsx(path, sheets: dict[str, list[list[object]]]):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
-def write_ods(path, sheets: dict[str, list[list[object]]]):
-    with pd.ExcelWriter(path, engine="odf") as writer:
-        for name, rows in sheets.items():
-            width = max(len(r) for r in rows)
-            padded = [list(r) + [None] * (width - len(r)) for r in rows]
-            pd.DataFrame(padded, dtype=object).to_excel(writer, sheet_name=name, header=False, index=False)
-    return path
+# ---- helpers: the sheets of a two-year edition and a refusal --------------------------------------
 
 
 def year_sheets() -> dict[str, list[list[object]]]:
     return {"Notes": NOTES, "2019_20": [*TITLES, HEADER, *YEAR_2019], "2020_21": [*TITLES, HEADER, *YEAR_2020]}
 
 
-def stored_rows(engine) -> list[tuple]:
-    rc = database.recorded_crime
-    query = sa.select(
-        rc.c.force,
-        rc.c.financial_year,
-        rc.c.quarter,
-        rc.c.month,
-        rc.c.period_start,
-        rc.c.offence_code,
-        rc.c.offence_description,
-        rc.c.count,
-    ).order_by(rc.c.force, rc.c.period_start, rc.c.offence_code)
-    with engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(query)]
-
-
-def contents(engine) -> dict[str, list[tuple]]:
-    """Every row of every table, to prove a refused load changed nothing."""
-    with engine.connect() as connection:
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
-        }
-
-
 def refused(engine, settings, *paths) -> list[str]:
-    """The problems of a refused load, after checking that every table is exactly as before."""
-    before = contents(engine)
-    with pytest.raises(LoadRefused) as caught:
-        ingest.load_files(list(paths), engine, settings)
-    assert contents(engine) == before
-    assert caught.value.summary().splitlines()[0].endswith("nothing was written.")
-    return [str(p) for p in caught.value.problems]
+    """The problems of a refused load, after checking that every table is exactly as before and the summary says so."""
+    problem = refusal(engine, settings, *paths)
+    assert problem.summary().splitlines()[0].endswith("nothing was written.")
+    return [str(p) for p in problem.problems]
 
 
 @pytest.fixture
@@ -140,7 +84,7 @@ def loaded(engine, settings, tmp_path):
 def test_the_police_force_area_edition_stores_exact_rows(engine, settings, tmp_path, fmt):
     name = f"prc-pfa-mar2013-onwards-tables-191023.{fmt}"
     if fmt == "ods":
-        path = write_ods(tmp_path / name, year_sheets())
+        path = write_ods_by_pandas(tmp_path / name, year_sheets())
     elif fmt == "xlsx":
         path = write_xlsx(tmp_path / name, year_sheets())
     else:
@@ -225,15 +169,6 @@ def test_csv_encodings_and_line_endings_store_the_same_rows(engine, settings, tm
 
 
 def test_the_csp_edition_is_summed_to_force_level(engine, settings, tmp_path):
-    header = [
-        "Financial Year",
-        "Financial Quarter",
-        "Police Force",
-        "CSP Name",
-        "Offence Description",
-        "Offence Code",
-        "Offence Count",
-    ]
     rows = [
         ["2022/23", 1, "Devon and Cornwall", "Plymouth", "Stalking", "8Q", 40],
         ["2022/23", 1, "Devon and Cornwall", "Torbay", "Stalking", "8Q", 15],
@@ -245,7 +180,7 @@ def test_the_csp_edition_is_summed_to_force_level(engine, settings, tmp_path):
         ["2022/23", 2, "Dorset", "Dorset", "Stalking", "8Q", 19],
         ["2022/23", 1, "Devon and Cornwall", "Plymouth", "Assault with injury", "8N", 500],
     ]
-    path = write_xlsx(tmp_path / "prc-csp-tables-191023.xlsx", {"2022_23": [*TITLES, header, *rows]})
+    path = write_xlsx(tmp_path / "prc-csp-tables-191023.xlsx", {"2022_23": [*TITLES, CSP_HEADER, *rows]})
 
     [result] = ingest.load_files([path], engine, settings)
 
@@ -308,7 +243,7 @@ def test_negative_quarters_are_accepted_and_noted(engine, settings, tmp_path):
 
 
 def test_read_and_clean_without_a_database(settings, tmp_path):
-    path = write_ods(tmp_path / "t.ods", year_sheets())
+    path = write_ods_by_pandas(tmp_path / "t.ods", year_sheets())
     frame = recorded_crime.read(path)
     assert frame["_sheet"].tolist() == ["2019_20"] * 4 + ["2020_21"] * 3
     assert frame["_row"].tolist() == [4, 5, 6, 7, 4, 5, 6]
@@ -353,7 +288,7 @@ def test_missing_columns_in_a_workbook_are_named_per_sheet(loaded, settings, tmp
 )
 def test_an_unknown_force_is_refused_with_a_suggestion(loaded, settings, tmp_path, force, expected):
     rows = [["2019/20", 1, "Kent", "Stalking", VAP, SH, "8Q", 5], ["2019/20", 1, force, "Stalking", VAP, SH, "8Q", 5]]
-    path = write_ods(tmp_path / "t.ods", {"2019_20": [*TITLES, HEADER, *rows]})
+    path = write_ods_by_pandas(tmp_path / "t.ods", {"2019_20": [*TITLES, HEADER, *rows]})
     assert refused(loaded, settings, path) == [
         f"t.ods, sheet '2019_20', row 5, column 'Force Name': found {force!r}; {expected}"
     ]
@@ -361,7 +296,7 @@ def test_an_unknown_force_is_refused_with_a_suggestion(loaded, settings, tmp_pat
 
 @pytest.mark.parametrize("quarter", [5, "5", "Q0", "Q5", "", "first"])
 def test_a_quarter_outside_1_to_4_is_refused(loaded, settings, tmp_path, quarter):
-    path = write_ods(
+    path = write_ods_by_pandas(
         tmp_path / "t.ods", {"2019_20": [*TITLES, HEADER, ["2019/20", quarter, "Kent", "Stalking", VAP, SH, "8Q", 5]]}
     )
     assert refused(loaded, settings, path) == [
@@ -409,7 +344,9 @@ def test_every_shape_of_home_office_code_is_read_and_only_configured_codes_are_s
         ["2012/13", 2, "Action Fraud", "Fraud", "Fraud offences", "Fraud offences", "FFA UK", -3],
         ["2012/13", 2, "Kent", "Racially or religiously aggravated harassment", VAP, vwi, "8m", 2],
     ]
-    path = write_ods(tmp_path / "prc-pfa-mar2013-onwards-tables-191023.ods", {"2012-13": [*TITLES, HEADER, *rows]})
+    path = write_ods_by_pandas(
+        tmp_path / "prc-pfa-mar2013-onwards-tables-191023.ods", {"2012-13": [*TITLES, HEADER, *rows]}
+    )
     [result] = ingest.load_files([path], engine, settings)
     assert [row[:2] + row[5:] for row in stored_rows(engine)] == [
         ("Kent", "2012/13", "8L", "Harassment", 40),
@@ -438,15 +375,13 @@ def test_a_row_of_another_offence_is_still_checked_for_its_structure(loaded, set
 
 
 def test_unassigned_rows_of_a_csp_edition_belong_to_their_force(engine, settings, tmp_path):
-    header = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name", "Offence Description"]
-    header += ["Offence Code", "Offence Count"]
     rows = [
         ["2022/23", 1, "Dorset", "Dorset", "Stalking", "8Q", 18],
         ["2022/23", 1, "Dorset", "Bournemouth, Christchurch and Poole", "Stalking", "8Q", 22],
         ["2022/23", 1, "Dorset", "Unassigned Dorset", "Stalking", "8Q", 3],
         ["2022/23", 1, "Unassigned Devon and Cornwall", "Unassigned Devon and Cornwall", "Stalking", "8Q", 4],
     ]
-    path = write_csv(tmp_path / "prc-csp-mar21-mar26-tables-230726.csv", [header, *rows])
+    path = write_csv(tmp_path / "prc-csp-mar21-mar26-tables-230726.csv", [CSP_HEADER, *rows])
     ingest.load_files([path], engine, settings)
     assert [(row[0], row[-1]) for row in stored_rows(engine)] == [("Devon and Cornwall", 4), ("Dorset", 43)]
 
@@ -457,7 +392,7 @@ def test_a_financial_year_must_match_its_sheet(loaded, settings, tmp_path):
         "2020_21": [*TITLES, HEADER, ["2020/21", 1, "Kent", "Stalking", VAP, SH, "8Q", 6]]
         + [["2019-20", 2, "Kent", "Stalking", VAP, SH, "8Q", 7]],
     }
-    path = write_ods(tmp_path / "t.ods", sheets)
+    path = write_ods_by_pandas(tmp_path / "t.ods", sheets)
     assert refused(loaded, settings, path) == [
         "t.ods, sheet '2020_21', row 5, column 'Financial Year': found '2019-20'; "
         "expected 2020/21, the year the sheet is named for"
@@ -479,14 +414,12 @@ def test_a_repeated_force_quarter_and_code_is_refused(loaded, settings, tmp_path
 
 
 def test_a_repeated_csp_row_is_refused_rather_than_counted_twice(loaded, settings, tmp_path):
-    header = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name", "Offence Description"]
-    header += ["Offence Code", "Offence Count"]
     rows = [
         ["2022/23", 1, "Dorset", "Dorset", "Stalking", "8Q", 18],
         ["2022/23", 1, "Dorset", "Bournemouth, Christchurch and Poole", "Stalking", "8Q", 22],
         ["2022/23", 1, "Dorset", "Dorset ", "Stalking", "8Q", 18],
     ]
-    path = write_csv(tmp_path / "csp.csv", [header, *rows])
+    path = write_csv(tmp_path / "csp.csv", [CSP_HEADER, *rows])
     assert refused(loaded, settings, path) == [
         "csp.csv, row 4, column 'Offence Code': found 'Dorset Dorset 2022/23 Q1 8Q'; "
         "each force, CSP, quarter and offence code may appear once; this repeats row 2"
@@ -504,7 +437,7 @@ def test_every_problem_is_listed_not_only_the_first(loaded, settings, tmp_path):
         "2019_20": [*TITLES, HEADER, ["2019/20", 5, "Kent", "Stalking", VAP, SH, "8Q", 5], *YEAR_2019],
         "2020_21": [*TITLES, HEADER, *YEAR_2020, ["2020/21", 1, "Devon and Cornwal", "Stalking", VAP, SH, "8Q", "n/a"]],
     }
-    path = write_ods(tmp_path / "three.ods", sheets)
+    path = write_ods_by_pandas(tmp_path / "three.ods", sheets)
     assert refused(loaded, settings, path) == [
         "three.ods, sheet '2019_20', row 4, column 'Financial Quarter': found '5'; "
         "expected a financial quarter 1, 2, 3 or 4 (or Q1-Q4)",

@@ -1,0 +1,49 @@
+"""What a database holds after a load: every table's rows, the recorded-crime rows, and a refused load's problems."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from data_loaders import database, ingest
+from data_loaders.tables import LoadRefused
+
+
+def contents(engine) -> dict[str, list[tuple]]:
+    """Every row of every table, to prove a refused load changed nothing."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
+            for table in database.metadata.sorted_tables
+        }
+
+
+def refusal(engine, settings, *paths) -> LoadRefused:
+    """The refusal of loading ``paths``, after checking that every table is exactly as before."""
+    before = contents(engine)
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files(list(paths), engine, settings)
+    assert contents(engine) == before
+    return caught.value
+
+
+def refused(engine, settings, *paths) -> list[str]:
+    """The problems of a refused load, after checking that every table is exactly as before."""
+    return [str(p) for p in refusal(engine, settings, *paths).problems]
+
+
+def recorded_crime_rows(engine) -> list[tuple]:
+    """The recorded-crime rows: force, year, quarter, month, period start, code, description, count."""
+    rc = database.recorded_crime
+    query = sa.select(
+        rc.c.force,
+        rc.c.financial_year,
+        rc.c.quarter,
+        rc.c.month,
+        rc.c.period_start,
+        rc.c.offence_code,
+        rc.c.offence_description,
+        rc.c.count,
+    ).order_by(rc.c.force, rc.c.period_start, rc.c.month, rc.c.offence_code)
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]
