@@ -39,29 +39,24 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-from data_loaders import database, ingest
-from data_loaders.ods import write_ods
-from data_loaders.settings import load_settings
-
 HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))  # run as a script, the project's root is not on the path
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from data_loaders import database, ingest  # noqa: E402
+from data_loaders.ods import write_ods  # noqa: E402
+from data_loaders.settings import load_settings  # noqa: E402
+from tests.files import RECORDED_CRIME_HEADER as HEADER  # noqa: E402
+from tests.files import write_xlsx  # noqa: E402
+
 OUT = HERE / "out"
 LINES_FILE = HERE / "data" / "home-office-offence-lines.csv"
 REAL_ROWS = HERE.parent.parent / "shared" / "data" / "home-office-prc-pfa-stalking-harassment-191023.csv"
 FIRST_YEAR, LAST_YEAR = 2012, 2023  # sheets 2012-13 to 2023-24 (the last with its first quarter only)
 SEED = 20231019
-HEADER = [
-    "Financial Year",
-    "Financial Quarter",
-    "Force Name",
-    "Offence Description",
-    "Offence Group",
-    "Offence Subgroup",
-    "Offence Code",
-    "Number of Offences",
-]
 STALKING = ("8L", "8M", "8Q", "8R", "8U")
 FRAUD_BODIES = ("Action Fraud", "CIFAS", "UK Finance")
 # Devon and Cornwall and England and Wales (43 forces), 2022/23, as published on 19 October 2023.
@@ -131,18 +126,6 @@ def workbook(settings) -> dict[str, list[list[object]]]:
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         sheets[f"{year}-{str(year + 1)[-2:]}"] = year_sheet(year, forces, lines, real, rng)
     return sheets
-
-
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 @dataclass
@@ -230,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     for fmt in formats:
         path = args.out / f"prc-pfa-mar2013-onwards-tables-191023.{fmt}"
         start = time.perf_counter()
-        write_ods(path, sheets) if fmt == "ods" else write_xlsx(path, sheets)
+        write_ods(path, sheets) if fmt == "ods" else write_xlsx(path, sheets, write_only=True)
         print(f"wrote {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
         methods = [("project", _project, ()), ("pandas read_excel calamine", _baseline, ("calamine",))]
         if args.default_engine:
