@@ -10,6 +10,7 @@ import html
 import os
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -93,12 +94,36 @@ def sqlite_url(tmp_path):
 
 
 @pytest.fixture
-def engine(db_url):
-    """An engine on a migrated, empty database (both backends)."""
-    engine = database.make_engine(db_url)
+def cli_db(db_url, monkeypatch):
+    """The command line pointed at an empty database (SQLite and PostgreSQL) through PCC_DATABASE_URL."""
+    monkeypatch.setenv("PCC_DATABASE_URL", db_url)
+    return db_url
+
+
+@pytest.fixture
+def cli_sqlite(sqlite_url, monkeypatch):
+    """The command line pointed at an empty SQLite database through PCC_DATABASE_URL."""
+    monkeypatch.setenv("PCC_DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+def _migrated(url: str) -> Iterator[sa.Engine]:
+    engine = database.make_engine(url)
     database.migrate(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url):
+    """An engine on a migrated, empty database (both backends)."""
+    yield from _migrated(db_url)
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url):
+    """An engine on the migrated, empty SQLite database at ``sqlite_url`` (which a test may also open the app on)."""
+    yield from _migrated(sqlite_url)
 
 
 @pytest.fixture

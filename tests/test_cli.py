@@ -36,19 +36,6 @@ def files(tmp_path):
     return crime, monthly, population
 
 
-@pytest.fixture
-def cli_db(db_url, monkeypatch):
-    """The CLI pointed at an empty database (SQLite and PostgreSQL) through PCC_DATABASE_URL."""
-    monkeypatch.setenv("PCC_DATABASE_URL", db_url)
-    return db_url
-
-
-@pytest.fixture
-def cli_sqlite(sqlite_url, monkeypatch):
-    monkeypatch.setenv("PCC_DATABASE_URL", sqlite_url)
-    return sqlite_url
-
-
 def contents(url) -> dict[str, list[tuple]]:
     """Every row of every table at ``url``; nothing at all before the schema is made."""
     engine = database.make_engine(url)

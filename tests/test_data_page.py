@@ -37,15 +37,6 @@ def data_page(monkeypatch, sqlite_url):
     return open_page
 
 
-@pytest.fixture
-def sqlite_engine(sqlite_url):
-    """An engine on the same migrated SQLite database the page reads."""
-    engine = database.make_engine(sqlite_url)
-    database.migrate(engine)
-    yield engine
-    engine.dispose()
-
-
 def table_with(app: AppTest, column: str):
     """The first table on the page that has ``column``, as a DataFrame."""
     for table in app.table:

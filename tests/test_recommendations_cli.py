@@ -6,26 +6,12 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
-
 from dashboard.ui.sign_in import check_password
 from pcc_cli import main
 
 DATA = Path(__file__).with_name("data")
 TRACKER = DATA / "recommendations-tracker.csv"
 RESPONSE = DATA / "dc-response-hmicfrs-stalking-2019.txt"
-
-
-@pytest.fixture
-def cli_db(db_url, monkeypatch):
-    monkeypatch.setenv("PCC_DATABASE_URL", db_url)
-    return db_url
-
-
-@pytest.fixture
-def cli_sqlite(sqlite_url, monkeypatch):
-    monkeypatch.setenv("PCC_DATABASE_URL", sqlite_url)
-    return sqlite_url
 
 
 def dumped(capsys) -> list[dict[str, str]]:
