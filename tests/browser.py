@@ -7,7 +7,6 @@ tables run where it is not installed.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import socket
 import subprocess
@@ -146,16 +145,3 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(VIEWPORT)
     return path
-
-
-def demo_database(folder: Path, as_of: dt.date) -> str:
-    """The URL of a demo database built in ``folder`` as if on ``as_of`` (SQLite), for the app to serve."""
-    from data_loaders import database
-    from data_loaders.demo import dataset as demo
-    from data_loaders.settings import load_settings
-
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings(), as_of=as_of)
-    engine.dispose()
-    return url

@@ -1,4 +1,4 @@
-"""Shared fixtures: databases (SQLite and a real PostgreSQL), settings, the real published data.
+"""Shared fixtures: databases (SQLite and a real PostgreSQL), the demo built once, settings, the real published data.
 
 A test that needs PostgreSQL or a browser is skipped with a reason on a laptop without them;
 CI sets PCC_REQUIRE_POSTGRES=1 and PCC_REQUIRE_BROWSER=1, which turn those skips into failures.
@@ -6,11 +6,14 @@ CI sets PCC_REQUIRE_POSTGRES=1 and PCC_REQUIRE_BROWSER=1, which turn those skips
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ import sqlalchemy as sa
 
 from dashboard.outputs import images
 from data_loaders import database
+from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,6 +128,85 @@ def engine(db_url):
 def sqlite_engine(sqlite_url):
     """An engine on the migrated, empty SQLite database at ``sqlite_url`` (which a test may also open the app on)."""
     yield from _migrated(sqlite_url)
+
+
+# The date the dated demo is built as at: the modules that assert its figures hold them to this day.
+DEMO_AS_OF = dt.date(2025, 11, 28)
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A demo database built once for the session: its SQLite file, the load results and the files it loaded."""
+
+    path: Path
+    results: list
+    files: Path
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.path}"
+
+    def copy(self, folder: Path) -> str:
+        """The URL of a copy of the database in ``folder``, for a test that writes to it."""
+        target = folder / f"copy-of-{self.path.name}"
+        shutil.copy(self.path, target)
+        return f"sqlite:///{target}"
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    engine = database.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for table in database.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+def _shared_demo(tmp_path_factory, name: str, as_of: dt.date | None) -> Iterator[Demo]:
+    """Build the demo (as at ``as_of``, or today) for every module that reads it; after the session, check that
+    none of them wrote to it: a test that writes must work on :meth:`Demo.copy`."""
+    folder = tmp_path_factory.mktemp(name)
+    shared = Demo(folder / "demo.sqlite", [], folder / "files")
+    with pytest.MonkeyPatch.context() as patch:  # the isolation of _isolated_environment, before any test runs
+        patch.delenv("PCC_DATABASE_URL", raising=False)
+        patch.delenv("PCC_SETTINGS_FILE", raising=False)
+        patch.chdir(folder)
+        engine = database.make_engine(shared.url)
+        try:
+            shared.results.extend(demo.build(engine, load_settings(), folder=shared.files, as_of=as_of))
+        finally:
+            engine.dispose()
+    built = _row_counts(shared.url)
+    yield shared
+    database.engine_for.cache_clear()
+    assert _row_counts(shared.url) == built, f"a test wrote to the shared demo database {shared.path}"
+
+
+@pytest.fixture(scope="session")
+def todays_demo(tmp_path_factory) -> Iterator[Demo]:
+    """The demo as ``pcc-dashboard demo`` builds it today, once per session (per xdist worker); only read it."""
+    yield from _shared_demo(tmp_path_factory, "demo-today", None)
+
+
+@pytest.fixture(scope="session")
+def dated_demo(tmp_path_factory) -> Iterator[Demo]:
+    """The demo built as at DEMO_AS_OF, once per session (per xdist worker); only read it."""
+    yield from _shared_demo(tmp_path_factory, "demo-dated", DEMO_AS_OF)
+
+
+@pytest.fixture(scope="session")
+def demo_url(todays_demo) -> str:
+    """The URL of today's shared demo database (read only)."""
+    return todays_demo.url
+
+
+@pytest.fixture(scope="session")
+def dated_demo_url(dated_demo) -> str:
+    """The URL of the shared demo database built as at DEMO_AS_OF (read only)."""
+    return dated_demo.url
 
 
 @pytest.fixture

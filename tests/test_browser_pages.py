@@ -6,14 +6,11 @@ goes to ``screenshots/`` (ignored by git) beside the others.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from browser import chromium_page, demo_database, screenshot, served_app
+from browser import chromium_page, screenshot, served_app
 from test_browser import assert_accessible_structure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-AS_OF = dt.date(2025, 11, 28)
 WAIT = 60_000  # milliseconds: the first run builds every chart of a page
 
 # address, heading, what the page shows once drawn (a CSS selector and how many at least), screenshot name
@@ -28,12 +25,10 @@ PAGES = [
 ]
 
 
-def test_every_other_page_opens_without_an_error_and_keeps_its_structure(tmp_path):
+def test_every_other_page_opens_without_an_error_and_keeps_its_structure(dated_demo_url, tmp_path):
     from playwright.sync_api import expect  # only after chromium_page has skipped where it is missing
 
-    url = demo_database(tmp_path, AS_OF)
-
-    with chromium_page() as page, served_app(url, tmp_path) as address:
+    with chromium_page() as page, served_app(dated_demo_url, tmp_path) as address:
         for path, heading, shown, at_least, name in PAGES:
             page.goto(f"{address}/{path}")
             expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible(timeout=WAIT)

@@ -11,22 +11,7 @@ import struct
 import pytest
 from browser import chromium_page, screenshot, served_app
 
-from data_loaders import database
-from data_loaders.demo import dataset as demo
-from data_loaders.settings import load_settings
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser-demo")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings())
-    engine.dispose()
-    yield url
-    database.engine_for.cache_clear()
 
 
 def test_presentation_mode_moves_with_the_keys_and_buttons_and_the_address_keeps_the_slide(demo_url, tmp_path):

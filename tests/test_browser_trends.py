@@ -5,14 +5,11 @@ Screenshots of the Overview and Recorded crime pages at 1366x768 go to ``screens
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from browser import chromium_page, demo_database, screenshot, served_app
+from browser import chromium_page, screenshot, served_app
 from test_browser import assert_accessible_structure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-AS_OF = dt.date(2025, 11, 28)
 FIRST_CHART = "() => Array.from(document.querySelectorAll('.js-plotly-plot')[0]._fullData[0].y)"
 FIRST_TITLE = ".js-plotly-plot .gtitle"
 WAIT = 60_000  # milliseconds: the first run builds every chart of a page
@@ -25,12 +22,10 @@ def choose_force(page, force: str) -> None:
     page.keyboard.press("Enter")
 
 
-def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(tmp_path):
+def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(dated_demo_url, tmp_path):
     from playwright.sync_api import expect  # only after chromium_page has skipped where it is missing
 
-    url = demo_database(tmp_path, AS_OF)
-
-    with chromium_page() as page, served_app(url, tmp_path) as address:
+    with chromium_page() as page, served_app(dated_demo_url, tmp_path) as address:
         page.goto(address)
         expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible(timeout=WAIT)
         expect(page.locator(FIRST_TITLE).first).to_have_text(

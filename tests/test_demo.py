@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from conftest import DEMO_AS_OF as AS_OF
 from files import RECORDED_CRIME_HEADER
 
 import pcc_cli as cli
@@ -16,7 +17,6 @@ from data_loaders.settings import load_settings
 from data_loaders.sources import recorded_crime
 from data_loaders.tables import open_workbook
 
-AS_OF = dt.date(2025, 11, 28)
 # Published stalking and harassment totals (Home Office release of 19 October 2023).
 PUBLISHED_HOME = {
     "2014/15": 1_791, "2015/16": 2_970, "2016/17": 4_545, "2017/18": 7_924, "2018/19": 10_303,
@@ -47,13 +47,10 @@ def table_rows(engine, table: sa.Table) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """One demo database for the read-only checks: SQLite, built at AS_OF, files kept."""
-    folder = tmp_path_factory.mktemp("demo")
-    settings = load_settings()
-    engine = database.make_engine(f"sqlite:///{folder / 'demo.sqlite'}")
-    results = demo.build(engine, settings, folder=folder / "files", as_of=AS_OF)
-    yield engine, settings, results, folder / "files"
+def demo_db(dated_demo):
+    """The shared demo for the read-only checks: SQLite, built at AS_OF, files kept."""
+    engine = database.make_engine(dated_demo.url)
+    yield engine, load_settings(), dated_demo.results, dated_demo.files
     engine.dispose()
 
 

@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
-
 import pytest
 import sqlalchemy as sa
+from conftest import DEMO_AS_OF as AS_OF
 
 import pcc_cli as cli
 from data_loaders import database, ingest
 from data_loaders.demo import dataset as demo
 from data_loaders.recommendations import ingest as recommendation_ingest
-from data_loaders.settings import load_settings
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused
 
-AS_OF = dt.date(2025, 11, 28)
 CRIME_FILE = "home-office-prc-pfa-stalking-harassment-191023.csv"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    """A SQLite file holding the demo, built once and copied for each test."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    engine = database.make_engine(f"sqlite:///{path}")
-    demo.build(engine, load_settings(), as_of=AS_OF)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def demo_engine(demo_file, tmp_path):
-    copy = tmp_path / "copy.sqlite"
-    shutil.copy(demo_file, copy)
-    engine = database.make_engine(f"sqlite:///{copy}")
+def demo_engine(dated_demo, tmp_path):
+    """An engine on this test's own copy of the shared demo, which every test here changes."""
+    engine = database.make_engine(dated_demo.copy(tmp_path))
     yield engine
     engine.dispose()
 
@@ -96,10 +81,8 @@ def test_the_demo_is_never_loaded_over_real_data(engine, settings, shared_data):
     assert counts(engine) == before
 
 
-def test_clear_demo_from_the_command_line(demo_file, tmp_path, monkeypatch, capsys):
-    copy = tmp_path / "cli.sqlite"
-    shutil.copy(demo_file, copy)
-    monkeypatch.setenv("PCC_DATABASE_URL", f"sqlite:///{copy}")
+def test_clear_demo_from_the_command_line(dated_demo, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PCC_DATABASE_URL", dated_demo.copy(tmp_path))
     assert cli.main(["clear-demo"]) == 0
     assert capsys.readouterr().out.startswith("Cleared the illustrative demo data first (19 demo files: ")
     assert cli.main(["clear-demo"]) == 0

@@ -27,23 +27,10 @@ from dashboard.outputs import images, press_pack
 from dashboard.outputs.inputs import cut_to, filters_from_options, inputs_from_database, key_messages, load_charts
 from dashboard.outputs.layout import lay_out
 from data_loaders import database
-from data_loaders.demo import dataset as demo
 from data_loaders.settings import SettingsError, load_settings
 
 SVG = "{http://www.w3.org/2000/svg}"
 AS_AT = dt.date(2026, 10, 22)
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    """The demo database (built once for the module)."""
-    folder = tmp_path_factory.mktemp("export-demo")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings())
-    engine.dispose()
-    yield url
-    database.engine_for.cache_clear()
 
 
 def trend_chart(settings, *, title="Recorded stalking in Devon and Cornwall, quarterly", notes=()) -> Chart:

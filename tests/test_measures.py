@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from conftest import DEMO_AS_OF as AS_OF
 from files import OUTCOMES_HEADER, RECORDED_CRIME_HEADER
 
 from dashboard.charts import catalogue
@@ -18,9 +19,7 @@ from dashboard.outputs import feed, images, meeting_pack, slides
 from dashboard.outputs.inputs import inputs_from_database
 from dashboard.words import messages
 from data_loaders import database, ingest
-from data_loaders.demo import dataset as demo
 
-AS_OF = dt.date(2025, 11, 28)
 HEADER = ",".join(OUTCOMES_HEADER)
 CRIME_HEADER = ",".join(RECORDED_CRIME_HEADER)
 # Eight quarters of Devon and Cornwall's stalking outcomes: charged (type 1), no suspect (18), awaiting (0).
@@ -63,12 +62,11 @@ def hand_built(engine, settings, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_inputs(tmp_path_factory):
+def demo_inputs(dated_demo_url):
     from data_loaders.settings import load_settings
 
     settings = load_settings()
-    engine = database.make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
-    demo.build(engine, settings, as_of=AS_OF)
+    engine = database.make_engine(dated_demo_url)
     inputs = inputs_from_database(engine, settings, today=AS_OF)
     yield inputs
     engine.dispose()

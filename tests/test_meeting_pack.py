@@ -12,21 +12,9 @@ import pcc_cli as cli
 from dashboard.outputs import images, meeting_pack, pack_tables
 from dashboard.outputs.meeting_pack import PackError, Quarter, parse_quarter
 from data_loaders import database
-from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 
 MEETING = dt.date(2025, 5, 14)
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pack-demo")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings())
-    engine.dispose()
-    yield url
-    database.engine_for.cache_clear()
 
 
 @pytest.fixture(scope="module")

@@ -9,23 +9,9 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from dashboard.outputs.inputs import ordered_charts
-from data_loaders import database
-from data_loaders.demo import dataset as demo
-from data_loaders.settings import load_settings
 
 APP = ROOT / "dashboard" / "app.py"
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pages-demo")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings())
-    engine.dispose()
-    yield url
-    database.engine_for.cache_clear()
 
 
 def open_page(monkeypatch, url: str, page: str, **params: str) -> AppTest:

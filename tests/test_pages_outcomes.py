@@ -6,7 +6,6 @@ Filter changes are checked on the figures the browser receives: each Plotly char
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 
 import numpy as np
@@ -14,28 +13,11 @@ import pytest
 from conftest import ROOT, headline_cards
 from streamlit.testing.v1 import AppTest
 
-from data_loaders import database
-from data_loaders.demo import dataset as demo
-from data_loaders.settings import load_settings
-
 APP = ROOT / "dashboard" / "app.py"
 OUTCOMES = "app_pages/outcomes.py"
 PROSECUTIONS = "app_pages/prosecutions.py"
-AS_OF = dt.date(2025, 11, 28)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    """A demo database built once for this module (SQLite, at a fixed date)."""
-    folder = tmp_path_factory.mktemp("demo-pages")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings(), as_of=AS_OF)
-    engine.dispose()
-    yield url
-    database.engine_for.cache_clear()
 
 
 CHARGE = "Charge or summons rate"
@@ -74,8 +56,8 @@ def y_values(spec: dict, name: str | None = None) -> list[float]:
     return list(y)
 
 
-def test_the_outcomes_page_shows_every_chart_with_its_count(monkeypatch, demo_url):
-    app = open_page(monkeypatch, demo_url, OUTCOMES)
+def test_the_outcomes_page_shows_every_chart_with_its_count(monkeypatch, dated_demo_url):
+    app = open_page(monkeypatch, dated_demo_url, OUTCOMES)
     assert app.title[0].value == "Outcomes"
     sections = [tab.label for tab in app.tabs]
     assert sections == [
@@ -87,7 +69,7 @@ def test_the_outcomes_page_shows_every_chart_with_its_count(monkeypatch, demo_ur
     # Only the open section runs: each tab's charts, as a link naming it opens them.
     titles = {}
     for section in sections:
-        opened = open_page(monkeypatch, demo_url, OUTCOMES, view=section)
+        opened = open_page(monkeypatch, dated_demo_url, OUTCOMES, view=section)
         titles[section] = list(specs(opened))
         for spec in specs(opened).values():
             assert "Count used: Force outcomes" in spec["layout"]["title"]["subtitle"]["text"]
@@ -112,8 +94,8 @@ def test_the_outcomes_page_shows_every_chart_with_its_count(monkeypatch, demo_ur
     assert not app.info
 
 
-def test_switching_the_outcome_count_changes_the_figures(monkeypatch, demo_url):
-    app = open_page(monkeypatch, demo_url, OUTCOMES, view=CHARGE)
+def test_switching_the_outcome_count_changes_the_figures(monkeypatch, dated_demo_url):
+    app = open_page(monkeypatch, dated_demo_url, OUTCOMES, view=CHARGE)
     before = spec_starting(app, "Charge or summons rate")
     app.radio(key="filter_outcome_count").set_value("for_offences").run()
     assert not app.exception
@@ -125,21 +107,21 @@ def test_switching_the_outcome_count_changes_the_figures(monkeypatch, demo_url):
     )
 
 
-def test_changing_the_force_changes_the_figures(monkeypatch, demo_url):
-    app = open_page(monkeypatch, demo_url, OUTCOMES, view=CHARGE)
+def test_changing_the_force_changes_the_figures(monkeypatch, dated_demo_url):
+    app = open_page(monkeypatch, dated_demo_url, OUTCOMES, view=CHARGE)
     home = spec_starting(app, "Charge or summons rate")
     app.selectbox(key="filter_force").set_value("Dorset").run()
     assert not app.exception
     dorset = spec_starting(app, "Charge or summons rate: Dorset")
     assert y_values(home) != y_values(dorset)
-    app = open_page(monkeypatch, demo_url, OUTCOMES, view="Not yet assigned an outcome")
+    app = open_page(monkeypatch, dated_demo_url, OUTCOMES, view="Not yet assigned an outcome")
     app.selectbox(key="filter_force").set_value("Dorset").run()
     backlog = spec_starting(app, "Offences not yet assigned an outcome: Dorset")
     assert backlog["data"][0]["type"] == "bar"
 
 
-def test_choosing_a_category_changes_the_figures(monkeypatch, demo_url):
-    app = open_page(monkeypatch, demo_url, OUTCOMES, view=CHARGE)
+def test_choosing_a_category_changes_the_figures(monkeypatch, dated_demo_url):
+    app = open_page(monkeypatch, dated_demo_url, OUTCOMES, view=CHARGE)
     total = spec_starting(app, "Charge or summons rate")
     app.multiselect(key="filter_categories").set_value(["Stalking"]).run()
     stalking = spec_starting(app, "Charge or summons rate")
@@ -147,8 +129,8 @@ def test_choosing_a_category_changes_the_figures(monkeypatch, demo_url):
     assert stalking["layout"]["title"]["subtitle"]["text"].startswith("Stalking.")
 
 
-def test_the_prosecutions_page_shows_the_force_and_its_cps_area(monkeypatch, demo_url):
-    app = open_page(monkeypatch, demo_url, PROSECUTIONS)
+def test_the_prosecutions_page_shows_the_force_and_its_cps_area(monkeypatch, dated_demo_url):
+    app = open_page(monkeypatch, dated_demo_url, PROSECUTIONS)
     assert app.title[0].value == "Prosecutions and orders"
     assert [tab.label for tab in app.tabs] == [COURTS, ORDERS]
     assert list(specs(app)) == [
@@ -158,7 +140,7 @@ def test_the_prosecutions_page_shows_the_force_and_its_cps_area(monkeypatch, dem
     ]
     rate = spec_starting(app, "Conviction rate")
     assert [t["name"] for t in rate["data"]] == ["Devon and Cornwall (force)", "CPS South West (CPS Area, 3 forces)"]
-    orders = open_page(monkeypatch, demo_url, PROSECUTIONS, view=ORDERS)
+    orders = open_page(monkeypatch, dated_demo_url, PROSECUTIONS, view=ORDERS)
     assert list(specs(orders)) == [
         "Stalking Protection Orders: Devon and Cornwall",
         "Stalking Protection Orders: CPS South West (CPS Area)",
@@ -174,8 +156,8 @@ def test_the_prosecutions_page_shows_the_force_and_its_cps_area(monkeypatch, dem
     assert any("covers Avon and Somerset, Devon and Cornwall and Gloucestershire" in m.value for m in app.markdown)
 
 
-def test_a_force_without_its_own_return_shows_its_cps_area(monkeypatch, demo_url):
-    app = open_page(monkeypatch, demo_url, PROSECUTIONS)
+def test_a_force_without_its_own_return_shows_its_cps_area(monkeypatch, dated_demo_url):
+    app = open_page(monkeypatch, dated_demo_url, PROSECUTIONS)
     home_rate = y_values(spec_starting(app, "Conviction rate"))
     app.selectbox(key="filter_force").set_value("Avon and Somerset").run()
     assert not app.exception
@@ -196,13 +178,13 @@ def test_an_empty_database_gives_an_empty_state_not_an_empty_chart(monkeypatch, 
     assert "Data page" in app.info[0].value
 
 
-def test_a_small_force_is_told_why_a_rate_is_missing(monkeypatch, demo_url):
-    app = open_page(monkeypatch, demo_url, OUTCOMES)
+def test_a_small_force_is_told_why_a_rate_is_missing(monkeypatch, dated_demo_url):
+    app = open_page(monkeypatch, dated_demo_url, OUTCOMES)
     app.selectbox(key="filter_force").set_value("London, City of").run()
     app.multiselect(key="filter_categories").set_value(["Stalking"]).run()
     assert not app.exception
     assert any("Too few outcomes for London, City of in each quarter" in i.value for i in app.info)
-    backlog = open_page(monkeypatch, demo_url, OUTCOMES, view="Not yet assigned an outcome")
+    backlog = open_page(monkeypatch, dated_demo_url, OUTCOMES, view="Not yet assigned an outcome")
     backlog.selectbox(key="filter_force").set_value("London, City of").run()
     backlog.multiselect(key="filter_categories").set_value(["Stalking"]).run()
     assert "Offences not yet assigned an outcome: London, City of" in specs(backlog)  # counts need no minimum

@@ -14,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
 from data_loaders import database
-from data_loaders.demo import dataset as demo
 from data_loaders.recommendations import store as recommendations
 from data_loaders.recommendations.ingest import load_recommendation_files
 
@@ -60,19 +59,6 @@ def loaded_url(sqlite_url, settings, tmp_path):
     load_recommendation_files([path], engine, settings, author="Loader")
     engine.dispose()
     return sqlite_url
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    """The full demo database (figures and recommendations), built once for the module."""
-    from data_loaders.settings import load_settings
-
-    folder = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings(), folder=folder / "files")
-    engine.dispose()
-    return url
 
 
 LISTED = "The recommendations"  # the Recommendations page's tab with the table, the detail and the form

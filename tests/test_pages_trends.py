@@ -7,7 +7,6 @@ not on the absence of errors.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 
 import numpy as np
@@ -15,28 +14,11 @@ import pytest
 from conftest import ROOT, headline_cards
 from streamlit.testing.v1 import AppTest
 
-from data_loaders import database
-from data_loaders.demo import dataset as demo
-from data_loaders.settings import load_settings
-
 APP = ROOT / "dashboard" / "app.py"
 OVERVIEW = "app_pages/overview.py"
 RECORDED = "app_pages/recorded_crime.py"
-AS_OF = dt.date(2025, 11, 28)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    """A demo database built once for this module (SQLite, at a fixed date)."""
-    folder = tmp_path_factory.mktemp("demo-trends")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    engine = database.make_engine(url)
-    demo.build(engine, load_settings(), as_of=AS_OF)
-    engine.dispose()
-    yield url
-    database.engine_for.cache_clear()
 
 
 def open_app(monkeypatch, url: str, page: str | None = None, **params: str) -> AppTest:
@@ -81,8 +63,8 @@ def messages(app: AppTest) -> list[str]:
 # ---- Overview ----------------------------------------------------------------------------------
 
 
-def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url)
+def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url)
     assert app.title[0].value == "Overview"
     assert messages(app) == [
         "Recorded stalking and harassment rose 7% to 15,210 in the year ending October 2025 (from 14,272).",
@@ -113,14 +95,14 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
     ]
     assert [tab.label for tab in app.tabs] == ["Is it changing, or is it noise?", "How does it compare?"]
     assert titles(app) == ["Recorded stalking and harassment in Devon and Cornwall, monthly"]  # the open tab's
-    compared = open_app(monkeypatch, demo_url, question="How does it compare?")
+    compared = open_app(monkeypatch, dated_demo_url, question="How does it compare?")
     assert titles(compared) == ["Recorded stalking and harassment per 1,000 people, year ending June 2025"]
     link = next(link for link in compared.get("page_link") if link.proto.label.startswith("More on recorded crime"))
     assert "question" not in link.proto.query_string  # the filters go on to Recorded crime, this page's tab does not
 
 
-def test_the_figures_behind_a_chart_are_built_when_asked_for(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url)
+def test_the_figures_behind_a_chart_are_built_when_asked_for(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url)
     assert [e.label for e in app.expander] == ["Data behind this chart"]
     assert not app.dataframe  # closed: no table sent
     app.session_state["overview_spc_data"] = True
@@ -133,8 +115,8 @@ def test_the_figures_behind_a_chart_are_built_when_asked_for(monkeypatch, demo_u
     ]  # fmt: skip
 
 
-def test_changing_the_force_changes_the_overview(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url)
+def test_changing_the_force_changes_the_overview(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url)
     _, before = first_trace(specs(app)[0])
     app.selectbox(key="filter_force").set_value("Kent").run()
     assert not app.exception
@@ -146,23 +128,23 @@ def test_changing_the_force_changes_the_overview(monkeypatch, demo_url):
     assert app.query_params["force"] == "Kent"
 
 
-def test_a_copied_link_reopens_the_same_view(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url)
+def test_a_copied_link_reopens_the_same_view(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url)
     app.selectbox(key="filter_force").set_value("Dorset").run()
     app.multiselect(key="filter_peers").set_value(["Kent", "Essex"]).run()
     link = dict(app.query_params.items())
     assert link == {"force": "Dorset", "peers": "Kent,Essex"}
     shown = specs(app)
 
-    reopened = open_app(monkeypatch, demo_url, **link)
+    reopened = open_app(monkeypatch, dated_demo_url, **link)
     assert reopened.selectbox(key="filter_force").value == "Dorset"
     assert reopened.multiselect(key="filter_peers").value == ["Kent", "Essex"]
     assert specs(reopened) == shown
     assert messages(reopened) == messages(app)
 
 
-def test_switching_pages_keeps_the_filters(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url)
+def test_switching_pages_keeps_the_filters(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url)
     app.selectbox(key="filter_force").set_value("Dorset").run()
     app.switch_page(RECORDED).run()
     assert not app.exception
@@ -170,8 +152,8 @@ def test_switching_pages_keeps_the_filters(monkeypatch, demo_url):
     assert titles(app)[0] == "Recorded stalking and harassment in Dorset, quarterly"
 
 
-def test_the_filters_survive_a_visit_to_the_data_page(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url)
+def test_the_filters_survive_a_visit_to_the_data_page(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url)
     app.selectbox(key="filter_force").set_value("Dorset").run()
     app.radio(key="filter_granularity").set_value("month").run()
     app.switch_page("app_pages/data.py").run()
@@ -185,8 +167,8 @@ def test_the_filters_survive_a_visit_to_the_data_page(monkeypatch, demo_url):
 # ---- Recorded crime ----------------------------------------------------------------------------
 
 
-def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url, RECORDED)
+def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url, RECORDED)
     assert app.title[0].value == "Recorded crime"
     assert [tab.label for tab in app.tabs] == [
         "Trend",  # the sections, the first holding a tab for each category
@@ -204,7 +186,7 @@ def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch
     assert not app.table
     seen = {}
     for section in ("Year-ending totals", "Compared with other forces", "By offence code"):
-        app = open_app(monkeypatch, demo_url, RECORDED, section=section)
+        app = open_app(monkeypatch, dated_demo_url, RECORDED, section=section)
         seen[section] = titles(app)
         for spec in specs(app):
             footer = spec["layout"]["annotations"][-1]["text"]
@@ -223,29 +205,29 @@ def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch
     assert table.value["Code"].tolist() == ["8Q", "8L", "8M", "8R", "8U"]
 
 
-def test_each_category_has_its_tab_and_the_address_says_which_is_open(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url, RECORDED, spc="Controlling or coercive behaviour")
+def test_each_category_has_its_tab_and_the_address_says_which_is_open(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url, RECORDED, spc="Controlling or coercive behaviour")
     assert titles(app)[0] == "Recorded controlling or coercive behaviour in Devon and Cornwall, quarterly"
     x, _ = first_trace(specs(app)[0])
     assert x[0].startswith("2020-04-01")  # the code joined the table in 2020/21: no zeros before it
     assert app.query_params["spc"] == "Controlling or coercive behaviour"
 
 
-def test_categories_change_the_charts(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url, RECORDED)
+def test_categories_change_the_charts(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url, RECORDED)
     app.multiselect(key="filter_categories").set_value(["Stalking"]).run()
     assert not app.exception
     assert [tab.label for tab in app.tabs][1:3] == ["Stalking and harassment (total)", "Stalking"]
     assert len(app.tabs) == 6
-    app = open_app(monkeypatch, demo_url, RECORDED, section="Year-ending totals", cat="Stalking")
+    app = open_app(monkeypatch, dated_demo_url, RECORDED, section="Year-ending totals", cat="Stalking")
     year_ending = specs(app)[0]
     assert [trace["name"] for trace in year_ending["data"] if trace.get("mode") == "lines+markers"] == ["Stalking"]
-    app = open_app(monkeypatch, demo_url, RECORDED, section="Compared with other forces", cat="Stalking")
+    app = open_app(monkeypatch, dated_demo_url, RECORDED, section="Compared with other forces", cat="Stalking")
     assert titles(app)[0] == "Recorded stalking per 1,000 people: Devon and Cornwall compared"
 
 
-def test_granularity_changes_the_x_axis(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url, RECORDED)
+def test_granularity_changes_the_x_axis(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url, RECORDED)
     quarters, _ = first_trace(specs(app)[0])
     app.radio(key="filter_granularity").set_value("month").run()
     assert titles(app)[0] == "Recorded stalking and harassment in Devon and Cornwall, monthly"
@@ -259,8 +241,8 @@ def test_granularity_changes_the_x_axis(monkeypatch, demo_url):
     assert any("Statistical process control charts need monthly or quarterly values" in i.value for i in app.info)
 
 
-def test_the_measure_turns_year_ending_totals_into_rates(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url, RECORDED, section="Year-ending totals")
+def test_the_measure_turns_year_ending_totals_into_rates(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url, RECORDED, section="Year-ending totals")
     _, counts = first_trace(specs(app)[0])
     app.radio(key="filter_measure").set_value("rate").run()
     _, rates = first_trace(specs(app)[0])
@@ -269,8 +251,8 @@ def test_the_measure_turns_year_ending_totals_into_rates(monkeypatch, demo_url):
     assert specs(app)[0]["layout"]["yaxis"]["title"]["text"] == "Rate per 1,000 population"
 
 
-def test_the_period_limits_the_x_range(monkeypatch, demo_url):
-    app = open_app(monkeypatch, demo_url, RECORDED, **{"from": "2020-04", "to": "2023-03"})
+def test_the_period_limits_the_x_range(monkeypatch, dated_demo_url):
+    app = open_app(monkeypatch, dated_demo_url, RECORDED, **{"from": "2020-04", "to": "2023-03"})
     x, _ = first_trace(specs(app)[0])
     assert x[0].startswith("2020-04-01") and x[-1].startswith("2023-01-01") and len(x) == 12
 
