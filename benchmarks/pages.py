@@ -29,18 +29,12 @@ Overview drawn in the browser within 1.3 times the floor page.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -53,6 +47,7 @@ from dashboard import memo  # noqa: E402
 from data_loaders import database  # noqa: E402
 from data_loaders.demo import dataset as demo  # noqa: E402
 from data_loaders.settings import load_settings  # noqa: E402
+from tests.served import served  # noqa: E402
 
 APP = PROJECT / "dashboard" / "app.py"
 FLOOR = Path(__file__).with_name("floor_page.py")
@@ -150,44 +145,6 @@ def time_pages(pages: list[str], home: str, runs: int) -> dict[str, dict[str, fl
                 page / base for page, base in zip(values, samples[floor], strict=True)
             )
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def served(script: Path, database_url: str, log: Path) -> Iterator[str]:
-    """``streamlit run script`` on a free port; yield its address."""
-    port = free_port()
-    env = {**os.environ, "PCC_DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT)
-        address = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                with (
-                    contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
-                    urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as response,
-                ):
-                    if response.status == 200:
-                        break
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log}")
-                time.sleep(0.25)
-            yield address
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 FIRST_SCREEN_DRAWN = """() => {

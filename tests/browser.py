@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 from conftest import ROOT, skip_or_fail
 from files import RECORDED_CRIME_HEADER
+from served import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,46 +62,12 @@ def write_table(folder: Path, name: str, rows: list[tuple[str, str, str, str, st
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def served_app(database_url: str, log_folder: Path) -> contextlib.AbstractContextManager[str]:
+    """Serve ``dashboard/app.py`` with ``streamlit run`` on a free port over ``database_url``; yield its address.
 
-
-@contextlib.contextmanager
-def served_app(database_url: str, log_folder: Path) -> Iterator[str]:
-    """Serve ``dashboard/app.py`` with ``streamlit run`` on a free port over ``database_url``; yield its address."""
-    port = free_port()
-    env = {**os.environ, "PCC_DATABASE_URL": database_url}
-    env.pop("PCC_SETTINGS_FILE", None)
-    log = (log_folder / "streamlit.log").open("wb")
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    server = subprocess.Popen([*command, *options], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    address = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                output = (log_folder / "streamlit.log").read_text(errors="replace")
-                raise RuntimeError(f"streamlit did not start (exit code {server.poll()}):\n{output}")
-            time.sleep(0.25)
-        yield address
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    The app reads the project's own settings, never a settings file named in the environment."""
+    environment = {name: value for name, value in os.environ.items() if name != "PCC_SETTINGS_FILE"}
+    return served(ROOT / "dashboard" / "app.py", database_url, log_folder / "streamlit.log", environment=environment)
 
 
 @contextlib.contextmanager
