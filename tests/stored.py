@@ -1,11 +1,15 @@
-"""What a database holds after a load: every table's rows, the recorded-crime rows, and a refused load's problems."""
+"""Loads in tests and what they leave: every table's rows, the recorded-crime rows, a refused load's problems, and
+a small recommendations tracker loaded."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from data_loaders import database, ingest
+from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.tables import LoadRefused
 
 
@@ -47,3 +51,14 @@ def recorded_crime_rows(engine) -> list[tuple]:
     ).order_by(rc.c.force, rc.c.period_start, rc.c.month, rc.c.offence_code)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query)]
+
+
+def load_tracker(url: str, settings, path: Path, text: str) -> str:
+    """Write ``text`` to ``path`` and load it as a recommendations tracker (by "Loader") into ``url``; return ``url``."""
+    path.write_text(text, encoding="utf-8")
+    engine = database.make_engine(url)
+    try:
+        load_recommendation_files([path], engine, settings, author="Loader")
+    finally:
+        engine.dispose()
+    return url

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 from browser import chromium_page, screenshot, served_app
+from stored import load_tracker
 from test_browser import assert_accessible_structure
 
 from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
-from data_loaders import database
-from data_loaders.recommendations.ingest import load_recommendation_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MAIN = '[data-testid="stMain"]'
@@ -37,12 +36,7 @@ TRACKER = (
 
 @pytest.fixture
 def hostile_db(sqlite_url, settings, tmp_path):
-    path = tmp_path / "hostile-tracker.csv"
-    path.write_text(TRACKER, encoding="utf-8")
-    engine = database.make_engine(sqlite_url)
-    load_recommendation_files([path], engine, settings, author="Loader")
-    engine.dispose()
-    return sqlite_url
+    return load_tracker(sqlite_url, settings, tmp_path / "hostile-tracker.csv", TRACKER)
 
 
 def test_hostile_response_html_runs_nothing(hostile_db, tmp_path):

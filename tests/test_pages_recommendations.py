@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT, TEST_DATA
+from stored import load_tracker
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
 from data_loaders import database
 from data_loaders.recommendations import store as recommendations
-from data_loaders.recommendations.ingest import load_recommendation_files
 
 APP = ROOT / "dashboard" / "app.py"
 RECOMMENDATIONS = "app_pages/recommendations.py"
@@ -53,12 +53,7 @@ def tracker_csv() -> str:
 @pytest.fixture
 def loaded_url(sqlite_url, settings, tmp_path):
     """A SQLite database holding six recommendations of the 2024 report, due around today."""
-    path = tmp_path / "tracker.csv"
-    path.write_text(tracker_csv(), encoding="utf-8")
-    engine = database.make_engine(sqlite_url)
-    load_recommendation_files([path], engine, settings, author="Loader")
-    engine.dispose()
-    return sqlite_url
+    return load_tracker(sqlite_url, settings, tmp_path / "tracker.csv", tracker_csv())
 
 
 LISTED = "The recommendations"  # the Recommendations page's tab with the table, the detail and the form
@@ -198,11 +193,8 @@ def test_the_inspections_page_on_the_demo(monkeypatch, demo_url):
 
 
 def test_a_report_not_recognised_says_the_analyst_must_fill_in_its_date(monkeypatch, sqlite_url, settings, tmp_path):
-    path = tmp_path / "tracker.csv"
-    path.write_text("Report,Reference,Recommendation\nA local review of stalking,R1,Within three months review.\n")
-    engine = database.make_engine(sqlite_url)
-    load_recommendation_files([path], engine, settings, author="Loader")
-    engine.dispose()
+    tracker = "Report,Reference,Recommendation\nA local review of stalking,R1,Within three months review.\n"
+    load_tracker(sqlite_url, settings, tmp_path / "tracker.csv", tracker)
     app = open_page(monkeypatch, sqlite_url, INSPECTIONS)
     assert app.table[0].value["Published"].tolist() == ["Not known: the analyst must fill it in"]
     app.session_state["inspections"] = "Each report"

@@ -8,13 +8,13 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
+from stored import load_tracker
 
 from dashboard.charts import catalogue
 from dashboard.charts import recommendations as recommendation_charts
 from dashboard.figures.selection import Filters
 from dashboard.ui import recommendation_views as views
 from data_loaders import database
-from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.recommendations.queries import recommendations_frame, reports_frame, updates_frame
 
 TODAY = dt.date(2025, 1, 20)
@@ -32,10 +32,7 @@ TRACKER = f"""Report,Reference,Recommendation,Owner,Status,Status Date,Comment,E
 @pytest.fixture
 def frames(sqlite_url, settings, tmp_path):
     """The recommendations, updates and reports of the tracker above, as of TODAY."""
-    path = tmp_path / "tracker.csv"
-    path.write_text(TRACKER, encoding="utf-8")
-    engine = database.make_engine(sqlite_url)
-    load_recommendation_files([path], engine, settings, author="Loader")
+    engine = database.make_engine(load_tracker(sqlite_url, settings, tmp_path / "tracker.csv", TRACKER))
     result = (
         recommendations_frame(engine, settings, TODAY),
         updates_frame(engine),

@@ -24,6 +24,25 @@ DATA = Path(__file__).with_name("data")
 RESPONSE = DATA / "dc-response-hmicfrs-stalking-2019.txt"
 TRACKER = DATA / "recommendations-tracker.csv"
 D = dt.date
+# The first columns of the recommendations dump, from the library and from the command line alike.
+DUMP_FIRST_COLUMNS = ["report", "reference", "status", "status_category", "status_date", "due_date", "overdue"]
+
+
+def update(
+    engine, settings, recommendation_id, *, version, status, date=None, comment=None, evidence_link=None, author="a"
+):
+    """``add_update`` with what a test names: no date, comment or evidence link unless given; author "a"."""
+    return add_update(
+        engine,
+        recommendation_id,
+        status=status,
+        comment=comment,
+        evidence_link=evidence_link,
+        author=author,
+        expected_version=version,
+        date=date,
+        settings=settings,
+    )
 
 
 @pytest.fixture
@@ -36,16 +55,16 @@ def loaded(engine, settings):
 
 def test_an_update_appends_history_moves_the_status_and_raises_the_version(loaded, settings):
     engine, ids = loaded
-    saved = add_update(
+    saved = update(
         engine,
+        settings,
         ids["R1"],
+        version=1,
         status="being-progressed",
+        date=D(2019, 6, 4),
         comment="Audit commissioned",
         evidence_link="https://example.org/audit",
         author="analyst@opcc.example",
-        expected_version=1,
-        date=D(2019, 6, 4),
-        settings=settings,
     )
     assert (saved.recommendation_id, saved.version, saved.status_category) == (ids["R1"], 2, "in progress")
     row = recommendations_frame(engine, settings, D(2019, 9, 1)).set_index("reference").loc["R1"]
@@ -70,42 +89,15 @@ def test_an_update_appends_history_moves_the_status_and_raises_the_version(loade
 
 def test_a_category_name_is_accepted_as_the_status(loaded, settings):
     engine, ids = loaded
-    saved = add_update(
-        engine,
-        ids["R2"],
-        status="Complete",
-        comment=None,
-        evidence_link=None,
-        author="a@x",
-        expected_version=1,
-        settings=settings,
-    )
+    saved = update(engine, settings, ids["R2"], version=1, status="Complete", author="a@x")
     assert saved.status_category == "complete"
 
 
 def test_a_comment_alone_keeps_the_status_but_raises_the_version(loaded, settings):
     engine, ids = loaded
-    add_update(
-        engine,
-        ids["R1"],
-        status="complete",
-        comment=None,
-        evidence_link=None,
-        author="a@x",
-        expected_version=1,
-        date=D(2020, 1, 6),
-        settings=settings,
-    )
-    saved = add_update(
-        engine,
-        ids["R1"],
-        status=None,
-        comment="Evidence filed",
-        evidence_link=None,
-        author="a@x",
-        expected_version=2,
-        date=D(2020, 2, 1),
-        settings=settings,
+    update(engine, settings, ids["R1"], version=1, status="complete", date=D(2020, 1, 6), author="a@x")
+    saved = update(
+        engine, settings, ids["R1"], version=2, status=None, date=D(2020, 2, 1), comment="Evidence filed", author="a@x"
     )
     assert (saved.version, saved.status_category) == (3, "complete")
     assert list(updates_frame(engine, ids["R1"])["comment"]) == [None, "Evidence filed"]
@@ -113,16 +105,15 @@ def test_a_comment_alone_keeps_the_status_but_raises_the_version(loaded, setting
 
 def test_every_change_is_in_the_audit_log_with_before_and_after(loaded, settings):
     engine, ids = loaded
-    add_update(
+    update(
         engine,
+        settings,
         ids["R1"],
+        version=1,
         status="complete",
-        comment="Done",
-        evidence_link=None,
-        author="chief.exec@opcc.example",
-        expected_version=1,
         date=D(2019, 10, 1),
-        settings=settings,
+        comment="Done",
+        author="chief.exec@opcc.example",
     )
     log = audit_frame(engine, "recommendations", ids["R1"])
     latest = log.iloc[0]
@@ -155,29 +146,27 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_the_first_is_kept(loa
     )
     seen_by_second = seen_by_first
     assert seen_by_first == 1
-    add_update(
+    update(
         engine,
+        settings,
         ids["R1"],
+        version=seen_by_first,
         status="being-progressed",
-        comment="First person's update",
-        evidence_link=None,
-        author="first@opcc.example",
-        expected_version=seen_by_first,
         date=D(2019, 6, 4),
-        settings=settings,
+        comment="First person's update",
+        author="first@opcc.example",
     )
     audit_before = len(audit_frame(engine))
     with pytest.raises(ConcurrentEditError) as caught:
-        add_update(
+        update(
             engine,
+            settings,
             ids["R1"],
+            version=seen_by_second,
             status="complete",
-            comment="Second person's update",
-            evidence_link=None,
-            author="second@opcc.example",
-            expected_version=seen_by_second,
             date=D(2019, 6, 5),
-            settings=settings,
+            comment="Second person's update",
+            author="second@opcc.example",
         )
     message = str(caught.value)
     assert message.startswith("This recommendation was changed by first@opcc.example at ")
@@ -199,31 +188,29 @@ def test_a_save_that_loses_the_race_inside_its_transaction_is_rolled_back(loaded
 
     def first_person_saves_meanwhile(connection, recommendation_id, items, *args, **kwargs):
         monkeypatch.setattr(recommendations, "_append_updates", real_append)
-        add_update(
+        update(
             other,
+            settings,
             recommendation_id,
+            version=1,
             status="being-progressed",
-            comment="Saved first",
-            evidence_link=None,
-            author="first@opcc.example",
-            expected_version=1,
             date=D(2019, 6, 4),
-            settings=settings,
+            comment="Saved first",
+            author="first@opcc.example",
         )
         return real_append(connection, recommendation_id, items, *args, **kwargs)
 
     monkeypatch.setattr(recommendations, "_append_updates", first_person_saves_meanwhile)
     with pytest.raises(ConcurrentEditError, match=r"\(version 1, now 2\)"):
-        add_update(
+        update(
             engine,
+            settings,
             ids["R1"],
+            version=1,
             status="complete",
-            comment="Saved second",
-            evidence_link=None,
-            author="second@opcc.example",
-            expected_version=1,
             date=D(2019, 6, 5),
-            settings=settings,
+            comment="Saved second",
+            author="second@opcc.example",
         )
     other.dispose()
     assert list(updates_frame(engine, ids["R1"])["comment"]) == ["Saved first"]
@@ -242,16 +229,7 @@ def test_a_load_in_between_also_makes_an_open_edit_stale(engine, settings, tmp_p
     newer.write_text(TRACKER.read_text().replace("Head of Crime", "Head of Public Protection"))
     load_recommendation_files([newer], engine, settings, author="loader")
     with pytest.raises(ConcurrentEditError, match="changed by loader"):
-        add_update(
-            engine,
-            int(row.id),
-            status="complete",
-            comment=None,
-            evidence_link=None,
-            author="a@x",
-            expected_version=int(row.version),
-            settings=settings,
-        )
+        update(engine, settings, int(row.id), version=int(row.version), status="complete", author="a@x")
 
 
 @pytest.mark.parametrize(
@@ -283,43 +261,14 @@ def test_updates_that_say_nothing_or_carry_bad_links_are_refused(loaded, setting
 def test_an_unknown_recommendation_is_refused(loaded, settings):
     engine, _ = loaded
     with pytest.raises(EditRefused, match="there is no recommendation 999"):
-        add_update(
-            engine,
-            999,
-            status="complete",
-            comment=None,
-            evidence_link=None,
-            author="a",
-            expected_version=1,
-            settings=settings,
-        )
+        update(engine, settings, 999, version=1, status="complete")
 
 
 def test_the_same_update_twice_is_refused(loaded, settings):
     engine, ids = loaded
-    add_update(
-        engine,
-        ids["R1"],
-        status="complete",
-        comment="x",
-        evidence_link=None,
-        author="a",
-        expected_version=1,
-        date=D(2020, 1, 1),
-        settings=settings,
-    )
+    update(engine, settings, ids["R1"], version=1, status="complete", date=D(2020, 1, 1), comment="x")
     with pytest.raises(EditRefused, match="already in the history"):
-        add_update(
-            engine,
-            ids["R1"],
-            status="complete",
-            comment="x",
-            evidence_link=None,
-            author="a",
-            expected_version=2,
-            date=D(2020, 1, 1),
-            settings=settings,
-        )
+        update(engine, settings, ids["R1"], version=2, status="complete", date=D(2020, 1, 1), comment="x")
 
 
 def test_report_details_record_the_response_date_and_are_audited(loaded, settings):
@@ -345,28 +294,8 @@ def test_report_details_record_the_response_date_and_are_audited(loaded, setting
 
 def test_status_mix_by_month_follows_the_history(loaded, settings):
     engine, ids = loaded
-    add_update(
-        engine,
-        ids["R1"],
-        status="being-progressed",
-        comment=None,
-        evidence_link=None,
-        author="a",
-        expected_version=1,
-        date=D(2019, 5, 20),
-        settings=settings,
-    )
-    add_update(
-        engine,
-        ids["R1"],
-        status="complete",
-        comment=None,
-        evidence_link=None,
-        author="a",
-        expected_version=2,
-        date=D(2019, 7, 1),
-        settings=settings,
-    )
+    update(engine, settings, ids["R1"], version=1, status="being-progressed", date=D(2019, 5, 20))
+    update(engine, settings, ids["R1"], version=2, status="complete", date=D(2019, 7, 1))
     today = D(2019, 7, 15)
     mix = status_mix_by_month(recommendations_frame(engine, settings, today), updates_frame(engine), settings, today)
     assert [tuple(r) for r in mix.itertuples(index=False)] == [
@@ -383,15 +312,7 @@ def test_status_mix_by_month_follows_the_history(loaded, settings):
 def test_the_dump_is_spreadsheet_safe(engine, settings):
     load_recommendation_files([TRACKER], engine, settings, author="loader")
     dump = recommendations_dump(engine, settings, D(2024, 12, 1))
-    assert list(dump.columns[:7]) == [
-        "report",
-        "reference",
-        "status",
-        "status_category",
-        "status_date",
-        "due_date",
-        "overdue",
-    ]
+    assert list(dump.columns[:7]) == DUMP_FIRST_COLUMNS
     row = dump[dump["reference"] == "R3"].iloc[0]
     assert row.owner == '\'=HYPERLINK("https://evil.example","click")'
     assert bool(row.overdue) is True

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
+
+from test_recommendations import DUMP_FIRST_COLUMNS, RESPONSE, TRACKER
 
 from dashboard.ui.sign_in import check_password
 from pcc_cli import main
-
-DATA = Path(__file__).with_name("data")
-TRACKER = DATA / "recommendations-tracker.csv"
-RESPONSE = DATA / "dc-response-hmicfrs-stalking-2019.txt"
 
 
 def dumped(capsys) -> list[dict[str, str]]:
@@ -24,15 +21,7 @@ def test_load_then_dump_recommendations(cli_db, capsys):
     out = capsys.readouterr().out
     assert out.startswith(f"{RESPONSE.name}: 2 recommendations as pcc-response (2 new, 0 changed, 0 updates added).")
     rows = dumped(capsys)
-    assert list(rows[0])[:7] == [
-        "report",
-        "reference",
-        "status",
-        "status_category",
-        "status_date",
-        "due_date",
-        "overdue",
-    ]
+    assert list(rows[0])[:7] == DUMP_FIRST_COLUMNS
     sussex = [r for r in rows if r["report"].startswith("Stalking and harassment")]
     assert [(r["reference"], r["status"], r["due_date"], r["overdue"]) for r in sussex] == [
         ("R1", "being-progressed", "2019-10-10", "True"),
