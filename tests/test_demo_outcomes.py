@@ -12,7 +12,7 @@ from dashboard.figures import outcomes as outcome_figures
 from data_loaders import dumps, ingest
 from data_loaders.demo import outcomes as demo_outcomes
 from data_loaders.periods import quarter_start
-from data_loaders.sources import events, outcomes
+from data_loaders.sources import events, outcomes, recorded_crime
 from data_loaders.sources.prosecutions import period_end
 
 AS_OF = dt.date(2025, 6, 30)
@@ -38,19 +38,7 @@ def recorded_frame() -> pd.DataFrame:
                     count = round(levels[max(eras)] * size * (1 + 0.03 * quarter))
                     start = quarter_start(financial_year, quarter)
                     rows.append((force, financial_year, quarter, 0, start, code, DESCRIPTIONS[code], count))
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "force",
-            "financial_year",
-            "quarter",
-            "month",
-            "period_start",
-            "offence_code",
-            "offence_description",
-            "count",
-        ],
-    )
+    return pd.DataFrame(rows, columns=recorded_crime.STORED_COLUMNS)
 
 
 @pytest.fixture(scope="module")
