@@ -176,24 +176,27 @@ def test_a_sheet_without_the_columns_is_passed_over(tmp_path):
     ]
 
 
-def test_missing_columns_are_named_with_the_row_of_the_nearest_header(tmp_path):
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "A title\nForce Name,Offences recorded\nDorset,3\n",
+            "t.csv, row 2: the header row lacks the column(s) 'Number of Offences' needed for a test table",
+        ),
+        (
+            "a,b\n1,2\n",
+            "t.csv: no sheet has a header row with the columns 'Force Name', 'Number of Offences' needed for a test "
+            "table",
+        ),
+    ],
+    ids=["named with the row of the nearest header", "every column named where no header is found"],
+)
+def test_missing_columns_are_named(tmp_path, text, problem):
     path = tmp_path / "t.csv"
-    path.write_text("A title\nForce Name,Offences recorded\nDorset,3\n")
+    path.write_text(text)
     with pytest.raises(LoadRefused) as caught:
         data_tables(open_workbook(path), COLUMNS, "a test table")
-    assert [str(p) for p in caught.value.problems] == [
-        "t.csv, row 2: the header row lacks the column(s) 'Number of Offences' needed for a test table"
-    ]
-
-
-def test_no_header_at_all_names_every_column_needed(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text("a,b\n1,2\n")
-    with pytest.raises(LoadRefused) as caught:
-        data_tables(open_workbook(path), COLUMNS, "a test table")
-    assert [str(p) for p in caught.value.problems] == [
-        "t.csv: no sheet has a header row with the columns 'Force Name', 'Number of Offences' needed for a test table"
-    ]
+    assert [str(p) for p in caught.value.problems] == [problem]
 
 
 def test_find_header_looks_only_at_the_top_thirty_rows(tmp_path):
