@@ -195,7 +195,7 @@ def _recommendation_file(book: Workbook) -> str | None:
     for sheet in book.sheets:
         for row in sheet.rows:
             line = "\t".join(str(cell) for cell in row if not is_blank(cell)).strip()
-            if pcc_response.TABLE_HEADER.fullmatch(line):
+            if pcc_response.table_header(line) is not None:
                 return f"this is a response to an inspection report, not a table of figures; {command}"
     return None
 
@@ -324,6 +324,9 @@ def _prepare_streamed(path: Path, name: str, edition: dt.date | None, size: int,
 
         frames = chunks_of(name, pairs(), kind.module.COLUMNS, STREAM_CHUNK_ROWS)
         rows, problems = clean_chunks(frames, settings)
+    except streaming.FieldTooLarge as exc:
+        problem = Problem(name, exc.expected, row=exc.row, column=exc.column)
+        return Prepared(path, name, "", None, edition, empty, [problem])
     except streaming.StreamError as exc:
         return Prepared(path, name, "", None, edition, empty, [Problem(name, str(exc))])
     return Prepared(path, name, sha256_of(path), kind, edition, rows, problems)

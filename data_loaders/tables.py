@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_loaders import limits
+
 HEADER_SCAN_ROWS = 30
 MAX_LISTED_PROBLEMS = 200
 # A file read in chunks keeps this many problems in memory and counts the rest.
@@ -205,10 +207,12 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
     if fmt in {"binary", "other-zip", "broken-zip"}:
         raise LoadRefused.one(name, "the file is not a spreadsheet; expected a CSV, XLSX or ODS table as published")
     if fmt == "csv":
-        from data_loaders.streaming import StreamError, iter_sheets
+        from data_loaders.streaming import FieldTooLarge, StreamError, iter_sheets
 
         try:
             rows = [row for sheet in iter_sheets(path) for row in sheet.rows]
+        except FieldTooLarge as exc:
+            raise LoadRefused.one(name, exc.expected, row=exc.row, column=exc.column) from exc
         except StreamError as exc:
             raise LoadRefused.one(name, f"the text file could not be read: {exc}") from exc
         return Workbook(name, "csv", [Sheet(None, rows)])
@@ -383,21 +387,8 @@ def rows_of(book: Workbook, columns: Sequence[Column], what: str) -> pd.DataFram
 
 
 def parse_count(value: object, *, allow_negative: bool = False) -> tuple[int | None, str | None]:
-    """A whole number (of 0 or more unless ``allow_negative``); thousands separators accepted."""
-    expected = "expected a whole number" + ("" if allow_negative else " of 0 or more")
-    if isinstance(value, bool):
-        return None, expected
-    if isinstance(value, float):
-        if value != value or not value.is_integer():
-            return None, expected
-        value = int(value)
-    if isinstance(value, int):
-        return (value, None) if allow_negative or value >= 0 else (None, expected)
-    text = str(value).strip().replace(",", "")
-    if re.fullmatch(r"-?\d+(\.0+)?", text):
-        number = int(float(text))
-        return (number, None) if allow_negative or number >= 0 else (None, expected)
-    return None, expected
+    """A whole number (of 0 or more unless ``allow_negative``); thousands separators accepted; within 64 bits."""
+    return limits.whole_number(value, allow_negative=allow_negative)
 
 
 def parse_offence_code(value: object) -> tuple[str | None, str | None]:
@@ -441,6 +432,8 @@ def parse_financial_year(value: object) -> tuple[str | None, str | None]:
     if not match:
         return None, expected
     start = int(match.group(1))
+    if not 1 <= start < dt.MAXYEAR - 1:  # year 0 and year 10,000 are no dates at all
+        return None, expected
     end = match.group(2)
     end_full = int(end) if len(end) == 4 else start + (int(end) - start) % 100
     if end_full != start + 1:

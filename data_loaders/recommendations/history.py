@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from data_loaders import periods
 from data_loaders.tables import Problem
 
-TAG = re.compile(r"\[\s*(/?)\s*(on|status|comment)\s*\]", re.IGNORECASE)
+# Possessive (``*+``): the white space before and after an optional "/" is taken once, never re-split.
+TAG = re.compile(r"\[\s*+(/?)\s*+(on|status|comment)\s*+\]", re.IGNORECASE)
 EXPECTED_DATE = "expected a date such as '10th April 2019' (or 10/04/2019)"
 
 

@@ -35,7 +35,7 @@ from data_loaders.recommendations.store import (
 )
 from data_loaders.recommendations.tracker import normalise_reference
 from data_loaders.settings import Settings
-from data_loaders.tables import LoadRefused, Problem, open_workbook
+from data_loaders.tables import LoadRefused, Problem, find_header, open_workbook
 
 HISTORY_KIND = "hmicfrs-history"
 
@@ -101,16 +101,23 @@ def default_author() -> str:
 
 
 def _is_response_document(path: Path) -> bool:
-    if path.suffix.lower() == ".txt":
-        return True
+    """Whether a file is a response document: text with the response table's header row, or a .txt file that is
+    not a tracker (Excel saves a tracker as "Unicode Text" .txt: UTF-16, tab-separated)."""
     try:
-        head = path.read_bytes()[:65536]
+        with path.open("rb") as handle:
+            head = handle.read(65536)
     except OSError:
         return False
-    if b"\x00" in head or head.startswith(b"PK"):
+    text = None if head.startswith(b"PK") else pcc_response.decode(head)
+    if text is not None and any(pcc_response.table_header(line) is not None for line in text.splitlines()):
+        return True
+    if path.suffix.lower() != ".txt":
         return False
-    text = head.decode("utf-8", errors="replace")
-    return any(pcc_response.TABLE_HEADER.fullmatch(line.strip()) for line in text.splitlines())
+    try:
+        book = open_workbook(path)
+    except LoadRefused:
+        return True  # the response reader says what is wrong with it
+    return not any(find_header(sheet, tracker.COLUMNS) is not None for sheet in book.sheets)
 
 
 def _recommendation(
@@ -155,7 +162,7 @@ def _prepare_response(path: Path, name: str, settings: Settings) -> Prepared:
 def _prepare_tracker(path: Path, name: str, settings: Settings) -> Prepared:
     prepared = Prepared(name, tracker.KIND, "")
     try:
-        rows, problems = tracker.clean(tracker.parse(open_workbook(path, display_name=name)))
+        rows, problems = tracker.clean(tracker.parse(open_workbook(path, display_name=name)), settings.limits)
     except LoadRefused as refused:
         prepared.problems = refused.problems
         return prepared

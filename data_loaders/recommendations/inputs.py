@@ -54,6 +54,30 @@ class RecommendationInput:
     updates: list[UpdateInput] = field(default_factory=list)
 
 
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+# The evidence link column holds this many characters (database.recommendation_updates, reports.link).
+MAX_LINK_LENGTH = 1000
+LINK_EXPECTED = "expected a web address starting http:// or https:// (or mailto:)"
+
+
+def check_link(value: str | None) -> tuple[str | None, str | None]:
+    """An evidence link as stored (white space round it trimmed; None for none), or None and what was expected.
+
+    After trimming it must start with its scheme and hold something after it, with no line break or
+    other control character inside (a link that hides a second line is not one address).
+    """
+    link = (value or "").strip()
+    if not link:
+        return None, None
+    if not link.lower().startswith(LINK_SCHEMES) or link.lower() in LINK_SCHEMES:
+        return None, LINK_EXPECTED
+    if any(ord(char) < 32 or ord(char) == 127 for char in link):
+        return None, f"{LINK_EXPECTED}, on one line, without control characters"
+    if len(link) > MAX_LINK_LENGTH:
+        return None, f"{LINK_EXPECTED}, of at most {MAX_LINK_LENGTH:,} characters"
+    return link, None
+
+
 def report_key(title: str) -> str:
     """The key of a report the settings do not know: its title folded to lower-case words and hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", title.lower().replace("&", " and ")).strip("-")[:120]

@@ -25,6 +25,7 @@ R2, ... in table order unless the text carries its own numbers ("1.", "R3", "Rec
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 from dataclasses import dataclass
@@ -43,9 +44,16 @@ CHIEF_HEADING = re.compile(r"chief\s+constable'?s?\s+(?:comments|response)\s*:?"
 PCC_HEADING = re.compile(
     r"(?:police\s+(?:&|and)\s+crime\s+commissioner|commissioner|pcc)'?s?\s+(?:comments|response)\s*:?", re.IGNORECASE
 )
-TABLE_HEADER = re.compile(r"recommendations?\s*\t+\s*(?P<force>.*?)\s*response\s*", re.IGNORECASE)
+# The table's header row, "Recommendations<TAB><force> Response", is read by :func:`table_header` without
+# a pattern: every way of writing it as one (``recommendations?\s*\t+\s*(.*?)\s*response\s*``) backtracks,
+# and a line of a few hundred tabs then takes minutes.
+HEADER_WORD = re.compile(r"recommendations?", re.IGNORECASE)
+RESPONSE_WORD = "response"
 NUMBERED = re.compile(r"(?:recommendation\s*)?(?P<ref>R?\d{1,3})\s*[.):\-]\s*|(?P<rref>R\d{1,3})\s+", re.IGNORECASE)
-PARAGRAPH = re.compile(r"<p\b[^>]*>(?P<body>.*?)</p\s*>", re.IGNORECASE | re.DOTALL)
+# A paragraph is ``<p ...>body</p>``, found by :func:`paragraphs` a tag at a time (a pattern spanning the
+# body would scan to the end of the text from every unclosed ``<p``).
+PARAGRAPH_OPEN = re.compile(r"<p\b", re.IGNORECASE)
+PARAGRAPH_CLOSE = re.compile(r"</p\s*+>", re.IGNORECASE)
 ADDRESSED = re.compile(r"(?:the\s+)?(?P<who>[^.;:]{2,120}?)\s+(?:should|must|will\s+need\s+to)\b", re.IGNORECASE)
 OWNER_MAX_WORDS = 15
 
@@ -76,9 +84,62 @@ class ResponseDocument:
     signature: str
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    """A ``<p>`` element of a response: where it starts and ends in the text, and its body."""
+
+    start: int
+    end: int
+    body: str
+
+
+def table_header(line: str) -> str | None:
+    """The force label of the table's header row (``Recommendations<TAB>D&C Response`` gives ``D&C``), else None.
+
+    The word "Recommendation(s)", white space holding at least one tab, the label, then "Response";
+    any case, white space round it all. Read in one pass, whatever the line holds.
+    """
+    text = line.strip()
+    word = HEADER_WORD.match(text)
+    if word is None:
+        return None
+    rest = text[word.end() :]
+    label = rest.lstrip()
+    gap = rest[: len(rest) - len(label)]
+    if "\t" not in gap or label[-len(RESPONSE_WORD) :].lower() != RESPONSE_WORD:
+        return None
+    label = label[: -len(RESPONSE_WORD)]
+    return None if "\n" in label else label.strip()
+
+
+def paragraphs(cell: str) -> list[Paragraph]:
+    """The ``<p ...>...</p>`` elements of a cell, in order; each body ends at the first ``</p>`` after it opens."""
+    found = []
+    position = 0
+    while opening := PARAGRAPH_OPEN.search(cell, position):
+        body_start = cell.find(">", opening.end()) + 1
+        closing = PARAGRAPH_CLOSE.search(cell, body_start) if body_start else None
+        if closing is None:
+            break  # no later paragraph can close either
+        found.append(Paragraph(opening.start(), closing.end(), cell[body_start : closing.start()]))
+        position = closing.end()
+    return found
+
+
+def without_tags(fragment: str) -> str:
+    """The fragment with each ``<...>`` replaced by a space, one pass (an unclosed ``<`` is left as it is)."""
+    parts = []
+    position = 0
+    while (opening := fragment.find("<", position)) >= 0 and (closing := fragment.find(">", opening + 1)) >= 0:
+        parts.extend((fragment[position:opening], " "))
+        position = closing + 1
+    parts.append(fragment[position:])
+    return "".join(parts)
+
+
 def text_of(fragment: str) -> str:
     """The visible text of an HTML fragment: tags dropped, entities decoded, runs of space as one."""
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fragment)).split())
+    return " ".join(html.unescape(without_tags(fragment)).split())
 
 
 def addressed_to(text: str) -> str | None:
@@ -88,7 +149,9 @@ def addressed_to(text: str) -> str | None:
     'chief constables'
     """
     _, rest = split_timescale(text)
-    match = ADDRESSED.match(rest)
+    # Runs of space as one first: the pattern's bounded name followed by white space would otherwise
+    # try every split of a long run.
+    match = ADDRESSED.match(" ".join(rest.split()))
     return " ".join(match.group("who").split()) if match else None
 
 
@@ -126,8 +189,8 @@ def _signature(lines: list[str]) -> tuple[list[str], str]:
 
 
 def _split_response(cell: str, file: str, line: int, column: str) -> tuple[str | None, str | None, list[Problem]]:
-    paragraphs = list(PARAGRAPH.finditer(cell))
-    if len(paragraphs) < 2:
+    found = paragraphs(cell)
+    if len(found) < 2:
         return (
             None,
             None,
@@ -141,17 +204,17 @@ def _split_response(cell: str, file: str, line: int, column: str) -> tuple[str |
                 )
             ],
         )
-    last = paragraphs[-1]
-    owner = text_of(last.group("body"))
+    last = found[-1]
+    owner = text_of(last.body)
     problems = []
-    if cell[last.end() :].strip():
+    if cell[last.end :].strip():
         problems.append(
             Problem(
                 file,
                 "expected the response to end with the paragraph naming the owner",
                 row=line,
                 column=column,
-                found=cell[last.end() :].strip()[:80],
+                found=cell[last.end :].strip()[:80],
             )
         )
     if not owner or len(owner.split()) > OWNER_MAX_WORDS:
@@ -164,7 +227,7 @@ def _split_response(cell: str, file: str, line: int, column: str) -> tuple[str |
                 found=owner[:80],
             )
         )
-    return cell[: last.start()].strip(), owner, problems
+    return cell[: last.start].strip(), owner, problems
 
 
 def _reference(text: str) -> tuple[str | None, str]:
@@ -197,7 +260,7 @@ def parse(text: str, file: str = "response.txt") -> ResponseDocument:
 
     problems: list[Problem] = []
     chief = find(CHIEF_HEADING, title_line)
-    header = find(TABLE_HEADER, title_line)
+    header = next((n for n, line in numbered[title_line:] if table_header(line) is not None), None)
     if header is None:
         raise LoadRefused(
             [
@@ -214,7 +277,7 @@ def parse(text: str, file: str = "response.txt") -> ResponseDocument:
         )
     if pcc is None:
         problems.append(Problem(file, 'expected a "Police & Crime Commissioner\'s comments" heading after the table'))
-    force_label = TABLE_HEADER.fullmatch(lines[header - 1].strip()).group("force").strip()
+    force_label = table_header(lines[header - 1]) or ""
     response_column = f"{force_label} Response".strip()
 
     rows: list[tuple[int, str]] = []
@@ -297,18 +360,31 @@ def parse(text: str, file: str = "response.txt") -> ResponseDocument:
     )
 
 
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decode(data: bytes) -> str | None:
+    """A text file's text: UTF-16 by its byte-order mark (as Excel and Word save "Unicode Text"), else UTF-8 (with
+    or without BOM), else Windows-1252; None for a file that is not text."""
+    if data.startswith(UTF16_BOMS):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def read(path: str | Path, display_name: str | None = None) -> ResponseDocument:
-    """A response document read from a text file (UTF-8, with or without BOM, or Windows-1252)."""
+    """A response document read from a text file (UTF-8, with or without BOM, Windows-1252 or UTF-16 with BOM)."""
     path = Path(path)
     name = display_name or path.name
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise LoadRefused([Problem(name, f"the file could not be opened ({exc.strerror or exc})")]) from exc
-    if b"\x00" in data[:8192]:
+    text = decode(data)
+    if text is None:
         raise LoadRefused([Problem(name, "the file is not text; expected a Commissioner's response as a .txt file")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
     return parse(text, name)

@@ -22,10 +22,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from data_loaders import database
 from data_loaders.recommendations.due_dates import due_date
-from data_loaders.recommendations.inputs import RecommendationInput, ReportInput, UpdateInput
+from data_loaders.recommendations.inputs import RecommendationInput, ReportInput, UpdateInput, check_link
 from data_loaders.settings import Settings, get_settings
 
-LINK_SCHEMES = ("http://", "https://", "mailto:")
 NOT_GIVEN: Any = object()
 
 
@@ -303,12 +302,10 @@ def store_recommendation(
 
 
 def _check_link(link: str | None) -> str | None:
-    if link is None or not link.strip():
-        return None
-    link = link.strip()
-    if not link.lower().startswith(LINK_SCHEMES):
-        raise EditRefused("the evidence link must be a web address starting http:// or https:// (or mailto:)")
-    return link
+    checked, expected = check_link(link)
+    if expected:
+        raise EditRefused("the evidence link must be a web address" + expected.removeprefix("expected a web address"))
+    return checked
 
 
 def _last_change(connection: Connection, recommendation_id: int) -> tuple[str | None, dt.datetime | None]:

@@ -26,11 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import periods
+from data_loaders import limits, periods
 from data_loaders.recommendations import history as hmicfrs_history
 from data_loaders.recommendations.due_dates import split_timescale
-from data_loaders.recommendations.inputs import UpdateInput
+from data_loaders.recommendations.inputs import UpdateInput, check_link
 from data_loaders.recommendations.response import addressed_to
+from data_loaders.settings import Limits
 from data_loaders.tables import Column, Problem, Workbook, is_blank, open_workbook, rows_of
 
 KIND = "recommendations-tracker"
@@ -54,7 +55,6 @@ COLUMNS = (
     Column("response_html", ("Response", "Force Response"), required=False),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
-LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 @dataclass
@@ -106,8 +106,9 @@ def _text(value: object) -> str | None:
     return str(value).strip()
 
 
-def clean(frame: pd.DataFrame) -> tuple[list[TrackerRow], list[Problem]]:
-    """Checked rows and every problem found (no rows when there is any problem)."""
+def clean(frame: pd.DataFrame, bounds: Limits | None = None) -> tuple[list[TrackerRow], list[Problem]]:
+    """Checked rows and every problem found (no rows when there is any problem); dates held to ``bounds``."""
+    bounds = bounds or Limits()
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
 
@@ -140,12 +141,16 @@ def clean(frame: pd.DataFrame) -> tuple[list[TrackerRow], list[Problem]]:
             day = parse_day(record["status_date"])
             if day is None:
                 problem("status_date", "expected a date such as 04/06/2019 or '4th June 2019'", record["status_date"])
+            elif reason := limits.day_problem(day, bounds):
+                problem("status_date", reason, record["status_date"])
+                day = None
             elif not (status or comment or link):
                 problem("status_date", "a Status Date needs a Status, Comment or Evidence Link on the same row", day)
         elif status or comment or link:
             problem("status_date", "expected the date of this row's status or comment", "")
-        if link and not link.lower().startswith(LINK_SCHEMES):
-            problem("evidence_link", "expected a web address starting http:// or https:// (or mailto:)", link)
+        link, link_problem = check_link(link)
+        if link_problem:
+            problem("evidence_link", link_problem, record["evidence_link"])
         updates: list[UpdateInput] = []
         history = _text(record["history"])
         if history:
@@ -153,6 +158,9 @@ def clean(frame: pd.DataFrame) -> tuple[list[TrackerRow], list[Problem]]:
                 history, file=file, sheet=sheet, row=number, column=label("history")
             )
             problems.extend(history_problems)
+            for entry in entries:
+                if reason := limits.day_problem(entry.date, bounds):
+                    problem("history", f"an entry dated {entry.date:%d %B %Y}: {reason}", history[:80])
             updates.extend(UpdateInput(e.date, e.status, e.comment) for e in entries)
         if day is not None and (status or comment or link):
             updates.append(UpdateInput(day, status, comment, link))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from data_loaders.settings.base import Force, Offence, SeriesBreak, SettingsError
+from data_loaders.settings.limits import Limits, _limits
 from data_loaders.settings.outcomes import OutcomeCount, OutcomeGroup, OutcomeSettings, OutcomeType, _outcome_settings
 from data_loaders.settings.outputs import (
     Branding,
@@ -51,6 +52,7 @@ __all__ = [
     "EventKind",
     "Force",
     "InspectionReport",
+    "Limits",
     "Offence",
     "OutcomeCount",
     "OutcomeGroup",
@@ -87,6 +89,7 @@ def _check_returns(settings: Settings) -> None:
     settings.event_kinds  # noqa: B018
     settings.targets  # noqa: B018
     settings.population_lag_months  # noqa: B018
+    settings.limits  # noqa: B018
 
     forces = {f.name for f in settings.forces}
     spellings = {name_key(s) for f in settings.forces for s in (f.name, *f.aliases)}
@@ -180,6 +183,11 @@ class Settings:
     def suppression(self) -> SuppressionRules:
         """Small-number protection for exports, press packs, the meeting pack and presentation mode."""
         return _suppression(self.raw)
+
+    @cached_property
+    def limits(self) -> Limits:
+        """The plausibility bounds every loaded figure and date is held to: a population, a count, the dates."""
+        return _limits(self.raw)
 
     @property
     def population_lag_months(self) -> int:

@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database, periods, tables
+from data_loaders import database, limits, periods, tables
 from data_loaders.settings import Settings
 
 KIND = "events"
@@ -84,7 +84,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         return (key, None) if key else (None, f"expected one of the event kinds: {listed}")
 
     parsers = {
-        "date": parse_date,
+        "date": limits.checked(parse_date, lambda day: limits.day_problem(day, settings.limits)),
         "label": _text(MAX_LABEL, required=True),
         "kind": kind_of,
         "detail": _text(MAX_DETAIL, required=False),

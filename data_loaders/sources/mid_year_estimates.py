@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import tables
+from data_loaders import limits, tables
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
 from data_loaders.sources.population import parse_population
@@ -315,7 +315,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
             )
         )
 
-    values, population_problems = tables.parse_columns(lower, {"all_ages": parse_population}, LABELS)
+    district = limits.checked(parse_population, lambda number: limits.population_problem(number, settings.limits))
+    values, population_problems = tables.parse_columns(lower, {"all_ages": district}, LABELS)
     problems += population_problems
     lower["population"] = values["all_ages"]
 
@@ -362,6 +363,11 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         .sort_values(["force", "year"])
         .reset_index(drop=True)
     )
+    for force, year, population in totals[["force", "year", "population"]].itertuples(index=False):
+        if reason := limits.population_problem(population, settings.limits):
+            problems.append(tables.Problem(file, f"{reason}; its districts add up to more", found=f"{force} {year}"))
+    if problems:
+        return pd.DataFrame(columns=["force", "year", "population"]), problems
     stored = totals[["force", "year", "population"]]
     stored.attrs = {"rows_read": int(sum(is_area)), "rows_other_offences": 0}
     return stored, []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import periods, tables
+from data_loaders import limits, periods, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import financial_period_of
 from data_loaders.settings import Settings
@@ -64,10 +64,10 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
     parsers = {
-        "month": parse_month,
+        "month": limits.checked(parse_month, lambda month: limits.month_problem(month, settings.limits)),
         "force": force_of,
         "offence_code": tables.parse_offence_code,
-        "count": tables.parse_count,
+        "count": limits.count(settings.limits),
     }
     values, problems = tables.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(values)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import tables
+from data_loaders import limits, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
@@ -135,13 +135,15 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
         return number, None
 
     parsers = {
-        "financial_year": tables.parse_financial_year,
+        "financial_year": limits.checked(
+            tables.parse_financial_year, lambda year: limits.financial_year_problem(year, settings.limits)
+        ),
         "quarter": tables.parse_quarter,
         "force": force_of,
         "offence_code": tables.parse_offence_code,
         "outcome_type": type_of,
-        FOR_OFFENCES_RECORDED: tables.parse_count,
-        RECORDED: tables.parse_count,
+        FOR_OFFENCES_RECORDED: limits.count(settings.limits),
+        RECORDED: limits.count(settings.limits),
     }
     values, problems = tables.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(values, dtype=object)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import tables
+from data_loaders import limits, tables
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
 
@@ -50,10 +50,11 @@ def _year(value: object) -> tuple[int | None, str | None]:
 
 
 def parse_population(value: object) -> tuple[int | None, str | None]:
-    """A population: a whole number above 0."""
-    number, _ = tables.parse_count(value)
+    """A population: a whole number above 0 (and within 64 bits)."""
+    number, reason = tables.parse_count(value)
     if not number:
-        return None, "expected a population: a whole number above 0"
+        too_large = reason is not None and "at most" in reason
+        return None, reason if too_large else "expected a population: a whole number above 0"
     return number, None
 
 
@@ -68,7 +69,12 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         canonical = None if tables.is_blank(value) else names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    parsers = {"force": force_of, "year": _year, "population": parse_population}
+    bounds = settings.limits
+    parsers = {
+        "force": force_of,
+        "year": limits.checked(_year, lambda year: limits.year_problem(year, bounds)),
+        "population": limits.checked(parse_population, lambda number: limits.population_problem(number, bounds)),
+    }
     values, problems = tables.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(values)
     typed["_row"] = frame["_row"].tolist()

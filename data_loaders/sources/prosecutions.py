@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import tables
+from data_loaders import limits, tables
 from data_loaders.forces import ForceNames, name_key
 from data_loaders.periods import financial_period_of, quarter_start
 from data_loaders.settings import Settings
@@ -130,7 +130,12 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         key = None if tables.is_blank(value) else spellings.get(tables.normalise_header(value))
         return (key, None) if key else (None, f"expected one of the measures: {listed}")
 
-    parsers = {"period": parse_period, "area": _Areas(settings), "measure": measure_of, "value": tables.parse_count}
+    parsers = {
+        "period": limits.checked(parse_period, lambda period: limits.month_problem(period[1], settings.limits)),
+        "area": _Areas(settings),
+        "measure": measure_of,
+        "value": limits.count(settings.limits),
+    }
     values, problems = tables.parse_columns(frame, parsers, LABELS)
     periods, areas = values["period"], values["area"]
     typed = pd.DataFrame(

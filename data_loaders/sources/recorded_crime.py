@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import tables
+from data_loaders import limits, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
@@ -82,13 +82,15 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
     parsers = {
-        "financial_year": tables.parse_financial_year,
+        "financial_year": limits.checked(
+            tables.parse_financial_year, lambda year: limits.financial_year_problem(year, settings.limits)
+        ),
         "quarter": tables.parse_quarter,
         "force": force_of,
         "offence_code": tables.parse_offence_code,
         # The Home Office publishes a quarter's figure as a net change, which is negative now and then
         # (more crimes cancelled than recorded); the yearly totals it publishes include them.
-        "count": lambda v: tables.parse_count(v, allow_negative=True),
+        "count": limits.count(settings.limits, allow_negative=True),
     }
     values, problems = tables.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(

@@ -44,7 +44,14 @@ from data_loaders.streaming.base import (
     _open_zip,
 )
 from data_loaders.streaming.ods import _ods_sheets
-from data_loaders.streaming.text import CSV_BATCH_ROWS, CSV_FIELD_LIMIT, CSV_SNIFF_CHARS, UTF16_BOMS, _csv_sheets
+from data_loaders.streaming.text import (
+    CSV_BATCH_ROWS,
+    CSV_FIELD_LIMIT,
+    CSV_SNIFF_CHARS,
+    UTF16_BOMS,
+    FieldTooLarge,
+    _csv_sheets,
+)
 from data_loaders.streaming.xlsx import _xlsx_sheets
 
 # The constants are re-exported to be read: the readers use their own imports, which setting one here does not reach.
@@ -53,6 +60,7 @@ __all__ = [
     "CSV_BATCH_ROWS",
     "CSV_FIELD_LIMIT",
     "CSV_SNIFF_CHARS",
+    "FieldTooLarge",
     "MAX_COLUMNS",
     "MAX_ROWS",
     "ODS_MIMETYPE",
