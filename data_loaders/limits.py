@@ -134,3 +134,28 @@ def checked(parser: Parser, problem: Callable[[object], str | None]) -> Parser:
         return parsed, reason
 
     return parse
+
+
+def long_text_problems(rows, keys: dict[str, int], file: str, headers: dict[str, str]) -> list:
+    """A problem for each text cell of ``rows`` (a frame with ``_sheet`` and ``_row``) longer than its column holds.
+
+    ``keys`` maps a column key to the most characters the database stores for it; a problem names the
+    column as the file heads it (``headers``), else by its key.
+    """
+    from data_loaders.tables import Problem
+
+    problems = []
+    for key, limit in keys.items():
+        for value, sheet, row in zip(rows[key], rows["_sheet"], rows["_row"], strict=True):
+            if isinstance(value, str) and len(text := value.strip()) > limit:
+                problems.append(
+                    Problem(
+                        file,
+                        f"expected at most {limit:,} characters (the most the database stores here)",
+                        sheet=sheet,
+                        row=int(row),
+                        column=headers.get(key, key),
+                        found=text[:80],
+                    )
+                )
+    return problems

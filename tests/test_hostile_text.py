@@ -49,10 +49,45 @@ def test_a_tracker_cell_over_1_mb_is_refused_naming_row_column_and_limit(loaded,
 
 
 def test_a_cell_of_128_kb_to_1_mb_is_read(sqlite_engine, settings, shared_data, tmp_path):
-    path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 4, 3, "x" * 200_000))
+    # Offence Group is read and not stored, so any length is fine there.
+    path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 4, 4, "x" * 200_000))
 
     (result,) = ingest.load_files([path], sqlite_engine, settings)
     assert result.rows_stored == 16
+
+
+# ---- text longer than its database column --------------------------------------------------------------
+
+
+TOO_LONG = "expected at most {:,} characters (the most the database stores here)"
+
+
+def test_an_offence_description_longer_than_its_column_is_refused(loaded, settings, shared_data, tmp_path):
+    path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 4, 3, "Stalking " * 30))
+
+    assert refusal(loaded, settings, path) == [
+        f"counts.csv, row 4, column 'Offence Description': found {('Stalking ' * 9)[:80]!r}; {TOO_LONG.format(200)}"
+    ]
+
+
+def test_a_tracker_owner_longer_than_its_column_is_refused(loaded, settings, tmp_path):
+    path = tmp_path / "tracker.csv"
+    path.write_text(TRACKER.read_text(encoding="utf-8").replace(",Head of Crime,", f",{'Head ' * 70},"))
+
+    assert refusal(loaded, settings, path, recommendations=True) == [
+        f"tracker.csv, row 3, column 'Owner': found {('Head ' * 16)[:80]!r}; {TOO_LONG.format(300)}"
+    ]
+
+
+def test_a_response_title_longer_than_its_column_is_refused(loaded, settings, tmp_path):
+    path = tmp_path / "response.txt"
+    text = RESPONSE.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.strip())
+    path.write_text(text.replace(title, title + " AND MORE" * 60, 1), encoding="utf-8")
+
+    (problem,) = refusal(loaded, settings, path, recommendations=True)
+    assert problem.startswith(f"response.txt, row 3: found {title[:80]!r}; ")
+    assert problem.endswith("expected the report's title on the first line, of at most 500 characters")
 
 
 # ---- evidence links -----------------------------------------------------------------------------------

@@ -56,6 +56,9 @@ PARAGRAPH_OPEN = re.compile(r"<p\b", re.IGNORECASE)
 PARAGRAPH_CLOSE = re.compile(r"</p\s*+>", re.IGNORECASE)
 ADDRESSED = re.compile(r"(?:the\s+)?(?P<who>[^.;:]{2,120}?)\s+(?:should|must|will\s+need\s+to)\b", re.IGNORECASE)
 OWNER_MAX_WORDS = 15
+# The most characters the database stores for a report's title and a recommendation's owner.
+MAX_TITLE = 500
+MAX_OWNER = 300
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,16 @@ def _split_response(cell: str, file: str, line: int, column: str) -> tuple[str |
                 found=owner[:80],
             )
         )
+    elif len(owner) > MAX_OWNER:
+        problems.append(
+            Problem(
+                file,
+                f"expected the last paragraph of the response to name the owner in at most {MAX_OWNER} characters",
+                row=line,
+                column=column,
+                found=owner[:80],
+            )
+        )
     return cell[: last.start].strip(), owner, problems
 
 
@@ -259,6 +272,15 @@ def parse(text: str, file: str = "response.txt") -> ResponseDocument:
         return None
 
     problems: list[Problem] = []
+    if len(title) > MAX_TITLE:
+        problems.append(
+            Problem(
+                file,
+                f"expected the report's title on the first line, of at most {MAX_TITLE} characters",
+                row=title_line,
+                found=title[:80],
+            )
+        )
     chief = find(CHIEF_HEADING, title_line)
     header = next((n for n, line in numbered[title_line:] if table_header(line) is not None), None)
     if header is None:

@@ -55,6 +55,8 @@ COLUMNS = (
     Column("response_html", ("Response", "Force Response"), required=False),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
+# The most characters the database stores for each text column (database.reports and database.recommendations).
+TEXT_LIMITS = {"report": 500, "reference": 40, "addressed_to": 300, "timescale": 200, "owner": 300}
 
 
 @dataclass
@@ -125,6 +127,9 @@ def clean(frame: pd.DataFrame, bounds: Limits | None = None) -> tuple[list[Track
             shown = None if found is None else ("" if is_blank(found) else str(found))
             problems.append(Problem(file, expected, sheet=sheet, row=number, column=label(key), found=shown))
 
+        for key, limit in TEXT_LIMITS.items():
+            if (value := _text(record[key])) and len(" ".join(value.split())) > limit:
+                problem(key, f"expected at most {limit:,} characters (the most the database stores here)", value[:80])
         report, text = _text(record["report"]), _text(record["text"])
         reference = normalise_reference(record["reference"]) if not is_blank(record["reference"]) else None
         if report is None:

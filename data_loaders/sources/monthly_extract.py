@@ -87,6 +87,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         column=headers.get("offence_code", LABELS["offence_code"]),
         found=lambda row: f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
     )
+    configured = typed[typed["offence_code"].notna()]
+    problems += limits.long_text_problems(configured, {"offence_description": 200}, file, headers)
     if refused := tables.refusal(typed, problems, file):
         return refused
 

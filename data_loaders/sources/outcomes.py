@@ -168,6 +168,8 @@ def _finish(
     file = attrs.get("file", "file")
     column = attrs.get("headers", {}).get("outcome_type", LABELS["outcome_type"])
     problems = [*problems, *_duplicate_problems(wanted, file, column)]
+    described = {"offence_description": 200, "outcome_description": 200}
+    problems += limits.long_text_problems(wanted, described, file, attrs.get("headers", {}))
     if refused := tables.refusal(wanted, problems, file, rows_read):
         return refused
     known = {t.type: t for t in settings.outcomes.types}

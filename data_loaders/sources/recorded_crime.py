@@ -120,6 +120,8 @@ def _finish(
     by_csp = bool(attrs.get("csp_edition"))
     column = attrs.get("headers", {}).get("offence_code", LABELS["offence_code"])
     problems = [*problems, *_duplicate_problems(wanted, file, column, by_csp=by_csp)]
+    # Only the rows of configured codes are stored, so only their descriptions must fit the column.
+    problems += limits.long_text_problems(wanted, {"offence_description": 200}, file, attrs.get("headers", {}))
     if refused := tables.refusal(wanted, problems, file, rows_read):
         return refused
     wanted = wanted.assign(
