@@ -26,12 +26,12 @@ R2, ... in table order unless the text carries its own numbers ("1.", "R3", "Rec
 from __future__ import annotations
 
 import codecs
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from data_loaders.recommendations.due_dates import split_timescale
+from data_loaders.recommendations.fragments import paragraphs, text_of
 from data_loaders.tables import LoadRefused, Problem
 
 KIND = "pcc-response"
@@ -50,10 +50,6 @@ PCC_HEADING = re.compile(
 HEADER_WORD = re.compile(r"recommendations?", re.IGNORECASE)
 RESPONSE_WORD = "response"
 NUMBERED = re.compile(r"(?:recommendation\s*)?(?P<ref>R?\d{1,3})\s*[.):\-]\s*|(?P<rref>R\d{1,3})\s+", re.IGNORECASE)
-# A paragraph is ``<p ...>body</p>``, found by :func:`paragraphs` a tag at a time (a pattern spanning the
-# body would scan to the end of the text from every unclosed ``<p``).
-PARAGRAPH_OPEN = re.compile(r"<p\b", re.IGNORECASE)
-PARAGRAPH_CLOSE = re.compile(r"</p\s*+>", re.IGNORECASE)
 ADDRESSED = re.compile(r"(?:the\s+)?(?P<who>[^.;:]{2,120}?)\s+(?:should|must|will\s+need\s+to)\b", re.IGNORECASE)
 OWNER_MAX_WORDS = 15
 # The most characters the database stores for a report's title and a recommendation's owner.
@@ -87,15 +83,6 @@ class ResponseDocument:
     signature: str
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A ``<p>`` element of a response: where it starts and ends in the text, and its body."""
-
-    start: int
-    end: int
-    body: str
-
-
 def table_header(line: str) -> str | None:
     """The force label of the table's header row (``Recommendations<TAB>D&C Response`` gives ``D&C``), else None.
 
@@ -113,36 +100,6 @@ def table_header(line: str) -> str | None:
         return None
     label = label[: -len(RESPONSE_WORD)]
     return None if "\n" in label else label.strip()
-
-
-def paragraphs(cell: str) -> list[Paragraph]:
-    """The ``<p ...>...</p>`` elements of a cell, in order; each body ends at the first ``</p>`` after it opens."""
-    found = []
-    position = 0
-    while opening := PARAGRAPH_OPEN.search(cell, position):
-        body_start = cell.find(">", opening.end()) + 1
-        closing = PARAGRAPH_CLOSE.search(cell, body_start) if body_start else None
-        if closing is None:
-            break  # no later paragraph can close either
-        found.append(Paragraph(opening.start(), closing.end(), cell[body_start : closing.start()]))
-        position = closing.end()
-    return found
-
-
-def without_tags(fragment: str) -> str:
-    """The fragment with each ``<...>`` replaced by a space, one pass (an unclosed ``<`` is left as it is)."""
-    parts = []
-    position = 0
-    while (opening := fragment.find("<", position)) >= 0 and (closing := fragment.find(">", opening + 1)) >= 0:
-        parts.extend((fragment[position:opening], " "))
-        position = closing + 1
-    parts.append(fragment[position:])
-    return "".join(parts)
-
-
-def text_of(fragment: str) -> str:
-    """The visible text of an HTML fragment: tags dropped, entities decoded, runs of space as one."""
-    return " ".join(html.unescape(without_tags(fragment)).split())
 
 
 def addressed_to(text: str) -> str | None:
