@@ -32,6 +32,7 @@ from hostile import (
 )
 
 import pcc_cli
+from data_loaders.tables import LoadRefused
 
 
 @pytest.fixture
@@ -217,6 +218,22 @@ def test_a_tracker_history_entry_in_9999_is_refused_with_the_plausible_range(loa
         "tracker.csv, row 4, column 'History': found '[on]10th April 9999 [status]awaiting-review[/status][/on][on]4th "
         f"June 2019 [stat'; an entry dated 10 April 9999: {dates_expected()}"
     )
+
+
+def test_a_history_file_entry_in_9999_is_refused_with_the_plausible_range(loaded, settings, tmp_path):
+    from data_loaders.recommendations.ingest import load_history
+
+    url, engine = loaded
+    history = tmp_path / "r1-history.txt"
+    history.write_text("[on]10th April 9999 [status]awaiting-review[/status][/on]\n", encoding="utf-8")
+    before, rows_before = hostile.sqlite_bytes(url), hostile.dump(engine)
+
+    with pytest.raises(LoadRefused) as caught:
+        load_history(history, engine, settings, report="Living in fear", reference="R1", author="analyst")
+    assert [str(p) for p in caught.value.problems] == [
+        f"r1-history.txt: an entry dated 10 April 9999: {dates_expected()}"
+    ]
+    assert (hostile.sqlite_bytes(url), hostile.dump(engine)) == (before, rows_before)
 
 
 # ---- the command line -----------------------------------------------------------------------------------------

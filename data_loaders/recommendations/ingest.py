@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database
+from data_loaders import database, limits
 from data_loaders.demo import guard as demo_guard
 from data_loaders.ingest import sha256_of
 from data_loaders.recommendations import history as hmicfrs_history
@@ -321,6 +321,9 @@ def load_history(
     except OSError as exc:
         raise LoadRefused([Problem(name, f"the file could not be opened ({exc.strerror or exc})")]) from exc
     entries, problems = hmicfrs_history.parse(raw.decode("utf-8-sig", errors="replace"), file=name)
+    for entry in entries:
+        if reason := limits.day_problem(entry.date, settings.limits):
+            problems.append(Problem(name, f"an entry dated {entry.date:%d %B %Y}: {reason}"))
     key = _stored_report_key(engine, settings, report)
     # The same history attached to another recommendation is a different load.
     digest = hashlib.sha256(raw + f"\0{key}\0{reference}".encode()).hexdigest()
