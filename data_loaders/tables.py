@@ -441,6 +441,11 @@ def parse_financial_year(value: object) -> tuple[str | None, str | None]:
     return f"{start}/{str(start + 1)[-2:]}", None
 
 
+def financial_year_within(bounds) -> Callable[[object], tuple[str | None, str | None]]:
+    """A financial-year parser that also refuses a year outside the plausible range ``bounds`` (settings [limits])."""
+    return limits.checked(parse_financial_year, lambda year: limits.financial_year_problem(year, bounds))
+
+
 def parse_quarter(value: object) -> tuple[int | None, str | None]:
     """A financial quarter written 1-4 or Q1-Q4."""
     expected = "expected a financial quarter 1, 2, 3 or 4 (or Q1-Q4)"

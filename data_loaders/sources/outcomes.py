@@ -135,9 +135,7 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
         return number, None
 
     parsers = {
-        "financial_year": limits.checked(
-            tables.parse_financial_year, lambda year: limits.financial_year_problem(year, settings.limits)
-        ),
+        "financial_year": tables.financial_year_within(settings.limits),
         "quarter": tables.parse_quarter,
         "force": force_of,
         "offence_code": tables.parse_offence_code,
