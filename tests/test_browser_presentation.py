@@ -35,10 +35,15 @@ def test_presentation_mode_moves_with_the_keys_and_buttons_and_the_address_keeps
         assert "cat=Stalking" in page.url
         screenshot(page, "presentation-slide-2")
 
-        page.get_by_role("button", name="Next").click()
+        # While a slide changes Streamlit keeps the old buttons on screen beside the new ones for a moment.
+        button = page.get_by_role("button", name="Next")
+        expect(button).to_have_count(1)
+        button.click()
         expect(page).to_have_url(re.compile(r"slide=3"))
         expect(title).not_to_have_text(second)
-        page.get_by_role("button", name="Previous").click()
+        button = page.get_by_role("button", name="Previous")
+        expect(button).to_have_count(1)
+        button.click()
         expect(page).to_have_url(re.compile(r"slide=2"))
         expect(title).to_have_text(second)
         page.keyboard.press("ArrowLeft")
