@@ -46,6 +46,16 @@ def chromium():
         skip_or_fail("PCC_REQUIRE_BROWSER", str(exc))
 
 
+@pytest.fixture
+def good_load(sqlite_url, settings, shared_data):
+    """A SQLite database holding a good load of real published files, as a (url, engine) pair, for refusal tests."""
+    import hostile
+
+    engine = hostile.good_database(sqlite_url, settings, shared_data)
+    yield sqlite_url, engine
+    engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch, tmp_path):
     """No test reads the developer's database, settings or secrets by accident."""

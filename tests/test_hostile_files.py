@@ -34,19 +34,10 @@ from hostile import (
 import pcc_cli
 from data_loaders.tables import LoadRefused
 
-
-@pytest.fixture
-def loaded(sqlite_url, settings, shared_data):
-    """A SQLite database holding a good load, as a (url, engine) pair."""
-    engine = hostile.good_database(sqlite_url, settings, shared_data)
-    yield sqlite_url, engine
-    engine.dispose()
-
-
 # ---- numbers too large for the database, or beyond the bounds -------------------------------------
 
 
-def test_1e20_in_a_count_cell_of_an_xlsx_is_refused_on_that_cell(loaded, settings, shared_data, tmp_path):
+def test_1e20_in_a_count_cell_of_an_xlsx_is_refused_on_that_cell(good_load, settings, shared_data, tmp_path):
     rows = mutated(recorded_crime_rows(shared_data), 3, 7, 1e20)
     book = openpyxl.Workbook()
     book.active.title = "2019_20"
@@ -54,62 +45,64 @@ def test_1e20_in_a_count_cell_of_an_xlsx_is_refused_on_that_cell(loaded, setting
         book.active.append([int(c) if isinstance(c, str) and c.isdigit() else c for c in row])
     book.save(path := tmp_path / "prc-pfa-2019-20-191023.xlsx")
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"{path.name}, sheet '2019_20', row 3, column 'Number of Offences': found '100000000000000000000'; "
         f"expected a whole number, {INT64}"
     ]
 
 
-def test_a_twenty_digit_count_is_refused_on_that_cell(loaded, settings, shared_data, tmp_path):
+def test_a_twenty_digit_count_is_refused_on_that_cell(good_load, settings, shared_data, tmp_path):
     path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 5, 7, "12345678901234567890"))
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"counts.csv, row 5, column 'Number of Offences': found '12345678901234567890'; expected a whole number, {INT64}"
     ]
 
 
-def test_a_count_of_3_billion_in_a_quarter_is_refused_with_the_bound(loaded, settings, shared_data, tmp_path):
+def test_a_count_of_3_billion_in_a_quarter_is_refused_with_the_bound(good_load, settings, shared_data, tmp_path):
     path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 2, 7, "3,000,000,000"))
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"counts.csv, row 2, column 'Number of Offences': found '3,000,000,000'; {COUNT_BOUND}"
     ]
 
 
-def test_a_twenty_digit_population_is_refused_on_that_cell(loaded, settings, shared_data, tmp_path):
+def test_a_twenty_digit_population_is_refused_on_that_cell(good_load, settings, shared_data, tmp_path):
     path = write_rows(tmp_path / "pop.csv", mutated(population_rows(shared_data), 4, 3, "12345678901234567890"))
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"pop.csv, row 4, column 'population': found '12345678901234567890'; expected a whole number of 0 or more, "
         f"{INT64}"
     ]
 
 
-def test_a_population_of_3_billion_for_one_force_is_refused_with_the_bound(loaded, settings, shared_data, tmp_path):
+def test_a_population_of_3_billion_for_one_force_is_refused_with_the_bound(good_load, settings, shared_data, tmp_path):
     path = write_rows(tmp_path / "pop.csv", mutated(population_rows(shared_data), 2, 3, "3000000000"))
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"pop.csv, row 2, column 'population': found '3000000000'; {POPULATION_BOUND}"
     ]
 
 
-def test_a_twenty_digit_prosecutions_value_is_refused_on_that_cell(loaded, settings, tmp_path):
+def test_a_twenty_digit_prosecutions_value_is_refused_on_that_cell(good_load, settings, tmp_path):
     path = tmp_path / "return.csv"
     path.write_text(RETURN.replace(",6\n", ",12345678901234567890\n"), encoding="utf-8")
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"return.csv, row 3, column 'Value': found '12345678901234567890'; expected a whole number of 0 or more, {INT64}"
     ]
 
 
-def test_a_prosecutions_value_of_3_billion_is_refused_with_the_bound(loaded, settings, tmp_path):
+def test_a_prosecutions_value_of_3_billion_is_refused_with_the_bound(good_load, settings, tmp_path):
     path = tmp_path / "return.csv"
     path.write_text(RETURN.replace(",41\n", ",3000000000\n"), encoding="utf-8")
 
-    assert refusal(loaded, settings, path) == [f"return.csv, row 2, column 'Value': found '3000000000'; {COUNT_BOUND}"]
+    assert refusal(good_load, settings, path) == [
+        f"return.csv, row 2, column 'Value': found '3000000000'; {COUNT_BOUND}"
+    ]
 
 
-def test_a_bound_set_in_the_settings_is_the_one_held_and_named(loaded, tmp_path, monkeypatch, shared_data):
+def test_a_bound_set_in_the_settings_is_the_one_held_and_named(good_load, tmp_path, monkeypatch, shared_data):
     from data_loaders.settings import load_settings
 
     own = tmp_path / "own.toml"
@@ -117,7 +110,7 @@ def test_a_bound_set_in_the_settings_is_the_one_held_and_named(loaded, tmp_path,
     monkeypatch.setenv("PCC_SETTINGS_FILE", str(own))
     path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 2, 7, "5001"))
 
-    assert refusal(loaded, load_settings(), path) == [
+    assert refusal(good_load, load_settings(), path) == [
         "counts.csv, row 2, column 'Number of Offences': found '5001'; expected a count of at most 5,000 in one period "
         "(the bound [limits] max_count in the settings)"
     ]
@@ -126,104 +119,108 @@ def test_a_bound_set_in_the_settings_is_the_one_held_and_named(loaded, tmp_path,
 # ---- dates: impossible years and years outside the plausible range ---------------------------------
 
 
-def test_month_0000_05_is_refused_on_that_cell(loaded, settings, tmp_path):
+def test_month_0000_05_is_refused_on_that_cell(good_load, settings, tmp_path):
     path = tmp_path / "extract.csv"
     path.write_text(EXTRACT.replace("2024-04", "0000-05"), encoding="utf-8")
 
-    assert refusal(loaded, settings, path) == [f"extract.csv, row 2, column 'Month': found '0000-05'; {MONTH_EXPECTED}"]
+    assert refusal(good_load, settings, path) == [
+        f"extract.csv, row 2, column 'Month': found '0000-05'; {MONTH_EXPECTED}"
+    ]
 
 
-def test_a_month_in_9999_is_refused_with_the_plausible_range(loaded, settings, tmp_path):
+def test_a_month_in_9999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
     path = tmp_path / "extract.csv"
     path.write_text(EXTRACT.replace("2024-04", "9999-05"), encoding="utf-8")
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"extract.csv, row 2, column 'Month': found '9999-05'; {months_expected()}"
     ]
 
 
 @pytest.mark.parametrize("year", ["0000/01", "9999/00"])
-def test_a_financial_year_of_year_0_or_year_9999_is_refused_on_that_cell(loaded, settings, shared_data, tmp_path, year):
+def test_a_financial_year_of_year_0_or_year_9999_is_refused_on_that_cell(
+    good_load, settings, shared_data, tmp_path, year
+):
     path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 6, 0, year))
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"counts.csv, row 6, column 'Financial Year': found '{year}'; expected a financial year such as '2019/20'"
     ]
 
 
-def test_a_financial_year_before_2000_is_refused_with_the_plausible_range(loaded, settings, shared_data, tmp_path):
+def test_a_financial_year_before_2000_is_refused_with_the_plausible_range(good_load, settings, shared_data, tmp_path):
     path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 6, 0, "1999/00"))
     latest = latest_plausible()
     last = latest.year if latest.month >= 4 else latest.year - 1
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"counts.csv, row 6, column 'Financial Year': found '1999/00'; expected a financial year from 2000/01 to "
         f"{last}/{str(last + 1)[-2:]} {DATES_NOTE}"
     ]
 
 
 @pytest.mark.parametrize("period", ["0000/01 Q1", "9999/00 Q4", "0000-05"])
-def test_a_return_period_in_year_0_or_9999_is_refused_on_that_cell(loaded, settings, tmp_path, period):
+def test_a_return_period_in_year_0_or_9999_is_refused_on_that_cell(good_load, settings, tmp_path, period):
     path = tmp_path / "return.csv"
     path.write_text(RETURN.replace("2024/25 Q1", period), encoding="utf-8")
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"return.csv, row 2, column 'Period': found '{period}'; {PERIOD_EXPECTED}"
     ]
 
 
-def test_a_return_month_in_9999_is_refused_with_the_plausible_range(loaded, settings, tmp_path):
+def test_a_return_month_in_9999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
     path = tmp_path / "return.csv"
     path.write_text(RETURN.replace("2024-04", "9999-12"), encoding="utf-8")
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"return.csv, row 3, column 'Period': found '9999-12'; {months_expected()}"
     ]
 
 
-def test_an_event_dated_1999_is_refused_with_the_plausible_range(loaded, settings, tmp_path):
+def test_an_event_dated_1999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
     path = tmp_path / "events.csv"
     path.write_text(EVENTS.replace("2019-02-01", "1999-12-31"), encoding="utf-8")
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"events.csv, row 2, column 'Date': found '1999-12-31'; {dates_expected()}"
     ]
 
 
-def test_a_population_mid_year_outside_the_plausible_range_is_refused(loaded, settings, shared_data, tmp_path):
+def test_a_population_mid_year_outside_the_plausible_range_is_refused(good_load, settings, shared_data, tmp_path):
     path = write_rows(tmp_path / "pop.csv", mutated(population_rows(shared_data), 2, 2, "1999"))
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"pop.csv, row 2, column 'mid_year': found '1999'; expected a year from 2000 to {latest_plausible().year} "
         f"{DATES_NOTE}"
     ]
 
 
-def test_a_tracker_status_date_in_9999_is_refused_with_the_plausible_range(loaded, settings, tmp_path):
+def test_a_tracker_status_date_in_9999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
     path = tmp_path / "tracker.csv"
     path.write_text(TRACKER.read_text(encoding="utf-8").replace("20/03/2018", "20/03/9999"), encoding="utf-8")
 
-    assert refusal(loaded, settings, path, recommendations=True) == [
+    assert refusal(good_load, settings, path, recommendations=True) == [
         f"tracker.csv, row 2, column 'Status Date': found '20/03/9999'; {dates_expected()}"
     ]
 
 
-def test_a_tracker_history_entry_in_9999_is_refused_with_the_plausible_range(loaded, settings, tmp_path):
+def test_a_tracker_history_entry_in_9999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
     path = tmp_path / "tracker.csv"
     text = TRACKER.read_text(encoding="utf-8").replace("[on]10th April 2019", "[on]10th April 9999")
     path.write_text(text, encoding="utf-8")
 
-    (problem,) = refusal(loaded, settings, path, recommendations=True)
+    (problem,) = refusal(good_load, settings, path, recommendations=True)
     assert problem == (
         "tracker.csv, row 4, column 'History': found '[on]10th April 9999 [status]awaiting-review[/status][/on][on]4th "
         f"June 2019 [stat'; an entry dated 10 April 9999: {dates_expected()}"
     )
 
 
-def test_a_history_file_entry_in_9999_is_refused_with_the_plausible_range(loaded, settings, tmp_path):
+def test_a_history_file_entry_in_9999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
     from data_loaders.recommendations.ingest import load_history
 
-    url, engine = loaded
+    url, engine = good_load
     history = tmp_path / "r1-history.txt"
     history.write_text("[on]10th April 9999 [status]awaiting-review[/status][/on]\n", encoding="utf-8")
     before, rows_before = hostile.sqlite_bytes(url), hostile.dump(engine)

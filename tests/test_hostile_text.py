@@ -10,7 +10,6 @@ import csv
 import io
 import time
 
-import hostile
 import pytest
 import sqlalchemy as sa
 from hostile import FIELD_LIMIT, RESPONSE, TRACKER, dump, mutated, recorded_crime_rows, refusal, write_rows
@@ -19,31 +18,22 @@ from data_loaders import database, ingest
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.tables import LoadRefused
 
-
-@pytest.fixture
-def loaded(sqlite_url, settings, shared_data):
-    """A SQLite database holding a good load, as a (url, engine) pair."""
-    engine = hostile.good_database(sqlite_url, settings, shared_data)
-    yield sqlite_url, engine
-    engine.dispose()
-
-
 # ---- a CSV cell beyond the field limit ---------------------------------------------------------------
 
 
-def test_a_csv_cell_over_1_mb_is_refused_naming_row_column_and_limit(loaded, settings, shared_data, tmp_path):
+def test_a_csv_cell_over_1_mb_is_refused_naming_row_column_and_limit(good_load, settings, shared_data, tmp_path):
     long = "x" * (1 << 20 | 1)
     path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 4, 3, long))
 
-    assert refusal(loaded, settings, path) == [f"counts.csv, row 4, column 'Offence Description': {FIELD_LIMIT}"]
+    assert refusal(good_load, settings, path) == [f"counts.csv, row 4, column 'Offence Description': {FIELD_LIMIT}"]
 
 
-def test_a_tracker_cell_over_1_mb_is_refused_naming_row_column_and_limit(loaded, settings, tmp_path):
+def test_a_tracker_cell_over_1_mb_is_refused_naming_row_column_and_limit(good_load, settings, tmp_path):
     path = tmp_path / "tracker.csv"
     text = TRACKER.read_text(encoding="utf-8").replace("Audit commissioned", "x" * (1 << 21))
     path.write_text(text, encoding="utf-8")
 
-    assert refusal(loaded, settings, path, recommendations=True) == [
+    assert refusal(good_load, settings, path, recommendations=True) == [
         f"tracker.csv, row 4, column 'History': {FIELD_LIMIT}"
     ]
 
@@ -62,30 +52,30 @@ def test_a_cell_of_128_kb_to_1_mb_is_read(sqlite_engine, settings, shared_data, 
 TOO_LONG = "expected at most {:,} characters (the most the database stores here)"
 
 
-def test_an_offence_description_longer_than_its_column_is_refused(loaded, settings, shared_data, tmp_path):
+def test_an_offence_description_longer_than_its_column_is_refused(good_load, settings, shared_data, tmp_path):
     path = write_rows(tmp_path / "counts.csv", mutated(recorded_crime_rows(shared_data), 4, 3, "Stalking " * 30))
 
-    assert refusal(loaded, settings, path) == [
+    assert refusal(good_load, settings, path) == [
         f"counts.csv, row 4, column 'Offence Description': found {('Stalking ' * 9)[:80]!r}; {TOO_LONG.format(200)}"
     ]
 
 
-def test_a_tracker_owner_longer_than_its_column_is_refused(loaded, settings, tmp_path):
+def test_a_tracker_owner_longer_than_its_column_is_refused(good_load, settings, tmp_path):
     path = tmp_path / "tracker.csv"
     path.write_text(TRACKER.read_text(encoding="utf-8").replace(",Head of Crime,", f",{'Head ' * 70},"))
 
-    assert refusal(loaded, settings, path, recommendations=True) == [
+    assert refusal(good_load, settings, path, recommendations=True) == [
         f"tracker.csv, row 3, column 'Owner': found {('Head ' * 16)[:80]!r}; {TOO_LONG.format(300)}"
     ]
 
 
-def test_a_response_title_longer_than_its_column_is_refused(loaded, settings, tmp_path):
+def test_a_response_title_longer_than_its_column_is_refused(good_load, settings, tmp_path):
     path = tmp_path / "response.txt"
     text = RESPONSE.read_text(encoding="utf-8")
     title = next(line for line in text.splitlines() if line.strip())
     path.write_text(text.replace(title, title + " AND MORE" * 60, 1), encoding="utf-8")
 
-    (problem,) = refusal(loaded, settings, path, recommendations=True)
+    (problem,) = refusal(good_load, settings, path, recommendations=True)
     assert problem.startswith(f"response.txt, row 3: found {title[:80]!r}; ")
     assert problem.endswith("expected the report's title on the first line, of at most 500 characters")
 
@@ -126,12 +116,14 @@ def test_an_evidence_link_with_white_space_before_its_scheme_is_stored_trimmed(s
         ),
     ],
 )
-def test_an_evidence_link_that_is_no_web_address_after_trimming_is_refused(loaded, settings, tmp_path, link, expected):
+def test_an_evidence_link_that_is_no_web_address_after_trimming_is_refused(
+    good_load, settings, tmp_path, link, expected
+):
     path = tmp_path / "tracker.csv"
     text = TRACKER.read_text(encoding="utf-8").replace("https://example.org/audit-2018", f'"{link}"')
     path.write_text(text, encoding="utf-8")
 
-    assert refusal(loaded, settings, path, recommendations=True) == [
+    assert refusal(good_load, settings, path, recommendations=True) == [
         f"tracker.csv, row 2, column 'Evidence Link': found {link!r}; {expected}"
     ]
 
