@@ -33,6 +33,10 @@ class _SheetStart:
 
 
 _SHEET_END = object()
+# What reading a damaged archive member raises. zipfile raises NotImplementedError for a compression
+# method it cannot decompress and RuntimeError for an encrypted member: both mean the file cannot be read.
+_UNREADABLE_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+_UNOPENABLE_MEMBER = (*_UNREADABLE_MEMBER, NotImplementedError, RuntimeError)
 
 
 def _interned(*names: str) -> dict[str, str]:
@@ -58,7 +62,7 @@ class _Feed:
         self.done = False
         try:
             self.stream = archive.open(_member_info(archive, member, kind))
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        except _UNOPENABLE_MEMBER as exc:
             raise StreamError(f"the {self.label} is truncated or corrupt ({member}: {exc})") from exc
 
     def step(self) -> bool:
@@ -80,7 +84,7 @@ class _Feed:
             raise
         except expat.ExpatError as exc:
             raise StreamError(f"the {self.label} is truncated or corrupt ({self.member}: {exc})") from exc
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except _UNREADABLE_MEMBER as exc:
             raise StreamError(f"the {self.label} is truncated or corrupt ({self.member}: {exc})") from exc
         except (ValueError, OverflowError, IndexError) as exc:
             line = parser.CurrentLineNumber
