@@ -136,16 +136,17 @@ def checked(parser: Parser, problem: Callable[[object], str | None]) -> Parser:
     return parse
 
 
-def long_text_problems(rows, keys: dict[str, int], file: str, headers: dict[str, str]) -> list:
+def long_text_problems(rows, table, keys: tuple[str, ...], file: str, headers: dict[str, str]) -> list:
     """A problem for each text cell of ``rows`` (a frame with ``_sheet`` and ``_row``) longer than its column holds.
 
-    ``keys`` maps a column key to the most characters the database stores for it; a problem names the
-    column as the file heads it (``headers``), else by its key.
+    ``keys`` name columns of ``table`` (the schema in data_loaders.database), whose declared lengths are
+    the most characters stored; a problem names the column as the file heads it (``headers``), else by its key.
     """
     from data_loaders.tables import Problem
 
     problems = []
-    for key, limit in keys.items():
+    for key in keys:
+        limit = table.c[key].type.length
         for value, sheet, row in zip(rows[key], rows["_sheet"], rows["_row"], strict=True):
             if isinstance(value, str) and len(text := value.strip()) > limit:
                 problems.append(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import limits, periods, tables
+from data_loaders import database, limits, periods, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import financial_period_of
 from data_loaders.settings import Settings
@@ -88,7 +88,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         found=lambda row: f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
     )
     configured = typed[typed["offence_code"].notna()]
-    problems += limits.long_text_problems(configured, {"offence_description": 200}, file, headers)
+    problems += limits.long_text_problems(configured, database.recorded_crime, ("offence_description",), file, headers)
     if refused := tables.refusal(typed, problems, file):
         return refused
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import limits, tables
+from data_loaders import database, limits, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
@@ -166,8 +166,8 @@ def _finish(
     file = attrs.get("file", "file")
     column = attrs.get("headers", {}).get("outcome_type", LABELS["outcome_type"])
     problems = [*problems, *_duplicate_problems(wanted, file, column)]
-    described = {"offence_description": 200, "outcome_description": 200}
-    problems += limits.long_text_problems(wanted, described, file, attrs.get("headers", {}))
+    described = ("offence_description", "outcome_description")
+    problems += limits.long_text_problems(wanted, database.outcomes, described, file, attrs.get("headers", {}))
     if refused := tables.refusal(wanted, problems, file, rows_read):
         return refused
     known = {t.type: t for t in settings.outcomes.types}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import limits, tables
+from data_loaders import database, limits, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
@@ -119,7 +119,9 @@ def _finish(
     column = attrs.get("headers", {}).get("offence_code", LABELS["offence_code"])
     problems = [*problems, *_duplicate_problems(wanted, file, column, by_csp=by_csp)]
     # Only the rows of configured codes are stored, so only their descriptions must fit the column.
-    problems += limits.long_text_problems(wanted, {"offence_description": 200}, file, attrs.get("headers", {}))
+    problems += limits.long_text_problems(
+        wanted, database.recorded_crime, ("offence_description",), file, attrs.get("headers", {})
+    )
     if refused := tables.refusal(wanted, problems, file, rows_read):
         return refused
     wanted = wanted.assign(
