@@ -216,7 +216,7 @@ def cmd_clear_demo(args: argparse.Namespace) -> int:
     if database.schema_revision(engine) is None:
         print("The database is empty; there is no demo data to clear.")
         return 0
-    with engine.begin() as connection:
+    with database.writing(engine) as connection:
         cleared = demo_guard.clear_demo(connection)
     print(cleared.describe() or "The database holds no demo data; nothing was changed.")
     return 0

@@ -26,6 +26,7 @@ def floor() -> None:
 
 
 page = st.navigation([st.Page(floor, title="Floor", default=True)])
+queries.refresh()
 demo = queries.demo_loaded()
 components.sidebar_frame(queries.settings().home_force)
 filters.draw(queries.settings(), [f.name for f in queries.settings().forces if f.territorial], queries.recorded_span())

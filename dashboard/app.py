@@ -29,6 +29,7 @@ st.set_page_config(
 PAGES = navigation.sections()
 page = st.navigation(PAGES)
 try:
+    queries.refresh()  # the database's change stamp, read once a run: what changed anywhere shows now
     home_force = queries.settings().home_force
     demo = queries.demo_loaded()
 except queries.DataUnavailable as exc:

@@ -1,13 +1,16 @@
 """The dashboard's only database access: cached reads, and loading uploaded files.
 
-Every cached read takes the database URL as an argument, so two databases (a test's, a
-deployment's) never share a cache entry. Data changes only when an analyst loads files: a load
-from the Data page clears every cache at once (:func:`clear_caches`), so the ttl only bounds how
-long a load made from the command line takes to show in a running app.
+Every cached read is keyed by the database URL, so two databases (a test's, a deployment's) never
+share a cache entry, and by the database's change stamp (``data_loaders.database.change_stamp``),
+which every load, save and clearing raises in its own transaction. The app's frame reads the stamp
+once at the start of each page run (:func:`refresh`), so a file loaded from the command line or an
+update saved through another app process on the same database shows at the next click in every
+process, and nothing is read again while nothing has changed.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections.abc import Callable
 from typing import Protocol
@@ -27,9 +30,6 @@ from data_loaders.sources import events as events_module
 from data_loaders.status import Status, read_status
 
 Progress = Callable[[float, str], None]
-
-# Short enough that a load from the command line shows within a minute; the status query is cheap.
-STATUS_TTL = dt.timedelta(minutes=1)
 
 
 class DataUnavailable(RuntimeError):
@@ -80,12 +80,44 @@ def engine() -> Engine:
         raise DataUnavailable(f"The database {shown} could not be opened: {exc}") from exc
 
 
-_STATUSES: Memo[Status] = Memo("statuses", ttl=STATUS_TTL.total_seconds(), max_entries=16)
+# The (URL, change stamp) this page run read at its start; each Streamlit session runs its script in
+# its own thread, so a run never sees another session's stamp.
+_RUN_STAMP: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar("pcc_run_stamp", default=None)
+
+
+def _read_stamp(url: str) -> int:
+    with _engine(url).connect() as connection:
+        return database.read_change_stamp(connection)
+
+
+def refresh() -> None:
+    """Read the database's change stamp for this page run (the frame calls it first): one one-row read a run.
+
+    Every cached read below is keyed on it, so a write committed by any process since the last run
+    shows in this one. Raise :class:`DataUnavailable` when the database cannot be read.
+    """
+    url = settings().database_url
+    engine()
+    try:
+        _RUN_STAMP.set((url, _read_stamp(url)))
+    except sa.exc.SQLAlchemyError as exc:
+        raise DataUnavailable(f"The database could not be read: {exc}") from exc
+
+
+def _stamp(url: str) -> int:
+    """The change stamp this run read for ``url``; read now when the run has none (a caller outside the app's frame)."""
+    held = _RUN_STAMP.get()
+    if held is not None and held[0] == url:
+        return held[1]
+    return _read_stamp(url)
+
+
+_STATUSES: Memo[Status] = Memo("statuses", ttl=None, max_entries=16)
 
 
 def _status(url: str) -> Status:
-    """The status of the database at ``url``, read again at most once a minute (see ``STATUS_TTL``); shared, not copied."""
-    return _STATUSES.get(url, lambda: read_status(_engine(url)))
+    """The status of the database at ``url``, read once per change stamp; shared, not copied."""
+    return _STATUSES.get((url, _stamp(url)), lambda: read_status(_engine(url)))
 
 
 def load_status() -> Status:
@@ -103,17 +135,24 @@ def demo_loaded() -> bool:
 
 
 def clear_caches() -> None:
-    """Forget every cached read and every chart built from them, so that the next page run reads the database again."""
+    """After this process wrote: forget every cached read and chart, and read the new change stamp for the rest of the run.
+
+    The new stamp alone would make every later read fresh; clearing also lets go of what the old
+    stamp kept, at once rather than as the caches fill.
+    """
     st.cache_data.clear()
     for kept in (_STATUSES, _PER_LOAD, _DERIVED):
         kept.clear()
+    if _RUN_STAMP.get() is not None:
+        _RUN_STAMP.set(None)
+        refresh()
 
 
 # ---- reads for the trends pages ---------------------------------------------------------------
-# Each aggregated table is read whole once (see data_loaders.reads), cached, and filtered in pandas
-# by the pages, so a filter change costs no database round trip. Loads from the Data page clear the
-# caches; the ttl bounds how long a load from the command line takes to show in a running app.
-TABLE_TTL = dt.timedelta(minutes=10)
+# Each aggregated table is read whole once per change stamp (see data_loaders.reads), cached, and
+# filtered in pandas by the pages, so a filter change costs no database round trip. A write anywhere
+# raises the stamp, and the next run reads the table again; the entries kept for older stamps are
+# the first to go when a cache is full.
 
 
 TABLE_READS = {
@@ -125,9 +164,13 @@ TABLE_READS = {
 }
 
 
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _table(url: str, name: str) -> pd.DataFrame:
+@st.cache_data(max_entries=3 * len(TABLE_READS), show_spinner=False)
+def _cached_table(url: str, stamp: int, name: str) -> pd.DataFrame:
     return TABLE_READS[name](_engine(url))
+
+
+def _table(url: str, name: str) -> pd.DataFrame:
+    return _cached_table(url, _stamp(url), name)
 
 
 def recorded_crime() -> pd.DataFrame:
@@ -135,18 +178,18 @@ def recorded_crime() -> pd.DataFrame:
     return _table(settings().database_url, "recorded_crime")
 
 
-_PER_LOAD: Memo[object] = Memo("per load", ttl=TABLE_TTL.total_seconds(), max_entries=64)
+_PER_LOAD: Memo[object] = Memo("per load", ttl=None, max_entries=64)
 
 
 def per_load(compute: Callable[[], object], *key):
-    """``compute()``, kept per database, load and ``key`` (plain values): a new load gives a new key.
+    """``compute()``, kept per database, change stamp and ``key`` (plain values): a write anywhere gives a new key.
 
     For what a page asks on every run and can work out once per load (the period slider's range,
     whether a table has rows, the Data page's tables): shared between sessions, so callers must not
     change it.
     """
     url = settings().database_url
-    return _PER_LOAD.get((url, _status(url).latest_load, *key), compute)
+    return _PER_LOAD.get((url, _stamp(url), *key), compute)
 
 
 def _recorded_span(url: str) -> tuple[dt.date, dt.date] | None:
@@ -192,14 +235,15 @@ def prosecutions() -> pd.DataFrame:
     return _table(settings().database_url, "prosecutions")
 
 
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _events(url: str) -> pd.DataFrame:
+@st.cache_data(max_entries=4, show_spinner=False)
+def _events(url: str, stamp: int) -> pd.DataFrame:
     return events_module.all_events(_engine(url), settings())
 
 
 def events() -> pd.DataFrame:
     """Series breaks from the settings and the loaded local events, by date."""
-    return _events(settings().database_url)
+    url = settings().database_url
+    return _events(url, _stamp(url))
 
 
 def time_markers() -> list[TimeMarker]:
@@ -239,12 +283,12 @@ def inputs(chosen=None):
 
 # ---- derived figures --------------------------------------------------------------------------
 # Building a chart or a page's headline figures from the tables costs tens of milliseconds each; a
-# page re-runs on every click. So each result is kept per database, load and filter choice: a new
-# load changes the status's latest load and with it the key, and the ttl bounds the memory held.
+# page re-runs on every click. So each result is kept per database, change stamp and filter choice:
+# a write anywhere raises the stamp and with it the key, and the size bounds the memory held.
 
 
 # Shared as they are, never copied or pickled (a Plotly figure is slow to unpickle); pages only read them.
-_DERIVED: Memo[object] = Memo("derived", ttl=TABLE_TTL.total_seconds(), max_entries=400)
+_DERIVED: Memo[object] = Memo("derived", ttl=None, max_entries=400)
 
 
 def derived(compute: Callable, chosen=None, *args):
@@ -261,7 +305,7 @@ def derived(compute: Callable, chosen=None, *args):
     # Today is part of it: overdue recommendations and response deadlines move on at midnight.
     key = (
         url,
-        _status(url).latest_load,
+        _stamp(url),
         dt.date.today(),
         f"{compute.__module__}.{compute.__qualname__}",
         repr(chosen),
@@ -289,37 +333,41 @@ def oversight_chart(key: str):
 
 # ---- inspection recommendations ---------------------------------------------------------------
 # Read whole (a few hundred rows at most) and cached like the tables above; "today" is part of the
-# key, so overdue flags and deadlines move on at midnight. Saving an update clears every cache.
+# key, so overdue flags and deadlines move on at midnight; the change stamp, so a save made in any
+# process shows at the next run everywhere.
 
 
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _recommendations(url: str, today: dt.date) -> pd.DataFrame:
+@st.cache_data(max_entries=4, show_spinner=False)
+def _recommendations(url: str, stamp: int, today: dt.date) -> pd.DataFrame:
     return recommendation_queries.recommendations_frame(_engine(url), settings(), today)
 
 
 def recommendations() -> pd.DataFrame:
     """Every recommendation with its report, due date, current status, version and whether it is overdue today."""
-    return _recommendations(settings().database_url, dt.date.today())
+    url = settings().database_url
+    return _recommendations(url, _stamp(url), dt.date.today())
 
 
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _recommendation_updates(url: str) -> pd.DataFrame:
+@st.cache_data(max_entries=4, show_spinner=False)
+def _recommendation_updates(url: str, stamp: int) -> pd.DataFrame:
     return recommendation_queries.updates_frame(_engine(url))
 
 
 def recommendation_updates() -> pd.DataFrame:
     """Every recommendation's dated history, oldest first."""
-    return _recommendation_updates(settings().database_url)
+    url = settings().database_url
+    return _recommendation_updates(url, _stamp(url))
 
 
-@st.cache_data(ttl=TABLE_TTL, show_spinner=False)
-def _inspection_reports(url: str, today: dt.date) -> pd.DataFrame:
+@st.cache_data(max_entries=4, show_spinner=False)
+def _inspection_reports(url: str, stamp: int, today: dt.date) -> pd.DataFrame:
     return recommendation_queries.reports_frame(_engine(url), settings(), today)
 
 
 def inspection_reports() -> pd.DataFrame:
     """Every inspection report with its 56-day response deadline as of today and counts of its recommendations."""
-    return _inspection_reports(settings().database_url, dt.date.today())
+    url = settings().database_url
+    return _inspection_reports(url, _stamp(url), dt.date.today())
 
 
 def recommendation_audit(recommendation_id: int) -> pd.DataFrame:

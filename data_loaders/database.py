@@ -7,11 +7,14 @@ SQLite (the default, a file under ``data/``) and PostgreSQL (a shared deployment
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from data_loaders.settings import Settings, get_settings
 
@@ -256,6 +259,34 @@ audit_log = sa.Table(
     sa.Index(None, "table_name", "record_id"),
 )
 
+# One row whose version every write raises in its own transaction: a process keys its cached reads
+# on it, so a load or a save made anywhere (the command line, another app process) shows at the
+# next page run everywhere, for the price of one one-row read a run.
+change_stamp = sa.Table(
+    "change_stamp",
+    metadata,
+    sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False, comment="always 1: one row"),
+    sa.Column("version", sa.BigInteger, nullable=False, comment="raised by 1 in every transaction that writes data"),
+    sa.Column("changed_at", sa.DateTime, nullable=True, comment="UTC time of the last write"),
+    sa.CheckConstraint("id = 1", name="one_row"),
+)
+CHANGE_STAMP_ROW = 1
+
+# Failed editor sign-ins, per name and per client, kept in the database so that every app process
+# on it sees the same delays and locks (see dashboard/sign_in_throttle.py).
+sign_in_attempts = sa.Table(
+    "sign_in_attempts",
+    metadata,
+    sa.Column("kind", sa.String(10), primary_key=True, comment="name, client or account"),
+    sa.Column("key", sa.String(320), primary_key=True, comment="the name or e-mail folded, or the client address"),
+    sa.Column("failures", sa.Integer, nullable=False, comment="failed attempts since the last success or lock"),
+    sa.Column("next_attempt_at", sa.DateTime, nullable=True, comment="UTC: no attempt is checked before this"),
+    sa.Column("locked_until", sa.DateTime, nullable=True, comment="UTC: every attempt is refused until this"),
+    sa.Column("updated_at", sa.DateTime, nullable=False, comment="UTC"),
+    sa.CheckConstraint("kind IN ('name', 'client', 'account')", name="kind"),
+    sa.CheckConstraint("failures >= 0", name="failures"),
+)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -317,3 +348,49 @@ def schema_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def bump_change_stamp(connection: Connection) -> None:
+    """Raise the change stamp by one, inside the caller's transaction (it commits or rolls back with the write)."""
+    table = change_stamp
+    connection.execute(
+        table.update()
+        .where(table.c.id == CHANGE_STAMP_ROW)
+        .values(version=table.c.version + 1, changed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    )
+
+
+# Set on a connection by the first insert, update or delete that touched a row since ``writing`` began.
+_WROTE = "pcc_wrote_rows"
+
+
+@sa.event.listens_for(Engine, "after_cursor_execute")
+def _note_rows_written(connection, _cursor, _statement, _parameters, context, _executemany) -> None:
+    # rowcount is -1 where the driver cannot tell (some batched inserts): counted as written.
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        if context.rowcount != 0:
+            connection.info[_WROTE] = True
+
+
+@contextlib.contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction for a write to the data: when it changed any row, the change stamp is raised at its end.
+
+    Every load, save and clearing goes through here: a process that has read the stamp before the
+    commit reads a higher one after it and reads the tables again, while a transaction that changed
+    nothing (the same file loaded twice) leaves the stamp, and every cache, as they were. The stamp is
+    raised last, so the row lock it takes on PostgreSQL is held only until the commit.
+    """
+    with engine.begin() as connection:
+        connection.info.pop(_WROTE, None)
+        yield connection
+        if connection.info.pop(_WROTE, False):
+            bump_change_stamp(connection)
+
+
+STAMP_QUERY = sa.select(change_stamp.c.version).where(change_stamp.c.id == CHANGE_STAMP_ROW)
+
+
+def read_change_stamp(connection: Connection) -> int:
+    """The database's change stamp: a number raised by every committed write (0 before the first)."""
+    return int(connection.execute(STAMP_QUERY).scalar_one_or_none() or 0)

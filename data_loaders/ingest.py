@@ -473,7 +473,7 @@ def load_files(
     database.migrate(engine)
     results = []
     try:
-        with engine.begin() as connection:
+        with database.writing(engine) as connection:
             cleared = demo_guard.before_load(connection, is_demo=is_demo)
             sync_forces(connection, settings)
             for index, item in enumerate(prepared):

@@ -248,7 +248,7 @@ def _write_all(
     database.migrate(engine)
     names = ", ".join(item.file_name for item in prepared)
     try:
-        with engine.begin() as connection:
+        with database.writing(engine) as connection:
             cleared = demo_guard.before_load(connection, is_demo=is_demo)
             results = [_write(connection, item, settings, author=author, is_demo=is_demo) for item in prepared]
             if cleared.files and results:

@@ -348,7 +348,7 @@ def add_update(
         raise EditRefused("an update needs a status, a comment or an evidence link")
     at = now()
     recs = database.recommendations
-    with engine.begin() as connection:
+    with database.writing(engine) as connection:
         row = connection.execute(sa.select(recs).where(recs.c.id == recommendation_id)).first()
         if row is None:
             raise EditRefused(f"there is no recommendation {recommendation_id}")
@@ -416,7 +416,7 @@ def set_report_details(
         values["needs_review"] = False
     at, who = now(), author.strip()
     reps, recs = database.reports, database.recommendations
-    with engine.begin() as connection:
+    with database.writing(engine) as connection:
         row = connection.execute(sa.select(reps).where(reps.c.id == report_id)).first()
         if row is None:
             raise EditRefused(f"there is no report {report_id}")
