@@ -367,9 +367,9 @@ _WROTE = "pcc_wrote_rows"
 @sa.event.listens_for(Engine, "after_cursor_execute")
 def _note_rows_written(connection, _cursor, _statement, _parameters, context, _executemany) -> None:
     # rowcount is -1 where the driver cannot tell (some batched inserts): counted as written.
-    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
-        if context.rowcount != 0:
-            connection.info[_WROTE] = True
+    changing = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+    if changing and context.rowcount != 0:
+        connection.info[_WROTE] = True
 
 
 @contextlib.contextmanager
