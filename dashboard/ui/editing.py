@@ -6,6 +6,10 @@ the settings. Without one, a single-machine install uses the local editor passwo
 (never the password) is in the secrets under :data:`dashboard.ui.sign_in.PASSWORD_SECRET`; the
 session remembers only the name the editor gave. The decision itself is
 :func:`dashboard.ui.sign_in.may_edit`.
+
+Failed attempts (a wrong password; a work account that is not an editor) are slowed and then locked
+per name or account and per client, in the database (:mod:`dashboard.ui.throttle`, settings
+``[sign_in]``), and logged without the password.
 """
 
 from __future__ import annotations
@@ -15,13 +19,19 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard import queries
+from dashboard.ui import throttle
 from dashboard.ui.components import escape_markdown
 from dashboard.ui.sign_in import PASSWORD_SECRET, check_password, may_edit
-from data_loaders.settings import Settings
+from data_loaders.settings import Settings, SignInThrottle
 
 # The session's record of a local sign-in: the editor's name, never the password.
 SIGNED_IN_KEY = "editor_signed_in_as"
 SIGN_IN_ERROR_KEY = "editor_sign_in_error"
+# The session's decision on a work account: (e-mail, may edit, refused until or None, message).
+ACCOUNT_CHECKED_KEY = "editor_account_checked"
+WRONG_PASSWORD = "That password is not the editor password."
+NOT_AN_EDITOR = "not listed as an editor"
 SETUP_NOTE = (
     "Recording progress is not set up here: configure sign-in or an editor password "
     "(README, 'Signing in as an editor')."
@@ -61,6 +71,19 @@ def providers() -> list[str | None]:
     return named or [None]
 
 
+def client_address(limits: SignInThrottle) -> str | None:
+    """The client's address: the last one in the trusted proxy's header when one is set, else the connection's.
+
+    None for a browser on the server's own machine (Streamlit gives no address then).
+    """
+    if limits.client_address_header:
+        forwarded = st.context.headers.get(limits.client_address_header)
+        if isinstance(forwarded, str) and forwarded.split(",")[-1].strip():
+            return forwarded.split(",")[-1].strip()
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None
+
+
 def current_editor(settings: Settings) -> Editor | None:
     """Draw the sign-in in the sidebar; the editor signed in to this session, or None for a viewer."""
     with st.sidebar:
@@ -69,7 +92,7 @@ def current_editor(settings: Settings) -> Editor | None:
             return _signed_in_editor(settings)
         stored = password_hash()
         if stored:
-            return _password_editor(stored)
+            return _password_editor(stored, settings.sign_in)
         st.caption(SETUP_NOTE)
         return None
 
@@ -83,12 +106,45 @@ def _signed_in_editor(settings: Settings) -> Editor | None:
                 _login(provider)
         return None
     email = str(st.user.get("email") or "")
-    allowed = may_edit(email, auth_configured=True, editors=settings.recommendations.editors, password_ok=False)
-    role = "editor" if allowed else "view only: not listed as an editor"
+    listed = may_edit(email, auth_configured=True, editors=settings.recommendations.editors, password_ok=False)
+    allowed, message = _account_decision(email, listed, settings.sign_in)
+    role = "editor" if allowed else f"view only: {NOT_AN_EDITOR}" if not listed else "view only"
     st.caption(f"Signed in as {escape_markdown(email or 'an account without an e-mail address')} ({role}).")
+    if message:
+        st.error(message, icon=":material/lock_clock:")
     if st.button("Sign out", key="editor_sign_out", icon=":material/logout:"):
         st.logout()
     return Editor(email) if allowed else None
+
+
+def _account_decision(email: str, listed: bool, limits: SignInThrottle) -> tuple[bool, str]:
+    """Whether the signed-in account may edit in this session, and what to tell it; counted once a session.
+
+    An account that is not an editor counts as a failed editor sign-in for the account and the
+    client; while either is locked (or inside its delay) even an editor's account is refused, and it
+    is asked again once that time has passed.
+    """
+    state = st.session_state
+    held = state.get(ACCOUNT_CHECKED_KEY)
+    if held and held[0] == email and (held[2] is None or held[2] > throttle.now()):
+        return held[1], held[3]
+    client = client_address(limits)
+    keys = throttle.keys_for("account", email, client)
+    engine = queries.engine()
+    refusal = throttle.claim(engine, limits, keys)
+    if refusal is not None:
+        throttle.log_refused(email, client, refusal)
+        decision = (email, False, refusal.until, refusal.message(throttle.now()))
+    elif listed:
+        throttle.succeeded(engine, keys)
+        throttle.log_succeeded(email, client)
+        decision = (email, True, None, "")
+    else:
+        failure = throttle.failed(engine, limits, keys)
+        throttle.log_failed(email, client, failure, f"work account {NOT_AN_EDITOR}")
+        decision = (email, False, failure.locked_until, failure.message("") if failure.locked_until else "")
+    state[ACCOUNT_CHECKED_KEY] = decision
+    return decision[1], decision[3]
 
 
 def _login(provider: str | None) -> None:
@@ -103,26 +159,41 @@ def _login(provider: str | None) -> None:
     st.login(provider)
 
 
-def _check_password(stored_hash: str) -> None:
-    """Sign in with the local editor password (a form callback); the typed password is dropped at once."""
+def _check_password(stored_hash: str, limits: SignInThrottle) -> None:
+    """Sign in with the local editor password (a form callback); the typed password is dropped at once.
+
+    The attempt is checked only when neither the name nor the client is locked or inside its delay.
+    """
     state = st.session_state
     name = " ".join(str(state.get("editor_name") or "").split())
     password = state.get("editor_password") or ""
     state["editor_password"] = ""
     if not name:
         state[SIGN_IN_ERROR_KEY] = "Give your name: it is recorded with each update."
+        return
+    client = client_address(limits)
+    keys = throttle.keys_for("name", name, client)
+    engine = queries.engine()
+    refusal = throttle.claim(engine, limits, keys)
+    if refusal is not None:
+        throttle.log_refused(name, client, refusal)
+        state[SIGN_IN_ERROR_KEY] = refusal.message(throttle.now())
     elif check_password(password, stored_hash):
+        throttle.succeeded(engine, keys)
+        throttle.log_succeeded(name, client)
         state[SIGNED_IN_KEY] = name
         state.pop(SIGN_IN_ERROR_KEY, None)
     else:
-        state[SIGN_IN_ERROR_KEY] = "That password is not the editor password."
+        failure = throttle.failed(engine, limits, keys)
+        throttle.log_failed(name, client, failure, "wrong password")
+        state[SIGN_IN_ERROR_KEY] = failure.message(WRONG_PASSWORD)
 
 
 def _sign_out() -> None:
     st.session_state.pop(SIGNED_IN_KEY, None)
 
 
-def _password_editor(stored_hash: str) -> Editor | None:
+def _password_editor(stored_hash: str, limits: SignInThrottle) -> Editor | None:
     name = st.session_state.get(SIGNED_IN_KEY)
     if name and may_edit(None, auth_configured=False, editors=(), password_ok=True):
         st.caption(f"Signed in as editor: {escape_markdown(name)}.")
@@ -132,7 +203,7 @@ def _password_editor(stored_hash: str) -> Editor | None:
         st.text_input("Your name", key="editor_name", help="Recorded with each update you save.")
         st.text_input("Editor password", type="password", key="editor_password")
         st.form_submit_button(
-            "Sign in as editor", icon=":material/login:", on_click=_check_password, args=(stored_hash,)
+            "Sign in as editor", icon=":material/login:", on_click=_check_password, args=(stored_hash, limits)
         )
     error = st.session_state.pop(SIGN_IN_ERROR_KEY, None)
     if error:

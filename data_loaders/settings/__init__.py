@@ -45,6 +45,7 @@ from data_loaders.settings.returns import (
     _event_kinds,
     _prosecution_measures,
 )
+from data_loaders.settings.sign_in import SignInThrottle, _sign_in_throttle
 
 __all__ = [
     "Branding",
@@ -63,6 +64,7 @@ __all__ = [
     "SeriesBreak",
     "Settings",
     "SettingsError",
+    "SignInThrottle",
     "StatusCategory",
     "SuppressionRules",
     "Targets",
@@ -90,6 +92,7 @@ def _check_returns(settings: Settings) -> None:
     settings.targets  # noqa: B018
     settings.population_lag_months  # noqa: B018
     settings.limits  # noqa: B018
+    settings.sign_in  # noqa: B018
 
     forces = {f.name for f in settings.forces}
     spellings = {name_key(s) for f in settings.forces for s in (f.name, *f.aliases)}
@@ -188,6 +191,11 @@ class Settings:
     def limits(self) -> Limits:
         """The plausibility bounds every loaded figure and date is held to: a population, a count, the dates."""
         return _limits(self.raw)
+
+    @cached_property
+    def sign_in(self) -> SignInThrottle:
+        """How failed editor sign-ins are slowed and then locked, per name and per client."""
+        return _sign_in_throttle(self.raw)
 
     @property
     def population_lag_months(self) -> int:
