@@ -71,8 +71,8 @@ def served_app(database_url: str, log_folder: Path) -> contextlib.AbstractContex
 
 
 @contextlib.contextmanager
-def chromium_page() -> Iterator[object]:
-    """A page in headless Debian Chromium at 1366x768; skipped (or failed under PCC_REQUIRE_BROWSER=1) without it."""
+def chromium_browser() -> Iterator[object]:
+    """Headless Debian Chromium; skipped (or failed under PCC_REQUIRE_BROWSER=1) without it."""
     if not CHROMIUM.is_file():
         skip_or_fail("PCC_REQUIRE_BROWSER", f"Chromium not found at {CHROMIUM}")
     try:
@@ -82,11 +82,18 @@ def chromium_page() -> Iterator[object]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(30_000)
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def chromium_page() -> Iterator[object]:
+    """A page in headless Debian Chromium at 1366x768; skipped (or failed under PCC_REQUIRE_BROWSER=1) without it."""
+    with chromium_browser() as browser:
+        page = browser.new_page(viewport=VIEWPORT)
+        page.set_default_timeout(30_000)
+        yield page
 
 
 def screenshot(page, name: str, *, full_page: bool = False) -> Path:

@@ -11,8 +11,8 @@ import contextlib
 
 import pytest
 import sqlalchemy as sa
-from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, screenshot, served_app
-from conftest import _postgres_database, skip_or_fail
+from browser import VIEWPORT, chromium_browser, screenshot, served_app
+from conftest import _postgres_database
 from stored import load_tracker
 
 from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
@@ -40,21 +40,11 @@ def shared_postgres(settings, tmp_path):
 @contextlib.contextmanager
 def two_browsers():
     """Two pages in two separate headless Chromium contexts (two people), 1366x768."""
-    if not CHROMIUM.is_file():
-        skip_or_fail("PCC_REQUIRE_BROWSER", f"Chromium not found at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("PCC_REQUIRE_BROWSER", "the playwright package is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            pages = [browser.new_context(viewport=VIEWPORT).new_page() for _ in range(2)]
-            for page in pages:
-                page.set_default_timeout(60_000)
-            yield pages
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        pages = [browser.new_context(viewport=VIEWPORT).new_page() for _ in range(2)]
+        for page in pages:
+            page.set_default_timeout(WAIT)
+        yield pages
 
 
 def sign_in(page, name: str) -> None:

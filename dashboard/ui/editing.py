@@ -128,23 +128,17 @@ def _account_decision(email: str, listed: bool, limits: SignInThrottle) -> tuple
     held = state.get(ACCOUNT_CHECKED_KEY)
     if held and held[0] == email and (held[2] is None or held[2] > throttle.now()):
         return held[1], held[3]
-    client = client_address(limits)
-    keys = throttle.keys_for("account", email, client)
-    engine = queries.engine()
-    refusal = throttle.claim(engine, limits, keys)
-    if refusal is not None:
-        throttle.log_refused(email, client, refusal)
-        decision = (email, False, refusal.until, refusal.message(throttle.now()))
-    elif listed:
-        throttle.succeeded(engine, keys)
-        throttle.log_succeeded(email, client)
-        decision = (email, True, None, "")
-    else:
-        failure = throttle.failed(engine, limits, keys)
-        throttle.log_failed(email, client, failure, f"work account {NOT_AN_EDITOR}")
-        decision = (email, False, failure.locked_until, failure.message("") if failure.locked_until else "")
-    state[ACCOUNT_CHECKED_KEY] = decision
-    return decision[1], decision[3]
+    outcome = throttle.attempt(
+        queries.engine(),
+        limits,
+        "account",
+        email,
+        client_address(limits),
+        lambda: listed,
+        why=f"work account {NOT_AN_EDITOR}",
+    )
+    state[ACCOUNT_CHECKED_KEY] = (email, outcome.accepted, outcome.until, outcome.message)
+    return outcome.accepted, outcome.message
 
 
 def _login(provider: str | None) -> None:
@@ -171,22 +165,21 @@ def _check_password(stored_hash: str, limits: SignInThrottle) -> None:
     if not name:
         state[SIGN_IN_ERROR_KEY] = "Give your name: it is recorded with each update."
         return
-    client = client_address(limits)
-    keys = throttle.keys_for("name", name, client)
-    engine = queries.engine()
-    refusal = throttle.claim(engine, limits, keys)
-    if refusal is not None:
-        throttle.log_refused(name, client, refusal)
-        state[SIGN_IN_ERROR_KEY] = refusal.message(throttle.now())
-    elif check_password(password, stored_hash):
-        throttle.succeeded(engine, keys)
-        throttle.log_succeeded(name, client)
+    outcome = throttle.attempt(
+        queries.engine(),
+        limits,
+        "name",
+        name,
+        client_address(limits),
+        lambda: check_password(password, stored_hash),
+        why="wrong password",
+        wrong=WRONG_PASSWORD,
+    )
+    if outcome.accepted:
         state[SIGNED_IN_KEY] = name
         state.pop(SIGN_IN_ERROR_KEY, None)
     else:
-        failure = throttle.failed(engine, limits, keys)
-        throttle.log_failed(name, client, failure, "wrong password")
-        state[SIGN_IN_ERROR_KEY] = failure.message(WRONG_PASSWORD)
+        state[SIGN_IN_ERROR_KEY] = outcome.message
 
 
 def _sign_out() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -188,6 +188,45 @@ def succeeded(engine: Engine, keys: Sequence[Key], at: dt.datetime | None = None
     with engine.begin() as connection:
         for row in _rows(connection, keys, at):
             _update(connection, row, failures=0, locked_until=None, next_attempt_at=None, updated_at=at)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An attempt's result: whether it was ``accepted``, until when a refusal holds (None: no lock), the message."""
+
+    accepted: bool
+    until: dt.datetime | None
+    message: str
+
+
+def attempt(
+    engine: Engine,
+    limits: SignInThrottle,
+    kind: str,
+    name: str,
+    client: str | None,
+    correct: Callable[[], bool],
+    *,
+    why: str,
+    wrong: str = "",
+) -> Outcome:
+    """One sign-in attempt by ``name`` (of ``kind`` name or account) from ``client``: claimed, checked, recorded, logged.
+
+    ``correct`` (the password check) is called only when the attempt may be checked; a failure is
+    logged as ``why`` and told as ``wrong``, with the lock when it brought one.
+    """
+    keys = keys_for(kind, name, client)
+    refusal = claim(engine, limits, keys)
+    if refusal is not None:
+        log_refused(name, client, refusal)
+        return Outcome(False, refusal.until, refusal.message(now()))
+    if correct():
+        succeeded(engine, keys)
+        log_succeeded(name, client)
+        return Outcome(True, None, "")
+    failure = failed(engine, limits, keys)
+    log_failed(name, client, failure, why)
+    return Outcome(False, failure.locked_until, failure.message(wrong))
 
 
 def log_refused(name: str, client: str | None, refusal: Refusal) -> None:
