@@ -86,8 +86,8 @@ _RUN_STAMP: contextvars.ContextVar[tuple[str, int] | None] = contextvars.Context
 
 
 def _read_stamp(url: str) -> int:
-    with _engine(url).connect() as connection:
-        return database.read_change_stamp(connection)
+    _engine(url)  # the schema is migrated once per process before the first read
+    return database.change_stamp_of(url)
 
 
 def refresh() -> None:

@@ -159,3 +159,20 @@ def test_every_write_transaction_raises_the_stamp():
             if isinstance(node, ast.Attribute) and node.attr in {"begin", "commit", "raw_connection"}:
                 offenders.append(f"{relative}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_stamp_is_read_again_after_the_server_dropped_the_connection(db_url, settings, tmp_path):
+    engine = database.make_engine(db_url)
+    database.migrate(engine)
+    assert database.change_stamp_of(db_url) == 0
+    ingest.load_files([write_table(tmp_path, TINY_FILE, TINY_ROWS)], engine, settings)
+    if engine.dialect.name == "postgresql":  # the server restarts, or an administrator ends every session
+        with engine.connect() as connection:
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+    assert database.change_stamp_of(db_url) == 1
+    engine.dispose()
