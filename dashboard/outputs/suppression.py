@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from data_loaders import periods
 from data_loaders.settings import SuppressionRules
 
 SUPPRESSED = "[c]"
@@ -58,7 +59,11 @@ class Spec:
     ``totals`` marks total rows within an area, e.g. ``{"category": "All categories"}``.
     ``rates`` maps each rate or percentage column to ``(count column or None, base column)``.
     ``x``, ``series`` and ``y`` say how rows are drawn (the x column, the column naming each trace
-    and the plotted column), so that a hidden figure is also taken off the chart.
+    and the plotted column), so that a hidden figure is also taken off the chart; ``wide``: each
+    count column is drawn as the trace of the same name instead.
+    ``year_rows``: the rows are periods in order, this many to a year, and the latest year and the
+    one before (of each count, per ``series``) add up to year-ending totals published elsewhere
+    (the headline cards and key figures), so one hidden period in either year is one too few.
     """
 
     below_force_level: bool = True
@@ -71,6 +76,9 @@ class Spec:
     x: str | None = None
     series: str | None = None
     y: str | None = None
+    wide: bool = False
+    year_rows: int = 0
+    where: str = "in areas below force level"  # where the small counts are, for the note every output carries
 
 
 @dataclass
@@ -82,6 +90,7 @@ class Protected:
     secondary: set[Cell] = field(default_factory=set)
     low_base: set[Cell] = field(default_factory=set)
     rules: SuppressionRules | None = None
+    where: str = Spec.where
 
     @property
     def applied(self) -> bool:
@@ -94,7 +103,7 @@ class Protected:
         if self.primary or self.secondary:
             hidden = len(self.primary) + len(self.secondary)
             notes.append(
-                f"{SUPPRESSED} Suppression applied: counts of 1 to {threshold} in areas below force level are not shown, "
+                f"{SUPPRESSED} Suppression applied: counts of 1 to {threshold} {self.where} are not shown, "
                 f"nor figures from which a total would give one away ({hidden} figure{'s' if hidden != 1 else ''} "
                 "withheld)."
             )
@@ -250,6 +259,8 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
                 whole = [row for row in group if is_total[row]]
                 parts = tuple((row, count) for row in group if not is_total[row])
                 lines.append(Line(parts, (whole[0], count) if whole else None))
+    if spec.year_rows:
+        lines += _year_lines(frame, spec)
     primary, secondary = protect_cells(
         values,
         lines,
@@ -267,11 +278,31 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
             if (count is not None and (row, count) in hidden) or (row, base) in hidden:
                 out.at[row, rate] = SUPPRESSED
                 secondary.add((row, rate))
-            elif pd.notna(frame.at[row, rate]) and not bases[row] >= rules.minimum_base:
+            elif _low_base(frame.at[row, rate], bases[row], rules.minimum_base):
                 out.at[row, rate] = LOW_BASE
                 low_base.add((row, rate))
     out.attrs = {}
-    return Protected(out, primary, secondary, low_base, rules)
+    return Protected(out, primary, secondary, low_base, rules, spec.where)
+
+
+def _low_base(rate: object, base: float, minimum: int) -> bool:
+    """Whether a rate is to be shown as ``[x]``: its base is below ``minimum`` (given or left blank for it)."""
+    if pd.notna(base):
+        return bool(base < minimum)
+    return bool(pd.notna(rate))
+
+
+def _year_lines(frame: pd.DataFrame, spec: Spec) -> list[Line]:
+    """Each count's latest ``spec.year_rows`` periods, and the ones before, per series: year totals shown elsewhere."""
+    lines = []
+    for group in _groups(frame, [spec.series] if spec.series and not spec.wide else []):
+        for count in spec.counts:
+            rows = [row for row in group if pd.notna(pd.to_numeric(frame.at[row, count], errors="coerce"))]
+            for end in (len(rows), len(rows) - spec.year_rows):
+                year = rows[max(end - spec.year_rows, 0) : end]
+                if len(year) == spec.year_rows:
+                    lines.append(Line(tuple((row, count) for row in year)))
+    return lines
 
 
 def csv_frame(protected: Protected) -> pd.DataFrame:
@@ -295,7 +326,7 @@ def blank_figure(figure: go.Figure, data: pd.DataFrame, protected: Protected, sp
     hidden = [
         cell
         for cell in protected.primary | protected.secondary | protected.low_base
-        if spec.y is None or cell[1] == spec.y
+        if spec.y is None or spec.wide or cell[1] == spec.y
     ]
     if not hidden:
         return out
@@ -308,6 +339,8 @@ def blank_figure(figure: go.Figure, data: pd.DataFrame, protected: Protected, sp
         xs = list(trace.x) if getattr(trace, "x", None) is not None else [None] * len(y)
         text = list(trace.text) if isinstance(getattr(trace, "text", None), tuple | list) else None
         for row, column in hidden:
+            if spec.wide and str(column) != str(trace.name):
+                continue
             if spec.series is not None and str(frame.at[row, spec.series]) != str(trace.name):
                 continue
             original = frame.at[row, column]
@@ -326,10 +359,17 @@ def blank_figure(figure: go.Figure, data: pd.DataFrame, protected: Protected, sp
 
 
 def _same_x(first: object, second: object) -> bool:
+    """Whether a point's x is a row's: the same date, the same words, or the date of a quarter the row names."""
     try:
         return pd.Timestamp(first) == pd.Timestamp(second)
     except (TypeError, ValueError):
-        return str(first) == str(second)
+        pass
+    if str(first) == str(second):
+        return True
+    try:
+        return periods.quarter_label(pd.Timestamp(first).date()) == str(second)
+    except (TypeError, ValueError):
+        return False
 
 
 def _same_number(first: object, second: object) -> bool:

@@ -1,0 +1,335 @@
+"""The one step every figure passes through on its way out of the app: protected and honest.
+
+Chart exports (PNG, SVG, PDF, their CSV and alt text), the press pack, the Panel's meeting pack,
+presentation slides and ``pcc-dashboard figures --json`` / ``export`` all release their figures here:
+
+- **Protected** (settings ``[suppression]``, :mod:`dashboard.outputs.suppression`): counts from 1 to
+  ``threshold`` below force level, and in the unpublished local figures named in ``protected`` (the
+  prosecutions and orders return, words of local events), leave as ``[c]``, with the figures that
+  would give one away; no rate or percentage on a base below ``minimum_base``: ``[x]``. Home Office
+  force-level counts stay as published.
+- **Honest**: whatever is made from the illustrative demo says so inside the file: a mark drawn on
+  the image, a note under it, the first line of its CSV, its alt text, the key figures, the feed.
+
+The app's own pages may show the true figures (:func:`withheld_on_release` says which charts hold
+figures not for publication). Pure: no Streamlit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+import pandas as pd
+
+from dashboard.charts.catalogue import Chart
+from dashboard.outputs import suppression
+from dashboard.outputs.suppression import Spec
+from data_loaders.sanitise import neutralise_frame
+from data_loaders.settings import Settings
+
+DEMO_MARK = "ILLUSTRATIVE DEMO DATA: NOT REAL FIGURES"
+DEMO_NOTICE = "Illustrative demo data: every figure here is made up, not real. Do not publish it."
+DEMO_COLOUR = "rgba(178, 34, 34, 0.32)"  # a firebrick tint: seen at once, the figures still legible through it
+EVENTS = "events"  # the key in ``[suppression] protected`` for the words of local events
+BASE_COLUMNS = ("All assigned outcomes", "All offences in this count", "Prosecutions completed")
+RETURN_CHARTS = ("prosecutions-force", "prosecutions-cps-area", "spo-force", "spo-cps-area")
+QUARTERS_A_YEAR = 4
+RETURN_WORDS = "in the local prosecutions and orders return (figures not published elsewhere)"
+
+
+# ---- how each chart's figures are protected ----------------------------------------------------------
+
+
+def _return_spec(chart: Chart, settings: Settings) -> Spec | None:
+    """The return's lines (one column per measure, and area): counts of protected measures, by quarter."""
+    labels = {m.label: m.key for m in settings.prosecution_measures}
+    protected = set(settings.suppression.protected)
+    counts = tuple(
+        column
+        for column in chart.data.columns
+        if labels.get(re.sub(r" \([^()]*\)$", "", str(column)), labels.get(str(column))) in protected
+    )
+    if not counts:
+        return None
+    return Spec(counts=counts, x="Quarter", wide=True, year_rows=QUARTERS_A_YEAR, where=RETURN_WORDS)
+
+
+def _conviction_spec(chart: Chart, settings: Settings) -> Spec:
+    """Convictions over prosecutions completed, by area and quarter: the counts of protected measures, and the rate."""
+    protected = set(settings.suppression.protected)
+    named = {"prosecutions_completed": "Prosecutions completed", "convictions": "Convictions"}
+    counts = tuple(column for key, column in named.items() if key in protected and column in chart.data)
+    return Spec(
+        below_force_level=bool(counts),
+        counts=counts,
+        rates={"Conviction rate (%)": ("Convictions", "Prosecutions completed")},
+        x="Quarter",
+        series="Area",
+        y="Conviction rate (%)",
+        year_rows=QUARTERS_A_YEAR,
+        where=RETURN_WORDS,
+    )
+
+
+def _share_spec(chart: Chart, settings: Settings) -> Spec | None:
+    """Home Office shares ('... (%)'): force level, so only the rates on a small base are withheld.
+
+    A share's base is the chart's 'All ...' column and its count the column just before the base.
+    """
+    columns = list(chart.data.columns)
+    base = next((c for c in BASE_COLUMNS if c in columns), None)
+    shares = [c for c in columns if str(c).endswith(" (%)")]
+    if base is None or not shares or columns.index(base) == 0:
+        return None
+    count = columns[columns.index(base) - 1]
+    series = next((c for c in ("Area", "Outcome group") if c in columns), None)
+    return Spec(
+        below_force_level=False,
+        rates={share: (count, base) for share in shares},
+        x=columns[0],
+        series=series,
+        y=shares[0],
+    )
+
+
+SPECS: dict[str, Callable[[Chart, Settings], Spec | None]] = {
+    **dict.fromkeys(RETURN_CHARTS, _return_spec),
+    "conviction-rate": _conviction_spec,
+}
+
+
+def spec_for(chart: Chart, settings: Settings) -> Spec | None:
+    """How ``chart``'s figures are protected: its builder's own spec, the catalogue's, or None (nothing to protect)."""
+    own = suppression.spec_for(chart.data)
+    if own is not None:
+        return own
+    if chart.key in SPECS:
+        return SPECS[chart.key](chart, settings)
+    return _share_spec(chart, settings)
+
+
+# ---- the words of local events -------------------------------------------------------------------------
+
+# A whole number standing alone: not part of a date, a decimal, a range or a code ("1 Feb 2019", "2.5", "8Q").
+_NUMBER = re.compile(
+    r"(?<![\w.,:/£$-])(\d+)(?![\w.,:/%-]|\s(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\s\d)"
+)
+
+
+def protect_words(text: str, threshold: int) -> tuple[str, int]:
+    """``text`` with each whole number from 1 to ``threshold`` written as ``[c]``, and how many were."""
+    hidden = 0
+
+    def hide(match: re.Match) -> str:
+        nonlocal hidden
+        if 1 <= int(match.group(1)) <= threshold:
+            hidden += 1
+            return suppression.SUPPRESSED
+        return match.group(0)
+
+    return _NUMBER.sub(hide, text), hidden
+
+
+def _protect_event_key(chart: Chart, threshold: int) -> tuple[Chart, int]:
+    """The chart with small numbers in its key to local events (the footer's 'Marked: ...') withheld."""
+    meta = chart.figure.layout.meta
+    key = meta.get("marker_key", "") if isinstance(meta, dict) else ""
+    if not key:
+        return chart, 0
+    parts, hidden = [], 0
+    for part in key.split("; "):
+        match = re.fullmatch(r"(\d+ )(.*)( \([^()]*\))", part)
+        if match is None:
+            parts.append(part)
+            continue
+        words, count = protect_words(match.group(2), threshold)
+        parts.append(match.group(1) + words + match.group(3))
+        hidden += count
+    if not hidden:
+        return chart, 0
+    figure = chart.figure.__class__(chart.figure)
+    figure.layout.meta = {**meta, "marker_key": "; ".join(parts)}
+    return dataclasses.replace(chart, figure=figure), hidden
+
+
+# ---- the release ------------------------------------------------------------------------------------------
+
+
+def protect(chart: Chart, settings: Settings) -> Chart:
+    """``chart`` with small numbers withheld from its figure, its data and its notes (never the page's own chart)."""
+    rules = settings.suppression
+    spec = spec_for(chart, settings)
+    if spec is not None:
+        protected = suppression.suppress_frame(chart.data, spec, rules)
+        if protected.applied:
+            chart = dataclasses.replace(
+                chart,
+                figure=suppression.blank_figure(chart.figure, chart.data, protected, spec),
+                data=suppression.csv_frame(protected),
+                notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
+            )
+    if EVENTS in rules.protected:
+        chart, hidden = _protect_event_key(chart, rules.threshold)
+        if hidden:
+            note = f"{suppression.SUPPRESSED} Numbers from 1 to {rules.threshold} in the local events are not shown."
+            chart = dataclasses.replace(chart, notes=[*chart.notes, note])
+    return chart
+
+
+def mark_figure(figure, *, size: float = 30) -> None:
+    """Draw :data:`DEMO_MARK` across the middle of ``figure`` (in place): seen at once, the data legible through it."""
+    figure.add_annotation(
+        text=f"<b>{DEMO_MARK}</b>",
+        name="illustrative-mark",
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        xanchor="center",
+        yanchor="middle",
+        showarrow=False,
+        textangle=-12,
+        font=dict(size=size, color=DEMO_COLOUR),
+        bordercolor=DEMO_COLOUR,
+        borderwidth=3,
+        borderpad=8,
+    )
+
+
+def mark_page(canvas, width: float, height: float, margin: float) -> None:
+    """Write :data:`DEMO_MARK` and the notice across the top margin of a reportlab page (every page of a pack)."""
+    canvas.saveState()
+    canvas.setFillColorRGB(178 / 255, 34 / 255, 34 / 255)  # firebrick: 6.7:1 on white
+    canvas.setFont("Helvetica-Bold", 11)
+    canvas.drawCentredString(width / 2, height - margin + 14, f"{DEMO_MARK}. {DEMO_NOTICE}")
+    canvas.restoreState()
+
+
+def label(chart: Chart) -> Chart:
+    """An illustrative chart marked as such: the mark on its figure and the notice first among its notes.
+
+    (Its alt text says so too: ``images.alt_text`` puts the notice first for any illustrative chart.)
+    """
+    figure = chart.figure.__class__(chart.figure)
+    mark_figure(figure)
+    return dataclasses.replace(chart, figure=figure, notes=[DEMO_NOTICE, *chart.notes])
+
+
+def release(chart: Chart, settings: Settings) -> Chart:
+    """The chart fit to leave the app: protected, and labelled when made from the illustrative demo.
+
+    Releasing a released chart changes nothing, so every channel may call it.
+    """
+    if chart.released:
+        return chart
+    chart = protect(chart, settings)
+    if chart.illustrative:
+        chart = label(chart)
+    return dataclasses.replace(chart, released=True)
+
+
+def withheld_on_release(chart: Chart, settings: Settings) -> list[str]:
+    """What the chart's exports withhold (the notes suppression adds); empty when it may leave as it is shown."""
+    released = protect(chart, settings)
+    return [n for n in released.notes if n not in chart.notes]
+
+
+# ---- text and tables out -----------------------------------------------------------------------------------
+
+
+def csv_notice(*, illustrative: bool) -> str:
+    """The first line of a CSV made from the demo (:data:`DEMO_NOTICE`, quoted as a CSV cell); empty otherwise."""
+    return pd.DataFrame({DEMO_NOTICE: []}).to_csv(index=False) if illustrative else ""
+
+
+def csv_bytes(data: pd.DataFrame, *, illustrative: bool) -> bytes:
+    """A table as CSV (UTF-8, formulas neutralised), its first line :data:`DEMO_NOTICE` when made from the demo."""
+    return (csv_notice(illustrative=illustrative) + neutralise_frame(data).to_csv(index=False)).encode("utf-8")
+
+
+def label_lines(lines: list[str], *, illustrative: bool) -> list[str]:
+    """Text lines (a key figures file, a CLI summary) with :data:`DEMO_NOTICE` first when made from the demo."""
+    return [DEMO_NOTICE.upper(), "", *lines] if illustrative else lines
+
+
+# ---- the headline figures ----------------------------------------------------------------------------------
+
+ORDER_PARTS = {"full": "spo_full_granted", "interim": "spo_interim_granted"}
+
+
+def _orders_withheld(inputs) -> dict[str, str] | None:
+    """The orders card's figures as they may leave the app (``[c]`` where withheld); None when nothing is withheld."""
+    from dashboard.figures import measures
+
+    rules = inputs.settings.suppression
+    reading = measures.orders_granted(inputs)
+    parts = {name for name, key in ORDER_PARTS.items() if key in rules.protected}
+    if reading is None or not parts:
+        return None
+    comparison = reading.comparison
+    values = {"full": reading.full, "interim": reading.interim, "total": comparison.current}
+    values["previous"] = comparison.previous
+    whole = parts | ({"total", "previous"} if len(parts) == len(ORDER_PARTS) else set())
+    primary, secondary = suppression.protect_cells(
+        {k: v for k, v in values.items() if v is not None},
+        [suppression.Line(("full", "interim"), "total")],
+        threshold=rules.threshold,
+        suppressible=lambda cell: cell in whole,
+    )
+    small_quarters = any(suppression.is_small(v, rules.threshold) for v in reading.series["count"])
+    if not (primary or secondary or small_quarters):
+        return None
+    hidden = primary | secondary
+    shown = {k: suppression.SUPPRESSED if k in hidden else f"{v:,}" for k, v in values.items() if v is not None}
+    shown["period"] = comparison.end
+    shown["withheld"] = bool(hidden)
+    return shown
+
+
+def summary(inputs):
+    """The Overview's cards and key messages as they may leave the app (the feed, key figures, the meeting pack).
+
+    The orders card comes from the local return: where its measures are protected, small figures and
+    the ones that would give them away are ``[c]``, its quarterly sparkline is left out, and its key
+    message says the same. Home Office figures are as the page shows them.
+    """
+    from dashboard.figures import measures, overview
+    from data_loaders import periods
+
+    found = overview.summary(inputs)
+    withheld = _orders_withheld(inputs) if found is not None else None
+    if found is None or withheld is None:
+        return found
+    if not withheld["withheld"]:  # only some quarter is small: the year's figures may leave, the quarters may not
+        cards = tuple(
+            dataclasses.replace(card, sparkline=(), sparkline_words="") if card.title == overview.ORDERS_TITLE else card
+            for card in found.cards
+        )
+        return dataclasses.replace(found, cards=cards)
+    reading = measures.orders_granted(inputs)
+    original = overview.orders_sentence(reading.comparison, reading.full, reading.interim)
+    hidden_change = suppression.SUPPRESSED in (withheld["total"], withheld.get("previous"))
+    sentence = (
+        f"Stalking Protection Orders granted in the {periods.year_ending_label(withheld['period'])}: "
+        f"{withheld['total']} ({withheld['full']} full, {withheld['interim']} interim)"
+    )
+    if "previous" in withheld:
+        sentence += f", against {withheld['previous']} the year before"
+    sentence += f". Small numbers are withheld ({suppression.SUPPRESSED})."
+    cards = []
+    for card in found.cards:
+        if card.title == overview.ORDERS_TITLE:
+            card = dataclasses.replace(
+                card,
+                value=withheld["total"],
+                delta=None if hidden_change else card.delta,
+                change=None if hidden_change else card.change,
+                lines=(f"{withheld['full']} full and {withheld['interim']} interim orders", *card.lines[1:]),
+                sparkline=(),
+                sparkline_words="",
+            )
+        cards.append(card)
+    messages = tuple(sentence if message == original else message for message in found.messages)
+    return dataclasses.replace(found, cards=tuple(cards), messages=messages)
