@@ -132,12 +132,8 @@ def protect_words(text: str, threshold: int) -> tuple[str, int]:
     return _NUMBER.sub(hide, text), hidden
 
 
-def _protect_event_key(chart: Chart, threshold: int) -> tuple[Chart, int]:
-    """The chart with small numbers in its key to local events (the footer's 'Marked: ...') withheld."""
-    meta = chart.figure.layout.meta
-    key = meta.get("marker_key", "") if isinstance(meta, dict) else ""
-    if not key:
-        return chart, 0
+def _protect_key(key: str, threshold: int) -> tuple[str, int]:
+    """A key to the markers ('1 Label (20 Jan 2020); 2 ...') with small numbers in the labels withheld, and how many."""
     parts, hidden = [], 0
     for part in key.split("; "):
         match = re.fullmatch(r"(\d+ )(.*)( \([^()]*\))", part)
@@ -147,34 +143,55 @@ def _protect_event_key(chart: Chart, threshold: int) -> tuple[Chart, int]:
         words, count = protect_words(match.group(2), threshold)
         parts.append(match.group(1) + words + match.group(3))
         hidden += count
+    return "; ".join(parts), hidden
+
+
+def _event_key(chart: Chart) -> str:
+    meta = chart.figure.layout.meta
+    return meta.get("marker_key", "") if isinstance(meta, dict) else ""
+
+
+def _protect_event_key(chart: Chart, threshold: int) -> tuple[Chart, int]:
+    """The chart with small numbers in its key to local events (the footer's 'Marked: ...') withheld."""
+    key, hidden = _protect_key(_event_key(chart), threshold)
     if not hidden:
         return chart, 0
     figure = chart.figure.__class__(chart.figure)
-    figure.layout.meta = {**meta, "marker_key": "; ".join(parts)}
+    figure.layout.meta = {**figure.layout.meta, "marker_key": key}
     return dataclasses.replace(chart, figure=figure), hidden
 
 
 # ---- the release ------------------------------------------------------------------------------------------
 
 
+def _withheld(chart: Chart, settings: Settings) -> tuple[Spec | None, suppression.Protected | None]:
+    """The chart's spec and its data protected (None when nothing in it is withheld)."""
+    spec = spec_for(chart, settings)
+    if spec is None:
+        return None, None
+    protected = suppression.suppress_frame(chart.data, spec, settings.suppression)
+    return spec, protected if protected.applied else None
+
+
+def _events_note(rules) -> str:
+    return f"{suppression.SUPPRESSED} Numbers from 1 to {rules.threshold} in the local events are not shown."
+
+
 def protect(chart: Chart, settings: Settings) -> Chart:
     """``chart`` with small numbers withheld from its figure, its data and its notes (never the page's own chart)."""
     rules = settings.suppression
-    spec = spec_for(chart, settings)
-    if spec is not None:
-        protected = suppression.suppress_frame(chart.data, spec, rules)
-        if protected.applied:
-            chart = dataclasses.replace(
-                chart,
-                figure=suppression.blank_figure(chart.figure, chart.data, protected, spec),
-                data=suppression.csv_frame(protected),
-                notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
-            )
+    spec, protected = _withheld(chart, settings)
+    if protected is not None:
+        chart = dataclasses.replace(
+            chart,
+            figure=suppression.blank_figure(chart.figure, chart.data, protected, spec),
+            data=suppression.csv_frame(protected),
+            notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
+        )
     if EVENTS in rules.protected:
         chart, hidden = _protect_event_key(chart, rules.threshold)
         if hidden:
-            note = f"{suppression.SUPPRESSED} Numbers from 1 to {rules.threshold} in the local events are not shown."
-            chart = dataclasses.replace(chart, notes=[*chart.notes, note])
+            chart = dataclasses.replace(chart, notes=[*chart.notes, _events_note(rules)])
     return chart
 
 
@@ -231,9 +248,16 @@ def release(chart: Chart, settings: Settings) -> Chart:
 
 
 def withheld_on_release(chart: Chart, settings: Settings) -> list[str]:
-    """What the chart's exports withhold (the notes suppression adds); empty when it may leave as it is shown."""
-    released = protect(chart, settings)
-    return [n for n in released.notes if n not in chart.notes]
+    """What the chart's exports withhold, in words (the notes suppression adds); empty when it may leave as shown.
+
+    Works out only the tables, not the figure: a page asks this of every chart it draws.
+    """
+    rules = settings.suppression
+    _, protected = _withheld(chart, settings)
+    notes = [n for n in protected.notes() if n not in chart.notes] if protected is not None else []
+    if EVENTS in rules.protected and _protect_key(_event_key(chart), rules.threshold)[1]:
+        notes.append(_events_note(rules))
+    return notes
 
 
 # ---- text and tables out -----------------------------------------------------------------------------------

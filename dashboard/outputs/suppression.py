@@ -23,9 +23,12 @@ anything else to be force level. Pure pandas: no Streamlit.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -242,7 +245,7 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
     lines: list[Line] = []
     for count in spec.counts:
         numbers = pd.to_numeric(frame[count], errors="coerce")
-        values.update({(row, count): numbers[row] for row in frame.index})
+        values.update(zip(((row, count) for row in frame.index), numbers.tolist(), strict=True))
         if spec.area is not None:
             # The areas' figures with the same keys add up to the force's figure, which is published.
             force_rows = list(frame.index[is_force])
@@ -273,12 +276,12 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
         out.at[row, column] = SUPPRESSED
     low_base: set[Cell] = set()
     for rate, (count, base) in spec.rates.items():
-        bases = pd.to_numeric(frame[base], errors="coerce")
-        for row in frame.index:
+        bases = pd.to_numeric(frame[base], errors="coerce").tolist()
+        for row, value in zip(frame.index, frame[rate].tolist(), strict=True):
             if (count is not None and (row, count) in hidden) or (row, base) in hidden:
                 out.at[row, rate] = SUPPRESSED
                 secondary.add((row, rate))
-            elif _low_base(frame.at[row, rate], bases[row], rules.minimum_base):
+            elif _low_base(value, bases[row], rules.minimum_base):
                 out.at[row, rate] = LOW_BASE
                 low_base.add((row, rate))
     out.attrs = {}
@@ -297,7 +300,8 @@ def _year_lines(frame: pd.DataFrame, spec: Spec) -> list[Line]:
     lines = []
     for group in _groups(frame, [spec.series] if spec.series and not spec.wide else []):
         for count in spec.counts:
-            rows = [row for row in group if pd.notna(pd.to_numeric(frame.at[row, count], errors="coerce"))]
+            numbers = pd.to_numeric(frame[count], errors="coerce").tolist()
+            rows = [row for row in group if pd.notna(numbers[row])]
             for end in (len(rows), len(rows) - spec.year_rows):
                 year = rows[max(end - spec.year_rows, 0) : end]
                 if len(year) == spec.year_rows:
@@ -319,35 +323,37 @@ def csv_frame(protected: Protected) -> pd.DataFrame:
 def blank_figure(figure: go.Figure, data: pd.DataFrame, protected: Protected, spec: Spec) -> go.Figure:
     """A copy of ``figure`` with every hidden figure taken off its traces (the point or bar is left out).
 
-    Rows are matched to trace points by ``spec.x`` and ``spec.series``. Without them, any point
-    whose value equals a hidden figure is taken off: more than needed, never less.
+    Rows are matched to trace points by ``spec.x`` and ``spec.series`` (or the count's column, for
+    ``spec.wide``). Without an x, any point whose value equals a hidden figure is taken off: more
+    than needed, never less. A hidden figure that was never drawn (a blank) needs nothing taken off.
     """
     out = go.Figure(figure)
-    hidden = [
-        cell
-        for cell in protected.primary | protected.secondary | protected.low_base
-        if spec.y is None or spec.wide or cell[1] == spec.y
-    ]
-    if not hidden:
-        return out
     frame = data.reset_index(drop=True)
+    columns = {column: frame[column].tolist() for column in frame.columns}
+    targets = []  # (trace name or None for any, the row's x keys or None for any x, the figure hidden)
+    for row, column in protected.primary | protected.secondary | protected.low_base:
+        original = columns[column][row]
+        if (spec.y is not None and not spec.wide and column != spec.y) or _missing(original):
+            continue
+        name = str(column) if spec.wide else str(columns[spec.series][row]) if spec.series is not None else None
+        targets.append((name, _x_keys(columns[spec.x][row]) if spec.x is not None else None, original))
+    if not targets:
+        return out
     for trace in out.data:
         y = getattr(trace, "y", None)
         if y is None:
             continue
         y = list(y)
         xs = list(trace.x) if getattr(trace, "x", None) is not None else [None] * len(y)
+        x_keys = [_x_keys(x) for x in xs]
         text = list(trace.text) if isinstance(getattr(trace, "text", None), tuple | list) else None
-        for row, column in hidden:
-            if spec.wide and str(column) != str(trace.name):
+        for name, keys, original in targets:
+            if name is not None and name != str(trace.name):
                 continue
-            if spec.series is not None and str(frame.at[row, spec.series]) != str(trace.name):
-                continue
-            original = frame.at[row, column]
             for index, value in enumerate(y):
-                if spec.x is not None and not _same_x(xs[index], frame.at[row, spec.x]):
-                    continue
-                if spec.x is None and not _same_number(value, original):
+                if (keys is not None and not keys & x_keys[index]) or (
+                    keys is None and not _same_number(value, original)
+                ):
                     continue
                 y[index] = None
                 if text is not None and index < len(text):
@@ -358,18 +364,23 @@ def blank_figure(figure: go.Figure, data: pd.DataFrame, protected: Protected, sp
     return out
 
 
-def _same_x(first: object, second: object) -> bool:
-    """Whether a point's x is a row's: the same date, the same words, or the date of a quarter the row names."""
-    try:
-        return pd.Timestamp(first) == pd.Timestamp(second)
-    except (TypeError, ValueError):
-        pass
-    if str(first) == str(second):
-        return True
-    try:
-        return periods.quarter_label(pd.Timestamp(first).date()) == str(second)
-    except (TypeError, ValueError):
-        return False
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _x_keys(value: object) -> set[str]:
+    """The ways an x is written: as given, and for a date its timestamp and financial quarter ('2024/25 Q1')."""
+    keys = {str(value)}
+    if isinstance(value, dt.date | np.datetime64) or (isinstance(value, str) and ISO_DATE.match(value)):
+        try:
+            stamp = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            return keys
+        keys |= {stamp.isoformat(), periods.quarter_label(stamp.date())}
+    return keys
 
 
 def _same_number(first: object, second: object) -> bool:
