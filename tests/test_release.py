@@ -139,6 +139,18 @@ def test_the_local_return_is_protected_quarter_by_quarter_within_each_published_
     assert list(chart.data["Interim Stalking Protection Orders granted"])[2] == 3  # the page's chart is untouched
 
 
+def test_the_words_about_the_latest_quarter_are_retold_without_what_is_withheld():
+    chart = return_chart({"Stalking Protection Order breaches": [9, 8, 12, 10, 11, 9, 14, 3]})
+    chart.alt = "Stalking Protection Orders. Line chart by quarter, 2024/25 Q1 to 2025/26 Q4. Latest (2025/26 Q4): 3."
+    chart.reading = "In 2025/26 Q4: Stalking Protection Order breaches 3."
+    released = release.protect(chart, load_settings())
+    assert released.reading == "In 2025/26 Q4: Stalking Protection Order breaches [c]."
+    assert released.alt == (
+        "Stalking Protection Orders. Line chart by quarter, 2024/25 Q1 to 2025/26 Q4. "
+        "Latest (2025/26 Q4): Stalking Protection Order breaches [c]."
+    )
+
+
 def test_a_measure_the_settings_do_not_protect_leaves_as_it_is(tmp_path, monkeypatch):
     own = tmp_path / "settings.toml"
     own.write_text('[suppression]\nprotected = ["spo_breaches"]\n')

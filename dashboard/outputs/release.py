@@ -177,13 +177,42 @@ def _events_note(rules) -> str:
     return f"{suppression.SUPPRESSED} Numbers from 1 to {rules.threshold} in the local events are not shown."
 
 
+def _latest_words(table: pd.DataFrame, spec: Spec) -> tuple[str, str] | None:
+    """The latest period and its figures in words, from a protected table ('Interim orders [c]; Full orders 15')."""
+    if spec.x is None or table.empty:
+        return None
+    period = table[spec.x].iloc[-1]
+    latest = table[table[spec.x] == period]
+    if spec.wide:
+        shown = [f"{column} {latest[column].iloc[-1]}" for column in spec.counts]
+    elif spec.series is not None and spec.y is not None:
+        unit = "%" if str(spec.y).endswith("(%)") else ""
+        shown = [
+            f"{series} {value}{unit if value not in (suppression.SUPPRESSED, suppression.LOW_BASE) else ''}"
+            for series, value in zip(latest[spec.series], latest[spec.y], strict=True)
+        ]
+    else:
+        return None
+    return str(period), "; ".join(shown)
+
+
+def _words_withheld(chart: Chart, table: pd.DataFrame, spec: Spec) -> Chart:
+    """The chart's reading and alt text retold from the protected table where they name the latest figures."""
+    latest = _latest_words(table, spec)
+    if latest is None or "Latest (" not in chart.alt:
+        return chart
+    period, shown = latest
+    alt = chart.alt[: chart.alt.index("Latest (")] + f"Latest ({period}): {shown}."
+    return dataclasses.replace(chart, alt=alt, reading=f"In {period}: {shown}." if chart.reading else "")
+
+
 def protect(chart: Chart, settings: Settings) -> Chart:
-    """``chart`` with small numbers withheld from its figure, its data and its notes (never the page's own chart)."""
+    """``chart`` with small numbers withheld from its figure, its data, its words and notes (never the page's own)."""
     rules = settings.suppression
     spec, protected = _withheld(chart, settings)
     if protected is not None:
         chart = dataclasses.replace(
-            chart,
+            _words_withheld(chart, protected.table, spec),
             figure=suppression.blank_figure(chart.figure, chart.data, protected, spec),
             data=suppression.csv_frame(protected),
             notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
