@@ -212,3 +212,29 @@ def test_minimum_base_in_the_settings_file_changes_what_every_output_withholds(
         "meeting pack": small,
         "feed's minimum base": minimum,
     }
+
+
+def test_a_small_year_of_interim_orders_leaves_the_headline_figures_as_c(demo_inputs):
+    from dashboard.figures import overview
+    from dashboard.outputs import public_summary
+
+    returned = demo_inputs.prosecutions.copy()
+    interim = (returned["area"] == "Devon and Cornwall") & (returned["measure"] == "spo_interim_granted")
+    returned.loc[interim, "value"] = 0
+    returned.loc[returned.index[interim][-1], "value"] = 3  # the latest quarter: 3 interim orders in the year
+    inputs = dataclasses.replace(demo_inputs, prosecutions=returned)
+    true = next(c for c in overview.summary(inputs).cards if c.title == overview.ORDERS_TITLE)
+    released = public_summary.summary(inputs)
+    card = next(c for c in released.cards if c.title == overview.ORDERS_TITLE)
+    full = int(true.lines[0].split(" full")[0].replace(",", ""))
+    assert true.lines[0] == f"{full:,} full and 3 interim orders"
+    # The year's total stays (it is not small); the interim 3 goes, and the full figure with it, or the total
+    # would give the 3 back; the sparkline of quarters goes too.
+    assert card.value == true.value == f"{full + 3:,}"
+    assert card.lines[0] == "[c] full and [c] interim orders"
+    assert card.sparkline == () and true.sparkline
+    sentence = next(m for m in released.messages if m.startswith("Stalking Protection Orders granted"))
+    assert f"{full + 3:,} ([c] full, [c] interim)" in sentence and sentence.endswith(
+        "Small numbers are withheld ([c])."
+    )
+    assert not any(" 3 interim" in m for m in released.messages)

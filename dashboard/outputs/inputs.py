@@ -100,9 +100,9 @@ def inputs_from_database(engine, settings: Settings, chosen: Filters | None = No
 
 def key_messages(inputs: Inputs) -> list[str]:
     """The Overview's key-message sentences for ``inputs`` (the same words as the page), or why there are none."""
-    from dashboard.outputs import release
+    from dashboard.outputs import public_summary
 
-    summary = release.summary(inputs)
+    summary = public_summary.summary(inputs)
     if summary is None:
         return [f"No recorded crime is loaded for {inputs.filters.force}."]
     return list(summary.messages)
