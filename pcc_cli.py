@@ -185,12 +185,18 @@ DUMPS = {"rates": lambda engine, settings: rates_frame(engine), **dumps.DUMPS}
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    frame = DUMPS[args.what](_engine(), get_settings())
+    """The cleaned figures as loaded (the analyst's copy: unsuppressed), the demo notice first when it is the demo."""
+    from dashboard.outputs import release
+    from data_loaders.status import read_status
+
+    engine = _engine()
+    frame = DUMPS[args.what](engine, get_settings())
+    text = release.csv_notice(illustrative=read_status(engine).any_demo) + frame.to_csv(index=False)
     if args.out:
-        frame.to_csv(args.out, index=False)
+        Path(args.out).write_text(text, encoding="utf-8", newline="")
         print(f"Wrote {len(frame):,} rows to {args.out}", file=sys.stderr)
     else:
-        frame.to_csv(sys.stdout, index=False)
+        sys.stdout.write(text)
     return 0
 
 
@@ -370,6 +376,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures, indent=2, default=str))
         return 0
+    if figures["illustrative"]:
+        print(figures["notice"].upper())
     print(f"{figures['force']}, data as at {figures['data_as_at'] or 'not known'}")
     for message in figures["messages"]:
         print(f"- {message}")

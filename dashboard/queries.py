@@ -278,6 +278,7 @@ def inputs(chosen=None):
         data_as_at=data_as_at(),
         recommendations=recommendations(),
         recommendation_updates=recommendation_updates(),
+        illustrative=demo_loaded(),
     )
 
 

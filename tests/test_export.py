@@ -23,7 +23,7 @@ from dashboard.charts import catalogue
 from dashboard.charts.base import ChartText, TimeMarker
 from dashboard.charts.catalogue import Chart, Inputs
 from dashboard.figures.selection import defaults_for
-from dashboard.outputs import images, press_pack
+from dashboard.outputs import images, press_pack, release
 from dashboard.outputs.inputs import cut_to, filters_from_options, inputs_from_database, key_messages, load_charts
 from dashboard.outputs.layout import lay_out
 from data_loaders import database
@@ -277,7 +277,9 @@ def test_the_press_pack_holds_each_charts_image_alt_text_and_csv_and_the_key_fig
         "key-figures.txt",
     ]
     assert ET.fromstring(archive.read("test-trend.svg")).get("width") == "1080"
-    assert archive.read("test-trend-alt-text.txt").decode() == "Line chart of offences: 0 to 15.\n"
+    assert (
+        archive.read("test-trend-alt-text.txt").decode() == f"{release.DEMO_NOTICE} Line chart of offences: 0 to 15.\n"
+    )
     key_figures = archive.read("key-figures.txt").decode()
     messages = key_messages(inputs)
     assert messages and all(f"- {message}" in key_figures for message in messages)
@@ -352,8 +354,8 @@ def test_export_writes_the_image_its_alt_text_and_csv(demo_url, monkeypatch, tmp
     assert code == 0, capsys.readouterr().err
     assert images.png_size(out.read_bytes()) == (1920, 1080)
     assert "Recorded stalking in Devon and Cornwall" in png_text(out.read_bytes())["Title"]
-    assert (tmp_path / "spc.txt").read_text().startswith("XmR chart of")
-    assert list(pd.read_csv(tmp_path / "spc.csv").columns)[1] == "Offences recorded"
+    assert (tmp_path / "spc.txt").read_text().startswith(f"{release.DEMO_NOTICE} XmR chart of")
+    assert list(pd.read_csv(tmp_path / "spc.csv", skiprows=1).columns)[1] == "Offences recorded"
     assert f"Wrote {out}" in capsys.readouterr().out
 
 

@@ -15,7 +15,7 @@ from files import OUTCOMES_HEADER, RECORDED_CRIME_HEADER
 
 from dashboard.charts import catalogue
 from dashboard.figures import key_figures, measures, overview, spc, trends
-from dashboard.outputs import feed, images, meeting_pack, slides
+from dashboard.outputs import feed, images, meeting_pack, release, slides
 from dashboard.outputs.inputs import inputs_from_database
 from dashboard.words import messages
 from data_loaders import database, ingest
@@ -80,7 +80,11 @@ def charge_everywhere(inputs) -> dict[str, str]:
     _, pack_rows = meeting_pack.headline(inputs)
     pack = next(value for title, value, _, _ in pack_rows if title == overview.CHARGE_TITLE)
     chart = catalogue.build("charge-rate-spc", inputs)
-    rows = list(csv.DictReader(io.StringIO(images.csv_bytes(chart, inputs.settings).decode("utf-8"))))[-4:]
+    table = images.csv_bytes(chart, inputs.settings).decode("utf-8")
+    if inputs.illustrative:  # made from the demo, and says so first
+        notice, table = table.split("\n", 1)
+        assert notice == f'"{release.DEMO_NOTICE}"'
+    rows = list(csv.DictReader(io.StringIO(table)))[-4:]
     charged = sum(int(r["Charged or summonsed"]) for r in rows)
     assigned = sum(int(r["All assigned outcomes"]) for r in rows)
     fed = feed.headline_figures(inputs)["measures"]["charge_rate"]["latest_text"]

@@ -40,6 +40,7 @@ class Inputs:
     # data_loaders.recommendations.queries.recommendations_frame and updates_frame (all recommendations)
     recommendations: pd.DataFrame | None = None
     recommendation_updates: pd.DataFrame | None = None
+    illustrative: bool = False  # the illustrative demo is loaded: every output made from these says so
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Chart:
     alt: str  # the text alternative, written from the data
     reading: str = ""  # one plain sentence under the chart: the key message or SPC reading
     notes: list[str] = field(default_factory=list)  # e.g. "Suppression applied", "Trial limits"
+    illustrative: bool = False  # drawn from the illustrative demo (set by :func:`build` from the inputs)
+    released: bool = False  # protected and labelled to leave the app (``dashboard.outputs.release``)
 
     @cached_property
     def shown(self) -> ShownFigure:
@@ -101,4 +104,7 @@ def build(key: str, inputs: Inputs) -> Chart | None:
     """The chart ``key`` built from ``inputs``; None when the data it needs is not loaded."""
     if key not in CATALOGUE:
         load_all()
-    return CATALOGUE[key].build(inputs)
+    chart = CATALOGUE[key].build(inputs)
+    if chart is not None and inputs.illustrative:
+        chart.illustrative = True
+    return chart

@@ -12,6 +12,7 @@ import datetime as dt
 
 from dashboard.charts.catalogue import Inputs
 from dashboard.figures import measures, overview, spc, trends
+from dashboard.outputs import public_summary, release
 from dashboard.words import messages
 
 VARIATION_WORDS = {key: words for key, (_, words) in overview.VARIATION.items()}
@@ -75,9 +76,11 @@ def _share(reading: measures.ShareReading | None) -> dict[str, object] | None:
 
 def headline_figures(inputs: Inputs, *, today: dt.date | None = None) -> dict[str, object]:
     """The Overview's key messages, cards and measures, JSON-ready."""
-    summary = overview.summary(inputs)
+    summary = public_summary.summary(inputs)
     chosen = inputs.filters
     return {
+        "illustrative": inputs.illustrative,
+        **({"notice": release.DEMO_NOTICE} if inputs.illustrative else {}),
         "force": chosen.force,
         "peers": list(chosen.peers),
         "categories": list(chosen.categories),

@@ -6,7 +6,8 @@ kept running for the process (``kaleido.start_sync_server``) and every export go
 so two sessions exporting at once queue instead of colliding in the browser's single tab.
 
 Each chart is laid out for its size by :mod:`dashboard.outputs.layout`. Everything that leaves the app
-is first protected by :mod:`dashboard.outputs.suppression`. No Streamlit.
+is first released by :mod:`dashboard.outputs.release`: small numbers suppressed, demo figures labelled.
+No Streamlit.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ from PIL import PngImagePlugin
 from PIL.PngImagePlugin import PngInfo
 
 from dashboard.charts.catalogue import Chart
-from dashboard.outputs import layout, suppression
-from data_loaders.sanitise import neutralise_frame
+from dashboard.outputs import layout, release, suppression
 from data_loaders.settings import Settings
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -222,10 +222,10 @@ class Export:
 
 
 def alt_text(chart: Chart) -> str:
-    """The chart's text alternative, written from its data, with what suppression withheld."""
+    """The chart's text alternative, written from its data, with what suppression withheld; demo charts say so first."""
     alt = chart.alt.strip() or _alt_from_data(chart)
     withheld = [n for n in chart.notes if n.startswith((suppression.SUPPRESSED, suppression.LOW_BASE))]
-    return " ".join([alt, *withheld])
+    return " ".join([*([release.DEMO_NOTICE] if chart.illustrative else []), alt, *withheld])
 
 
 def _alt_from_data(chart: Chart) -> str:
@@ -237,17 +237,18 @@ def _alt_from_data(chart: Chart) -> str:
 
 
 def protect(chart: Chart, settings: Settings) -> Chart:
-    """The chart fit to leave the app: small numbers suppressed (see :mod:`dashboard.outputs.suppression`)."""
-    return suppression.protect_chart(chart, settings.suppression)
+    """The chart fit to leave the app: small numbers suppressed, demo figures labelled (see ``outputs.release``)."""
+    return release.release(chart, settings)
 
 
 def csv_bytes(chart: Chart, settings: Settings, *, protected: bool = False) -> bytes:
     """The figures behind the chart as CSV (UTF-8), suppressed as the image is, formulas neutralised.
 
-    ``protected``: the chart has been through :func:`protect` already.
+    A chart from the illustrative demo has the demo notice as its first line. ``protected``: the
+    chart has been through :func:`protect` already (releasing twice changes nothing either way).
     """
-    chart = chart if protected else protect(chart, settings)
-    return neutralise_frame(chart.data).to_csv(index=False).encode("utf-8")
+    chart = protect(chart, settings)  # nothing to do when ``protected``
+    return release.csv_bytes(chart.data, illustrative=chart.illustrative)
 
 
 def stem(chart: Chart) -> str:
@@ -259,7 +260,7 @@ def export_chart(chart: Chart, settings: Settings, fmt: str, size: Size, *, prot
     """The chart as a branded PNG, SVG or PDF of ``size``, with its alt text in the file's metadata."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    chart = chart if protected else protect(chart, settings)
+    chart = protect(chart, settings)  # nothing to do when ``protected``: a released chart stays as it is
     branding = settings.branding
     figure = layout.lay_out(chart, size, branding)
     scale = size.scale if fmt == "png" else 1.0
@@ -275,6 +276,7 @@ def export_chart(chart: Chart, settings: Settings, fmt: str, size: Size, *, prot
                 "Author": branding.office,
                 "Source": layout.footer_lines(chart, 10_000, notes=False)[0],
                 "Software": CREATOR,
+                **({"Warning": release.DEMO_NOTICE} if chart.illustrative else {}),
             },
         )
     elif fmt == "svg":
@@ -282,7 +284,14 @@ def export_chart(chart: Chart, settings: Settings, fmt: str, size: Size, *, prot
     else:
         content = pdf_with_info(
             content,
-            {"Title": title, "Subject": alt, "Author": branding.office, "Creator": CREATOR, "Producer": CREATOR},
+            {
+                "Title": title,
+                "Subject": alt,
+                "Author": branding.office,
+                "Creator": CREATOR,
+                "Producer": CREATOR,
+                **({"Keywords": release.DEMO_NOTICE} if chart.illustrative else {}),
+            },
         )
     return Export(content, file_name(chart, fmt, size), FORMATS[fmt], alt)
 

@@ -93,15 +93,16 @@ def inputs_from_database(engine, settings: Settings, chosen: Filters | None = No
         prosecutions=reads.prosecutions(engine),
         markers=markers,
         data_as_at=max(dates, default=None),
+        illustrative=status.any_demo,
         **extra,
     )
 
 
 def key_messages(inputs: Inputs) -> list[str]:
     """The Overview's key-message sentences for ``inputs`` (the same words as the page), or why there are none."""
-    from dashboard.figures import overview
+    from dashboard.outputs import public_summary
 
-    summary = overview.summary(inputs)
+    summary = public_summary.summary(inputs)
     if summary is None:
         return [f"No recorded crime is loaded for {inputs.filters.force}."]
     return list(summary.messages)

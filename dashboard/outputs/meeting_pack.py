@@ -25,7 +25,7 @@ import pandas as pd
 
 from dashboard.charts import catalogue
 from dashboard.charts.catalogue import Chart, Inputs
-from dashboard.outputs import images, layout, pack_pages
+from dashboard.outputs import images, layout, pack_pages, public_summary
 from dashboard.outputs.inputs import cut_to, default_filters, inputs_from_database, ordered_charts
 from data_loaders.settings import Settings
 
@@ -229,9 +229,7 @@ def gather(
 
 def headline(inputs: Inputs) -> tuple[list[str], list[tuple[str, str, str, str]]]:
     """The Overview's key messages, and its cards as rows: measure, figure, period, change on the year before."""
-    from dashboard.figures import overview
-
-    summary = overview.summary(inputs)
+    summary = public_summary.summary(inputs)
     if summary is None:
         return [f"No recorded crime is loaded for {inputs.filters.force}."], []
     return list(summary.messages), [(c.title, c.value, c.period, c.delta or "") for c in summary.cards]

@@ -34,7 +34,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from dashboard.charts.base import TEXT
-from dashboard.outputs import layout
+from dashboard.outputs import layout, release
 from dashboard.outputs.pack_tables import deadline_rows, recommendations_rows, source_lines
 from data_loaders.settings import Settings
 
@@ -175,6 +175,8 @@ class PackDocument(BaseDocTemplate):
             PAGE[0] - MARGIN, MARGIN, f"{contents.meeting}, {contents.quarter.code}    Page {doc.page}{of}"
         )
         canvas.restoreState()
+        if contents.demo:
+            release.mark_page(canvas, PAGE[0], PAGE[1], MARGIN)
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Heading):

@@ -1,6 +1,7 @@
 """The press office's pack: one ZIP of branded chart images, their alt text and figures, and the key figures.
 
-Every chart is protected (:mod:`dashboard.outputs.suppression`) before anything is written. No Streamlit.
+Every chart is released (:mod:`dashboard.outputs.release`: small numbers suppressed, demo figures
+labelled) before anything is written. No Streamlit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from dashboard.charts import catalogue
 from dashboard.charts.catalogue import Chart, Inputs
-from dashboard.outputs import images
+from dashboard.outputs import images, release, suppression
 from dashboard.outputs.inputs import key_messages, load_charts
 
 Progress = Callable[[float, str], None]
@@ -33,12 +34,16 @@ def key_figures_text(inputs: Inputs, charts: Sequence[Chart], *, today: dt.date 
         "Charts in this pack:",
         *(f"- {chart.text.title} ({images.stem(chart)})" for chart in charts),
     ]
-    notes = list(dict.fromkeys(n for chart in charts for n in chart.notes if n.startswith(("[c]", "[x]"))))
+    notes = list(
+        dict.fromkeys(
+            n for chart in charts for n in chart.notes if n.startswith((suppression.SUPPRESSED, suppression.LOW_BASE))
+        )
+    )
     if notes:
         lines += ["", "Small numbers:", *(f"- {note}" for note in notes)]
     sources = list(dict.fromkeys(chart.text.source.rstrip(".") for chart in charts))
     lines += ["", "Sources:", *(f"- {source.removeprefix('Source: ')}" for source in sources)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(release.label_lines(lines, illustrative=inputs.illustrative)) + "\n"
 
 
 def press_pack(

@@ -23,12 +23,16 @@ anything else to be force level. Pure pandas: no Streamlit.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from data_loaders import periods
 from data_loaders.settings import SuppressionRules
 
 SUPPRESSED = "[c]"
@@ -58,7 +62,11 @@ class Spec:
     ``totals`` marks total rows within an area, e.g. ``{"category": "All categories"}``.
     ``rates`` maps each rate or percentage column to ``(count column or None, base column)``.
     ``x``, ``series`` and ``y`` say how rows are drawn (the x column, the column naming each trace
-    and the plotted column), so that a hidden figure is also taken off the chart.
+    and the plotted column), so that a hidden figure is also taken off the chart; ``wide``: each
+    count column is drawn as the trace of the same name instead.
+    ``year_rows``: the rows are periods in order, this many to a year, and the latest year and the
+    one before (of each count, per ``series``) add up to year-ending totals published elsewhere
+    (the headline cards and key figures), so one hidden period in either year is one too few.
     """
 
     below_force_level: bool = True
@@ -71,6 +79,9 @@ class Spec:
     x: str | None = None
     series: str | None = None
     y: str | None = None
+    wide: bool = False
+    year_rows: int = 0
+    where: str = "in areas below force level"  # where the small counts are, for the note every output carries
 
 
 @dataclass
@@ -82,6 +93,7 @@ class Protected:
     secondary: set[Cell] = field(default_factory=set)
     low_base: set[Cell] = field(default_factory=set)
     rules: SuppressionRules | None = None
+    where: str = Spec.where
 
     @property
     def applied(self) -> bool:
@@ -94,7 +106,7 @@ class Protected:
         if self.primary or self.secondary:
             hidden = len(self.primary) + len(self.secondary)
             notes.append(
-                f"{SUPPRESSED} Suppression applied: counts of 1 to {threshold} in areas below force level are not shown, "
+                f"{SUPPRESSED} Suppression applied: counts of 1 to {threshold} {self.where} are not shown, "
                 f"nor figures from which a total would give one away ({hidden} figure{'s' if hidden != 1 else ''} "
                 "withheld)."
             )
@@ -233,7 +245,7 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
     lines: list[Line] = []
     for count in spec.counts:
         numbers = pd.to_numeric(frame[count], errors="coerce")
-        values.update({(row, count): numbers[row] for row in frame.index})
+        values.update(zip(((row, count) for row in frame.index), numbers.tolist(), strict=True))
         if spec.area is not None:
             # The areas' figures with the same keys add up to the force's figure, which is published.
             force_rows = list(frame.index[is_force])
@@ -250,6 +262,8 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
                 whole = [row for row in group if is_total[row]]
                 parts = tuple((row, count) for row in group if not is_total[row])
                 lines.append(Line(parts, (whole[0], count) if whole else None))
+    if spec.year_rows:
+        lines += _year_lines(frame, spec)
     primary, secondary = protect_cells(
         values,
         lines,
@@ -262,16 +276,37 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
         out.at[row, column] = SUPPRESSED
     low_base: set[Cell] = set()
     for rate, (count, base) in spec.rates.items():
-        bases = pd.to_numeric(frame[base], errors="coerce")
-        for row in frame.index:
+        bases = pd.to_numeric(frame[base], errors="coerce").tolist()
+        for row, value in zip(frame.index, frame[rate].tolist(), strict=True):
             if (count is not None and (row, count) in hidden) or (row, base) in hidden:
                 out.at[row, rate] = SUPPRESSED
                 secondary.add((row, rate))
-            elif pd.notna(frame.at[row, rate]) and not bases[row] >= rules.minimum_base:
+            elif _low_base(value, bases[row], rules.minimum_base):
                 out.at[row, rate] = LOW_BASE
                 low_base.add((row, rate))
     out.attrs = {}
-    return Protected(out, primary, secondary, low_base, rules)
+    return Protected(out, primary, secondary, low_base, rules, spec.where)
+
+
+def _low_base(rate: object, base: float, minimum: int) -> bool:
+    """Whether a rate is to be shown as ``[x]``: its base is below ``minimum`` (given or left blank for it)."""
+    if pd.notna(base):
+        return bool(base < minimum)
+    return bool(pd.notna(rate))
+
+
+def _year_lines(frame: pd.DataFrame, spec: Spec) -> list[Line]:
+    """Each count's latest ``spec.year_rows`` periods, and the ones before, per series: year totals shown elsewhere."""
+    lines = []
+    for group in _groups(frame, [spec.series] if spec.series and not spec.wide else []):
+        for count in spec.counts:
+            numbers = pd.to_numeric(frame[count], errors="coerce").tolist()
+            rows = [row for row in group if pd.notna(numbers[row])]
+            for end in (len(rows), len(rows) - spec.year_rows):
+                year = rows[max(end - spec.year_rows, 0) : end]
+                if len(year) == spec.year_rows:
+                    lines.append(Line(tuple((row, count) for row in year)))
+    return lines
 
 
 def csv_frame(protected: Protected) -> pd.DataFrame:
@@ -288,33 +323,37 @@ def csv_frame(protected: Protected) -> pd.DataFrame:
 def blank_figure(figure: go.Figure, data: pd.DataFrame, protected: Protected, spec: Spec) -> go.Figure:
     """A copy of ``figure`` with every hidden figure taken off its traces (the point or bar is left out).
 
-    Rows are matched to trace points by ``spec.x`` and ``spec.series``. Without them, any point
-    whose value equals a hidden figure is taken off: more than needed, never less.
+    Rows are matched to trace points by ``spec.x`` and ``spec.series`` (or the count's column, for
+    ``spec.wide``). Without an x, any point whose value equals a hidden figure is taken off: more
+    than needed, never less. A hidden figure that was never drawn (a blank) needs nothing taken off.
     """
     out = go.Figure(figure)
-    hidden = [
-        cell
-        for cell in protected.primary | protected.secondary | protected.low_base
-        if spec.y is None or cell[1] == spec.y
-    ]
-    if not hidden:
-        return out
     frame = data.reset_index(drop=True)
+    columns = {column: frame[column].tolist() for column in frame.columns}
+    targets = []  # (trace name or None for any, the row's x keys or None for any x, the figure hidden)
+    for row, column in protected.primary | protected.secondary | protected.low_base:
+        original = columns[column][row]
+        if (spec.y is not None and not spec.wide and column != spec.y) or _missing(original):
+            continue
+        name = str(column) if spec.wide else str(columns[spec.series][row]) if spec.series is not None else None
+        targets.append((name, _x_keys(columns[spec.x][row]) if spec.x is not None else None, original))
+    if not targets:
+        return out
     for trace in out.data:
         y = getattr(trace, "y", None)
         if y is None:
             continue
         y = list(y)
         xs = list(trace.x) if getattr(trace, "x", None) is not None else [None] * len(y)
+        x_keys = [_x_keys(x) for x in xs]
         text = list(trace.text) if isinstance(getattr(trace, "text", None), tuple | list) else None
-        for row, column in hidden:
-            if spec.series is not None and str(frame.at[row, spec.series]) != str(trace.name):
+        for name, keys, original in targets:
+            if name is not None and name != str(trace.name):
                 continue
-            original = frame.at[row, column]
             for index, value in enumerate(y):
-                if spec.x is not None and not _same_x(xs[index], frame.at[row, spec.x]):
-                    continue
-                if spec.x is None and not _same_number(value, original):
+                if (keys is not None and not keys & x_keys[index]) or (
+                    keys is None and not _same_number(value, original)
+                ):
                     continue
                 y[index] = None
                 if text is not None and index < len(text):
@@ -325,11 +364,23 @@ def blank_figure(figure: go.Figure, data: pd.DataFrame, protected: Protected, sp
     return out
 
 
-def _same_x(first: object, second: object) -> bool:
-    try:
-        return pd.Timestamp(first) == pd.Timestamp(second)
-    except (TypeError, ValueError):
-        return str(first) == str(second)
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _x_keys(value: object) -> set[str]:
+    """The ways an x is written: as given, and for a date its timestamp and financial quarter ('2024/25 Q1')."""
+    keys = {str(value)}
+    if isinstance(value, dt.date | np.datetime64) or (isinstance(value, str) and ISO_DATE.match(value)):
+        try:
+            stamp = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            return keys
+        keys |= {stamp.isoformat(), periods.quarter_label(stamp.date())}
+    return keys
 
 
 def _same_number(first: object, second: object) -> bool:

@@ -107,6 +107,7 @@ def show_chart(chart, *, key: str | None = None) -> None:
     words += [f":small[{escape_markdown(note)}]" for note in chart.notes]
     if words:
         st.markdown("\n\n".join(words))
+    not_for_publication(chart)
     data_view = st.expander("Data behind this chart", icon=":material/table:", key=f"{key}_data", on_change="rerun")
     if data_view.open:  # built when opened: a page of charts sends no tables nobody asked for
         with data_view:
@@ -120,6 +121,23 @@ def show_chart(chart, *, key: str | None = None) -> None:
                 key=f"{key}_csv",
                 icon=":material/download:",
             )
+
+
+NOT_FOR_PUBLICATION = (
+    "**Not for publication:** this chart shows true figures that small-number protection withholds from every "
+    "export, pack and slide"
+)
+
+
+def not_for_publication(chart) -> None:
+    """Say so under a chart whose page shows figures its exports withhold (``dashboard.outputs.release``)."""
+    from dashboard import queries
+    from dashboard.outputs import release
+
+    withheld = release.withheld_on_release(chart, queries.settings())
+    if withheld:
+        listed = " ".join(escape_markdown(note) for note in withheld)
+        st.markdown(f":material/lock: {NOT_FOR_PUBLICATION}. :small[{listed}]")
 
 
 def export_csv(chart) -> bytes:

@@ -93,6 +93,7 @@ def _check_returns(settings: Settings) -> None:
     settings.population_lag_months  # noqa: B018
     settings.limits  # noqa: B018
     settings.sign_in  # noqa: B018
+    settings.suppression  # noqa: B018
 
     forces = {f.name for f in settings.forces}
     spellings = {name_key(s) for f in settings.forces for s in (f.name, *f.aliases)}
@@ -185,7 +186,8 @@ class Settings:
     @cached_property
     def suppression(self) -> SuppressionRules:
         """Small-number protection for exports, press packs, the meeting pack and presentation mode."""
-        return _suppression(self.raw)
+        known = (*(m.key for m in self.prosecution_measures), "events")
+        return _suppression(self.raw, known)
 
     @cached_property
     def limits(self) -> Limits:

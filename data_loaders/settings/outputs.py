@@ -26,6 +26,9 @@ class SuppressionRules:
 
     threshold: int  # counts from 1 to this, below force level, are shown as [c]
     minimum_base: int  # no rate or percentage on a base below this
+    # Unpublished local figures protected like figures below force level: keys of [[prosecution_measures]]
+    # (the prosecutions and orders return) and "events" (figures in the local events file).
+    protected: tuple[str, ...] = ()
 
 
 HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -90,15 +93,28 @@ def _targets(raw: dict[str, Any]) -> Targets:
     return Targets(charge_rate=rate)
 
 
-def _suppression(raw: dict[str, Any]) -> SuppressionRules:
+def _suppression(raw: dict[str, Any], known: tuple[str, ...] = ()) -> SuppressionRules:
+    """``[suppression]``; ``known`` are the keys ``protected`` may name (the return's measures and "events")."""
     section = raw.get("suppression", {})
+    for key in ("threshold", "minimum_base"):
+        if isinstance(section.get(key), bool | float):
+            raise SettingsError(f"settings [suppression] {key} {section[key]!r} must be a whole number")
     try:
-        rules = SuppressionRules(int(section.get("threshold", 4)), int(section.get("minimum_base", 10)))
+        threshold, minimum_base = int(section.get("threshold", 4)), int(section.get("minimum_base", 10))
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"settings [suppression] must give whole numbers: {exc}") from exc
-    if rules.threshold < 0 or rules.minimum_base < 0:
+    if threshold < 0 or minimum_base < 0:
         raise SettingsError("settings [suppression] threshold and minimum_base may not be negative")
-    return rules
+    protected = section.get("protected", [])
+    if not isinstance(protected, list) or not all(isinstance(p, str) for p in protected):
+        raise SettingsError('settings [suppression] protected must be a list of measure keys, such as ["spo_breaches"]')
+    unknown = [p for p in protected if known and p not in known]
+    if unknown:
+        raise SettingsError(
+            f"settings [suppression] protected names {', '.join(map(repr, unknown))}, which is not a measure of the "
+            f'prosecutions and orders return or "events": choose from {", ".join(known)}'
+        )
+    return SuppressionRules(threshold, minimum_base, tuple(dict.fromkeys(protected)))
 
 
 def _population_lag(raw: dict[str, Any]) -> int:
