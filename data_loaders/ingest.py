@@ -99,6 +99,10 @@ INSERT_CHUNK = 5000
 STREAM_ABOVE_BYTES = 256 * 1000 * 1000
 STREAM_CHUNK_ROWS = 100_000
 OTHER_CODES_SHOWN = 8
+DETAIL_WORDS = {
+    "recorded_crime_csp": "rows by community safety partnership",
+    "population_district": "district estimates",
+}
 
 
 @dataclass
@@ -396,7 +400,7 @@ def _delete_periods(connection: Connection, table: sa.Table, keys: Sequence[str]
 
 def _write_detail(
     connection: Connection, kind: Kind, finer: pd.DataFrame, written: pd.DataFrame, source_id: int
-) -> None:
+) -> int:
     """The file's finer rows for the periods it wrote, replacing what the detail table held for them.
 
     Periods a newer edition already holds keep their rows; a file without finer rows (a police force
@@ -408,6 +412,7 @@ def _write_detail(
     records = chosen.assign(source_id=source_id).to_dict("records")
     for start in range(0, len(records), INSERT_CHUNK):
         connection.execute(table.insert(), records[start : start + INSERT_CHUNK])
+    return len(records)
 
 
 def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: Progress | None) -> LoadResult:
@@ -470,7 +475,8 @@ def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: P
             progress(done / max(len(records), 1), f"{item.file_name}: wrote {done:,} of {len(records):,} rows")
     result.rows_stored = len(records)
     if finer is not None and kind.detail_table is not None:
-        _write_detail(connection, kind, finer, rows[keys].drop_duplicates(), source_id)
+        kept_finer = _write_detail(connection, kind, finer, rows[keys].drop_duplicates(), source_id)
+        result.notes.append(f"Kept {kept_finer:,} {DETAIL_WORDS[kind.detail_table.name]} as published.")
     negative = int((rows["count"] < 0).sum()) if "count" in rows else 0
     if negative:
         result.notes.append(

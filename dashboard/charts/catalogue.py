@@ -40,6 +40,8 @@ class Inputs:
     # data_loaders.recommendations.queries.recommendations_frame and updates_frame (all recommendations)
     recommendations: pd.DataFrame | None = None
     recommendation_updates: pd.DataFrame | None = None
+    places: pd.DataFrame | None = None  # data_loaders.reads.recorded_crime_csp: the CSP editions' rows
+    district_population: pd.DataFrame | None = None  # data_loaders.reads.population_district
 
 
 @dataclass
@@ -75,6 +77,7 @@ CHART_MODULES = (
     "dashboard.charts.outcomes",
     "dashboard.charts.prosecutions",
     "dashboard.charts.recommendations",
+    "dashboard.charts.places",
 )
 
 
