@@ -11,6 +11,7 @@ from stored import recorded_crime_rows as stored_rows
 
 from dashboard.figures import places as place_figures
 from dashboard.outputs import suppression
+from dashboard.words import places as place_words
 from data_loaders import database, ingest, places
 from data_loaders.settings import SuppressionRules
 
@@ -125,6 +126,7 @@ def test_the_places_table_has_exact_counts_changes_and_rates(settings):
             "area": ["Devon and Cornwall", "England and Wales"],
             "period_end": [pd.Timestamp(2025, 3, 31)] * 2,
             "rate": [8.0, 9.5],
+            "year_ending": [456, 600_000],
         }
     )
     table = place_figures.table(quarters_frame(), districts, comparison, settings, "Devon and Cornwall", ["8Q"])
@@ -138,6 +140,17 @@ def test_the_places_table_has_exact_counts_changes_and_rates(settings):
     assert frame.loc["Exeter", "rate"] == 0.1
     assert pd.isna(frame.loc["Unassigned Devon and Cornwall", "rate"])
     assert table.unknown == ()
+    assert table.force_total == 456
+    words = place_words.notes(table)
+    assert words == [
+        "'Unassigned Devon and Cornwall' is crimes the Home Office could not give a partnership: they count for "
+        "Devon and Cornwall but have no population, so no rate.",
+        "No partnership in Devon and Cornwall changed its boundaries since April 2012.",
+    ]
+    assert place_words.place_sentence(table, table.frame.iloc[1]) == (
+        "Plymouth recorded 440 offences in the year ending March 2025, +10% on the year before (400): 2.20 per "
+        "1,000 people (mid-2023 population), below Devon and Cornwall (8.00) and below England and Wales (9.50)."
+    )
 
 
 def test_a_small_partnership_count_is_hidden_with_the_figure_that_gives_it_away():

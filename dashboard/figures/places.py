@@ -11,7 +11,7 @@ Pure pandas: no Streamlit. The measures layer (:func:`dashboard.figures.measures
   against the four quarters a year before.
 - **Rate per 1,000**: the year ending over the partnership's population, the sum of its districts'
   ONS mid-year estimates (:func:`data_loaders.places.csp_population`), on the mid-year the
-  force's rates use (:func:`dashboard.figures.rates.force_rates`).
+  force's rates use (:func:`dashboard.figures.rates.estimates`).
 - **SPC**: an XmR chart of the partnership's quarterly counts (never of the rolling totals), with
   limits recalculated at the rebasing series breaks; its latest reading in words.
 - **Boundaries**: a partnership that began when districts merged has no figures before then; the
@@ -56,6 +56,7 @@ class PlacesTable:
     force_rate: float | None
     national_rate: float | None
     force_count: int | None  # the partnerships' year ending added up, Unassigned included
+    force_total: int | None  # the force's own year ending in the force-level table (another edition may differ)
     changes: tuple[place_lookup.BoundaryChange, ...]  # boundary changes in the force since April 2012
     unknown: tuple[str, ...]  # partnerships the lookup does not know: no population, so no rate
 
@@ -116,33 +117,34 @@ def table(
     last = max(counts["period_start"])
     end = periods.month_end(periods.add_months(last, QUARTER - 1))
     population = csp_population(district_population, force)
-    rows = []
+    current = {}
     for csp in sorted(set(counts["csp"])):
         series = _series(counts, csp, last)
         if series["count"].iloc[-4:].isna().all():
             continue  # ended before the latest year: listed as a boundary change, not as a place today
+        current[csp] = series
+    # One look-up of every partnership's estimate, on the mid-year the force's rates use.
+    found = rates.estimates(population, list(current), [end], settings.population_lag_months)
+    rows = []
+    for index, (csp, series) in enumerate(current.items()):
         comparison_of = metrics.compare_year_ending(series.dropna(subset=["count"]), QUARTER)
-        current = comparison_of.current if comparison_of and comparison_of.end == end else None
-        previous = comparison_of.previous if comparison_of and comparison_of.end == end else None
+        latest = comparison_of is not None and comparison_of.end == end
+        count = comparison_of.current if latest else None
+        previous = comparison_of.previous if latest else None
         unassigned = place_lookup.is_unassigned(csp)
-        rated = rates.force_rates(
-            pd.DataFrame({"period_end": [end], "year_ending": [current]}),
-            population,
-            csp,
-            settings.population_lag_months,
-        ).iloc[0]
-        has_rate = current is not None and not unassigned and pd.notna(rated["rate"])
-        change = None if current is None or previous is None else current - previous
+        people = None if unassigned or pd.isna(found.people[0, index]) else float(found.people[0, index])
+        rate = metrics.rate_per_1000(count, people)
+        change = None if count is None or previous is None else count - previous
         rows.append(
             {
                 "csp": csp,
-                "count": current,
+                "count": count,
                 "previous": previous,
                 "change": change,
                 "percent_change": 100.0 * change / previous if change is not None and previous else None,
-                "population": int(rated["population"]) if has_rate else None,
-                "population_year": int(rated["population_year"]) if has_rate else None,
-                "rate": float(rated["rate"]) if has_rate else None,
+                "population": int(people) if rate is not None else None,
+                "population_year": int(found.used[0, index]) if rate is not None else None,
+                "rate": rate,
                 "spc": _reading(series, settings),
                 "unassigned": unassigned,
             }
@@ -155,18 +157,19 @@ def table(
         comparison[pd.to_datetime(comparison["period_end"]) == pd.Timestamp(end)] if len(comparison) else comparison
     )
 
-    def rate_of(area: str) -> float | None:
+    def value_of(area: str, column: str) -> float | None:
         row = at_end[at_end["area"] == area] if len(at_end) else at_end
-        return float(row["rate"].iloc[0]) if len(row) and pd.notna(row["rate"].iloc[0]) else None
+        return float(row[column].iloc[0]) if len(row) and pd.notna(row[column].iloc[0]) else None
 
     counted = frame["count"].dropna()
     return PlacesTable(
         force=force,
         end=end,
         frame=frame,
-        force_rate=rate_of(force),
-        national_rate=rate_of(rates.NATIONAL),
+        force_rate=value_of(force, "rate"),
+        national_rate=value_of(rates.NATIONAL, "rate"),
         force_count=int(counted.sum()) if len(counted) == len(frame) else None,
+        force_total=None if (total := value_of(force, "year_ending")) is None else int(total),
         changes=tuple(place_lookup.boundary_changes(force)),
         unknown=unknown,
     )

@@ -95,6 +95,12 @@ def notes(table: PlacesTable) -> list[str]:
             + ", ".join(table.unknown)
             + ": no population, so no rate (add the partnership's districts to data_loaders/reference/lad_to_pfa.csv)."
         )
+    if table.force_count is not None and table.force_total is not None and table.force_count != table.force_total:
+        out.append(
+            f"The partnerships add up to {format_count(table.force_count)} for the {year_ending_label(table.end)}; "
+            f"the force-level table loaded gives {format_count(table.force_total)}: the two come from different "
+            "editions, and each newer edition revises earlier quarters."
+        )
     if not table.changes:
         out.append(f"No partnership in {table.force} changed its boundaries since April 2012.")
     return out
