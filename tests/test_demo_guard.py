@@ -85,7 +85,7 @@ def test_the_demo_is_never_loaded_over_real_data(engine, settings, shared_data):
 def test_clear_demo_from_the_command_line(dated_demo, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PCC_DATABASE_URL", dated_demo.copy(tmp_path))
     assert cli.main(["clear-demo"]) == 0
-    assert capsys.readouterr().out.startswith("Cleared the illustrative demo data first (19 demo files: ")
+    assert capsys.readouterr().out.startswith("Cleared the illustrative demo data first (24 demo files: ")
     assert cli.main(["clear-demo"]) == 0
     assert capsys.readouterr().out == "The database holds no demo data; nothing was changed.\n"
     database.engine_for.cache_clear()

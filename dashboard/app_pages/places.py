@@ -86,10 +86,8 @@ def show_forces() -> None:
     if chart is None:
         components.empty_state("No rates per 1,000: load the Home Office table for every force and the populations.")
         return
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        components.show_chart(chart, key="places_forces")
-    with right:
+    components.show_chart(chart, key="places_forces")
+    with st.expander("Every force's figures", icon=":material/table:", expanded=True, key="places_forces_table"):
         shown = chart.data.sort_values("rate", ascending=False)
         components.plain_table(
             pd.DataFrame(

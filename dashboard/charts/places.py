@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
-from dashboard.charts.recorded import _sized, _wrapped
+from dashboard.charts.recorded import PLOT_HEIGHT, _sized, _wrapped
 from dashboard.figures import measures, rates, spc, trends
 from dashboard.outputs.suppression import SPEC_KEY, Spec
 from dashboard.words import places as place_words
@@ -22,6 +22,7 @@ from data_loaders.periods import year_ending_label
 
 SECTION = "Places"
 CSP_SOURCE = "Home Office police recorded crime (CSP edition); ONS mid-year estimates by local authority"
+COUNT_SOURCE = "Home Office police recorded crime (community safety partnership edition)"
 FORCE_SOURCE = "Home Office police recorded crime; ONS mid-year population estimates"
 TABLE_COLUMNS = ["csp", "count", "previous", "change", "percent_change", "population", "population_year", "rate"]
 
@@ -112,7 +113,8 @@ def places_forces(inputs: Inputs) -> Chart | None:
     settings = inputs.settings
     codes = trends.codes_for(settings, trends.selection(settings, inputs.filters.categories))
     territorial = list(settings.territorial_forces)
-    found = rates.year_ending_rates(inputs.recorded, inputs.population, settings, territorial, codes, inputs.published)
+    areas = [*territorial, rates.NATIONAL]
+    found = rates.year_ending_rates(inputs.recorded, inputs.population, settings, areas, codes, inputs.published)
     latest = found.latest()
     forces = latest[(latest["area"] != rates.NATIONAL) & latest["rate"].notna()].sort_values("rate")
     if forces.empty:
@@ -146,9 +148,11 @@ def places_forces(inputs: Inputs) -> Chart | None:
         f"{period[:1].upper()}{period[1:]}; {home} hatched and in bold; dotted line {rates.NATIONAL}",
         FORCE_SOURCE,
     )
-    figure.update_xaxes(title_text="Offences per 1,000 people")
-    figure = charts._frame(figure, text)
-    figure.update_layout(height=22 * len(forces) + 260, margin_l=200)
+    figure.update_xaxes(title_text="Offences per 1,000 people", range=[0, float(forces["rate"].max()) * 1.15])
+    figure = _sized(charts._frame(figure, text))
+    bars = 22 * len(forces)  # pixels: one readable row a force
+    # The force names make a wide left margin: the title starts at the left of the figure, not of the plot.
+    figure.update_layout(height=figure.layout.height + bars - PLOT_HEIGHT, title_xref="container", title_x=0.01)
     rank = (
         1 + list(forces.sort_values("rate", ascending=False)["area"]).index(home)
         if home in set(forces["area"])
@@ -190,7 +194,7 @@ def csp_spc(inputs: Inputs, csp: str) -> Chart | None:
         inputs,
         f"Recorded {name} in {csp}, quarterly",
         "Offences recorded each quarter, with the mean and process limits (XmR chart)",
-        CSP_SOURCE,
+        COUNT_SOURCE,
     )
     figure = _sized(
         charts.spc_chart(control.frame, control.starts, text, value_label="Offences recorded", markers=inputs.markers)
