@@ -26,6 +26,7 @@ def sections() -> dict[str, list[st.Page]]:
                 icon=":material/insights:",
                 url_path="recorded-crime",
             ),
+            st.Page("app_pages/places.py", title="Places", icon=":material/map:", url_path="places"),
             st.Page("app_pages/outcomes.py", title="Outcomes", icon=":material/gavel:", url_path="outcomes"),
             st.Page(
                 "app_pages/prosecutions.py",

@@ -161,6 +161,8 @@ TABLE_READS = {
     "outcomes": reads.outcomes,
     "prosecutions": reads.prosecutions,
     "published_figures": reads.published_figures,
+    "recorded_crime_csp": reads.recorded_crime_csp,
+    "population_district": reads.population_district,
 }
 
 
@@ -225,6 +227,16 @@ def published_figures() -> pd.DataFrame:
     return _table(settings().database_url, "published_figures")
 
 
+def recorded_crime_csp() -> pd.DataFrame:
+    """The CSP editions' rows as published: force, quarter, partnership and offence code."""
+    return _table(settings().database_url, "recorded_crime_csp")
+
+
+def population_district() -> pd.DataFrame:
+    """Each district's mid-year estimate by force and year (partnerships are sums of districts)."""
+    return _table(settings().database_url, "population_district")
+
+
 def outcomes() -> pd.DataFrame:
     """Every outcome row (both Home Office counts); type 0 rows are the not-yet-assigned backlog."""
     return _table(settings().database_url, "outcomes")
@@ -272,6 +284,8 @@ def inputs(chosen=None):
         recorded=recorded_crime(),
         population=population(),
         published=published_figures(),
+        places=recorded_crime_csp(),
+        district_population=population_district(),
         outcomes=outcomes(),
         prosecutions=prosecutions(),
         markers=tuple(time_markers()),

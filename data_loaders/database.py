@@ -106,6 +106,37 @@ recorded_crime = sa.Table(
     sa.Index(None, "offence_code", "month", "period_start"),
 )
 
+# The community safety partnership (CSP) edition's rows as published, beside the force totals derived
+# from them in ``recorded_crime``: a partnership's name as the Home Office spells it, including the
+# ``Unassigned <force>`` rows of crimes no partnership could be given.
+recorded_crime_csp = sa.Table(
+    "recorded_crime_csp",
+    metadata,
+    *_home_office_quarter(),
+    sa.Column("month", sa.SmallInteger, primary_key=True, comment="0: the CSP editions are quarterly"),
+    sa.Column("csp", sa.String(120), primary_key=True, comment="the CSP Name as published"),
+    sa.Column("offence_code", sa.String(4), primary_key=True),
+    sa.Column("period_start", sa.Date, nullable=False, comment="first day of the quarter"),
+    sa.Column("count", sa.Integer, nullable=False, comment="may be negative: a quarter is a net change"),
+    *_loaded_from(),
+    sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
+    sa.Index(None, "force", "csp"),
+)
+
+# ONS mid-year estimates of each lower-tier district, as read; ``population`` holds their sums by force.
+population_district = sa.Table(
+    "population_district",
+    metadata,
+    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True, comment="ONS mid-year (30 June) estimate year"),
+    sa.Column(
+        "lad_code", sa.String(9), primary_key=True, comment="the district's ONS code, as in reference/lad_to_pfa.csv"
+    ),
+    sa.Column("population", sa.Integer, nullable=False),
+    *_loaded_from(),
+    sa.CheckConstraint("population > 0", name="positive"),
+)
+
 outcomes = sa.Table(
     "outcomes",
     metadata,

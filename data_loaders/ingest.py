@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database, streaming
+from data_loaders import database, detail, streaming
 from data_loaders.demo import guard as demo_guard
 from data_loaders.settings import Settings
 from data_loaders.sources import (
@@ -58,6 +58,8 @@ class Kind:
     table: sa.Table
     # Columns that name the periods a file covers: a newer file replaces existing rows with these.
     replace_keys: tuple[str, ...]
+    # Where the finer rows a file carries go (see data_loaders.detail), replaced by the same keys.
+    detail_table: sa.Table | None = None
 
     @property
     def description(self) -> str:
@@ -71,12 +73,24 @@ class Kind:
 KINDS: tuple[Kind, ...] = (
     Kind(ons_pfa_tables.KIND, ons_pfa_tables, database.published_figures, ("area", "period_end", "offence_group")),
     Kind(outcomes.KIND, outcomes, database.outcomes, ("force", "financial_year", "quarter")),
-    Kind(recorded_crime.KIND, recorded_crime, database.recorded_crime, ("force", "financial_year", "quarter", "month")),
+    Kind(
+        recorded_crime.KIND,
+        recorded_crime,
+        database.recorded_crime,
+        ("force", "financial_year", "quarter", "month"),
+        database.recorded_crime_csp,
+    ),
     Kind(
         monthly_extract.KIND, monthly_extract, database.recorded_crime, ("force", "financial_year", "quarter", "month")
     ),
     Kind(population.KIND, population, database.population, ("force", "year")),
-    Kind(mid_year_estimates.KIND, mid_year_estimates, database.population, ("force", "year")),
+    Kind(
+        mid_year_estimates.KIND,
+        mid_year_estimates,
+        database.population,
+        ("force", "year"),
+        database.population_district,
+    ),
     Kind(prosecutions.KIND, prosecutions, database.prosecutions_return, ("area", "granularity", "period_start")),
     Kind(events.KIND, events, database.events, ("scope",)),
 )
@@ -85,6 +99,10 @@ INSERT_CHUNK = 5000
 STREAM_ABOVE_BYTES = 256 * 1000 * 1000
 STREAM_CHUNK_ROWS = 100_000
 OTHER_CODES_SHOWN = 8
+DETAIL_WORDS = {
+    "recorded_crime_csp": "rows by community safety partnership",
+    "population_district": "district estimates",
+}
 
 
 @dataclass
@@ -373,18 +391,35 @@ def _existing_periods(connection: Connection, kind: Kind, covered: pd.DataFrame)
     return existing.merge(covered, on=list(kind.replace_keys), how="inner")
 
 
-def _delete_periods(connection: Connection, kind: Kind, periods: pd.DataFrame) -> None:
-    table = kind.table
-    key_columns = [table.c[k] for k in kind.replace_keys]
-    tuples = [tuple(row) for row in periods[list(kind.replace_keys)].itertuples(index=False)]
+def _delete_periods(connection: Connection, table: sa.Table, keys: Sequence[str], periods: pd.DataFrame) -> None:
+    key_columns = [table.c[k] for k in keys]
+    tuples = [tuple(row) for row in periods[list(keys)].itertuples(index=False)]
     for start in range(0, len(tuples), 500):
         connection.execute(table.delete().where(sa.tuple_(*key_columns).in_(tuples[start : start + 500])))
+
+
+def _write_detail(
+    connection: Connection, kind: Kind, finer: pd.DataFrame, written: pd.DataFrame, source_id: int
+) -> int:
+    """The file's finer rows for the periods it wrote, replacing what the detail table held for them.
+
+    Periods a newer edition already holds keep their rows; a file without finer rows (a police force
+    area edition after a CSP edition) leaves the detail table as it was.
+    """
+    table, keys = kind.detail_table, list(kind.replace_keys)
+    _delete_periods(connection, table, keys, written)
+    chosen = finer.merge(written, on=keys, how="inner")
+    records = chosen.assign(source_id=source_id).to_dict("records")
+    for start in range(0, len(records), INSERT_CHUNK):
+        connection.execute(table.insert(), records[start : start + INSERT_CHUNK])
+    return len(records)
 
 
 def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: Progress | None) -> LoadResult:
     kind = item.kind
     assert kind is not None
     rows = item.rows
+    finer = detail.of(rows)
     result = LoadResult(
         item.file_name,
         kind.name,
@@ -413,7 +448,7 @@ def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: P
         kept = existing[newer]
         existing = existing[~newer]
     if not existing.empty:
-        _delete_periods(connection, kind, existing)
+        _delete_periods(connection, kind.table, kind.replace_keys, existing)
     if not kept.empty:
         kept_keys = kept[keys].assign(_kept=True)
         rows = rows.merge(kept_keys, on=keys, how="left")
@@ -439,6 +474,9 @@ def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: P
             done = min(start + INSERT_CHUNK, len(records))
             progress(done / max(len(records), 1), f"{item.file_name}: wrote {done:,} of {len(records):,} rows")
     result.rows_stored = len(records)
+    if finer is not None and kind.detail_table is not None:
+        kept_finer = _write_detail(connection, kind, finer, rows[keys].drop_duplicates(), source_id)
+        result.notes.append(f"Kept {kept_finer:,} {DETAIL_WORDS[kind.detail_table.name]} as published.")
     negative = int((rows["count"] < 0).sum()) if "count" in rows else 0
     if negative:
         result.notes.append(

@@ -121,3 +121,19 @@ def prosecutions(engine: Engine) -> pd.DataFrame:
     """The local prosecutions and orders return: one row per area, period and measure."""
     order = ("period_start", "area", "measure")
     return _read(engine, rows_query(database.prosecutions_return, RETURN_COLUMNS, order), ("period_start",))
+
+
+CSP_COLUMNS = ("force", "financial_year", "quarter", "period_start", "csp", "offence_code", "count")
+
+
+def recorded_crime_csp(engine: Engine) -> pd.DataFrame:
+    """Every row of the CSP editions as published, by force, quarter, partnership (``csp``) and offence code."""
+    order = ("period_start", "force", "csp", "offence_code")
+    return _read(engine, rows_query(database.recorded_crime_csp, CSP_COLUMNS, order), ("period_start",))
+
+
+def population_district(engine: Engine) -> pd.DataFrame:
+    """Each district's mid-year estimate, by force, year and district code."""
+    order = ("force", "year", "lad_code")
+    columns = ("force", "year", "lad_code", "population")
+    return _read(engine, rows_query(database.population_district, columns, order))

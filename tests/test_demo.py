@@ -11,7 +11,7 @@ from conftest import DEMO_AS_OF as AS_OF
 from files import RECORDED_CRIME_HEADER
 
 import pcc_cli as cli
-from data_loaders import database
+from data_loaders import database, places
 from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 from data_loaders.sources import recorded_crime
@@ -29,9 +29,11 @@ PUBLISHED_NATIONAL = {
 TABLE = "prc-pfa-mar2013-onwards-tables-231025.ods"
 MONTHLY = "demo-monthly-extract-devon-and-cornwall.csv"
 POPULATION = "demo-population-by-force.csv"
+CSP_TABLE = "prc-csp-mar2013-onwards-tables-231025.ods"
+DISTRICTS = [f"ukpopestimatesmid{year}-devon-and-cornwall.csv" for year in range(2022, 2026)]
 OUTCOME_BOOKS = [f"prc-outcomes-open-data-mar{year}-tables-281125.ods" for year in range(2015, 2027)]
 RETURNS = ["demo-prosecutions-and-orders-return.csv", "demo-local-events.csv"]
-FIGURES = [TABLE, MONTHLY, POPULATION, *OUTCOME_BOOKS, *RETURNS]
+FIGURES = [TABLE, MONTHLY, POPULATION, CSP_TABLE, *DISTRICTS, *OUTCOME_BOOKS, *RETURNS]
 RESPONSE = "dc-response-to-hmicfrs-stalking-2019.txt"
 TRACKER = "demo-recommendations-tracker.csv"
 REPORT_DETAILS = "demo-inspection-report-details.csv"
@@ -73,6 +75,8 @@ def test_files_are_written_in_the_official_formats_and_loaded_by_kind(demo_db):
         (TABLE, "recorded-crime"),
         (MONTHLY, "monthly-extract"),
         (POPULATION, "population"),
+        (CSP_TABLE, "recorded-crime"),
+        *[(name, "ons-mid-year-estimates") for name in DISTRICTS],
         *[(name, "outcomes") for name in OUTCOME_BOOKS],
         (RETURNS[0], "prosecutions"),
         (RETURNS[1], "events"),
@@ -87,6 +91,23 @@ def test_files_are_written_in_the_official_formats_and_loaded_by_kind(demo_db):
     assert any(demo.NOTICE in str(cell) for row in book.sheets[0].rows for cell in row)
     assert [s.name for s in book.sheets[1:]] == [f"{y}_{str(y + 1)[-2:]}" for y in range(2014, 2026)]
     assert book.sheets[1].rows[2] == RECORDED_CRIME_HEADER
+
+
+def test_the_home_force_partnerships_add_up_to_its_quarters_and_its_people(demo_db, quarters):
+    engine, settings, _, _ = demo_db
+    home = settings.home_force
+    csp = table_rows(engine, database.recorded_crime_csp)
+    assert set(csp["force"]) == {home}
+    assert set(csp["csp"]) == {*places.partnerships(home)["csp"], f"Unassigned {home}"}
+    summed = csp.groupby(["financial_year", "quarter", "offence_code"])["count"].sum()
+    own = quarters[quarters["force"] == home].set_index(["financial_year", "quarter", "offence_code"])["count"]
+    assert summed.sort_index().to_dict() == own.sort_index().to_dict()
+    districts = table_rows(engine, database.population_district)
+    population = table_rows(engine, database.population)
+    by_year = districts.groupby("year")["population"].sum().to_dict()
+    assert sorted(by_year) == [2022, 2023, 2024, 2025]
+    forces = population[population["force"] == home].set_index("year")["population"]
+    assert {year: int(forces[year]) for year in by_year} == by_year
 
 
 def test_every_source_is_marked_as_demo(demo_db):

@@ -37,7 +37,8 @@ def test_the_first_real_load_clears_every_demo_figure_and_says_so(demo_engine, s
     assert read_status(demo_engine).any_demo
     [result] = ingest.load_files([shared_data / CRIME_FILE], demo_engine, settings)
     after = counts(demo_engine)
-    figures = sum(before[t] for t in ("recorded_crime", "population", "outcomes", "prosecutions_return", "events"))
+    sourced = ("recorded_crime", "recorded_crime_csp", "population", "population_district", "outcomes")
+    figures = sum(before[t] for t in (*sourced, "prosecutions_return", "events"))
     assert result.describe().startswith(
         f"{CRIME_FILE}: loaded 7,263 rows as recorded-crime; edition 19 October 2023. Cleared the illustrative demo "
         f"data first ({before['sources']} demo files: {figures:,} rows of figures and {before['recommendations']} recommendations): the "
@@ -46,7 +47,8 @@ def test_the_first_real_load_clears_every_demo_figure_and_says_so(demo_engine, s
     assert after["recorded_crime"] == 7263
     kept = ("recorded_crime", "sources", "forces", "force_aliases", "change_stamp")
     assert {name: after[name] for name in after if name not in kept} == {
-        "population": 0, "outcomes": 0, "prosecutions_return": 0, "events": 0, "published_figures": 0,
+        "recorded_crime_csp": 0, "population_district": 0, "population": 0, "outcomes": 0,
+        "prosecutions_return": 0, "events": 0, "published_figures": 0,
         "reports": 0, "recommendations": 0, "recommendation_updates": 0, "audit_log": 0, "sign_in_attempts": 0,
     }  # fmt: skip
     assert after["change_stamp"] == 1, "the one-row change stamp stays"
@@ -86,7 +88,7 @@ def test_the_demo_is_never_loaded_over_real_data(engine, settings, shared_data):
 def test_clear_demo_from_the_command_line(dated_demo, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PCC_DATABASE_URL", dated_demo.copy(tmp_path))
     assert cli.main(["clear-demo"]) == 0
-    assert capsys.readouterr().out.startswith("Cleared the illustrative demo data first (19 demo files: ")
+    assert capsys.readouterr().out.startswith("Cleared the illustrative demo data first (24 demo files: ")
     assert cli.main(["clear-demo"]) == 0
     assert capsys.readouterr().out == "The database holds no demo data; nothing was changed.\n"
     database.engine_for.cache_clear()

@@ -10,6 +10,7 @@ import re
 import openpyxl
 import pytest
 
+from data_loaders import detail
 from data_loaders.sources import mid_year_estimates as mye
 from data_loaders.tables import LoadRefused
 
@@ -161,7 +162,18 @@ def test_lower_tier_authorities_are_summed_to_police_force_areas(settings, tmp_p
         ("London, City of", 2020, 10938),
     ]
     assert list(stored.columns) == ["force", "year", "population"]
-    assert stored.attrs == {"rows_read": 27, "rows_other_offences": 0}
+    assert {k: stored.attrs[k] for k in ("rows_read", "rows_other_offences")} == {
+        "rows_read": 27,
+        "rows_other_offences": 0,
+    }
+    districts = detail.of(stored)
+    assert list(districts.columns) == ["force", "year", "lad_code", "population"]
+    assert len(districts) == len(DEVON_AND_CORNWALL) + len(GWENT) + 1
+    assert districts.groupby("force")["population"].sum().to_dict() == {
+        "Devon and Cornwall": DEVON_AND_CORNWALL_TOTAL,
+        "Gwent": GWENT_TOTAL,
+        "London, City of": 10938,
+    }
 
 
 def test_counties_regions_and_countries_are_not_double_counted(settings, tmp_path):
@@ -372,7 +384,9 @@ def current(frame):
 
 def test_the_lookup_has_one_row_per_code_with_valid_prefixes():
     frame = mye.lookup()
-    assert list(frame.columns) == ["lad_code", "lad_name", "pfa_code", "pfa_name", "in_use_from", "in_use_to"]
+    assert list(frame.columns) == [
+        "lad_code", "lad_name", "pfa_code", "pfa_name", "in_use_from", "in_use_to", "csp_name", "replaced_by"
+    ]  # fmt: skip
     assert frame["lad_code"].is_unique
     assert current(frame)["lad_code"].is_unique
     assert all(re.fullmatch(r"(E06|E07|E08|E09|W06)\d{6}", code) for code in frame["lad_code"])

@@ -41,6 +41,8 @@ class Inputs:
     recommendations: pd.DataFrame | None = None
     recommendation_updates: pd.DataFrame | None = None
     illustrative: bool = False  # the illustrative demo is loaded: every output made from these says so
+    places: pd.DataFrame | None = None  # data_loaders.reads.recorded_crime_csp: the CSP editions' rows
+    district_population: pd.DataFrame | None = None  # data_loaders.reads.population_district
 
 
 @dataclass
@@ -78,6 +80,7 @@ CHART_MODULES = (
     "dashboard.charts.outcomes",
     "dashboard.charts.prosecutions",
     "dashboard.charts.recommendations",
+    "dashboard.charts.places",
 )
 
 

@@ -29,8 +29,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.charts.catalogue import Inputs
-from dashboard.figures import metrics, trends
+from dashboard.figures import metrics, rates, trends
 from dashboard.figures import outcomes as outcome_figures
+from dashboard.figures import places as place_figures
 from data_loaders import periods
 from data_loaders.settings import Settings
 from data_loaders.sources import outcomes as outcome_table
@@ -96,6 +97,32 @@ def definitions(settings: Settings, outcome_count: str = "recorded") -> dict[str
             "neutral",
             "year endings (rates are not put on an SPC chart)",
             "Home Office police recorded crime; ONS mid-year population estimates",
+        ),
+        "csp_recorded": Measure(
+            "csp_recorded",
+            "Recorded offences by community safety partnership",
+            "Crimes the police recorded in the 12 months in each community safety partnership, as the Home Office "
+            "CSP edition publishes them; crimes no partnership could be given are its 'Unassigned' row.",
+            "offences recorded in the partnership",
+            None,
+            "offences",
+            None,
+            "neutral",
+            "quarters (the CSP editions are quarterly)",
+            "Home Office police recorded crime, community safety partnership edition",
+        ),
+        "csp_rate_per_1000": Measure(
+            "csp_rate_per_1000",
+            "Offences per 1,000 people, by community safety partnership",
+            "Offences recorded in the partnership in the 12 months per 1,000 people living in its districts, on "
+            "the mid-year the force's rates use.",
+            "offences recorded in the partnership in the 12 months",
+            "ONS mid-year estimates of the partnership's districts, added up",
+            "per 1,000 people",
+            minimum,
+            "neutral",
+            "year endings (rates are not put on an SPC chart)",
+            "Home Office police recorded crime (CSP edition); ONS mid-year population estimates by local authority",
         ),
         "charge_rate": Measure(
             "charge_rate",
@@ -185,6 +212,21 @@ def recorded(inputs: Inputs, codes: Sequence[str]) -> RecordedReading | None:
     series = trends.in_period(trends.counts(inputs.recorded, chosen.force, codes, months), chosen.start, chosen.end)
     control = trends.control(series, inputs.settings.series_breaks)
     return RecordedReading(comparison, total_months, series, control, months)
+
+
+def places(inputs: Inputs) -> place_figures.PlacesTable | None:
+    """The home force's partnerships for the latest year ending, beside the force and England and Wales.
+
+    The counts and rates are :data:`definitions` ``csp_recorded`` and ``csp_rate_per_1000`` for the
+    filters' categories; the comparison rates are ``rate_per_1000``. None when no CSP edition is loaded.
+    """
+    settings, force = inputs.settings, inputs.settings.home_force
+    if inputs.places is None or inputs.places.empty:
+        return None
+    codes = trends.codes_for(settings, trends.selection(settings, inputs.filters.categories))
+    areas = [force, rates.NATIONAL]
+    comparison = rates.year_ending_rates(inputs.recorded, inputs.population, settings, areas, codes, inputs.published)
+    return place_figures.table(inputs.places, inputs.district_population, comparison.frame, settings, force, codes)
 
 
 # ---- shares of outcomes --------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 
 from data_loaders import ingest, periods
 from data_loaders.demo import outcomes as demo_outcomes
+from data_loaders.demo import places as demo_places
 from data_loaders.demo import recommendations as demo_recommendations
 from data_loaders.demo.figures import (
     CALIBRATED_FORCE,
@@ -246,6 +247,15 @@ def write_population(folder: Path, settings: Settings, as_of: dt.date) -> Path:
     return write_csv(folder / POPULATION_NAME, ["Force", "ONS Code", "Year", "Population"], rows)
 
 
+def write_places(folder: Path, figures: pd.DataFrame, settings: Settings, as_of: dt.date) -> list[Path]:
+    """The home force's CSP edition and its districts' mid-year estimates (:mod:`data_loaders.demo.places`)."""
+    force = settings.home_force
+    rows = published(figures, as_of)
+    rows = rows[(rows["force"] == force) & rows["code"].isin(settings.offence_codes)]
+    table = demo_places.write_table(folder, rows, force, _offences(), latest_quarter(as_of)[2])
+    return [table, *demo_places.write_population(folder, force, population_figures(settings, as_of))]
+
+
 def write_files(folder: Path, settings: Settings, as_of: dt.date | None = None) -> list[Path]:
     """Write the demo workbook, monthly extract and population file into ``folder``; return their paths.
 
@@ -262,6 +272,7 @@ def write_files(folder: Path, settings: Settings, as_of: dt.date | None = None) 
         write_table(folder, figures, as_of),
         write_monthly(folder, figures, settings, as_of),
         write_population(folder, settings, as_of),
+        *write_places(folder, figures, settings, as_of),
         *demo_outcomes.write_files(folder, settings, as_of, stored_rows(figures, settings, as_of)),
     ]
 

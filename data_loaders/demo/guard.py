@@ -17,6 +17,8 @@ from data_loaders import database
 
 # Tables whose rows come from a loaded file (``source_id``): the demo's go with it.
 SOURCED = (
+    database.recorded_crime_csp,
+    database.population_district,
     database.recorded_crime,
     database.population,
     database.outcomes,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import limits, tables
+from data_loaders import detail, limits, tables
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
 from data_loaders.sources.population import parse_population
@@ -272,7 +272,11 @@ def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: st
 
 
 def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
-    """One row per police force area and mid-year (force, year, population) and every problem found."""
+    """One row per police force area and mid-year (force, year, population) and every problem found.
+
+    Each district's own estimate goes with the rows (``attrs["detail"]``, stored in ``population_district``):
+    community safety partnerships are made of districts, so their rates divide by these.
+    """
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
     code_column = headers.get("code", LABELS["code"])
@@ -369,5 +373,13 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     if problems:
         return pd.DataFrame(columns=["force", "year", "population"]), problems
     stored = totals[["force", "year", "population"]]
-    stored.attrs = {"rows_read": int(sum(is_area)), "rows_other_offences": 0}
+    districts = pd.DataFrame(
+        {
+            "force": known["pfa"].map(forces).to_numpy(),
+            "year": known["year"].astype(int).to_numpy(),
+            "lad_code": known["code"].to_numpy(),
+            "population": known["population"].astype(int).to_numpy(),
+        }
+    ).sort_values(["force", "year", "lad_code"], ignore_index=True)
+    stored.attrs = {"rows_read": int(sum(is_area)), "rows_other_offences": 0, detail.KEY: detail.Detail(districts)}
     return stored, []

@@ -2,8 +2,9 @@
 
 The police force area edition (``prc-pfa-mar2013-onwards-tables-DDMMYY.ods``) has one sheet per
 financial year (``2019_20``) in long format; the community safety partnership edition adds a
-``CSP Name`` column and is summed to force level here. Columns are matched by name and known
-synonyms, never by position.
+``CSP Name`` column: its rows are kept as published (``rows.attrs["detail"]``, stored in
+``recorded_crime_csp``) and summed to force level for ``recorded_crime``. Columns are matched by name
+and known synonyms, never by position.
 
 >>> frame = read("prc-pfa-mar2013-onwards-tables-191023.ods")  # doctest: +SKIP
 >>> clean(frame, get_settings())[0].columns.tolist()  # doctest: +SKIP
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import database, limits, tables
+from data_loaders import database, detail, limits, tables
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
@@ -47,6 +48,7 @@ STORED_COLUMNS = [
     "offence_description",
     "count",
 ]
+CSP_COLUMNS = ["force", "financial_year", "quarter", "month", "csp", "offence_code", "period_start", "count"]
 
 
 def parse(book: tables.Workbook) -> pd.DataFrame:
@@ -81,6 +83,11 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
                 canonical = names.resolve(text[len(UNASSIGNED) :])
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
+    def csp_of(value: object) -> tuple[str | None, str | None]:
+        if tables.is_blank(value):
+            return None, "expected the community safety partnership's name: the CSP edition names one on every row"
+        return " ".join(str(value).split()), None
+
     parsers = {
         "financial_year": tables.financial_year_within(settings.limits),
         "quarter": tables.parse_quarter,
@@ -90,6 +97,8 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
         # (more crimes cancelled than recorded); the yearly totals it publishes include them.
         "count": limits.count(settings.limits, allow_negative=True),
     }
+    if "csp" in frame.attrs.get("found", ()):
+        parsers["csp"] = csp_of
     values, problems = tables.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(
         {
@@ -100,7 +109,7 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
             "offence_code": tables.configured_codes(values["offence_code"], settings.offence_codes),
             "count": values["count"],
             "offence_description": frame["offence_description"].tolist(),
-            "csp": frame["csp"].tolist(),
+            "csp": values.get("csp", frame["csp"].tolist()),
             "_sheet": frame["_sheet"].tolist(),
             "_row": frame["_row"].tolist(),
         },
@@ -137,6 +146,8 @@ def _finish(
         quarter_start(fy, q) for fy, q in zip(stored["financial_year"], stored["quarter"], strict=True)
     ]
     stored = stored[STORED_COLUMNS]
+    if by_csp:
+        stored.attrs[detail.KEY] = detail.Detail(_csp_rows(wanted))
     other = rows_read - len(wanted)
     stored.attrs.update(
         rows_read=rows_read, rows_other_offences=other, other_codes=sorted(other_codes, key=tables.code_order)
@@ -144,8 +155,22 @@ def _finish(
     return stored, []
 
 
+def _csp_rows(wanted: pd.DataFrame) -> pd.DataFrame:
+    """The CSP edition's rows of configured codes as published, one per force, quarter, partnership and code."""
+    rows = (
+        wanted.groupby(["force", "financial_year", "quarter", "csp", "offence_code"], as_index=False, sort=True)[
+            "count"
+        ]
+        .sum()
+        .astype({"quarter": int, "count": int})
+    )
+    rows["month"] = 0
+    rows["period_start"] = [quarter_start(fy, q) for fy, q in zip(rows["financial_year"], rows["quarter"], strict=True)]
+    return rows[CSP_COLUMNS]
+
+
 def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
-    """Typed rows to store (configured offence codes only, CSP rows summed) and every problem found."""
+    """Typed rows to store (configured offence codes only, CSP rows summed, kept in ``attrs``) and every problem."""
     typed, problems = _typed(frame, settings, ForceNames(settings))
     wanted = typed[typed["offence_code"].notna()]
     other = set(typed.loc[typed["offence_code"].isna(), "published_code"])
