@@ -11,7 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -24,16 +25,40 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running ``streamlit run``: its address and its process (for its memory, or to stop it early)."""
+
+    address: str
+    process: subprocess.Popen
+
+
 @contextlib.contextmanager
 def served(
     script: Path, database_url: str, log: Path, *, environment: Mapping[str, str] | None = None
 ) -> Iterator[str]:
     """``streamlit run script`` from the project's root over ``database_url``, its output written to ``log``; yield
     its address once it answers, and stop it afterwards. ``environment`` stands for this process's own."""
-    port = free_port()
+    with serving(script, database_url, log, environment=environment) as server:
+        yield server.address
+
+
+@contextlib.contextmanager
+def serving(
+    script: Path,
+    database_url: str,
+    log: Path,
+    *,
+    environment: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
+    port: int | None = None,
+) -> Iterator[Server]:
+    """As :func:`served`, yielding the :class:`Server`; ``options`` are more ``streamlit run`` flags and ``port`` a
+    port to listen on (a free one by default)."""
+    port = port or free_port()
     env = {**(os.environ if environment is None else environment), "PCC_DATABASE_URL": database_url}
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false", *options]
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT)
         address = f"http://127.0.0.1:{port}"
@@ -51,7 +76,7 @@ def served(
                     written = log.read_text(errors="replace")
                     raise RuntimeError(f"streamlit did not start (exit code {server.poll()}):\n{written}")
                 time.sleep(0.25)
-            yield address
+            yield Server(address, server)
         finally:
             server.terminate()
             try:

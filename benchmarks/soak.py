@@ -1,0 +1,393 @@
+"""Benchmark: many people on the app at once, for a while: page times, errors and the server's memory.
+
+At 1, 10 and 20 concurrent sessions (each a tab of one headless Chromium, a Streamlit session of its own; the
+tabs share one browser context, so the app's scripts come from the browser's cache as for a returning user), every
+session cycles through every page of the demo app for a bounded time, starting at a
+different page so the load is spread and reading each page for a moment (``--think``, 2 s) before opening the
+next; then the same number of sessions cycles on the floor page
+(``benchmarks/floor_page.py``, one cached chart) for the same time, so each level's page times have a
+floor measured at the same load. A visit opens the page's address in the session's tab (a new Streamlit
+session, as following a link does) and lasts until the page is drawn: the script finished, the heading
+shown and every chart in the main area painted.
+
+It prints, per level: visits, errors (a page exception in the browser, a Streamlit exception or error
+element, a load that failed or did not finish within the timeout, a traceback in the server's log),
+median and 95th-percentile page times, their ratio to the floor's at that level, and the server's CPU
+time per visit; then the app server's memory (resident set, its child processes included) at start
+(every page visited once, so its caches are built), at its peak, after the sessions end and a settle, and once
+Streamlit has let the closed sessions go (``server.disconnectedSessionTTL``, 120 s, keeps them for a reconnection).
+
+    python benchmarks/soak.py                          # 30 s a level and page kind: about 8 minutes
+    python benchmarks/soak.py --seconds 120 --levels 1 10 20 40
+    PCC_DATABASE_URL=sqlite:////tmp/demo.sqlite python benchmarks/soak.py
+
+Targets: no error; at 20 sessions the median page time within 3 times one session's; the memory after
+the sessions within 10% of the memory at start. Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from data_loaders import database  # noqa: E402
+from data_loaders.demo import dataset as demo  # noqa: E402
+from data_loaders.settings import load_settings  # noqa: E402
+from tests.served import serving  # noqa: E402
+
+APP = PROJECT / "dashboard" / "app.py"
+FLOOR = Path(__file__).with_name("floor_page.py")
+CHROMIUM = Path("/usr/bin/chromium")
+# Every page of the app by address ("" is the Overview, the default page).
+PAGES = ("", "recorded-crime", "outcomes", "prosecutions", "recommendations", "inspections", "press", "present", "data")
+LEVEL_TARGET, MEMORY_TARGET = 3.0, 0.10
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    # Every session's tab is drawn as if it were in front, as each person's own browser draws it.
+    "--disable-renderer-backgrounding",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+]
+DRAWN = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (!document.querySelector('[data-testid=stMain] h1')) return false;
+    if (document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')) return false;
+    const charts = Array.from(document.querySelectorAll('[data-testid=stMain] [data-testid=stPlotlyChart]'));
+    return charts.every((c) => c.querySelector('.main-svg'));
+}"""
+ERRORS_SHOWN = """() => ({
+    exception: document.querySelectorAll('[data-testid=stException]').length,
+    error: document.querySelectorAll('[data-testid=stAlertContentError]').length,
+})"""
+
+
+# ---- the server's memory and CPU -------------------------------------------------------------------
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process descended from it, read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(parent, []).append(int(entry.name))
+    tree, waiting = [], [root]
+    while waiting:
+        pid = waiting.pop()
+        tree.append(pid)
+        waiting.extend(parents.get(pid, []))
+    return tree
+
+
+def resident_mb(root: int) -> float:
+    """Resident memory of ``root`` and its descendants, in MB."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class MemoryWatch:
+    """Samples a process tree's resident memory in the background; ``peak`` since the last ``reset``."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        self.pid, self.every, self.peak = pid, every, resident_mb(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peak = max(self.peak, resident_mb(self.pid))
+
+    def reset(self) -> None:
+        self.peak = resident_mb(self.pid)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# ---- sessions ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Visits:
+    """What one level's sessions met on one kind of page."""
+
+    times: list[float] = field(default_factory=list)  # milliseconds, visits that drew
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.times) + len(self.errors)
+
+
+async def visit(page, address: str, timeout_ms: int, visits: Visits, thrown: list[str]) -> None:
+    """Open ``address`` in ``page`` and wait until it is drawn; record its time or what went wrong."""
+    thrown.clear()
+    start = time.perf_counter()
+    try:
+        response = await page.goto(address, wait_until="commit", timeout=timeout_ms)
+        if response is None or response.status >= 400:
+            visits.errors.append(f"{address}: HTTP {response.status if response else 'no response'}")
+            return
+        await page.wait_for_function(DRAWN, polling=100, timeout=timeout_ms)
+    except Exception as exc:  # a timeout or a failed navigation is a failed load, counted, not raised
+        visits.errors.append(f"{address}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+        return
+    elapsed = 1000 * (time.perf_counter() - start)
+    shown = await page.evaluate(ERRORS_SHOWN)
+    if shown["exception"] or shown["error"] or thrown:
+        visits.errors.append(f"{address}: {shown['exception']} exceptions, {shown['error']} errors, {thrown[:1]}")
+    else:
+        visits.times.append(elapsed)
+
+
+@dataclass(frozen=True)
+class Load:
+    """How people use the pages: how long each spends on the pages, and reads one before opening the next."""
+
+    seconds: float
+    think: float
+    timeout_ms: int
+
+
+async def session(context, addresses: list[str], n: int, sessions: int, load: Load, visits: Visits) -> None:
+    """Person ``n`` of ``sessions``: their own tab, cycling through ``addresses`` from the ``n``-th, their first visit
+    spread over the first think time so that the sessions do not all ask at the same moment."""
+    page = await context.new_page()
+    thrown: list[str] = []
+    page.on("pageerror", lambda error: thrown.append(str(error)[:120]))
+    until = time.monotonic() + load.seconds
+    await asyncio.sleep(load.think * n / sessions)
+    step = n
+    try:
+        while time.monotonic() < until:
+            await visit(page, addresses[step % len(addresses)], load.timeout_ms, visits, thrown)
+            step += 1
+            await asyncio.sleep(load.think)
+    finally:
+        await page.close()
+
+
+async def level(context, addresses: list[str], sessions: int, load: Load) -> Visits:
+    """``sessions`` people at once, each starting on a different page."""
+    visits = Visits()
+    await asyncio.gather(*(session(context, addresses, n, sessions, load, visits) for n in range(sessions)))
+    return visits
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))] if ordered else float("nan")
+
+
+def log_tracebacks(log: Path) -> int:
+    return log.read_text(errors="replace").count("Traceback (most recent call last)")
+
+
+# ---- the run -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class LevelResult:
+    sessions: int
+    app: Visits
+    floor: Visits
+    app_cpu: float
+    peak_mb: float
+    tracebacks: int
+
+
+async def warm_up(context, addresses: list[str], timeout_ms: int) -> None:
+    """Every address opened once, in order, so the server's caches are built (and the browser's cache holds the app's
+    scripts) before anything is measured."""
+    page = await context.new_page()
+    thrown: list[str] = []
+    page.on("pageerror", lambda error: thrown.append(str(error)[:120]))
+    visits = Visits()
+    for address in addresses:
+        await visit(page, address, timeout_ms, visits, thrown)
+    await page.close()
+    if visits.errors:
+        raise RuntimeError(f"the pages did not open cleanly before the run: {visits.errors}")
+
+
+async def run(options, url: str, folder: Path) -> tuple[list[LevelResult], dict[str, float]]:
+    from playwright.async_api import async_playwright
+
+    timeout_ms = int(options.timeout * 1000)
+    load = Load(options.seconds, options.think, timeout_ms)
+    app_log, floor_log = folder / "app.log", folder / "floor.log"
+    with serving(APP, url, app_log) as app, serving(FLOOR, url, floor_log) as floor:
+        pid = app.process.pid
+        memory = {"started": resident_mb(pid)}
+        addresses = [f"{app.address}/{path}" for path in PAGES]
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            # One context: the sessions' tabs share the browser's cache, as a returning user's browser holds the
+            # app's scripts; each tab is a session of its own on the server.
+            context = await browser.new_context(viewport={"width": 1366, "height": 768}, reduced_motion="reduce")
+            await warm_up(context, [*addresses, floor.address], timeout_ms)
+            await asyncio.sleep(options.settle)
+            memory["start"] = resident_mb(pid)
+            results = []
+            with MemoryWatch(pid) as watch:
+                for sessions in options.levels:
+                    tracebacks = log_tracebacks(app_log) + log_tracebacks(floor_log)
+                    watch.reset()
+                    cpu = cpu_seconds(pid)
+                    app_visits = await level(context, addresses, sessions, load)
+                    cpu = cpu_seconds(pid) - cpu
+                    peak = watch.peak
+                    floor_visits = await level(context, [floor.address], sessions, load)
+                    tracebacks = log_tracebacks(app_log) + log_tracebacks(floor_log) - tracebacks
+                    results.append(LevelResult(sessions, app_visits, floor_visits, cpu, peak, tracebacks))
+                    print(progress(results[-1]), flush=True)
+            ended = time.monotonic()
+            memory["ended"] = resident_mb(pid)
+            await asyncio.sleep(options.settle)
+            memory["settled"] = resident_mb(pid)
+            # Streamlit keeps a closed page's session for server.disconnectedSessionTTL, for it to reconnect; once
+            # that has passed, the next visit lets them go.
+            await asyncio.sleep(max(0.0, ended + disconnected_ttl() + 1 - time.monotonic()))
+            await warm_up(context, addresses[:1], timeout_ms)
+            await asyncio.sleep(options.settle)
+            memory["after"] = resident_mb(pid)
+            memory["peak"] = max(r.peak_mb for r in results)
+            await browser.close()
+    return results, memory
+
+
+def disconnected_ttl() -> float:
+    """Seconds Streamlit keeps a disconnected session, as the app's configuration sets it."""
+    from streamlit import config
+
+    config.get_config_options(force_reparse=True)
+    return float(config.get_option("server.disconnectedSessionTTL"))
+
+
+def progress(r: LevelResult) -> str:
+    errors = len(r.app.errors) + len(r.floor.errors) + r.tracebacks
+    return f"  {r.sessions} sessions: {r.app.count} app visits, {r.floor.count} floor visits, {errors} errors"
+
+
+def report(results: list[LevelResult], memory: dict[str, float], options) -> tuple[str, bool]:
+    """The figures as a Markdown table, and whether every target was met."""
+    lines = [
+        f"{options.seconds:.0f} s a level on the app's {len(PAGES)} pages, then as long on the floor page, each person "
+        f"reading a page {options.think:g} s before opening the next; page time: from asking for the address to the "
+        "page drawn.",
+        "",
+        "| sessions | app visits | errors | median ms | p95 ms | floor median ms | floor p95 ms "
+        "| / floor (median) | / floor (p95) | / 1 session (median) | server CPU s a visit | peak MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    one = statistics.median(results[0].app.times) if results[0].app.times else float("nan")
+    for r in results:
+        median = statistics.median(r.app.times) if r.app.times else float("nan")
+        p95 = percentile(r.app.times, 0.95)
+        floor_median = statistics.median(r.floor.times) if r.floor.times else float("nan")
+        floor_p95 = percentile(r.floor.times, 0.95)
+        errors = len(r.app.errors) + len(r.floor.errors) + r.tracebacks
+        lines.append(
+            f"| {r.sessions} | {r.app.count} | {errors} | {median:,.0f} | {p95:,.0f} | {floor_median:,.0f} "
+            f"| {floor_p95:,.0f} | {median / floor_median:.2f}x | {p95 / floor_p95:.2f}x | {median / one:.2f}x "
+            f"| {r.app_cpu / max(1, r.app.count):.3f} | {r.peak_mb:,.0f} |"
+        )
+    errors = [e for r in results for e in (*r.app.errors, *r.floor.errors)]
+    tracebacks = sum(r.tracebacks for r in results)
+    last = results[-1]
+    scale = statistics.median(last.app.times) / one if last.app.times else float("inf")
+    growth = memory["after"] / memory["start"] - 1
+    met = {
+        "errors": not errors and not tracebacks,
+        "scale": scale <= LEVEL_TARGET,
+        "memory": growth <= MEMORY_TARGET,
+    }
+    lines += [
+        "",
+        f"Errors: {len(errors)} in the browser, {tracebacks} tracebacks in the servers' logs "
+        f"(target 0: {'met' if met['errors'] else 'MISSED'})",
+        *(f"  - {error}" for error in errors[:20]),
+        f"Median at {last.sessions} sessions: {scale:.2f}x one session's "
+        f"(target {LEVEL_TARGET:.0f}x: {'met' if met['scale'] else 'MISSED'})",
+        "",
+        "App server memory (resident, child processes included):",
+        f"  just started {memory['started']:,.0f} MB; start (every page opened once, "
+        f"{options.settle:.0f} s settled) {memory['start']:,.0f} MB; peak {memory['peak']:,.0f} MB;",
+        f"  as the sessions ended {memory['ended']:,.0f} MB; after {options.settle:.0f} s {memory['settled']:,.0f} MB "
+        f"({memory['settled'] / memory['start'] - 1:+.1%} on start, the closed sessions still kept);",
+        f"  once they expired ({disconnected_ttl():.0f} s) and a page was opened, after {options.settle:.0f} s "
+        f"{memory['after']:,.0f} MB: {growth:+.1%} on start "
+        f"(target within {MEMORY_TARGET:.0%}: {'met' if met['memory'] else 'MISSED'})",
+    ]
+    return "\n".join(lines), all(met.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 20], help="sessions at once (1 10 20)")
+    parser.add_argument("--seconds", type=float, default=30, help="time a level spends on each page kind (30)")
+    parser.add_argument("--think", type=float, default=2, help="seconds a person reads a page before the next (2)")
+    parser.add_argument("--settle", type=float, default=15, help="seconds left quiet before memory is read (15)")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds a page may take before it has failed (60)")
+    options = parser.parse_args()
+    if options.levels[0] != 1:
+        parser.error("the first level is 1: the others are compared with one session")
+
+    with tempfile.TemporaryDirectory(prefix="pcc-bench-soak-") as folder:
+        url = os.environ.get("PCC_DATABASE_URL")
+        if not url:
+            url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
+            engine = database.make_engine(url)
+            started = time.perf_counter()
+            demo.build(engine, load_settings())
+            engine.dispose()
+            print(f"Demo database built in {time.perf_counter() - started:.1f} s")
+        print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+        results, memory = asyncio.run(run(options, url, Path(folder)))
+        print(f"Load average at the end {os.getloadavg()[0]:.1f}; database {url}\n")
+        text, met = report(results, memory, options)
+        print(text)
+    sys.exit(0 if met else 1)
+
+
+if __name__ == "__main__":
+    main()
