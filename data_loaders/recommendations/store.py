@@ -4,12 +4,7 @@ History is never rewritten: an update is a new row, and a recommendation's curre
 the status of its most recent dated update. Every insert and change is written to the audit log
 (who, when, the fields before and after) in the same transaction as the change itself.
 
-A response document never silently replaces what is stored: where it gives a recommendation's
-text, addressee, timescale, owner or response and the stored value (from a tracker, an edit or an
-earlier document) is different, the stored value is kept and the difference is reported as a
-:class:`Conflict` with both values. Only when the person loading asks for the document's values
-(``prefer_document``) does it replace them, and the replacement is reported the same way. An
-empty stored field is simply filled in, and values that differ only in spacing are the same.
+A response document keeps what is stored where they differ (:mod:`data_loaders.recommendations.conflicts`).
 
 Two people editing one recommendation at once: each edit names the version it was made on
 (``expected_version``); the save changes the row only where the version still matches and raises
@@ -28,8 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data_loaders import database
+from data_loaders.recommendations import conflicts as response_conflicts
 from data_loaders.recommendations.due_dates import due_date
-from data_loaders.recommendations.fragments import text_of
 from data_loaders.recommendations.inputs import RecommendationInput, ReportInput, UpdateInput, check_link
 from data_loaders.settings import Settings, get_settings
 
@@ -60,33 +55,6 @@ class ConcurrentEditError(Exception):
         )
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """A field where a response document and the stored recommendation disagree, and which value was kept."""
-
-    where: str  # the document and line it came from
-    reference: str
-    field: str  # the column: text, addressed_to, timescale, owner, response_html
-    stored: str
-    document: str
-    kept_stored: bool
-
-    def describe(self) -> str:
-        """'R3 owner: stored 'Head of Crime', document 'Head of Public Protection''."""
-        label = CONFLICT_FIELDS.get(self.field, self.field)
-        return f"{self.reference} {label}: stored '{self.stored}', document '{self.document}'"
-
-
-# The recommendation fields a response document gives, as messages name them.
-CONFLICT_FIELDS = {
-    "text": "text",
-    "addressed_to": "addressed to",
-    "timescale": "timescale",
-    "owner": "owner",
-    "response_html": "response",
-}
-
-
 @dataclass
 class StoreCounts:
     """What a write did, for the message shown after a load."""
@@ -98,7 +66,7 @@ class StoreCounts:
     updates_added: int = 0
     unknown_statuses: list[str] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[response_conflicts.Conflict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -174,35 +142,6 @@ def _changes(row: Any, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str
         if getattr(row, key) != value:
             before[key], after[key] = getattr(row, key), value
     return before, after
-
-
-def _same(stored: Any, given: Any) -> bool:
-    """Whether two field values say the same thing (text that differs only in spacing does)."""
-    if isinstance(stored, str) and isinstance(given, str):
-        return " ".join(stored.split()) == " ".join(given.split())
-    return stored == given
-
-
-def _shown(field_name: str, value: Any) -> str:
-    """A field's value as a message shows it: a response's visible text rather than its HTML."""
-    return text_of(value) if field_name == "response_html" else str(value)
-
-
-def _settle_conflicts(row: Any, given: dict[str, Any], write: WriteContext, *, label: str, reference: str) -> None:
-    """Drop from ``given`` the document's values that would replace a different stored one, unless asked to
-    prefer the document; record each such difference (kept or replaced) in the write's counts."""
-    for key in [k for k in given if k in CONFLICT_FIELDS]:
-        stored = getattr(row, key)
-        if stored in (None, "") or _same(stored, given[key]):
-            if stored not in (None, ""):
-                del given[key]
-            continue
-        keep = not write.prefer_document
-        write.counts.conflicts.append(
-            Conflict(label, reference, key, _shown(key, stored), _shown(key, given[key]), kept_stored=keep)
-        )
-        if keep:
-            del given[key]
 
 
 def store_report(connection: Connection, report: ReportInput, *, who: str, at: dt.datetime) -> tuple[int, bool]:
@@ -350,7 +289,11 @@ def store_recommendation(
         row = connection.execute(sa.select(recs).where(recs.c.id == recommendation_id)).first()
     else:
         if write.prefer_document is not None:
-            _settle_conflicts(row, given, write, label=label, reference=item.reference)
+            write.counts.conflicts.extend(
+                response_conflicts.settle(
+                    row, given, prefer_document=write.prefer_document, label=label, reference=item.reference
+                )
+            )
         if "timescale" in given:
             due = due_date(given["timescale"], published)
             given.update(due_date=due.date, due_date_note=due.note)
