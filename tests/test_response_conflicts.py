@@ -7,30 +7,21 @@ import datetime as dt
 from pathlib import Path
 
 import sqlalchemy as sa
+from test_pcc_response import OWNER, R1_TEXT, R2_TEXT, REFERENCE
 
 from data_loaders import database
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.recommendations.queries import recommendations_frame
 from pcc_cli import main
 
-DATA = Path(__file__).with_name("data")
-RESPONSE = DATA / "dc-response-hmicfrs-stalking-2019.txt"
+RESPONSE = REFERENCE
 SUSSEX = "sussex-and-national-update-2019"
 REPORT = (
     "Stalking and harassment: an inspection of Sussex Police commissioned by the Police and Crime Commissioner, "
     "and an update on national recommendations in HMICFRS's 2017 report"
 )
-R1_TEXT = (
-    "Within six months chief constables should ensure that forces record stalking or harassment crimes if "
-    "appropriate when victims report breaches of orders."
-)
-R2_TEXT = (
-    "Within six months chief constables should ensure that officers are aware of the importance of treating "
-    "breaches of orders, where appropriate, as part of a wider pattern of offending, and ensure that force policy "
-    "and guidance helps officers to do this."
-)
 TRACKER_OWNER = "Detective Chief Inspector, Public Protection"
-DOCUMENT_OWNER = "Force Lead for Stalking and Harassment"
+DOCUMENT_OWNER = OWNER
 TRACKER_TIMESCALE = "By December 2019"
 KEPT = (
     "2 values in the document differ from what is stored; the stored value was kept (load the document again "
