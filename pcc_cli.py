@@ -232,7 +232,9 @@ def cmd_load_recommendations(args: argparse.Namespace) -> int:
     from data_loaders.recommendations.ingest import load_recommendation_files
 
     settings = get_settings()
-    results = load_recommendation_files(args.paths, database.get_engine(settings), settings, author=args.author)
+    results = load_recommendation_files(
+        args.paths, database.get_engine(settings), settings, author=args.author, prefer_document=args.prefer_document
+    )
     for result in results:
         print(result.describe())
     return 0
@@ -435,6 +437,12 @@ def parser() -> argparse.ArgumentParser:
     )
     recs.add_argument("paths", nargs="+", metavar="PATH")
     recs.add_argument("--author", help="who is loading, for the audit log (default: the operating-system user)")
+    recs.add_argument(
+        "--prefer-document",
+        action="store_true",
+        help="where a response document differs from a stored recommendation (text, addressee, timescale, owner, "
+        "response), take the document's value; by default the stored value is kept and the difference reported",
+    )
     recs.set_defaults(run=cmd_load_recommendations)
 
     history = commands.add_parser(

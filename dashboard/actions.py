@@ -61,14 +61,18 @@ def add_recommendation_update(recommendation_id: int, **update) -> SavedUpdate:
     return saved
 
 
-def load_recommendation_uploads(files: Sequence[Upload], author: str) -> list[RecommendationLoadResult]:
+def load_recommendation_uploads(
+    files: Sequence[Upload], author: str, *, prefer_document: bool = False
+) -> list[RecommendationLoadResult]:
     """Load uploaded trackers and response documents all or nothing; raise ``LoadRefused`` listing every problem.
 
-    ``author`` is recorded in the history and the audit log as the person who loaded them.
+    ``author`` is recorded in the history and the audit log as the person who loaded them. Where a
+    response document differs from what is stored, the stored value is kept (and the conflict
+    reported) unless ``prefer_document``.
     """
     with saved_uploads(files) as (paths, names):
         results = recommendation_ingest.load_recommendation_files(
-            paths, engine(), settings(), author=author, display_names=names
+            paths, engine(), settings(), author=author, display_names=names, prefer_document=prefer_document
         )
     clear_caches()
     return results

@@ -149,9 +149,9 @@ def test_the_prosecutions_page_shows_the_force_and_its_cps_area(monkeypatch, dat
     assert "orders available from 20 January 2020" in spo["layout"]["title"]["subtitle"]["text"]
     assert min(spo["data"][0]["x"]) >= "2020-01-01"
     assert headline_cards(app)[:3] == [
-        ("Prosecutions completed", "496", "-19%"),
-        ("Convictions", "385", "-20%"),  # 385 of 496: 77.6%
-        ("Conviction rate", "77.6%", "-1.1 percentage points (worse)"),  # a higher rate is better: said in words
+        ("Prosecutions completed", "803", "-5%"),
+        ("Convictions", "634", "-4%"),  # 634 of 803: 79.0%
+        ("Conviction rate", "79.0%", "+1.0 percentage point (better)"),  # a higher rate is better: said in words
     ]
     assert any("covers Avon and Somerset, Devon and Cornwall and Gloucestershire" in m.value for m in app.markdown)
 

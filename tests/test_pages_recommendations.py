@@ -13,6 +13,7 @@ from conftest import ROOT, TEST_DATA
 from stored import load_tracker
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui.components import escape_markdown
 from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
 from data_loaders import database
 from data_loaders.recommendations import store as recommendations
@@ -442,6 +443,37 @@ def test_the_data_page_loads_recommendation_files_only_for_an_editor(monkeypatch
     assert reports["key"].tolist() == ["sussex-and-national-update-2019", "police-response-to-stalking-2024"]
     audit = stored(sqlite_url, database.audit_log)
     assert set(audit["who"]) == {"Ana Analyst (editor password)"}
+
+
+def test_the_data_page_reports_a_response_documents_conflicts_and_takes_it_when_asked(
+    monkeypatch, sqlite_url, tmp_path
+):
+    from test_response_conflicts import DOCUMENT_OWNER, KEPT, TRACKER_OWNER, write_tracker
+
+    app = open_page(monkeypatch, sqlite_url, DATA, secrets={PASSWORD_SECRET: hash_password(PASSWORD)})
+    sign_in(app)
+    uploader = app.file_uploader(key="upload_recommendations")
+    uploader.set_value([("tracker.csv", write_tracker(tmp_path).read_bytes(), "text/csv")])
+    app.run()
+    app.button(key="load_recommendations_button").click().run()
+    app.file_uploader(key="upload_recommendations").set_value([(REFERENCE.name, REFERENCE.read_bytes(), "text/plain")])
+    app.run()
+    app.button(key="load_recommendations_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.success
+    assert [w.value for w in app.warning] == [
+        "Loading finished, but 2 value(s) in the response documents differ from what is stored and were not taken "
+        "(each is listed below with both values).\n\n- "
+        + escape_markdown(
+            f"{REFERENCE.name}: 2 recommendations as pcc-response (0 new, 2 changed, 0 updates added). {KEPT}"
+        )
+    ]
+    owners = stored(sqlite_url, database.recommendations).set_index("reference")["owner"]
+    assert owners["R1"] == TRACKER_OWNER
+    app.checkbox(key="prefer_document").check().run()
+    app.button(key="load_recommendations_button").click().run()
+    assert "2 stored values replaced by the document's, as asked: R1 owner:" in app.success[0].value
+    assert stored(sqlite_url, database.recommendations).set_index("reference")["owner"]["R1"] == DOCUMENT_OWNER
 
 
 def test_a_broken_recommendation_file_is_refused_whole(monkeypatch, sqlite_url):

@@ -67,16 +67,16 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
     app = open_app(monkeypatch, dated_demo_url)
     assert app.title[0].value == "Overview"
     assert messages(app) == [
-        "Recorded stalking and harassment rose 7% to 15,210 in the year ending October 2025 (from 14,272).",
+        "Recorded stalking and harassment rose 4% to 14,987 in the year ending October 2025 (from 14,428).",
         "The quarterly figures for stalking and harassment since the July 2023 series break: no signal beyond normal "
         "variation in the last 8 points. The limits are trial limits: fewer than 12 points.",
-        "In the year ending June 2025, Devon and Cornwall recorded 8.4 offences per 1,000 people, below the England "
+        "In the year ending June 2025, Devon and Cornwall recorded 8.3 offences per 1,000 people, below the England "
         "and Wales rate of 9.8. All 6 of its peer forces recorded a higher rate than Devon and Cornwall. "
         "Rates use ONS's mid-2024 population estimate, as ONS does.",
-        "Charges or summonses were 3.9% of outcomes in the year ending June 2025 (outcomes assigned in the quarter), "
-        "down from 5.5% the year before.",
-        "103 Stalking Protection Orders were granted in the year ending September 2025 (61 full, 42 interim), up "
-        "from 82 the year before.",
+        "Charges or summonses were 6.3% of outcomes in the year ending June 2025 (outcomes assigned in the quarter), "
+        "down from 7.3% the year before.",
+        "92 Stalking Protection Orders were granted in the year ending September 2025 (45 full, 47 interim), up "
+        "from 57 the year before.",
     ]
     labels = [title for title, _, _ in headline_cards(app)]
     assert labels == [
@@ -89,9 +89,9 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
         "Controlling or coercive behaviour",
     ]
     assert headline_cards(app)[:3] == [
-        ("Stalking and harassment (total)", "15,210", "+7% (+938)"),
-        ("Charge or summons rate", "3.9%", "-1.6 percentage points (worse)"),  # a fall in the charge rate is worse
-        ("Stalking Protection Orders granted", "103", "+26% (+21)"),
+        ("Stalking and harassment (total)", "14,987", "+4% (+559)"),
+        ("Charge or summons rate", "6.3%", "-1.0 percentage point (worse)"),  # a fall in the charge rate is worse
+        ("Stalking Protection Orders granted", "92", "+61% (+35)"),
     ]
     assert [tab.label for tab in app.tabs] == ["Is it changing, or is it noise?", "How does it compare?"]
     assert titles(app) == ["Recorded stalking and harassment in Devon and Cornwall, monthly"]  # the open tab's

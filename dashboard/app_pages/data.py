@@ -96,7 +96,14 @@ def show_outcome(outcome: dict, key: str = "problems_download") -> None:
     """The messages of the last load, or every problem that made it refuse."""
     if outcome["loaded"]:
         lines = "\n".join(f"- {components.escape_markdown(line)}" for line in outcome["loaded"])
-        st.success(f"Loading finished.\n\n{lines}", icon=":material/check_circle:")
+        if outcome.get("kept"):
+            st.warning(
+                f"Loading finished, but {outcome['kept']} value(s) in the response documents differ from what is "
+                f"stored and were not taken (each is listed below with both values).\n\n{lines}",
+                icon=":material/warning:",
+            )
+        else:
+            st.success(f"Loading finished.\n\n{lines}", icon=":material/check_circle:")
         return
     problems: pd.DataFrame = outcome["problems"]
     count = len(problems)
@@ -139,15 +146,20 @@ def forget_recommendation_outcome() -> None:
     st.session_state.pop(RECOMMENDATION_OUTCOME_KEY, None)
 
 
-def load_recommendations(uploads, editor: editing.Editor) -> None:
+def load_recommendations(uploads, editor: editing.Editor, *, prefer_document: bool) -> None:
     """Load recommendation files all or nothing in the editor's name; keep the outcome for the page to show."""
     try:
-        results = actions.load_recommendation_uploads(uploads, author=editor.name)
+        results = actions.load_recommendation_uploads(uploads, author=editor.name, prefer_document=prefer_document)
     except LoadRefused as refused:
         problems = data_status.problems_frame(refused.problems)
         st.session_state[RECOMMENDATION_OUTCOME_KEY] = {"loaded": [], "problems": problems}
         return
-    st.session_state[RECOMMENDATION_OUTCOME_KEY] = {"loaded": [r.describe() for r in results], "problems": None}
+    kept = sum(conflict.kept_stored for result in results for conflict in result.counts.conflicts)
+    st.session_state[RECOMMENDATION_OUTCOME_KEY] = {
+        "loaded": [r.describe() for r in results],
+        "problems": None,
+        "kept": kept,
+    }
     st.rerun()
 
 
@@ -207,11 +219,18 @@ else:
         key="upload_recommendations",
         on_change=forget_recommendation_outcome,
     )
+    prefer_document = st.checkbox(
+        "Where a response document differs from what is stored, use the document's values",
+        key="prefer_document",
+        help="Off: the stored text, addressee, timescale, owner and response are kept and every difference is "
+        "listed with both values. On: the document's values replace them, and every replacement is listed.",
+        on_change=forget_recommendation_outcome,
+    )
     if st.button(
         "Load recommendation files", key="load_recommendations_button", type="primary", icon=":material/upload:"
     ):
         if recommendation_uploads:
-            load_recommendations(recommendation_uploads, editor)
+            load_recommendations(recommendation_uploads, editor, prefer_document=prefer_document)
         else:
             st.warning("Choose one or more files to load first.", icon=":material/info:")
     if RECOMMENDATION_OUTCOME_KEY in st.session_state:

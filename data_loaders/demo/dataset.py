@@ -43,6 +43,7 @@ from data_loaders.demo.figures import (
     Forces,
     Offence,
     generate,
+    noisy,
     population_2018,
     stalking_codes,
 )
@@ -56,6 +57,7 @@ from data_loaders.sources.recorded_crime import COLUMNS as TABLE_COLUMNS
 NOTICE = "ILLUSTRATIVE DEMO DATA, not real figures"
 MONTHLY_FROM = dt.date(2018, 4, 1)
 PUBLICATION_LAG_MONTHS = 4
+MONTH_NOISE = 0.05  # a month's departure from its share of the quarter's days, on the log scale
 TABLE_NAME = "prc-pfa-mar2013-onwards-tables-{release:%d%m%y}.ods"
 MONTHLY_NAME = "demo-monthly-extract-{force}.csv"
 POPULATION_NAME = "demo-population-by-force.csv"
@@ -197,7 +199,11 @@ def _months_of(start_year: int, quarter: int) -> list[dt.date]:
 
 
 def monthly_figures(figures: pd.DataFrame, force: str, codes: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
-    """The force's quarters of these codes split into months (a multinomial by days), April 2018 to before ``as_of``."""
+    """The force's quarters of these codes split into months, April 2018 to before ``as_of``.
+
+    Each quarter is split by a multinomial on the days of its months, each month's weight moved by
+    a little month-to-month variation (``MONTH_NOISE``), so the months add up exactly to the quarter.
+    """
     last_month = last_complete_month(as_of)
     rows = []
     quarters = figures[(figures["force"] == force) & figures["code"].isin(codes)]
@@ -206,7 +212,8 @@ def monthly_figures(figures: pd.DataFrame, force: str, codes: tuple[str, ...], a
         for quarter, code, count in in_year[["quarter", "code", "count"]].itertuples(index=False):
             months = _months_of(int(year), int(quarter))
             days = np.array([(periods.add_months(m, 1) - m).days for m in months], dtype=float)
-            for month, value in zip(months, rng.multinomial(int(count), days / days.sum()), strict=True):
+            weights = noisy(days / days.sum(), rng, MONTH_NOISE)
+            for month, value in zip(months, rng.multinomial(int(count), weights), strict=True):
                 if MONTHLY_FROM <= month <= last_month:
                     rows.append((month, code, int(value)))
     return pd.DataFrame(rows, columns=["month", "code", "count"]).sort_values(["month", "code"], kind="stable")

@@ -2,7 +2,12 @@
 
 Yearly stalking and harassment totals follow the published figures for Devon and Cornwall and for
 England and Wales (within 1% and 2%); quarters, other forces and other offences are synthetic.
-Every number comes from one seeded generator, drawn year by year, so the same years give the
+Forces differ as the real ones do: each force's share of England and Wales drifts at its own rate
+and wanders a little from year to year, quarters vary around the season beyond counting noise, and
+each force records its own mix of offence codes. The sizes of these differences are a handful of
+illustrative parameters below, chosen by looking at the shape of the published police force area
+table (how far forces' growth, quarters and code mixes spread); none of its figures is copied.
+Every number comes from seeded generators, drawn year by year, so the same years give the
 same numbers and more years only add rows. :mod:`data_loaders.demo.dataset` writes them as files.
 
 >>> list(generate(settings, 2024).columns)  # doctest: +SKIP
@@ -49,7 +54,25 @@ CODE_MIX = {
     2020: {"8L": 41.0, "8M": 0.35, "8Q": 12.3, "8R": 40.85, "8U": 5.5},
     2023: {"8L": 43.0, "8M": 0.4, "8Q": 14.0, "8R": 36.0, "8U": 6.6},
 }
-SEASON = np.array([0.245, 0.26, 0.245, 0.25])  # Q1 (April-June) to Q4
+# Q1 (April-June) to Q4: summer and winter quarters a little higher, as in the published quarters
+# once a year's growth is taken out.
+SEASON = np.array([0.244, 0.254, 0.246, 0.256])
+
+# How forces differ (illustrative sizes, read from the spread of the published table, 2014/15 to 2022/23):
+# a force's share of England and Wales changes by a steady rate a year (standard deviation about 8%
+# between forces), wanders from that line by a few per cent a year, and each quarter departs from
+# its year's seasonal pattern by about 6% (several times what counting alone would give).
+SHARE_DRIFT = 0.08  # spread between forces of the yearly change in their share of England and Wales
+SHARE_DRIFT_LIMIT = 0.2  # no force's share grows or shrinks faster than this a year
+YEAR_NOISE = 0.05  # a year's departure from the force's steady drift
+QUARTER_NOISE = 0.06  # a quarter's departure from the seasonal pattern, on the log scale
+MIX_SPREAD = 0.2  # spread between forces of the weight of each offence code in their mix
+# Illustrative drifts for the forces a Devon and Cornwall office compares itself with, so that its peers
+# differ in a plausible and stated way (one fast-growing, one shrinking, the rest between).
+STATED_DRIFT = {
+    "Avon and Somerset": 0.04, "Dorset": -0.02, "Gloucestershire": 0.15,
+    "Wiltshire": 0.06, "Hampshire": 0.05, "Cumbria": 0.0,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -125,11 +148,12 @@ def counting_change_years(settings: Settings) -> set[int]:
     return {b.date.year for b in settings.series_breaks if b.rebase and (b.date.month, b.date.day) == (4, 1)}
 
 
-def quarter_shares(totals: dict[int, int], year: int, breaks: set[int]) -> np.ndarray:
+def quarter_shares(totals: dict[int, int], year: int, breaks: set[int], drift: float = 0.0) -> np.ndarray:
     """How a year's total splits into quarters: mild seasonality tilted by the local growth.
 
     Growth is measured across neighbouring years but never across a counting change, so the
-    series steps at a change instead of drifting into it.
+    series steps at a change instead of drifting into it; ``drift`` adds a force's own yearly
+    log growth beyond that of ``totals``.
     """
     now = _level(totals, year)
     before = None if year in breaks or year - 1 < min(totals) else _level(totals, year - 1)
@@ -142,9 +166,16 @@ def quarter_shares(totals: dict[int, int], year: int, breaks: set[int]) -> np.nd
         growth = now / before
     else:
         growth = 1.0
+    growth *= math.exp(drift)
     tilt = np.clip(growth, 0.6, 1.7) ** ((np.arange(4) - 1.5) / 4)
     shares = SEASON * tilt
     return shares / shares.sum()
+
+
+def noisy(shares: np.ndarray, rng: np.random.Generator, spread: float) -> np.ndarray:
+    """``shares`` each moved by a lognormal factor of ``spread`` and scaled back to add up to 1."""
+    moved = shares * rng.lognormal(0, spread, len(shares))
+    return moved / moved.sum()
 
 
 def code_mix(year: int, codes: tuple[str, ...]) -> dict[str, float]:
@@ -177,18 +208,21 @@ class Forces:
     weight: dict[str, float]
     mix_tilt: dict[str, dict[str, float]]
     growth: dict[str, float]
+    drift: dict[str, float]  # yearly log change of the force's share of England and Wales
 
     @classmethod
     def from_settings(cls, settings: Settings, codes: tuple[str, ...]) -> Forces:
         # One generator per property, so that (say) the codes in use cannot change the populations.
-        sizes, mixes, growths = (np.random.default_rng([SEED, 0, part]) for part in range(3))
+        sizes, mixes, growths, drifts = (np.random.default_rng([SEED, 0, part]) for part in range(4))
         territorial = settings.territorial_forces
         others = [f.name for f in settings.forces if not f.territorial]
-        weight, mix_tilt, growth = {}, {}, {}
+        weight, mix_tilt, growth, drift = {}, {}, {}, {}
         for name in territorial:
             weight[name] = population_2018(name) * float(sizes.lognormal(0, 0.2))
-            mix_tilt[name] = {code: float(mixes.lognormal(0, 0.15)) for code in codes}
+            mix_tilt[name] = {code: float(mixes.lognormal(0, MIX_SPREAD)) for code in codes}
             growth[name] = POPULATION_GROWTH + 0.0015 * float(np.clip(growths.normal(), -2, 2))
+            drawn = float(np.clip(drifts.normal(0, SHARE_DRIFT), -SHARE_DRIFT_LIMIT, SHARE_DRIFT_LIMIT))
+            drift[name] = STATED_DRIFT.get(name, drawn)
         if CALIBRATED_FORCE in mix_tilt:
             mix_tilt[CALIBRATED_FORCE] = dict.fromkeys(codes, 1.0)
         return cls(
@@ -198,7 +232,12 @@ class Forces:
             weight=weight,
             mix_tilt=mix_tilt,
             growth=growth,
+            drift=drift,
         )
+
+    def share_weight(self, name: str, year: int, rng: np.random.Generator) -> float:
+        """A force's weight in the England and Wales total of ``year``: its size, drifted and wandering."""
+        return self.weight[name] * float(np.exp(self.drift[name] * (year - 2018) + rng.normal(0, YEAR_NOISE)))
 
 
 def _stalking_totals(rng: np.random.Generator, forces: Forces, year: int) -> dict[str, int]:
@@ -209,7 +248,7 @@ def _stalking_totals(rng: np.random.Generator, forces: Forces, year: int) -> dic
     if CALIBRATED_FORCE in rest:
         totals[CALIBRATED_FORCE] = round(_level(FORCE_TOTALS, year) * (1 + _jitter(rng, FORCE_TOLERANCE)))
         rest.remove(CALIBRATED_FORCE)
-    weights = np.array([forces.weight[name] * rng.lognormal(0, 0.04) for name in rest])
+    weights = np.array([forces.share_weight(name, year, rng) for name in rest])
     totals.update(zip(rest, apportion(national - sum(totals.values()), weights), strict=True))
     for name in forces.transport:
         totals[name] = round(national * TRANSPORT_SHARE["stalking"] * rng.lognormal(0, 0.15))
@@ -222,8 +261,10 @@ def _year_rows(settings: Settings, forces: Forces, codes: tuple[str, ...], year:
     breaks = counting_change_years(settings)
     mix = code_mix(year, codes)
     for force, total in _stalking_totals(rng, forces, year).items():
-        calibration = FORCE_TOTALS if force == CALIBRATED_FORCE else NATIONAL_TOTALS
-        shares = quarter_shares(calibration, year, breaks)
+        calibrated = force == CALIBRATED_FORCE
+        drift = 0.0 if calibrated else forces.drift.get(force, 0.0)
+        shares = quarter_shares(FORCE_TOTALS if calibrated else NATIONAL_TOTALS, year, breaks, drift)
+        shares = noisy(shares, rng, QUARTER_NOISE)
         tilt = forces.mix_tilt.get(force, {})
         weights = np.array([mix[code] * tilt.get(code, 1.0) for code in mix])
         cells = rng.multinomial(total, np.outer(shares, weights / weights.sum()).ravel()).reshape(4, len(mix))

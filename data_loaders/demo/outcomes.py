@@ -13,21 +13,31 @@
 - a handful of local events in the template of :mod:`data_loaders.sources.events`.
 
 The story the figures tell is the one the published statistics tell: for each offence recorded,
-outcomes of the same magnitude; charge rates for stalking falling from about a third in 2014/15
-to well under a tenth; a large and rising share closed because the victim does not support
-action; and many offences from the latest quarters not yet assigned an outcome. Every number
-comes from seeded generators, so the same inputs give the same bytes.
+outcomes of the same magnitude, drawn (not apportioned) from the shares of
+:mod:`data_loaders.demo.outcome_shares`, which differ by force and step at the counting changes;
+and many offences from the latest quarters not yet assigned an outcome. Every number comes from
+seeded generators, so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from data_loaders.demo.figures import apportion
+from data_loaders.demo.outcome_shares import (
+    CHARGE_NOISE,
+    VICTIM_NOISE,
+    charge_share,
+    expit,
+    force_profiles,
+    logit,
+    outcome_mix,
+    victim_share,
+)
 from data_loaders.demo.writing import write_csv
 from data_loaders.ods import write_ods
 from data_loaders.periods import financial_period_of, quarter_start
@@ -44,20 +54,6 @@ HEADER = [column.label for column in OUTCOME_COLUMNS]
 OFFENCE_GROUP = ("Violence against the person", "Stalking and harassment")
 RETURN_FROM = (2018, 1)  # financial year 2018/19, quarter 1
 
-# Charge/summons share of assigned outcomes in April 2014 and ten years on, by offence code.
-CHARGE_SHARE = {
-    "8Q": (0.34, 0.065),
-    "8L": (0.20, 0.05),
-    "8M": (0.30, 0.10),
-    "8R": (0.14, 0.035),
-    "8U": (0.26, 0.08),
-}
-# Evidential difficulties where the victim does not support action (types 14 and 16), same dates.
-VICTIM_DOES_NOT_SUPPORT = (0.24, 0.56)
-SPLIT_14_16 = {14: 0.2, 16: 0.8}
-# Relative weights of the remaining outcome types; they share what charges and types 14/16 leave.
-OTHER_TYPES = {15: 0.11, 18: 0.07, 3: 0.045, 8: 0.045, 2: 0.01, 21: 0.02, 10: 0.02, 20: 0.02, 22: 0.01}
-MORE_UNIDENTIFIED = {"8R": 2.0}  # malicious communications more often end with no suspect identified
 # Share of a quarter's offences not yet assigned an outcome, by quarters before the latest published.
 NOT_YET_ASSIGNED = (0.62, 0.38, 0.22, 0.13, 0.08, 0.05, 0.035, 0.025)
 NOT_YET_ASSIGNED_OLD = 0.004
@@ -96,26 +92,6 @@ EVENTS = (
 )  # fmt: skip
 
 
-def _trend(start_year: int, quarter: int) -> float:
-    """How far a quarter lies along the ten years from April 2014 (0 to 1, held a little past the end)."""
-    return float(np.clip(((start_year - 2014) * 4 + quarter - 1) / 40, 0.0, 1.1))
-
-
-def outcome_mix(code: str, start_year: int, quarter: int, charge_factor: float = 1.0) -> dict[int, float]:
-    """Shares of the assigned outcomes by outcome type for an offence code and quarter (they add to 1)."""
-    x = _trend(start_year, quarter)
-    first, last = CHARGE_SHARE.get(code, (0.20, 0.05))
-    charge = (first + (last - first) * x) * charge_factor
-    withdrawn = VICTIM_DOES_NOT_SUPPORT[0] + (VICTIM_DOES_NOT_SUPPORT[1] - VICTIM_DOES_NOT_SUPPORT[0]) * x
-    others = dict(OTHER_TYPES)
-    others[18] *= MORE_UNIDENTIFIED.get(code, 1.0)
-    rest = 1.0 - charge - withdrawn
-    scale = rest / sum(others.values())
-    mix = {1: charge, **{t: withdrawn * s for t, s in SPLIT_14_16.items()}}
-    mix.update({t: w * scale for t, w in others.items()})
-    return dict(sorted(mix.items()))
-
-
 def not_yet_assigned_share(age: int) -> float:
     """Share of a quarter's offences still without an outcome, ``age`` quarters before the latest."""
     return NOT_YET_ASSIGNED[age] if age < len(NOT_YET_ASSIGNED) else NOT_YET_ASSIGNED_OLD
@@ -141,28 +117,37 @@ def generate_outcomes(recorded: pd.DataFrame, settings: Settings) -> pd.DataFram
         (force, code, index): max(int(count), 0)
         for force, code, index, count in quarterly[["force", "offence_code", "_index", "count"]].itertuples(index=False)
     }
-    forces = sorted(quarterly["force"].unique())
-    factor_rng = np.random.default_rng([SEED, 0])
-    charge_factor = {f: 1.0 if f == settings.home_force else float(factor_rng.lognormal(0, 0.12)) for f in forces}
+    profiles = force_profiles(sorted(quarterly["force"].unique()), settings.home_force, SEED)
     rows = []
+    number = {force: position for position, force in enumerate(profiles)}
     ordered = quarterly.sort_values(["_index", "force", "offence_code"], kind="stable")
-    for index, in_quarter in ordered.groupby("_index", sort=True):
-        rng = np.random.default_rng([SEED, int(index)])
-        age = latest - int(index)
-        for force, code, description, financial_year, quarter, count in in_quarter[
-            ["force", "offence_code", "offence_description", "financial_year", "quarter", "count"]
-        ].itertuples(index=False):
-            recorded_now = max(int(count), 0)
-            mix = outcome_mix(code, int(financial_year[:4]), int(quarter), charge_factor[force])
-            pending = min(not_yet_assigned_share(age) * float(rng.lognormal(0, 0.08)), 0.95)
-            types = [0, *mix]
-            for_offences = apportion(recorded_now, [pending, *((1 - pending) * s for s in mix.values())])
-            earlier = counts.get((force, code, int(index) - 1))
-            closed = round(0.5 * recorded_now + 0.45 * (earlier if earlier is not None else recorded_now))
-            assigned_now = [0, *apportion(closed, list(mix.values()))]
-            for outcome_type, first, second in zip(types, for_offences, assigned_now, strict=True):
-                if first or second:
-                    rows.append((force, financial_year, int(quarter), code, description, outcome_type, first, second))
+    rng, wobble, current = None, (0.0, 0.0), None
+    for index, force, code, description, financial_year, quarter, count in ordered[
+        ["_index", "force", "offence_code", "offence_description", "financial_year", "quarter", "count"]
+    ].itertuples(index=False):
+        if (index, force) != current:
+            current = (index, force)
+            # One generator per quarter and force, so that one force's figures never move another's; one
+            # departure per force and quarter, shared by its codes: a quarter is good or bad for the whole force.
+            rng = np.random.default_rng([SEED, int(index), number[force]])
+            wobble = float(rng.normal(0, CHARGE_NOISE)), float(rng.normal(0, VICTIM_NOISE))
+        age, profile = latest - int(index), profiles[force]
+        recorded_now = max(int(count), 0)
+        start_year = int(financial_year[:4])
+        charge = charge_share(code, start_year, int(quarter), profile) * math.exp(wobble[0])
+        withdrawn = expit(logit(victim_share(start_year, int(quarter), profile)) + wobble[1])
+        mix = outcome_mix(code, charge, withdrawn)
+        pending = min(not_yet_assigned_share(age) * float(rng.lognormal(0, 0.08)), 0.95)
+        types = [0, *mix]
+        for_offences = rng.multinomial(recorded_now, [pending, *((1 - pending) * s for s in mix.values())])
+        earlier = counts.get((force, code, int(index) - 1))
+        closed = round(0.5 * recorded_now + 0.45 * (earlier if earlier is not None else recorded_now))
+        assigned_now = [0, *rng.multinomial(closed, list(mix.values()))]
+        for outcome_type, first, second in zip(types, for_offences, assigned_now, strict=True):
+            if first or second:
+                rows.append(
+                    (force, financial_year, int(quarter), code, description, outcome_type, int(first), int(second))
+                )
     return pd.DataFrame(
         rows,
         columns=[

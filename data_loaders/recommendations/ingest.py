@@ -5,6 +5,11 @@ matched by its report and reference, its fields are updated in place (raising it
 its history only ever grows. So they load here, with the same standards: every file is read and
 checked before the first write, all of them are written in one transaction, a file already
 loaded (same bytes) changes nothing, and every problem is listed with file, row and column.
+
+A response document does not overwrite what is stored where they differ: the stored value is kept
+and the conflict reported with both values, unless the load asks for the document's values
+(``prefer_document``; see :mod:`data_loaders.recommendations.store`). Asked for them, a document
+already loaded is applied again, so that the values it was refused can be taken without editing it.
 """
 
 from __future__ import annotations
@@ -89,6 +94,21 @@ class RecommendationLoadResult:
             )
         if c.undated:
             parts.append("Due dates not derived: " + "; ".join(c.undated) + ".")
+        kept = [conflict.describe() for conflict in c.conflicts if conflict.kept_stored]
+        replaced = [conflict.describe() for conflict in c.conflicts if not conflict.kept_stored]
+        if kept:
+            parts.append(
+                f"{len(kept)} value{'' if len(kept) == 1 else 's'} in the document differ from what is stored; the "
+                "stored value was kept (load the document again choosing the document's values to replace them): "
+                + "; ".join(kept)
+                + "."
+            )
+        if replaced:
+            parts.append(
+                f"{len(replaced)} stored value{'' if len(replaced) == 1 else 's'} replaced by the document's, as asked: "
+                + "; ".join(replaced)
+                + "."
+            )
         return " ".join([*parts, *self.notes])
 
 
@@ -196,13 +216,15 @@ def _write(
     *,
     author: str,
     is_demo: bool,
+    prefer_document: bool = False,
 ) -> RecommendationLoadResult:
     result = RecommendationLoadResult(item.file_name, item.kind, recommendations=len(item.items))
     sources = database.sources
+    is_response = item.kind == pcc_response.KIND
     already = connection.execute(
         sa.select(sources.c.id).where(sources.c.sha256 == item.sha256, sources.c.kind == item.kind)
     ).first()
-    if already:
+    if already and not (is_response and prefer_document):
         result.already_loaded = True
         return result
     at = now()
@@ -226,7 +248,7 @@ def _write(
             if report.needs_review:
                 counts.reports_to_review.append(report.title)
     reps = database.reports
-    write = WriteContext(settings, author, at, source_id, counts)
+    write = WriteContext(settings, author, at, source_id, counts, prefer_document if is_response else None)
     for where, rec in item.items:
         if rec.report_key not in report_ids:
             stored = connection.execute(sa.select(reps.c.id).where(reps.c.key == rec.report_key)).scalar()
@@ -240,7 +262,13 @@ def _write(
 
 
 def _write_all(
-    engine: Engine, prepared: list[Prepared], settings: Settings, *, author: str, is_demo: bool
+    engine: Engine,
+    prepared: list[Prepared],
+    settings: Settings,
+    *,
+    author: str,
+    is_demo: bool,
+    prefer_document: bool = False,
 ) -> list[RecommendationLoadResult]:
     problems = [problem for item in prepared for problem in item.problems]
     if problems:
@@ -250,7 +278,10 @@ def _write_all(
     try:
         with database.writing(engine) as connection:
             cleared = demo_guard.before_load(connection, is_demo=is_demo)
-            results = [_write(connection, item, settings, author=author, is_demo=is_demo) for item in prepared]
+            results = [
+                _write(connection, item, settings, author=author, is_demo=is_demo, prefer_document=prefer_document)
+                for item in prepared
+            ]
             if cleared.files and results:
                 results[0].notes.insert(0, cleared.describe())
             return results
@@ -276,13 +307,25 @@ def load_recommendation_files(
     author: str | None = None,
     is_demo: bool = False,
     display_names: Sequence[str] | None = None,
+    prefer_document: bool = False,
 ) -> list[RecommendationLoadResult]:
-    """Load trackers and response documents all or nothing; raise :class:`LoadRefused` listing every problem."""
+    """Load trackers and response documents all or nothing; raise :class:`LoadRefused` listing every problem.
+
+    Where a response document differs from a stored recommendation, the stored value is kept and the
+    conflict reported, unless ``prefer_document``, when the document's value replaces it (and is reported).
+    """
     prepared = [
         prepare(path, settings, display_name=display_names[index] if display_names else None)
         for index, path in enumerate(paths)
     ]
-    return _write_all(engine, prepared, settings, author=author or default_author(), is_demo=is_demo)
+    return _write_all(
+        engine,
+        prepared,
+        settings,
+        author=author or default_author(),
+        is_demo=is_demo,
+        prefer_document=prefer_document,
+    )
 
 
 def _stored_report_key(engine: Engine, settings: Settings, report: str) -> str:

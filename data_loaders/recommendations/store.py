@@ -4,6 +4,8 @@ History is never rewritten: an update is a new row, and a recommendation's curre
 the status of its most recent dated update. Every insert and change is written to the audit log
 (who, when, the fields before and after) in the same transaction as the change itself.
 
+A response document keeps what is stored where they differ (:mod:`data_loaders.recommendations.conflicts`).
+
 Two people editing one recommendation at once: each edit names the version it was made on
 (``expected_version``); the save changes the row only where the version still matches and raises
 the version, so the second save is refused with :class:`ConcurrentEditError` and nothing the first
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data_loaders import database
+from data_loaders.recommendations import conflicts as response_conflicts
 from data_loaders.recommendations.due_dates import due_date
 from data_loaders.recommendations.inputs import RecommendationInput, ReportInput, UpdateInput, check_link
 from data_loaders.settings import Settings, get_settings
@@ -63,6 +66,7 @@ class StoreCounts:
     updates_added: int = 0
     unknown_statuses: list[str] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)
+    conflicts: list[response_conflicts.Conflict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,9 @@ class WriteContext:
     at: dt.datetime
     source_id: int | None = None
     counts: StoreCounts = field(default_factory=StoreCounts)
+    # None: the source's values replace the stored ones (a tracker, the analyst's own record); True or False:
+    # the source is a response document, whose differing values replace the stored ones only when True.
+    prefer_document: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +288,12 @@ def store_recommendation(
             counts.undated.append(f"{label}, {item.reference}: {due.note}")
         row = connection.execute(sa.select(recs).where(recs.c.id == recommendation_id)).first()
     else:
+        if write.prefer_document is not None:
+            write.counts.conflicts.extend(
+                response_conflicts.settle(
+                    row, given, prefer_document=write.prefer_document, label=label, reference=item.reference
+                )
+            )
         if "timescale" in given:
             due = due_date(given["timescale"], published)
             given.update(due_date=due.date, due_date_note=due.note)
