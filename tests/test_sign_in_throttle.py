@@ -34,6 +34,8 @@ def test_the_keys_are_the_folded_name_and_the_client():
         ("account", "editor@opcc.example"),
         ("client", "this machine"),
     ]
+    assert throttle.keys_for("name", "Ana", "::ffff:203.0.113.9")[1] == ("client", "203.0.113.9")
+    assert throttle.keys_for("name", "Ana", " 2001:DB8::1 ")[1] == ("client", "2001:db8::1")
 
 
 def test_failures_are_slowed_then_locked_and_the_lock_ends(engine):

@@ -14,6 +14,7 @@ the password. Pure: no Streamlit here (``dashboard/ui/editing.py`` draws the for
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -62,9 +63,25 @@ def name_key(name: str) -> str:
     return " ".join(str(name).split()).casefold()[:KEY_CHARACTERS]
 
 
+def client_key(client: str | None) -> str:
+    """A client's address as counted: an IPv4 address written as IPv6 (``::ffff:203.0.113.9``) counts as itself.
+
+    >>> client_key("::ffff:203.0.113.9")
+    '203.0.113.9'
+    """
+    if not client:
+        return LOCAL_CLIENT
+    try:
+        address = ipaddress.ip_address(client.strip())
+    except ValueError:  # not an address (a proxy header holding something else): counted as written
+        return client.strip()[:KEY_CHARACTERS]
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped or address)
+
+
 def keys_for(kind: str, name: str, client: str | None) -> list[Key]:
     """The keys an attempt is counted under: the name (or ``account``) and the client's address."""
-    return [(kind, name_key(name)), ("client", (client or LOCAL_CLIENT)[:KEY_CHARACTERS])]
+    return [(kind, name_key(name)), ("client", client_key(client))]
 
 
 @dataclass(frozen=True)
@@ -216,6 +233,7 @@ def attempt(
     logged as ``why`` and told as ``wrong``, with the lock when it brought one.
     """
     keys = keys_for(kind, name, client)
+    client = keys[1][1]
     refusal = claim(engine, limits, keys)
     if refusal is not None:
         log_refused(name, client, refusal)
