@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from dashboard.outputs import release
 from dashboard.outputs.inputs import ordered_charts
 
 APP = ROOT / "dashboard" / "app.py"
@@ -51,8 +52,9 @@ def test_every_chart_has_an_export_control(demo_url, monkeypatch):
     labels = [b.label for b in app.get("download_button") if "_ex_" in b.key]
     assert labels.count("Download PNG") == len(charts)
     assert labels.count("Alt text (.txt)") == labels.count("Figures (CSV)") == len(charts)
-    # The alt text is offered as text beside the image, written from the data.
-    assert any(code.value.startswith("XmR chart of quarterly recorded stalking and harassment") for code in app.code)
+    # The alt text is offered as text beside the image, written from the data, saying first that it is the demo.
+    written = f"{release.DEMO_NOTICE} XmR chart of quarterly recorded stalking and harassment"
+    assert any(code.value.startswith(written) for code in app.code)
 
 
 def test_format_size_and_scale_choices(demo_url, monkeypatch):
