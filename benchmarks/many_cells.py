@@ -32,6 +32,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from benchmarks.streaming_memory import peak_mb  # noqa: E402
+from data_loaders.streaming.text import _column_letters  # noqa: E402
 
 COLUMNS = 20
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -49,20 +50,11 @@ CONTENT_TYPES = (
 DEFAULT_CASES = ("5000000:70", "8000000:28")
 
 
-def column_name(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def write_workbook(path: Path, cells: int, width: int) -> int:
     """An XLSX of one sheet: a header of unknown names, then ``cells`` one-number cells of about ``width`` bytes of
     XML each, ``COLUMNS`` a row; return the worksheet XML's size."""
     rows = cells // COLUMNS
-    letters = [column_name(i) for i in range(COLUMNS)]
+    letters = [_column_letters(i) for i in range(COLUMNS)]
     padding = max(1, width - 28)  # the bytes of a compact cell with a one-digit row and value
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)

@@ -231,6 +231,19 @@ def report(timings: dict[str, dict[str, float]], runs: int) -> str:
     return "\n".join(lines)
 
 
+def demo_database(folder: Path) -> str:
+    """``PCC_DATABASE_URL`` when it is set, else a full demo database built in ``folder``: its URL."""
+    url = os.environ.get("PCC_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{folder / 'demo.sqlite'}"
+        engine = database.make_engine(url)
+        started = time.perf_counter()
+        demo.build(engine, load_settings())
+        engine.dispose()
+        print(f"Demo database built in {time.perf_counter() - started:.1f} s")
+    return url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="repeated runs per page (default 30)")
@@ -240,14 +253,7 @@ def main() -> None:
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="pcc-bench-pages-") as folder:
-        url = os.environ.get("PCC_DATABASE_URL")
-        if not url:
-            url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
-            engine = database.make_engine(url)
-            started = time.perf_counter()
-            demo.build(engine, load_settings())
-            engine.dispose()
-            print(f"Demo database built in {time.perf_counter() - started:.1f} s")
+        url = demo_database(Path(folder))
         os.environ["PCC_DATABASE_URL"] = url
         home = load_settings().home_force
 

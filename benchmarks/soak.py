@@ -42,13 +42,10 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from data_loaders import database  # noqa: E402
-from data_loaders.demo import dataset as demo  # noqa: E402
-from data_loaders.settings import load_settings  # noqa: E402
+from benchmarks.pages import FLOOR, demo_database  # noqa: E402
 from tests.served import serving  # noqa: E402
 
 APP = PROJECT / "dashboard" / "app.py"
-FLOOR = Path(__file__).with_name("floor_page.py")
 CHROMIUM = Path("/usr/bin/chromium")
 # Every page of the app by address ("" is the Overview, the default page).
 PAGES = ("", "recorded-crime", "outcomes", "prosecutions", "recommendations", "inspections", "press", "present", "data")
@@ -373,14 +370,7 @@ def main() -> None:
         parser.error("the first level is 1: the others are compared with one session")
 
     with tempfile.TemporaryDirectory(prefix="pcc-bench-soak-") as folder:
-        url = os.environ.get("PCC_DATABASE_URL")
-        if not url:
-            url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
-            engine = database.make_engine(url)
-            started = time.perf_counter()
-            demo.build(engine, load_settings())
-            engine.dispose()
-            print(f"Demo database built in {time.perf_counter() - started:.1f} s")
+        url = demo_database(Path(folder))
         print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
         results, memory = asyncio.run(run(options, url, Path(folder)))
         print(f"Load average at the end {os.getloadavg()[0]:.1f}; database {url}\n")

@@ -431,6 +431,25 @@ def test_a_sheet_left_unread_is_skipped_and_its_rows_then_end(tmp_path):
     assert list(last.rows) == [["z"]]
 
 
+def test_an_xlsx_sheet_left_for_the_next_is_not_read_to_its_end(tmp_path, monkeypatch):
+    # Each XLSX worksheet is a member of its own: moving on closes it, so what is left of it is never parsed (here
+    # 2,000 rows, then XML broken off, which is refused when it is reached), however many cells it holds.
+    many = "".join(f'<row r="{n}"><c><v>{n}</v></c></row>' for n in range(2, 2002))
+    rows = '<row r="1"><c t="inlineStr"><is><t>Unknown</t></is></c></row>' + many + '<row r="2002"><c><v>1</c>'
+    path = zip_xlsx(tmp_path / "cells.xlsx", [("Cells", rows), ("Data", '<row r="1"><c><v>7</v></c></row>')])
+    monkeypatch.setattr("data_loaders.streaming.feed.CHUNK_SIZE", 997)
+
+    sheets = iter_sheets(path)
+    cells = next(sheets)
+    assert next(cells.rows) == ["Unknown"]
+    data = next(sheets)
+    assert list(cells.rows) == []  # the rest of Cells was passed over when Data was reached
+    assert (data.name, list(data.rows)) == ("Data", [[7.0]])
+    with pytest.raises(StreamError, match=r"^the XLSX file is truncated or corrupt \(xl/worksheets/sheet1.xml"):
+        for sheet in iter_sheets(path):
+            list(sheet.rows)
+
+
 def test_a_sheet_without_a_name_is_passed_over_as_calamine_does(tmp_path):
     unnamed = f"<table:table>{tr(number_cell(2))}</table:table>"
     path = zip_ods(tmp_path / "unnamed.ods", table("A", tr(number_cell(1))) + unnamed + table("C", tr(number_cell(3))))

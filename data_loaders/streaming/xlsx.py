@@ -203,7 +203,15 @@ def _xlsx_sheets(path: Path) -> Iterator[StreamedSheet]:
         for name, member in book.sheets:
             queue: list[object] = []
             feed = _Feed(archive, member, "xlsx", _xlsx_parser(queue, book, name))
-            yield from _read_to_the_end(feed, queue)
+            # A worksheet is a zip member of its own: once the caller moves on to the next sheet, what it left of this
+            # one is not read (an ODS holds every sheet in one member, which is read through). A sheet of millions of
+            # cells under an unknown header is then passed over in an instant instead of parsed to its end.
+            for sheet in _read_to_the_end(feed, queue):
+                yield sheet
+                feed.close()
+                for _ in sheet.rows:  # the rows of the chunk in hand, already parsed; no more are
+                    pass
+                break
 
 
 def _xlsx_parser(queue: list[object], book: _XlsxWorkbook, sheet: str) -> expat.XMLParserType:
