@@ -51,8 +51,9 @@ class Chart:
     text: ChartText
     data: pd.DataFrame  # exactly the figures drawn, for the data view and the CSV
     alt: str  # the text alternative, written from the data
-    reading: str = ""  # one plain sentence under the chart: the key message or SPC reading
+    reading: str = ""  # one plain sentence under the chart: the key message or SPC reading, without jargon
     notes: list[str] = field(default_factory=list)  # e.g. "Suppression applied", "Trial limits"
+    technical: str = ""  # the reading in statistical terms, one click away beside the glossary
 
     @cached_property
     def shown(self) -> ShownFigure:

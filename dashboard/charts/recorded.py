@@ -17,6 +17,7 @@ from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
 from dashboard.figures import measures, rates, spc, trends
 from dashboard.figures.metrics import format_count, format_percent_change
+from dashboard.words import readings
 from data_loaders import periods
 from data_loaders.periods import year_ending_label
 
@@ -105,22 +106,19 @@ def recorded_spc(inputs: Inputs) -> Chart | None:
     source = trends.source_name(inputs.recorded, chosen.force, months)
     text = _text(
         f"Recorded {subject} in {chosen.force}, {word}",
-        f"Offences recorded each {unit}, with the mean and process limits (XmR chart)",
+        f"Offences recorded each {unit}, with the average and the range expected by chance",
         source,
         inputs,
     )
     figure = _sized(charts.spc_chart(frame, starts, text, value_label="Offences recorded", markers=inputs.markers))
-    reading = spc.describe(frame, "neutral")
+    reading = readings.variation(f"recorded {subject} offences", frame, "neutral", months, plural=True)
     observed = frame[frame["value"].notna()]
     last = observed.iloc[-1]
     segment_start, _ = control.segment_start
-    signal = "no special-cause signal at the latest point"
-    if last["point_type"] != "common_cause":
-        signal = f"the latest point is a special cause: {SIGNALS[last['special_cause_type']].lower()}"
     alt = (
-        f"XmR chart of {word} recorded {subject} in {chosen.force} from {trends.period_label(starts[0], months)} to "
+        f"Chart of {word} recorded {subject} in {chosen.force} from {trends.period_label(starts[0], months)} to "
         f"{trends.period_label(starts[-1], months)}: {format_count(last['value'])} in {trends.period_label(starts[-1], months)}; "
-        f"mean {format_count(last['mean'])} since {trends.period_label(segment_start, months)}; {signal}."
+        f"average {format_count(last['mean'])} since {trends.period_label(segment_start, months)}. {reading}"
     )
     notes = []
     if control.rebased_at:
@@ -147,7 +145,7 @@ def recorded_spc(inputs: Inputs) -> Chart | None:
             "Signal": frame["special_cause_type"].map(SIGNALS).fillna("").to_numpy(),
         }
     )
-    return Chart("recorded-spc", figure, text, data, alt, reading, notes)
+    return Chart("recorded-spc", figure, text, data, alt, reading, notes, spc.describe(frame, "neutral"))
 
 
 def _year_ending_lines(inputs: Inputs, months: int) -> pd.DataFrame:

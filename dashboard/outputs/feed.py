@@ -12,9 +12,7 @@ import datetime as dt
 
 from dashboard.charts.catalogue import Inputs
 from dashboard.figures import measures, overview, spc, trends
-from dashboard.words import messages
-
-VARIATION_WORDS = {key: words for key, (_, words) in overview.VARIATION.items()}
+from dashboard.words import messages, readings
 
 
 def _variation(control: trends.Control | None, improvement: str) -> dict[str, object] | None:
@@ -24,7 +22,7 @@ def _variation(control: trends.Control | None, improvement: str) -> dict[str, ob
     icon = spc.variation_icon(control.frame)
     return {
         "icon": icon,
-        "words": VARIATION_WORDS[icon],
+        "words": readings.VARIATION_LABELS[icon],
         "since": start.isoformat(),
         "since_break": label,
         "points": int(control.frame["value"].notna().sum()),
