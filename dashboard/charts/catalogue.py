@@ -40,6 +40,7 @@ class Inputs:
     # data_loaders.recommendations.queries.recommendations_frame and updates_frame (all recommendations)
     recommendations: pd.DataFrame | None = None
     recommendation_updates: pd.DataFrame | None = None
+    as_of: dt.date | None = None  # the day the recommendations charts end on (a pack's quarter end); None: today
 
 
 @dataclass

@@ -42,6 +42,10 @@ KIND_NAMES = {
     "prosecutions and orders (local return)": "Prosecutions and orders (local return)",
     "local events": "Local events",
     "ONS published figures (police force area tables)": "ONS published figures (police force area tables)",
+    "pcc-response": "Commissioner's response to an inspection report",
+    "recommendations-tracker": "Inspection recommendations tracker",
+    "hmicfrs-history": "Inspection recommendation history (HMICFRS)",
+    "inspection recommendations": "Inspection recommendations",
 }
 DEMO, REAL = "Demo (illustrative)", "Real"
 FRESHNESS_WORDS = {True: "Probably out of date", False: "Current", None: "Not checked"}
