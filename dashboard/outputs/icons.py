@@ -53,8 +53,8 @@ def shapes(family: str, kind: str) -> list[Shape]:
         colour = ASSURANCE_COLOURS[kind]
         return [
             _ring(colour),
-            Shape("text", colour, ((50, 56),), 42, text=ASSURANCE_LETTERS[kind]),
-            Shape("line", colour, ((24, 74), (76, 74)), 4, dashed=True),
+            Shape("text", colour, ((50, 45),), 40, text=ASSURANCE_LETTERS[kind]),
+            Shape("line", colour, ((24, 76), (76, 76)), 4, dashed=True),
         ]
     if kind == "common_cause":
         points = ((22, 56), (36, 44), (50, 56), (64, 44), (78, 56))

@@ -20,6 +20,10 @@ table.pcc-slide-table { border-collapse: collapse; width: 100%; font-size: 1.15r
 table.pcc-slide-table th { text-align: left; border-bottom: 2px solid #12436D; padding: 0.35rem 0.6rem; }
 table.pcc-slide-table td { border-bottom: 1px solid #B1B4B6; padding: 0.35rem 0.6rem; vertical-align: top; }
 table.pcc-slide-table .pcc-icon { white-space: nowrap; }
+@media (max-width: 1500px), (max-height: 900px) {
+  table.pcc-slide-table { font-size: 0.95rem; line-height: 1.25; }
+  table.pcc-slide-table td, table.pcc-slide-table th { padding: 0.2rem 0.45rem; }
+}
 </style>"""
 
 
@@ -36,7 +40,7 @@ def show(key: str, chosen, where: str) -> None:
     if key == slides.SCORECARD:
         st.title(f"At a glance: {chosen.force}")
         st.caption(f"{where} · Each measure's latest figure, its change and what its recent quarters say")
-        st.html(slides.scorecard_html(card))
+        st.html(slides.scorecard_html(card, 28))
         if card.overdue:
             st.markdown(f"**{len(card.overdue)} of {card.recommendations} recommendations are overdue.**")
         for item in card.deadlines:
