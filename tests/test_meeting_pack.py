@@ -201,11 +201,15 @@ def test_the_contents_and_bookmarks_point_at_the_headings(built):
         assert item.heading in toc
 
 
+def notes_text(pages: list[str]) -> str:
+    """The notes pages' text, from the page that lists the sources to the end, on one line."""
+    start = max(i for i, page in enumerate(pages) if "Sources and editions" in page)
+    return " ".join(" ".join(pages[start:]).split())
+
+
 @pytest.mark.slow
 def test_the_notes_name_sources_breaks_and_suppression(built):
-    contents, _, pages = built
-    start = max(i for i, page in enumerate(pages) if "Sources and editions" in page)
-    notes = " ".join(" ".join(pages[start:]).split())
+    notes = notes_text(built[2])
     assert "prc-pfa-mar2013-onwards-tables" in notes
     assert "Stalking given its own code (8Q)" in notes
     assert "Counts from 1 to 4 for areas below force level are shown as [c]" in notes
@@ -286,9 +290,7 @@ def test_the_recommendations_chart_stops_at_the_quarters_end(built):
 
 @pytest.mark.slow
 def test_the_notes_print_the_glossary_and_name_sources_in_words(built):
-    _, _, pages = built
-    start = max(i for i, page in enumerate(pages) if "Sources and editions" in page)
-    notes = " ".join(" ".join(pages[start:]).split())
+    notes = notes_text(built[2])
     assert "Glossary: reading the figures" in notes
     for heading in glossary.sections():
         assert heading in notes, heading
