@@ -222,7 +222,7 @@ def test_spc_limits_are_recalculated_at_rebasing_breaks_inside_the_range(setting
     for index in range(-6, 6):
         rows += outcome_rows(HOME, quarter(index), {1: (10 + index % 3, 0), 18: (40, 0)})
     chart = catalogue.build("charge-rate-spc", make_inputs(rows))
-    assert any("recalculated from 2023/24 Q2" in note for note in chart.notes)
+    assert any("worked out again from 2023/24 Q2" in note for note in chart.notes)
     assert chart.reading
 
 

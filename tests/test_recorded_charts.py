@@ -120,7 +120,7 @@ def test_spc_limits_are_recalculated_at_breaks_inside_the_period(inputs, setting
     assert chart.notes == []
     moved = replace(inputs, settings=replace(settings, series_breaks=(*settings.series_breaks, *_break(D(2022, 4, 1)))))
     chart = build("recorded-spc", moved, granularity="month")
-    assert chart.notes == ["Limits recalculated at the series breaks: April 2022 (A test break)."]
+    assert chart.notes == ["The usual range is worked out again from each series break: April 2022 (A test break)."]
     assert chart.data["Mean"].iloc[0] != chart.data["Mean"].iloc[-1]
 
 

@@ -151,7 +151,7 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
     notes = outcome_words.small_base_note(small, "rate", reading.measure.minimum_base)
     if rebase:
         where = ", ".join(periods.quarter_label(starts[p]) for p in rebase)
-        notes.append(f"Limits are recalculated from {where}, after the series breaks marked on the chart.")
+        notes.append(f"The usual range is worked out again from {where}, after the series breaks marked on the chart.")
     notes.append(
         "A higher charge rate is treated as improvement; the chart uses quarterly rates, never rolling totals."
     )

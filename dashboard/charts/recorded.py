@@ -123,7 +123,7 @@ def recorded_spc(inputs: Inputs) -> Chart | None:
     notes = []
     if control.rebased_at:
         listed = "; ".join(f"{start:%B %Y} ({label})" for start, label in control.rebased_at)
-        notes.append(f"Limits recalculated at the series breaks: {listed}.")
+        notes.append(f"The usual range is worked out again from each series break: {listed}.")
     if chosen.granularity == "month" and months == trends.QUARTERLY:
         notes.append(f"No monthly extract is loaded for {chosen.force}: the chart shows quarters.")
     if chosen.granularity == "year_ending":

@@ -72,7 +72,9 @@ def scorecard_page(card: Scorecard, styles, width: float, height: float, brand, 
     widths = (150, 62, 78, icon_width, width - 408)
     rows: list[list] = [[_p(h, bold) for h in ("Measure", "Latest", "Change on the year before", "Icon", "Reading")]]
     for row in card.rows:
-        picture = [IconLabel("variation", row.variation, icon_width - 6)] if row.variation else [_p("A count only", small)]
+        picture = (
+            [IconLabel("variation", row.variation, icon_width - 6)] if row.variation else [_p("A count only", small)]
+        )
         if row.assurance:
             picture.append(IconLabel("assurance", row.assurance, icon_width - 6))
         rows.append(
