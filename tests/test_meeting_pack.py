@@ -253,7 +253,7 @@ def test_the_second_page_is_the_panels_scorecard(built):
     contents, _, pages = built
     page = " ".join(pages[1].split())
     card = contents.scorecard
-    assert page.startswith(PANEL_HEADING)
+    assert PANEL_HEADING in page and page.index(PANEL_HEADING) < page.index("Measure Latest")
     assert [row.measure for row in card.rows] == [
         "Stalking and harassment",
         "Stalking",

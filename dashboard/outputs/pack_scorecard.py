@@ -94,8 +94,8 @@ def scorecard_page(card: Scorecard, styles, width: float, height: float, brand, 
     else:
         story.append(
             _p(
-                f"{len(card.overdue)} of {card.recommendations} recommendations are overdue (past the due date and "
-                "not complete or closed); the longest overdue first.",
+                f"{len(card.overdue)} of {card.recommendations} recommendations are overdue: past their due date and "
+                "neither complete nor closed. The longest overdue first.",
                 cell,
             )
         )
