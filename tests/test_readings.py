@@ -191,3 +191,35 @@ def test_the_glossary_explains_the_terms_the_readings_leave_out():
     items = glossary.paragraphs(sections[glossary.SPC])
     assert items[0][0] == 0 and items[0][1].startswith("Every figure goes up and down")
     assert [level for level, _ in items].count(2) == 4  # the four signals, one level in
+
+
+def test_the_slides_open_on_the_scorecard_and_end_on_the_overdue_recommendations():
+    from dashboard.figures.scorecard import Overdue, Row, Scorecard
+    from dashboard.outputs import slides
+
+    assert slides.deck(["recorded-spc", "charge-rate-spc"]) == [
+        "at-a-glance", "key-messages", "recorded-spc", "charge-rate-spc", "overdue-recommendations",
+    ]  # fmt: skip
+    card = Scorecard(
+        "Kent",
+        (
+            Row(
+                "Stalking",
+                "1,315",
+                "Year ending March 2025",
+                "+9% (+110)",
+                "Recorded <stalking> offences ...",
+                "neutral_high",
+            ),
+        ),
+        (Overdue("Living in fear", "R2", "Record every report.", dt.date(2018, 1, 5), 400, "in progress"),),
+        15,
+        (),
+    )
+    table = slides.scorecard_html(card, 28)
+    assert "<td><strong>1,315</strong></td><td>+9% (+110)</td>" in table
+    assert (
+        f"{icons.img_html('variation', 'neutral_high', 28)}</td><td>Recorded &lt;stalking&gt; offences ...</td>"
+        in table
+    )
+    assert "<td>5 Jan 2018</td><td>400 days</td><td>in progress</td>" in slides.overdue_html(card)
