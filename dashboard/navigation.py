@@ -54,5 +54,6 @@ def sections() -> dict[str, list[st.Page]]:
         ],
         "Data": [
             st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+            st.Page("app_pages/glossary.py", title="Glossary", icon=":material/menu_book:", url_path="glossary"),
         ],
     }

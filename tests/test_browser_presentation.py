@@ -20,38 +20,47 @@ def test_presentation_mode_moves_with_the_keys_and_buttons_and_the_address_keeps
     # The first run builds every chart of the deck from cold caches.
     expect.set_options(timeout=60_000)
     with chromium_page() as page, served_app(demo_url, tmp_path) as address:
+        # The Panel's scorecard comes first: each measure with its icon, the icon's words beside it.
         page.goto(f"{address}/present?cat=Stalking&slide=1")
         title = page.locator('[data-testid="stMain"] h1')
+        expect(title).to_have_text("At a glance: Devon and Cornwall")
+        table = page.locator("table.pcc-slide-table").first
+        expect(table).to_contain_text("Stalking and harassment")
+        expect(table.locator(".pcc-icon").first).to_contain_text(
+            re.compile("Usual variation|Unusually|Improving|Concern")
+        )
+        screenshot(page, "presentation-slide-1")
+        page.goto(f"{address}/present?cat=Stalking&slide=3")
         expect(title).to_have_text("Recorded stalking in Devon and Cornwall, quarterly")
-        expect(page.get_by_text(re.compile(r"^Slide 1 of \d+$"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"^Slide 3 of \d+$"))).to_be_visible()
         expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
         expect(page.locator(".js-plotly-plot").first).to_be_visible()
-        screenshot(page, "presentation-slide-1")
+        screenshot(page, "presentation-slide-3")
 
         page.keyboard.press("ArrowRight")
-        expect(page).to_have_url(re.compile(r"slide=2"))
+        expect(page).to_have_url(re.compile(r"slide=4"))
         expect(title).not_to_have_text("Recorded stalking in Devon and Cornwall, quarterly")
         second = title.inner_text()
         assert "cat=Stalking" in page.url
-        screenshot(page, "presentation-slide-2")
+        screenshot(page, "presentation-slide-4")
 
         # While a slide changes Streamlit keeps the old buttons on screen beside the new ones for a moment.
         button = page.get_by_role("button", name="Next")
         expect(button).to_have_count(1)
         button.click()
-        expect(page).to_have_url(re.compile(r"slide=3"))
+        expect(page).to_have_url(re.compile(r"slide=5"))
         expect(title).not_to_have_text(second)
         button = page.get_by_role("button", name="Previous")
         expect(button).to_have_count(1)
         button.click()
-        expect(page).to_have_url(re.compile(r"slide=2"))
+        expect(page).to_have_url(re.compile(r"slide=4"))
         expect(title).to_have_text(second)
         page.keyboard.press("ArrowLeft")
-        expect(page).to_have_url(re.compile(r"slide=1"))
+        expect(page).to_have_url(re.compile(r"slide=3"))
         expect(title).to_have_text("Recorded stalking in Devon and Cornwall, quarterly")
 
         # A copied link opens the same slide.
-        page.goto(f"{address}/present?cat=Stalking&slide=2")
+        page.goto(f"{address}/present?cat=Stalking&slide=4")
         expect(title).to_have_text(second)
 
 

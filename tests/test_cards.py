@@ -105,3 +105,14 @@ def test_every_change_colour_passes_aa_contrast_on_its_tint_and_is_the_one_style
     for name, (text, tint) in cards.DELTA_COLOURS.items():
         assert contrast_ratio(text, tint) >= 4.5, name
         assert f"background: {tint}; color: {text};" in cards.STYLE, name
+
+
+def test_a_making_data_count_icon_is_drawn_beside_its_words():
+    from dashboard.outputs import icons
+
+    line = cards.inline_html(":mdc/variation/concern_high: Concern: high (quarterly, since Jul 2023)")
+    picture = f'<img class="pcc-mdc-icon" src="{icons.data_uri("variation", "concern_high", 28)}" alt="" width="28" height="28">'
+    assert line == picture + " Concern: high (quarterly, since Jul 2023)"
+    assert cards.inline_html(":mdc/assurance/hit_and_miss: Sometimes meets the target (5%)").endswith(
+        "> Sometimes meets the target (5%)"
+    )

@@ -54,14 +54,14 @@ def test_markers_are_numbered_badges_inside_the_range_only():
 
 def test_spc_limits_are_broken_between_segments():
     fig = charts.spc_chart(SPC, X, TEXT)
-    upper = next(t for t in fig.data if t.name == "Process limits" and t.showlegend)
+    upper = next(t for t in fig.data if t.name == "Usual range" and t.showlegend)
     assert list(upper.y) == [14, 14, 14, None, 25, 25, 25]
 
 
 def test_special_causes_have_their_own_symbol_and_legend_entry():
     fig = charts.spc_chart(SPC, X, TEXT)
     points = {t.name: t.marker.symbol for t in fig.data if t.mode == "markers"}
-    assert points == {"Common cause": "circle", "Special cause: high": "diamond"}
+    assert points == {"Usual variation": "circle", "Unusually high": "diamond"}
 
 
 def test_lines_differ_by_dash_and_marker_not_only_colour():

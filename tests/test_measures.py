@@ -14,10 +14,10 @@ from conftest import DEMO_AS_OF as AS_OF
 from files import OUTCOMES_HEADER, RECORDED_CRIME_HEADER
 
 from dashboard.charts import catalogue
-from dashboard.figures import key_figures, measures, overview, spc, trends
+from dashboard.figures import key_figures, measures, overview, scorecard, spc, trends
 from dashboard.outputs import feed, images, meeting_pack, release, slides
 from dashboard.outputs.inputs import inputs_from_database
-from dashboard.words import messages
+from dashboard.words import messages, readings
 from data_loaders import database, ingest
 
 HEADER = ",".join(OUTCOMES_HEADER)
@@ -112,11 +112,11 @@ def test_the_charge_rates_spc_reading_is_one_reading(hand_built):
     chart = catalogue.build("charge-rate-spc", hand_built)
     icon = spc.variation_icon(reading.control.frame)
     card = next(c for c in overview.summary(hand_built).cards if c.title == overview.CHARGE_TITLE)
-    words = overview.VARIATION[icon][1]
-    assert any(words in line for line in card.lines)
-    assert chart.reading == spc.describe(reading.control.frame, "increase")
+    assert any(line.startswith(overview.icon_token("variation", icon)) for line in card.lines)
+    assert chart.reading == readings.variation("the charge rate", reading.control.frame, "increase")
+    assert chart.technical == spc.describe(reading.control.frame, "increase")
     fed = feed.headline_figures(hand_built)["measures"]["charge_rate"]["variation"]
-    assert (fed["icon"], fed["reading"]) == (icon, chart.reading)
+    assert (fed["icon"], fed["reading"]) == (icon, chart.technical)
     assert chart.data["Charge rate (%)"].tolist() == [7.5, 10.0, 5.0, 12.5, 5.0, 7.5, 5.0, 2.5]
 
 
@@ -132,12 +132,12 @@ def test_is_it_changing_has_one_reading_on_the_demo(demo_inputs):
     reading = measures.recorded(demo_inputs, demo_inputs.settings.total_codes)
     word = trends.PERIOD_WORDS[reading.spc_months]
     assert word == "quarterly" and chart.text.title.endswith(", quarterly")  # the default filters ask for quarters
-    assert summary.messages[1].startswith(f"The {word} figures for stalking and harassment")
-    assert chart.reading == spc.describe(reading.control.frame, "neutral")
+    assert summary.messages[1].startswith(chart.reading)
+    assert chart.technical == spc.describe(reading.control.frame, "neutral")
     first = slides.slide(demo_inputs, "recorded-spc")
     assert first.chart.reading == chart.reading
     fed = feed.headline_figures(demo_inputs)["measures"]["recorded"]
-    assert (fed["variation_periods"], fed["variation"]["reading"]) == (word, chart.reading)
+    assert (fed["variation_periods"], fed["variation"]["reading"]) == (word, chart.technical)
 
 
 def test_asking_for_months_moves_every_reading_to_months(demo_inputs):
@@ -146,7 +146,7 @@ def test_asking_for_months_moves_every_reading_to_months(demo_inputs):
     monthly = replace(demo_inputs, filters=replace(demo_inputs.filters, granularity="month"))
     summary = overview.summary(monthly)
     chart = catalogue.build("recorded-spc", monthly)
-    assert summary.messages[1].startswith("The monthly figures for stalking and harassment")
+    assert summary.messages[1].startswith(chart.reading) and "this month;" in chart.reading
     assert chart.text.title.endswith(", monthly")
 
 
@@ -188,3 +188,50 @@ def test_the_conviction_rate_and_orders_are_one_figure_on_the_demo(demo_inputs):
     orders = measures.orders_granted(demo_inputs)
     card = next(c for c in overview.summary(demo_inputs).cards if c.title == overview.ORDERS_TITLE)
     assert card.value == f"{orders.comparison.current:,}" and orders.full + orders.interim == orders.comparison.current
+
+
+def test_the_scorecard_rows_on_a_hand_built_database(hand_built):
+    card = scorecard.scorecard(hand_built, today=AS_OF)
+    rows = {row.measure: row for row in card.rows}
+    assert list(rows) == [
+        "Stalking and harassment",
+        "Stalking",
+        "Charge or summons rate",
+        "Victim does not support action",
+    ]
+    victim = rows["Victim does not support action"]
+    assert (victim.latest, victim.change) == ("0.0%", "No change")  # no outcome of types 14 or 16 was loaded
+    total = rows["Stalking and harassment"]
+    assert (total.latest, total.period, total.change) == ("1,315", "Year ending March 2025", "+9% (+110)")
+    assert total.variation == spc.variation_icon(measures.recorded(hand_built, ("8Q",)).control.frame)
+    assert total.reading == (
+        "Recorded stalking and harassment offences are within their usual range: the last 7 quarters went up and down "
+        "only as much as chance would. An early judgement: only 7 quarters so far."
+    )  # the last 7 of the 8 quarters: the limits start again after the break of June 2023
+    assert total.reading == catalogue.build("recorded-spc", hand_built).reading
+    charge = rows["Charge or summons rate"]
+    assert (charge.latest, charge.period, charge.change) == ("5.0%", "Year ending March 2025", "-3.8 percentage points")
+    assert charge.reading == catalogue.build("charge-rate-spc", hand_built).reading
+    assert charge.assurance is None
+    assert (card.overdue, card.recommendations, card.deadlines) == ((), 0, ())
+
+
+def test_the_scorecard_on_the_demo(demo_inputs):
+    card = scorecard.scorecard(demo_inputs, today=AS_OF)
+    assert [row.measure for row in card.rows] == [
+        "Stalking and harassment", "Stalking", "Harassment", "Malicious communications",
+        "Controlling or coercive behaviour", "Charge or summons rate", "Victim does not support action",
+        "Stalking Protection Orders granted",
+    ]  # fmt: skip
+    summary = overview.summary(demo_inputs)
+    cards = {c.title: c for c in summary.cards}
+    for row in card.rows[:6] + card.rows[7:]:  # the Overview's cards' figures: one figure, one definition
+        shown = cards[row.measure if row.measure != "Stalking and harassment" else "Stalking and harassment (total)"]
+        assert row.latest == shown.value, row.measure
+    total = card.rows[0]
+    assert total.reading == catalogue.build("recorded-spc", demo_inputs).reading
+    assert summary.messages[1].startswith(total.reading)
+    overdue = demo_inputs.recommendations[demo_inputs.recommendations["overdue"]]
+    assert len(card.overdue) == len(overdue) > 0 and card.recommendations == len(demo_inputs.recommendations)
+    assert [o.days_overdue for o in card.overdue] == sorted((o.days_overdue for o in card.overdue), reverse=True)
+    assert {o.status for o in card.overdue} <= {"not started", "in progress"}

@@ -11,10 +11,12 @@ import pytest
 import pcc_cli as cli
 from dashboard.outputs import images, meeting_pack, pack_tables
 from dashboard.outputs.meeting_pack import PackError, Quarter, parse_quarter
+from dashboard.words import glossary, readings
 from data_loaders import database
 from data_loaders.settings import load_settings
 
 MEETING = dt.date(2025, 5, 14)
+PANEL_HEADING = "At a glance: every measure, overdue recommendations, deadlines"
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +99,9 @@ def test_recommendations_overdue_first_most_overdue_at_the_top_then_open_then_cl
     assert [row[0] for row in rows[1:]] == ["OVERDUE", "OVERDUE", "OVERDUE", "", ""]
     assert highlight == [1, 2, 3]
     assert rows[1][1] == "Living in fear (2017)"
-    assert rows[2][4] == "not named" and rows[2][6] == "being-progressed (in progress)"
+    # The status category only, never the source's own word ("being-progressed").
+    assert rows[2][4] == "not named" and rows[2][6] == "in progress"
+    assert [row[6] for row in rows[1:]] == ["not started", "in progress", "not started", "in progress", "complete"]
     assert rows[3][6] == "not started"
 
 
@@ -182,10 +186,10 @@ def test_the_statutory_deadlines_and_page_numbers(built):
 @pytest.mark.slow
 def test_the_contents_and_bookmarks_point_at_the_headings(built):
     contents, reader, pages = built
-    toc = pages[1] + pages[2]
+    toc = " ".join(pages[2:5])
     top = [entry for entry in reader.outline if not isinstance(entry, list)]
     titles = [entry.title for entry in top]
-    assert titles[0] == "Headline figures" and titles[-3:] == [
+    assert titles[:2] == [PANEL_HEADING, "Headline figures"] and titles[-3:] == [
         "Inspection recommendations",
         "Statutory response deadlines",
         "Notes",
@@ -197,10 +201,15 @@ def test_the_contents_and_bookmarks_point_at_the_headings(built):
         assert item.heading in toc
 
 
+def notes_text(pages: list[str]) -> str:
+    """The notes pages' text, from the page that lists the sources to the end, on one line."""
+    start = max(i for i, page in enumerate(pages) if "Sources and editions" in page)
+    return " ".join(" ".join(pages[start:]).split())
+
+
 @pytest.mark.slow
 def test_the_notes_name_sources_breaks_and_suppression(built):
-    contents, _, pages = built
-    notes = " ".join(" ".join(pages[-3:]).split())
+    notes = notes_text(built[2])
     assert "prc-pfa-mar2013-onwards-tables" in notes
     assert "Stalking given its own code (8Q)" in notes
     assert "Counts from 1 to 4 for areas below force level are shown as [c]" in notes
@@ -237,3 +246,53 @@ def test_latest_names_the_latest_quarter_loaded_for_the_home_force(demo_url):
     assert meeting_pack.quarter_for("latest", engine, settings) == Quarter(year, number)
     assert meeting_pack.quarter_for("2024/25-Q4", engine, settings) == Quarter("2024/25", 4)
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_the_second_page_is_the_panels_scorecard(built):
+    contents, _, pages = built
+    page = " ".join(pages[1].split())
+    card = contents.scorecard
+    assert PANEL_HEADING in page and page.index(PANEL_HEADING) < page.index("Measure Latest")
+    assert [row.measure for row in card.rows] == [
+        "Stalking and harassment",
+        "Stalking",
+        "Harassment",
+        "Malicious communications",
+        "Controlling or coercive behaviour",
+        "Charge or summons rate",
+        "Victim does not support action",
+        "Stalking Protection Orders granted",
+    ]
+    for row in card.rows:  # every measure's figure, change, reading and icon words are on the page
+        assert row.latest in page and row.change in page, row.measure
+        assert " ".join(row.reading.split()) in page, row.measure
+        if row.variation:
+            assert readings.VARIATION_LABELS[row.variation] in page
+    assert card.rows[0].period == "Year ending March 2025"
+    assert "Recommendations past their due date" in page
+    overdue = contents.recommendations[contents.recommendations["overdue"]]
+    assert f"{len(overdue)} of {len(contents.recommendations)} recommendations are overdue" in page
+    assert "Statutory responses still open" in page
+    for jargon in ("XmR", "special cause", "process limit", "type 0", "Count used", "being-progressed"):
+        assert jargon not in page, jargon
+
+
+@pytest.mark.slow
+def test_the_recommendations_chart_stops_at_the_quarters_end(built):
+    contents, _, pages = built
+    mix = next(item.chart for item in contents.charts if item.chart.key == "recommendation-status-mix")
+    assert max(mix.data["month"]) == dt.date(2025, 3, 1)  # the pack ends with March 2025, though it is made later
+    assert mix.text.subtitle.endswith("to March 2025")
+    assert mix.reading.startswith("At the end of March 2025:")
+    assert "to March 2025" in " ".join(" ".join(pages).split())
+
+
+@pytest.mark.slow
+def test_the_notes_print_the_glossary_and_name_sources_in_words(built):
+    notes = notes_text(built[2])
+    assert "Glossary: reading the figures" in notes
+    for heading in glossary.sections():
+        assert heading in notes, heading
+    assert "Outcomes assigned in the quarter (the Home Office column" in notes
+    assert "Pcc-response" not in notes and "Commissioner's response to an inspection report" in notes

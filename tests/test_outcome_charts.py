@@ -131,15 +131,16 @@ def test_switching_the_count_column_changes_the_figures_and_the_words(make_input
     for_offences = catalogue.build("charge-rate-spc", make_inputs(rows, outcome_count="for_offences"))
     assert recorded.data["Charge rate (%)"].tolist() == [20.0]
     assert for_offences.data["Charge rate (%)"].tolist() == [24.0]  # 12 of 50
-    assert "Count used: Force outcomes recorded in quarter (outcomes assigned in the quarter)" in recorded.text.subtitle
-    assert "Count used: Force outcomes for offences recorded in quarter" in for_offences.text.subtitle
+    assert "Counting outcomes assigned in the quarter." in recorded.text.subtitle
+    assert "Counting outcomes of offences recorded in the quarter." in for_offences.text.subtitle
 
 
 def test_every_outcomes_chart_says_which_count_it_uses(make_inputs):
     inputs = make_inputs(outcome_rows(HOME, Q1, QUARTER) + outcome_rows("Dorset", Q1, QUARTER))
     for key in ("outcome-mix", "charge-rate-spc", "charge-rate-comparison", "victim-does-not-support"):
         chart = catalogue.build(key, inputs)
-        assert "Count used: Force outcomes recorded in quarter" in chart.text.subtitle, key
+        assert "Counting outcomes assigned in the quarter." in chart.text.subtitle, key
+        assert "Force outcomes" not in chart.text.subtitle and "type" not in chart.text.subtitle, key
         assert chart.text.source == outcome_charts.OUTCOMES_SOURCE
         assert chart.figure.layout.annotations[-1].text.startswith(
             "Source: Home Office crime outcomes open data. Data as at 28 November 2026."
@@ -152,7 +153,7 @@ def test_the_victim_does_not_support_share_counts_types_14_and_16(make_inputs):
     home = chart.data[chart.data["Area"] == HOME]
     assert home["Victim does not support action (%)"].tolist() == [50.0]  # (5 + 20) of 50
     assert home["Victim does not support action"].tolist() == [25]
-    assert "Outcome types 14 and 16" in chart.text.subtitle
+    assert "Outcomes where the victim did not support action" in chart.text.subtitle
 
 
 def test_the_backlog_is_type_0_of_the_for_offences_count_whatever_count_is_chosen(make_inputs):
@@ -163,7 +164,7 @@ def test_the_backlog_is_type_0_of_the_for_offences_count_whatever_count_is_chose
         assert chart.data["All offences in this count"].tolist() == [57]
         assert chart.data["Share (%)"].tolist() == [12.3]
         assert "not an outcome" in chart.text.subtitle
-        assert "Count used: Force outcomes for offences recorded in quarter" in chart.text.subtitle
+        assert "Counting outcomes of offences recorded in the quarter (the only count" in chart.text.subtitle
     assert chart.reading.startswith("7 offences recorded in 2023/24 Q1 had no outcome yet")
 
 
@@ -221,7 +222,7 @@ def test_spc_limits_are_recalculated_at_rebasing_breaks_inside_the_range(setting
     for index in range(-6, 6):
         rows += outcome_rows(HOME, quarter(index), {1: (10 + index % 3, 0), 18: (40, 0)})
     chart = catalogue.build("charge-rate-spc", make_inputs(rows))
-    assert any("recalculated from 2023/24 Q2" in note for note in chart.notes)
+    assert any("worked out again from 2023/24 Q2" in note for note in chart.notes)
     assert chart.reading
 
 
@@ -423,10 +424,14 @@ def test_a_charge_rate_target_is_drawn_and_judged_on_the_spc_chart(make_inputs, 
     assert list(line.y) == [35, 35] and line.line.dash == "longdash"
     assert missed.data["Target (%)"].tolist() == [35.0] * 4
     assert missed.reading.endswith(
+        "The charge rate will keep missing the 35% target unless something changes: even its usual best falls short."
+    )
+    assert missed.technical.endswith(
         "Consistently misses the target of 35%: it lies outside the process limits, so without a change in how "
         "the work is done it will not be met."
     )
-    assert build(25).reading.endswith("Hit and miss against the target of 25%: it lies within the process limits, "
-                                      "so it will be met in some periods and missed in others by chance.")  # fmt: skip
+    assert build(25).reading.endswith(
+        "The charge rate will meet the 25% target only some of the time: the target is within its usual range."
+    )
     plain = catalogue.build("charge-rate-spc", make_inputs(rows))
     assert "Target (%)" not in plain.data and not any("Target" in (t.name or "") for t in plain.figure.data)

@@ -32,40 +32,45 @@ STEADY = [10, 11, 10, 12, 11, 10, 12, 11, 10, 11, 12, 10, 11, 10, 12, 11]
 # ---- sentences ---------------------------------------------------------------------------------
 
 
-def test_a_quiet_series_reads_as_normal_variation_since_the_break():
+def test_a_quiet_series_reads_as_usual_variation_since_the_break():
     sentence = overview.variation_sentence("stalking", control([30, 31, *STEADY], rebase=D(2021, 3, 1)), 1)
-    assert (
-        sentence
-        == "The monthly figures for stalking show no signal beyond normal variation since the March 2021 series break."
+    assert sentence == (
+        "Recorded stalking offences are within their usual range: the last 16 months went up and down only as much "
+        "as chance would. Judged from March 2021, when the counting rules last changed."
     )
     unbroken = overview.variation_sentence("stalking", control(STEADY), 3)
-    assert unbroken == "The quarterly figures for stalking show no signal beyond normal variation since January 2021."
+    assert unbroken == (
+        "Recorded stalking offences are within their usual range: the last 16 quarters went up and down only as "
+        "much as chance would."
+    )
 
 
-def test_a_signal_is_described():
+def test_a_signal_is_described_in_plain_words():
     sentence = overview.variation_sentence("stalking", control([*STEADY, 40]), 1)
     assert sentence == (
-        "The monthly figures for stalking since January 2021: the latest point is above the upper process limit "
-        "(special cause, neutral direction)."
+        "Recorded stalking offences are unusually high: the latest month (May 2022) was beyond the highest level "
+        "expected by chance."
     )
+    assert "special cause" not in sentence and "process limit" not in sentence
 
 
 def test_too_little_data_says_so():
-    assert overview.variation_sentence("stalking", None, 1) == (
-        "There are no monthly figures for stalking to judge variation on."
-    )
+    assert overview.variation_sentence("stalking", None, 1) == "There are no monthly figures for stalking to judge yet."
     short = overview.variation_sentence("stalking", control([10, 11, 12, 10]), 1)
-    assert short.endswith("The limits are trial limits: fewer than 12 points.")
+    assert short.endswith("An early judgement: only 4 months so far.")
     one = overview.variation_sentence("stalking", control([10]), 1)
-    assert one.endswith("There are no limits: one point has no moving range.")
-
-
-def test_variation_line_has_an_icon_and_words():
-    assert overview.variation_line(control(STEADY), 1) == (
-        ":material/horizontal_rule: No signal beyond normal variation (monthly, since Jan 2021)"
+    assert one == (
+        "Recorded stalking offences cannot be judged yet: too few months, or too little change between them, to set "
+        "a usual range."
     )
-    assert overview.variation_line(control([*STEADY, 40]), 3).startswith(
-        ":material/arrow_upward: Special cause: unusually high"
+
+
+def test_variation_line_has_the_icon_and_its_label():
+    assert overview.variation_line(control(STEADY), 1) == (
+        ":mdc/variation/common_cause: Usual variation (monthly, since Jan 2021)"
+    )
+    assert overview.variation_line(control([*STEADY, 40]), 3) == (
+        ":mdc/variation/neutral_high: Unusually high (quarterly, since Jan 2021)"
     )
     assert overview.variation_line(None, 1) == "Variation: no figures to judge."
 
@@ -179,8 +184,8 @@ def test_summary_messages_on_a_rise(inputs):
     summary = overview.summary(inputs)
     assert summary.messages == (
         "Recorded stalking and harassment rose 7% to 128 in the year ending March 2023 (from 120).",
-        "The quarterly figures for stalking and harassment since April 2021: no signal beyond normal variation in the "
-        "last 8 points. The limits are trial limits: fewer than 12 points.",
+        "Recorded stalking and harassment offences are within their usual range: the last 8 quarters went up and down "
+        "only as much as chance would. An early judgement: only 8 quarters so far.",
         "In the year ending March 2023, Kent recorded 12.8 offences per 1,000 people, above the England and Wales "
         "rate of 8.4. Its peer force recorded a lower rate than Kent. Rates use ONS's mid-2021 "
         "population estimate, as ONS does.",
@@ -215,7 +220,7 @@ def test_summary_cards(inputs):
     assert (charge.value, charge.delta, charge.neutral) == ("20.0%", "+10.0 percentage points", False)
     assert charge.lines[:3] == (
         "8 charged or summonsed of 40 outcomes",
-        "Count used: outcomes assigned in the quarter",
+        "Counting outcomes assigned in the quarter",
         "3 offences recorded in 2022/23 Q4 await an outcome (not counted)",
     )
     granted = cards[overview.ORDERS_TITLE]
@@ -245,8 +250,8 @@ def test_summary_with_too_little_data(inputs):
     summary = overview.summary(short)
     assert summary.messages == (
         "There is not yet a full year of data on stalking and harassment to report.",
-        "The quarterly figures for stalking and harassment since October 2022: no signal beyond normal variation in "
-        "the last 2 points. The limits are trial limits: fewer than 12 points.",
+        "Recorded stalking and harassment offences are within their usual range: the last 2 quarters went up and down "
+        "only as much as chance would. An early judgement: only 2 quarters so far.",
         "No rate per 1,000 people can be given for Kent: its population is not loaded.",
     )
     cards = {card.title: card for card in summary.cards}
@@ -267,10 +272,10 @@ def test_a_monthly_extract_gives_the_counts_and_the_variation(inputs):
         == "Recorded stalking and harassment rose 25% to 60 in the year ending March 2023 (from 48)."
     )
     # Is it changing? is read on the periods the filters choose: quarters unless months are asked for.
-    assert summary.messages[1].startswith("The quarterly figures for stalking and harassment since April 2021:")
+    assert "the last 8 quarters" in summary.messages[1]
     assert summary.counts_note == "Counts from Kent's monthly extract: year ending March 2023 against the year before."
     by_month = overview.summary(replace(monthly, filters=replace(monthly.filters, granularity="month")))
-    assert by_month.messages[1].startswith("The monthly figures for stalking and harassment since April 2021:")
+    assert "the last 12 months were all above the average" in by_month.messages[1]
     assert by_month.messages[0] == summary.messages[0]
 
 
@@ -311,19 +316,13 @@ def test_a_charge_rate_target_is_judged_with_the_assurance_icon(inputs):
         cards = {card.title: card for card in overview.summary(with_target(varied, percent)).cards}
         return cards[overview.CHARGE_TITLE]
 
-    assert charge_card(5).lines[-1] == (
-        ":material/help: Hit and miss against the target of 5%: it lies within the process limits, so it will be met "
-        "in some periods and missed in others by chance"
-    )
-    assert charge_card(30).lines[-1] == (
-        ":material/cancel: Consistently misses the target of 30%: it lies outside the process limits, so without a "
-        "change in how the work is done it will not be met"
-    )
+    assert charge_card(5).lines[-1] == ":mdc/assurance/hit_and_miss: Sometimes meets the target (5%)"
+    assert charge_card(30).lines[-1] == ":mdc/assurance/consistent_fail: Misses the target every time (30%)"
     steady = replace(
         inputs, outcomes=outcome_rows("Kent", D(2021, 4, 1), [4, 5] * 4, [16, 15] * 4)
     )  # 20% and 25% in turn: mean 22.5%, limits 9.2% and 35.8%
     met = {card.title: card for card in overview.summary(with_target(steady, 5)).cards}[overview.CHARGE_TITLE]
-    assert met.lines[-1] == ":material/check_circle: Consistently meets the target of 5%"
+    assert met.lines[-1] == ":mdc/assurance/consistent_pass: Meets the target every time (5%)"
     without = {card.title: card for card in overview.summary(varied).cards}[overview.CHARGE_TITLE]
     assert not any("target" in line for line in without.lines)
 
@@ -331,4 +330,4 @@ def test_a_charge_rate_target_is_judged_with_the_assurance_icon(inputs):
 def test_a_target_without_process_limits_says_so(inputs):
     # 10% four quarters then 20%: the one jump is screened out of the moving ranges, which leaves them all zero.
     card = {card.title: card for card in overview.summary(with_target(inputs, 12.5)).cards}[overview.CHARGE_TITLE]
-    assert card.lines[-1] == ":material/horizontal_rule: Target 12.5%: no process limits yet to judge it against"
+    assert card.lines[-1] == ":mdc/assurance/none: Target not yet judged (12.5%)"

@@ -53,7 +53,7 @@ def test_every_chart_has_an_export_control(demo_url, monkeypatch):
     assert labels.count("Download PNG") == len(charts)
     assert labels.count("Alt text (.txt)") == labels.count("Figures (CSV)") == len(charts)
     # The alt text is offered as text beside the image, written from the data, saying first that it is the demo.
-    written = f"{release.DEMO_NOTICE} XmR chart of quarterly recorded stalking and harassment"
+    written = f"{release.DEMO_NOTICE} Chart of quarterly recorded stalking and harassment"
     assert any(code.value.startswith(written) for code in app.code)
 
 
@@ -114,10 +114,15 @@ def test_presentation_mode_moves_between_slides_and_keeps_the_filters(demo_url, 
     by_key(app.button, "present_previous").click().run()
     by_key(app.button, "present_previous").click().run()
     assert param(app, "slide") == "1"
-    # The first slide is the SPC chart, drawn for the category the address chose.
-    assert app.title[0].value == "Recorded stalking in Devon and Cornwall, quarterly"
+    # The first slide is the Panel's scorecard, the second the key messages, then the charts.
+    assert app.title[0].value == "At a glance: Devon and Cornwall"
     assert param(app, "cat") == "Stalking"
     assert by_key(app.button, "present_previous").disabled
+    by_key(app.button, "present_next").click().run()
+    assert app.title[0].value == "Key messages: Devon and Cornwall"
+    by_key(app.button, "present_next").click().run()
+    # The first chart is the SPC chart, drawn for the category the address chose.
+    assert app.title[0].value == "Recorded stalking in Devon and Cornwall, quarterly"
     # Large type: the chart's words are drawn at the presentation scale, and it fills the screen's width.
     layout = json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]
     assert layout["font"]["size"] == round(15 * 1.3, 1) and layout["autosize"] is True

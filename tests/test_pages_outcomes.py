@@ -72,7 +72,7 @@ def test_the_outcomes_page_shows_every_chart_with_its_count(monkeypatch, dated_d
         opened = open_page(monkeypatch, dated_demo_url, OUTCOMES, view=section)
         titles[section] = list(specs(opened))
         for spec in specs(opened).values():
-            assert "Count used: Force outcomes" in spec["layout"]["title"]["subtitle"]["text"]
+            assert "Counting outcomes " in spec["layout"]["title"]["subtitle"]["text"]  # which of the two counts
     assert titles == {
         "Outcome mix": ["What happened to recorded offences: Devon and Cornwall"],
         CHARGE: [
@@ -90,7 +90,7 @@ def test_the_outcomes_page_shows_every_chart_with_its_count(monkeypatch, dated_d
         "Outcomes assigned",
         "Awaiting an outcome",
     ]
-    assert any("Count used: Force outcomes recorded in quarter" in m.value for m in app.markdown)
+    assert any("**Counting outcomes assigned in the quarter.**" in m.value for m in app.markdown)
     assert not app.info
 
 
@@ -101,9 +101,9 @@ def test_switching_the_outcome_count_changes_the_figures(monkeypatch, dated_demo
     assert not app.exception
     after = spec_starting(app, "Charge or summons rate")
     assert y_values(before) != y_values(after)
-    assert "Force outcomes for offences recorded in quarter" in after["layout"]["title"]["subtitle"]["text"]
+    assert "Counting outcomes of offences recorded in the quarter" in after["layout"]["title"]["subtitle"]["text"]
     assert headline_cards(app)[0][1] != "" and any(
-        "Count used: Force outcomes for offences recorded in quarter" in m.value for m in app.markdown
+        "**Counting outcomes of offences recorded in the quarter.**" in m.value for m in app.markdown
     )
 
 

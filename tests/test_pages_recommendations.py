@@ -182,7 +182,8 @@ def test_the_inspections_page_on_the_demo(monkeypatch, demo_url):
         == "Published 15 September 2017, 17 days late (due by 29 August 2017)"
     )
     assert [tab.label for tab in app.tabs] == ["At a glance", "Each report"]
-    assert [e.label for e in app.expander] == ["Data behind this chart"]  # only the open tab is set out
+    # Only the open tab is set out: its chart, the glossary on statuses, and the figures behind it.
+    assert [e.label for e in app.expander] == ["What does this mean?", "Data behind this chart"]
     app.session_state["inspections"] = "Each report"
     app.run()
     assert [e.label for e in app.expander][:2] == ["Chief Constable's comments", "Commissioner's comments"]

@@ -68,8 +68,9 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
     assert app.title[0].value == "Overview"
     assert messages(app) == [
         "Recorded stalking and harassment rose 4% to 14,987 in the year ending October 2025 (from 14,428).",
-        "The quarterly figures for stalking and harassment since the July 2023 series break: no signal beyond normal "
-        "variation in the last 8 points. The limits are trial limits: fewer than 12 points.",
+        "Recorded stalking and harassment offences are within their usual range: the last 8 quarters went up and "
+        "down only as much as chance would. An early judgement: only 8 quarters so far. Judged from July 2023, when "
+        "the counting rules last changed.",
         "In the year ending June 2025, Devon and Cornwall recorded 8.3 offences per 1,000 people, below the England "
         "and Wales rate of 9.8. All 6 of its peer forces recorded a higher rate than Devon and Cornwall. "
         "Rates use ONS's mid-2024 population estimate, as ONS does.",
@@ -103,7 +104,7 @@ def test_the_overview_is_the_default_page_with_messages_cards_and_charts(monkeyp
 
 def test_the_figures_behind_a_chart_are_built_when_asked_for(monkeypatch, dated_demo_url):
     app = open_app(monkeypatch, dated_demo_url)
-    assert [e.label for e in app.expander] == ["Data behind this chart"]
+    assert [e.label for e in app.expander] == ["What does this mean?", "Data behind this chart"]
     assert not app.dataframe  # closed: no table sent
     app.session_state["overview_spc_data"] = True
     app.run()

@@ -83,10 +83,12 @@ def test_spc_of_quarters_from_the_home_office_table(inputs):
     assert chart.text.title == "Recorded stalking in Kent, quarterly"
     assert chart.text.source == "Source: Home Office police recorded crime"
     assert chart.alt == (
-        "XmR chart of quarterly recorded stalking in Kent from Apr–Jun 2021 to Jan–Mar 2023: 15 in Jan–Mar 2023; "
-        "mean 12 since Apr–Jun 2021; no special-cause signal at the latest point."
+        "Chart of quarterly recorded stalking in Kent from Apr–Jun 2021 to Jan–Mar 2023: 15 in Jan–Mar 2023; "
+        "average 12 since Apr–Jun 2021. Recorded stalking offences are within their usual range: the last 8 quarters "
+        "went up and down only as much as chance would. An early judgement: only 8 quarters so far."
     )
-    assert "trial limits" in chart.reading  # 8 points
+    assert chart.reading == chart.alt.split(". ", 1)[1]
+    assert "trial limits" in chart.technical  # 8 points
     assert chart.notes == []
 
 
@@ -118,7 +120,7 @@ def test_spc_limits_are_recalculated_at_breaks_inside_the_period(inputs, setting
     assert chart.notes == []
     moved = replace(inputs, settings=replace(settings, series_breaks=(*settings.series_breaks, *_break(D(2022, 4, 1)))))
     chart = build("recorded-spc", moved, granularity="month")
-    assert chart.notes == ["Limits recalculated at the series breaks: April 2022 (A test break)."]
+    assert chart.notes == ["The usual range is worked out again from each series break: April 2022 (A test break)."]
     assert chart.data["Mean"].iloc[0] != chart.data["Mean"].iloc[-1]
 
 

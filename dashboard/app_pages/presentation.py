@@ -14,7 +14,7 @@ from dashboard.charts.base import plotly_config
 from dashboard.figures import selection
 from dashboard.outputs import slides
 from dashboard.outputs.inputs import ordered_charts
-from dashboard.ui import components
+from dashboard.ui import components, panel_slides
 
 OVERVIEW = "app_pages/overview.py"
 STYLE = """<style>
@@ -37,10 +37,11 @@ if span:
 
 known = [entry.key for entry in ordered_charts()]
 asked = [key for key in st.query_params.get("charts", "").split(",") if key in known]
-deck = [key for key in asked or known if queries.chart(key, chosen) is not None]
+drawn = [key for key in asked or known if queries.chart(key, chosen) is not None]
+deck = slides.deck(drawn)  # the Panel's scorecard first
 
 st.html(STYLE)
-if not deck:
+if not drawn:
     st.title("Presentation mode")
     components.empty_state("There is nothing to present yet: no chart has data loaded for these filters.")
     st.stop()
@@ -57,16 +58,29 @@ def go(to: int) -> None:
     st.query_params["slide"] = str(to)
 
 
-shown = queries.derived(slides.slide, chosen, deck[slide - 1])
-chart = shown.chart
-st.title(chart.text.title)
-subtitle = chart.text.subtitle.replace("<br>", " ")
-st.caption(
-    components.escape_markdown(" \u00b7 ".join(part for part in (f"Slide {slide} of {len(deck)}", subtitle) if part))
-)
-if chart.reading:
-    st.markdown(f"**Key message:** {components.escape_markdown(chart.reading)}")
-st.plotly_chart(shown.figure, theme=None, config=plotly_config(chart.text), alt=shown.alt, key="present_chart")
+def chart_slide(key: str) -> tuple[str, ...]:
+    """Chart ``key`` under its title and key message; returns its small print."""
+    shown = queries.derived(slides.slide, chosen, key)
+    chart = shown.chart
+    st.title(chart.text.title)
+    subtitle = chart.text.subtitle.replace("<br>", " ")
+    st.caption(
+        components.escape_markdown(
+            " \u00b7 ".join(part for part in (f"Slide {slide} of {len(deck)}", subtitle) if part)
+        )
+    )
+    if chart.reading:
+        st.markdown(f"**Key message:** {components.escape_markdown(chart.reading)}")
+    st.plotly_chart(shown.figure, theme=None, config=plotly_config(chart.text), alt=shown.alt, key="present_chart")
+    return shown.footer
+
+
+current = deck[slide - 1]
+if current in slides.PANEL_SLIDES:
+    panel_slides.show(current, chosen, f"Slide {slide} of {len(deck)}")
+    footer: tuple[str, ...] = ()
+else:
+    footer = chart_slide(current)
 
 previous, following, where, leave = st.columns([1, 1, 2, 2], vertical_alignment="center")
 previous.button(
@@ -96,5 +110,5 @@ leave.page_link(
     query_params=chosen.to_query_params(defaults),
 )
 # The small print as page text, so it wraps to the screen rather than running off the chart.
-for line in shown.footer:
+for line in footer:
     st.caption(components.escape_markdown(line))

@@ -33,10 +33,10 @@ def show(key: str, subject_filters, empty: str, chart_key: str) -> None:
 def show_trends() -> None:
     st.header("Is it changing, or is it noise?")
     st.caption(
-        "Each chart shows the counts with their mean and process limits (statistical process control, as NHS "
-        "'Making Data Count'). A point outside the limits, or a long run, is a signal; anything else is normal "
-        "variation. Limits are recalculated at the counting changes. A rise can mean better recording or more "
-        "victims coming forward, not only more crime."
+        "Each chart shows the counts with their average and the range expected by chance. A point beyond that "
+        "range, or a long run, is an unusual change; anything else is usual variation. The range is worked out "
+        "again after each change in the counting rules. A rise can mean better recording or more victims coming "
+        "forward, not only more crime. The Glossary page explains the method (statistical process control)."
     )
     subjects = {f"{settings.total_label} (total)": trends.total_categories(settings)}
     subjects |= {c: (c,) for c in settings.categories if c in set(chosen.categories)}

@@ -33,11 +33,11 @@ FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 # Special-cause colours after NHS "Making Data Count": blue improvement, orange concern,
 # purple neutral, grey common cause; each with its own marker symbol too.
 POINT_STYLES = {
-    "common_cause": ("Common cause", "#7F7F7F", "circle"),
-    "special_cause_improvement": ("Special cause: improvement", "#1D70B8", "triangle-up"),
-    "special_cause_concern": ("Special cause: concern", "#B15400", "triangle-down"),
-    "special_cause_neutral_high": ("Special cause: high", "#6F4A9E", "diamond"),
-    "special_cause_neutral_low": ("Special cause: low", "#6F4A9E", "diamond-open"),
+    "common_cause": ("Usual variation", "#7F7F7F", "circle"),
+    "special_cause_improvement": ("Unusual: improvement", "#1D70B8", "triangle-up"),
+    "special_cause_concern": ("Unusual: concern", "#B15400", "triangle-down"),
+    "special_cause_neutral_high": ("Unusually high", "#6F4A9E", "diamond"),
+    "special_cause_neutral_low": ("Unusually low", "#6F4A9E", "diamond-open"),
 }
 
 TEMPLATE = go.layout.Template(
@@ -269,19 +269,19 @@ def spc_chart(
                 hovertemplate=f"%{{x|%b %Y}}: %{{y:,}}<br>{label}<extra></extra>",
             )
         )
-    for column, name, dash in (("mean", "Mean", "solid"), ("upl", "Process limits", "dash"), ("lpl", None, "dash")):
+    for column, name, dash in (("mean", "Average", "solid"), ("upl", "Usual range", "dash"), ("lpl", None, "dash")):
         if column in frame and frame[column].notna().any():
             line_x, line_y = _segmented(x, frame[column], frame.get("segment"))
             fig.add_trace(
                 go.Scatter(
                     x=line_x,
                     y=line_y,
-                    name=name or "Process limits",
+                    name=name or "Usual range",
                     showlegend=name is not None,
-                    legendgroup=name or "Process limits",
+                    legendgroup=name or "Usual range",
                     mode="lines",
                     line=dict(color="#3D3D3D" if column == "mean" else "#7F7F7F", width=1.4, dash=dash),
-                    hovertemplate=f"{name or 'Lower limit'}: %{{y:,.1f}}<extra></extra>",
+                    hovertemplate=f"{name or 'Usual range'}: %{{y:,.1f}}<extra></extra>",
                 )
             )
     if target is not None and x:

@@ -43,6 +43,7 @@ class Inputs:
     illustrative: bool = False  # the illustrative demo is loaded: every output made from these says so
     places: pd.DataFrame | None = None  # data_loaders.reads.recorded_crime_csp: the CSP editions' rows
     district_population: pd.DataFrame | None = None  # data_loaders.reads.population_district
+    as_of: dt.date | None = None  # the day the recommendations charts end on (a pack's quarter end); None: today
 
 
 @dataclass
@@ -54,10 +55,11 @@ class Chart:
     text: ChartText
     data: pd.DataFrame  # exactly the figures drawn, for the data view and the CSV
     alt: str  # the text alternative, written from the data
-    reading: str = ""  # one plain sentence under the chart: the key message or SPC reading
+    reading: str = ""  # one plain sentence under the chart: the key message or SPC reading, without jargon
     notes: list[str] = field(default_factory=list)  # e.g. "Suppression applied", "Trial limits"
     illustrative: bool = False  # drawn from the illustrative demo (set by :func:`build` from the inputs)
     released: bool = False  # protected and labelled to leave the app (``dashboard.outputs.release``)
+    technical: str = ""  # the reading in statistical terms, one click away beside the glossary
 
     @cached_property
     def shown(self) -> ShownFigure:

@@ -17,6 +17,7 @@ from dashboard.charts.frames import bars_on_time_axis, finish, period_hover
 from dashboard.figures import measures, spc
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.words import outcomes as outcome_words
+from dashboard.words import readings
 from data_loaders import periods
 from data_loaders.sources import outcomes as outcome_table
 
@@ -99,7 +100,7 @@ def outcome_mix(inputs: Inputs) -> Chart | None:
         reading=f"I{outcome_words.in_period_words(period)[1:]} the largest group was {largest.label.lower()} ({largest.share:.1f}% of outcomes).",
         notes=[
             *outcome_words.small_base_note(small, "mix", minimum),
-            "Offences not yet assigned an outcome (type 0) are no outcome: left out here and charted on their own.",
+            "Crimes still being investigated have no outcome yet: left out here and charted on their own.",
         ],
     )
 
@@ -123,7 +124,7 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
         inputs,
         f"Charge or summons rate: {filters.force}",
         f"{outcome_figures.selection_label(settings, filters.categories)}. Charged or summonsed as a share of assigned outcomes, "
-        f"by quarter, with process limits.<br>{outcome_figures.count_used(settings, column)}.",
+        f"by quarter, with the range expected by chance.<br>{outcome_figures.count_used(settings, column)}.",
     )
     target = settings.targets.charge_rate
     target_text = f"{target:g}%" if target is not None else ""
@@ -136,9 +137,12 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
         target=target,
         target_label=f"Target ({target_text})",
     )
-    words = spc.describe(control.frame, improvement)
+    words = readings.variation("the charge rate", control.frame, improvement)
+    technical = spc.describe(control.frame, improvement)
     if target is not None:
-        words += f" {spc.describe_assurance(control.frame, target, improvement, target_text)[1]}."
+        kind, assured = spc.describe_assurance(control.frame, target, improvement, target_text)
+        words += " " + readings.assurance("the charge rate", kind, target_text)
+        technical += f" {assured}."
     small = [
         periods.quarter_label(s)
         for s, r, b in zip(starts, rates["rate"], rates["assigned"], strict=True)
@@ -147,7 +151,7 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
     notes = outcome_words.small_base_note(small, "rate", reading.measure.minimum_base)
     if rebase:
         where = ", ".join(periods.quarter_label(starts[p]) for p in rebase)
-        notes.append(f"Limits are recalculated from {where}, after the series breaks marked on the chart.")
+        notes.append(f"The usual range is worked out again from {where}, after the series breaks marked on the chart.")
     notes.append(
         "A higher charge rate is treated as improvement; the chart uses quarterly rates, never rolling totals."
     )
@@ -179,6 +183,7 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
         ),
         reading=words,
         notes=notes,
+        technical=technical,
     )
 
 
@@ -255,14 +260,13 @@ def charge_rate_comparison(inputs: Inputs) -> Chart | None:
 @register("victim-does-not-support", "Victim does not support action", section=OUTCOMES_SECTION)
 def victim_does_not_support(inputs: Inputs) -> Chart | None:
     """The share of assigned outcomes where the victim did not support action (types 14 and 16)."""
-    types = [t.type for t in inputs.settings.outcomes.types if t.group == outcome_figures.VICTIM_GROUP]
     return _comparison(
         inputs,
         "victim-does-not-support",
         "Victim does not support action",
         "share of outcomes where the victim did not support action",
         lambda t: t[outcome_figures.VICTIM_GROUP],
-        f"Outcome types {' and '.join(str(t) for t in types)} as a share of assigned outcomes.",
+        "Outcomes where the victim did not support action (evidential difficulties), as a share of assigned outcomes.",
     )
 
 
@@ -284,9 +288,9 @@ def not_yet_assigned(inputs: Inputs) -> Chart | None:
     text = _text(
         inputs,
         f"Offences not yet assigned an outcome: {filters.force}",
-        f"{outcome_figures.selection_label(settings, filters.categories)}. Type 0, by quarter the offence was recorded: "
-        "not an outcome, in no outcome total or rate.<br>"
-        f"Count used: {outcome_table.LABELS[column]} (the only count with type 0, whichever count is chosen).",
+        f"{outcome_figures.selection_label(settings, filters.categories)}. Crimes still being investigated, by quarter "
+        "recorded: not an outcome, in no outcome total or rate.<br>"
+        f"{outcome_figures.count_used(settings, column)} (the only count that shows them, whichever count is chosen).",
     )
     figure = charts.bar_chart(
         backlog, x="period_start", y="not_yet_assigned", text=text, y_label="Offences awaiting an outcome"

@@ -160,12 +160,9 @@ def status_by_report_chart(
 def recommendation_status_mix(inputs: Inputs) -> Chart | None:
     if inputs.recommendations is None or inputs.recommendation_updates is None:
         return None
+    as_of = inputs.as_of or dt.date.today()  # a pack stops at its quarter's end; the app shows today, edits included
     return status_mix_chart(
-        inputs.recommendations,
-        inputs.recommendation_updates,
-        inputs.settings,
-        dt.date.today(),
-        data_as_at=dt.date.today(),  # statuses and overdue flags as they stand today, edits included
+        inputs.recommendations, inputs.recommendation_updates, inputs.settings, as_of, data_as_at=as_of
     )
 
 

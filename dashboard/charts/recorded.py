@@ -15,8 +15,9 @@ import pandas as pd
 from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
-from dashboard.figures import measures, rates, spc, trends
+from dashboard.figures import measures, overview, rates, spc, trends
 from dashboard.figures.metrics import format_count, format_percent_change
+from dashboard.words import messages, readings
 from data_loaders import periods
 from data_loaders.periods import year_ending_label
 
@@ -105,27 +106,24 @@ def recorded_spc(inputs: Inputs) -> Chart | None:
     source = trends.source_name(inputs.recorded, chosen.force, months)
     text = _text(
         f"Recorded {subject} in {chosen.force}, {word}",
-        f"Offences recorded each {unit}, with the mean and process limits (XmR chart)",
+        f"Offences recorded each {unit}, with the average and the range expected by chance",
         source,
         inputs,
     )
     figure = _sized(charts.spc_chart(frame, starts, text, value_label="Offences recorded", markers=inputs.markers))
-    reading = spc.describe(frame, "neutral")
+    reading = readings.variation(f"recorded {subject} offences", frame, "neutral", months, plural=True)
     observed = frame[frame["value"].notna()]
     last = observed.iloc[-1]
     segment_start, _ = control.segment_start
-    signal = "no special-cause signal at the latest point"
-    if last["point_type"] != "common_cause":
-        signal = f"the latest point is a special cause: {SIGNALS[last['special_cause_type']].lower()}"
     alt = (
-        f"XmR chart of {word} recorded {subject} in {chosen.force} from {trends.period_label(starts[0], months)} to "
+        f"Chart of {word} recorded {subject} in {chosen.force} from {trends.period_label(starts[0], months)} to "
         f"{trends.period_label(starts[-1], months)}: {format_count(last['value'])} in {trends.period_label(starts[-1], months)}; "
-        f"mean {format_count(last['mean'])} since {trends.period_label(segment_start, months)}; {signal}."
+        f"average {format_count(last['mean'])} since {trends.period_label(segment_start, months)}. {reading}"
     )
     notes = []
     if control.rebased_at:
         listed = "; ".join(f"{start:%B %Y} ({label})" for start, label in control.rebased_at)
-        notes.append(f"Limits recalculated at the series breaks: {listed}.")
+        notes.append(f"The usual range is worked out again from each series break: {listed}.")
     if chosen.granularity == "month" and months == trends.QUARTERLY:
         notes.append(f"No monthly extract is loaded for {chosen.force}: the chart shows quarters.")
     if chosen.granularity == "year_ending":
@@ -147,7 +145,7 @@ def recorded_spc(inputs: Inputs) -> Chart | None:
             "Signal": frame["special_cause_type"].map(SIGNALS).fillna("").to_numpy(),
         }
     )
-    return Chart("recorded-spc", figure, text, data, alt, reading, notes)
+    return Chart("recorded-spc", figure, text, data, alt, reading, notes, spc.describe(frame, "neutral"))
 
 
 def _year_ending_lines(inputs: Inputs, months: int) -> pd.DataFrame:
@@ -226,7 +224,10 @@ def recorded_year_ending(inputs: Inputs) -> Chart | None:
         data["Rate per 1,000 population"] = lines["rate"].round(3).to_numpy()
         data["Population"] = lines["population"].round(0).astype("Int64").to_numpy()
         data["Population estimate (mid-year)"] = lines["population_year"].to_numpy()
-    return Chart("recorded-year-ending", figure, text, data, alt, notes=notes)
+    _, codes, name = _selection(inputs)
+    found = measures.recorded(inputs, codes)
+    reading = messages.change_sentence(name, found.comparison if found else None)
+    return Chart("recorded-year-ending", figure, text, data, alt, reading, notes)
 
 
 RATES_SOURCE = f"Home Office police recorded crime; {POPULATION_SOURCE}"
@@ -333,7 +334,7 @@ def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
     if published:
         notes.append(published)
     data = _rates_data(frame)
-    return Chart("recorded-rate-comparison", figure, text, data, alt, notes=notes)
+    return Chart("recorded-rate-comparison", figure, text, data, alt, _rates_reading(latest, chosen.force), notes)
 
 
 def _rates_data(frame: pd.DataFrame) -> pd.DataFrame:
@@ -401,7 +402,8 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     missing = [p for p in peers if p not in set(latest["area"])]
     if missing:
         notes.append(f"No rate for {', '.join(missing)}: figures or population not loaded for this year.")
-    return Chart("recorded-rate-latest", figure, text, _rates_data(latest), alt, notes=notes)
+    reading = _rates_reading(latest, chosen.force, tuple(p for p in peers if p != chosen.force))
+    return Chart("recorded-rate-latest", figure, text, _rates_data(latest), alt, reading, notes)
 
 
 @register(
@@ -458,4 +460,27 @@ def recorded_by_code(inputs: Inputs) -> Chart | None:
             "Change (%)": table["percent_change"].round(1),
         }
     )
-    return Chart("recorded-by-code", figure, text, data, alt)
+    return Chart("recorded-by-code", figure, text, data, alt, _by_code_reading(labels, table, end))
+
+
+# ---- key messages: one plain sentence under each chart ---------------------------------------------
+
+
+def _rates_reading(latest: pd.DataFrame, force: str, peers: tuple[str, ...] = ()) -> str:
+    """'In the year ending March 2025, Devon and Cornwall recorded 8.6 offences per 1,000 people, below ...'."""
+    by_area = dict(zip(latest["area"], latest["rate"], strict=True))
+    end = latest["period_end"].max()
+    sentence = messages.rate_sentence(force, by_area.get(force), "England and Wales", by_area.get(trends.NATIONAL))
+    among = overview.peer_sentence(force, by_area.get(force), {p: by_area.get(p) for p in peers}) if peers else None
+    return f"In the {year_ending_label(end)}, {sentence}" + (f" {among}" if among else "")
+
+
+def _by_code_reading(labels: list[str], table: pd.DataFrame, end) -> str:
+    """'In the year ending March 2025 the most offences were 8L Harassment (4,973, up 3% on the year before).'"""
+    largest = int(table["current"].fillna(-1).to_numpy().argmax())
+    change = table["percent_change"].iloc[largest]
+    compared = "" if pd.isna(change) else f", {format_percent_change(change)} on the year before"
+    return (
+        f"In the {year_ending_label(end)} the most offences were {labels[largest]} "
+        f"({format_count(table['current'].iloc[largest])}{compared})."
+    )

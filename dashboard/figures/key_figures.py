@@ -13,6 +13,7 @@ from dashboard.figures import prosecutions as prosecution_figures
 from dashboard.words import messages
 from dashboard.words import outcomes as outcome_words
 from data_loaders import periods
+from data_loaders.sources import outcomes as outcome_table
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,6 @@ def year_ending(quarters: pd.DataFrame, column: str) -> metrics.YearEndingCompar
     return metrics.compare_year_ending(series, 3)
 
 
-def _victim_types(settings) -> str:
-    return " and ".join(str(t.type) for t in settings.outcomes.types if t.group == outcome_figures.VICTIM_GROUP)
-
-
 def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
     """Charge rate, victim-does-not-support share and outcomes for the latest year ending; the latest backlog."""
     settings, filters = inputs.settings, inputs.filters
@@ -63,7 +60,7 @@ def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
             "Victim does not support",
             "closed because the victim did not support action",
             "inverse",
-            f"Outcome types {_victim_types(settings)}",
+            "Outcomes where the victim did not support action",
         ),
     ):
         share, before = (reading.share, reading.previous) if reading else (None, None)
@@ -84,7 +81,7 @@ def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
             metrics.format_count(assigned.current) if assigned else "no figure",
             percent_delta(assigned),
             "off",
-            f"All assigned outcomes (not type 0), {period}. {used}.",
+            f"All assigned outcomes (crimes still being investigated are not counted), {period}. {used}.",
             "",
         )
     )
@@ -96,8 +93,8 @@ def outcome_key_figures(inputs: Inputs) -> list[KeyFigure]:
                 f"{awaiting.awaiting:,}",
                 None,
                 "off",
-                f"Offences recorded in {awaiting.quarter} still awaiting an outcome (type 0, not an outcome). "
-                "Count used: Force outcomes for offences recorded in quarter.",
+                f"Offences recorded in {awaiting.quarter} still being investigated: not an outcome, so in no share. "
+                f"{outcome_figures.count_used(settings, outcome_table.FOR_OFFENCES_RECORDED)}.",
                 "",
             )
         )

@@ -31,9 +31,12 @@ def count_column(filters: Filters) -> str:
 
 
 def count_used(settings: Settings, column: str) -> str:
-    """'Count used: Force outcomes recorded in quarter (outcomes assigned in the quarter)'."""
+    """'Counting outcomes assigned in the quarter': which of the two counts a chart uses, in plain words.
+
+    The Home Office's own column name is in the glossary ("The two ways of counting outcomes").
+    """
     label = settings.outcomes.count(column).label
-    return f"Count used: {outcome_table.LABELS[column]} ({label[:1].lower()}{label[1:]})"
+    return f"Counting {label[:1].lower()}{label[1:]}"
 
 
 def offence_codes(settings: Settings, categories: Sequence[str]) -> tuple[str, ...]:

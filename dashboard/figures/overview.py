@@ -15,22 +15,18 @@ import pandas as pd
 
 from dashboard.charts.catalogue import Inputs
 from dashboard.figures import measures, metrics, rates, spc, trends
-from dashboard.words import messages
+from dashboard.words import messages, readings
 from data_loaders import periods
 
 SPARK_PERIODS = {trends.MONTHLY: 24, trends.QUARTERLY: 12}
 ORDER_MEASURES = measures.ORDER_MEASURES
 
-# The variation icon in words and a symbol, after NHS "Making Data Count": never colour alone.
-VARIATION = {
-    "common_cause": (":material/horizontal_rule:", "No signal beyond normal variation"),
-    "neutral_high": (":material/arrow_upward:", "Special cause: unusually high"),
-    "neutral_low": (":material/arrow_downward:", "Special cause: unusually low"),
-    "improvement_high": (":material/arrow_upward:", "Special cause: improvement (high)"),
-    "improvement_low": (":material/arrow_downward:", "Special cause: improvement (low)"),
-    "concern_high": (":material/arrow_upward:", "Special cause: concern (high)"),
-    "concern_low": (":material/arrow_downward:", "Special cause: concern (low)"),
-}
+
+# A card line starting ``:mdc/<family>/<kind>:`` is drawn with that Making Data Count icon
+# (``dashboard.outputs.icons``); its label follows it in words, so colour is never the only cue.
+def icon_token(family: str, kind: str) -> str:
+    """The token a card line starts with to show icon ``kind`` of ``family`` ("variation" or "assurance")."""
+    return f":mdc/{family}/{kind}:"
 
 
 @dataclass(frozen=True)
@@ -71,47 +67,29 @@ def delta_text(comparison: metrics.YearEndingComparison | None) -> tuple[str | N
 
 
 def variation_line(control: trends.Control | None, months: int, improvement: str = "neutral") -> str:
-    """'Variation (monthly, since June 2023): :icon: Common cause: ...' for a card."""
+    """'[icon] Usual variation (monthly, since Jan 2021)' for a card: the variation icon and its label."""
     if control is None:
         return "Variation: no figures to judge."
-    icon, words = VARIATION[spc.variation_icon(control.frame)]
+    kind = spc.variation_icon(control.frame)
     start, _ = control.segment_start
-    return f"{icon} {words} ({trends.PERIOD_WORDS[months]}, since {start:%b %Y})"
-
-
-# The assurance icon as a symbol beside its words (``spc.ASSURANCE_WORDS``): never colour alone.
-ASSURANCE_ICONS = {
-    "consistent_pass": ":material/check_circle:",
-    "consistent_fail": ":material/cancel:",
-    "hit_and_miss": ":material/help:",
-    "none": ":material/horizontal_rule:",
-}
+    return f"{icon_token('variation', kind)} {readings.VARIATION_LABELS[kind]} ({trends.PERIOD_WORDS[months]}, since {start:%b %Y})"
 
 
 def assurance_line(control: trends.Control | None, target_percent: float, improvement: str) -> str:
-    """'[icon] Hit and miss against the target of 12.5%: ...' for a card whose measure (a share) has a target."""
-    target_text = f"{target_percent:g}%"
-    if control is None:
-        kind, words = "none", spc.ASSURANCE_WORDS["none"].format(target=target_text)
-    else:
-        kind, words = spc.describe_assurance(control.frame, target_percent, improvement, target_text)
-    return f"{ASSURANCE_ICONS[kind]} {words}"
+    """'[icon] Sometimes meets the target (12.5%)' for a card whose measure (a share) has a target."""
+    kind = "none" if control is None else spc.assurance(control.frame, target_percent, improvement)
+    return f"{icon_token('assurance', kind)} {readings.ASSURANCE_LABELS[kind]} ({target_percent:g}%)"
 
 
 def variation_sentence(subject: str, control: trends.Control | None, months: int) -> str:
-    """The key message on variation: 'The monthly figures for stalking show no signal beyond normal variation since ...'."""
-    word = trends.PERIOD_WORDS[months]
+    """The key message on variation: 'Recorded stalking offences are higher than usual: the last 8 quarters ...'."""
     if control is None:
-        return f"There are no {word} figures for {subject} to judge variation on."
+        return f"There are no {trends.PERIOD_WORDS[months]} figures for {subject} to judge yet."
+    text = readings.variation(f"recorded {subject} offences", control.frame, "neutral", months, plural=True)
     start, label = control.segment_start
-    since = f"since the {start:%B %Y} series break" if label else f"since {start:%B %Y}"
-    frame = control.frame
-    segment = frame[(frame["segment"] == frame["segment"].iloc[-1]) & frame["value"].notna()]
-    quiet = (segment["point_type"] == "common_cause").all() and segment["lpl"].notna().all()
-    if quiet and not segment["trial_limits"].any():
-        return f"The {word} figures for {subject} show no signal beyond normal variation {since}."
-    description = spc.describe(frame, "neutral")
-    return f"The {word} figures for {subject} {since}: {description[:1].lower()}{description[1:]}"
+    if label:
+        text += f" Judged from {start:%B %Y}, when the counting rules last changed."
+    return text
 
 
 def peer_sentence(force: str, rate: float | None, peer_rates: dict[str, float | None]) -> str | None:
@@ -309,7 +287,7 @@ def _charge(inputs: Inputs) -> tuple[Card | None, str | None]:
     awaiting = measures.awaiting_outcome(inputs)
     lines = [
         f"{reading.numerator:,} charged or summonsed of {reading.denominator:,} outcomes",
-        f"Count used: {count.label.lower()}",
+        f"Counting {count.label.lower()}",
         variation_line(reading.control, trends.QUARTERLY, measure.improvement),
     ]
     target = settings.targets.charge_rate

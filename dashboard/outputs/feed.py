@@ -11,11 +11,9 @@ import dataclasses
 import datetime as dt
 
 from dashboard.charts.catalogue import Inputs
-from dashboard.figures import measures, overview, spc, trends
+from dashboard.figures import measures, spc, trends
 from dashboard.outputs import public_summary, release
-from dashboard.words import messages
-
-VARIATION_WORDS = {key: words for key, (_, words) in overview.VARIATION.items()}
+from dashboard.words import messages, readings
 
 
 def _variation(control: trends.Control | None, improvement: str) -> dict[str, object] | None:
@@ -25,7 +23,7 @@ def _variation(control: trends.Control | None, improvement: str) -> dict[str, ob
     icon = spc.variation_icon(control.frame)
     return {
         "icon": icon,
-        "words": VARIATION_WORDS[icon],
+        "words": readings.VARIATION_LABELS[icon],
         "since": start.isoformat(),
         "since_break": label,
         "points": int(control.frame["value"].notna().sum()),

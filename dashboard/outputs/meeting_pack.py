@@ -25,6 +25,7 @@ import pandas as pd
 
 from dashboard.charts import catalogue
 from dashboard.charts.catalogue import Chart, Inputs
+from dashboard.figures import scorecard
 from dashboard.outputs import images, layout, pack_pages, public_summary
 from dashboard.outputs.inputs import cut_to, default_filters, inputs_from_database, ordered_charts
 from data_loaders.settings import Settings
@@ -147,6 +148,7 @@ class Contents:
     meeting_date: dt.date | None
     prepared: dt.date
     missing: list[str] = field(default_factory=list)
+    scorecard: scorecard.Scorecard | None = None  # the Panel's one page, the pack's second
 
 
 def pack_filters(inputs: Inputs, quarter: Quarter):
@@ -199,21 +201,27 @@ def gather(
     if progress:
         progress(0.02, "Reading the database")
     inputs = inputs_from_database(engine, settings, today=as_of)
+    recommendations = inputs.recommendations
     inputs = cut_to(inputs, quarter.last_month)
     if inputs.recorded.empty:
         raise PackError(f"No recorded crime is loaded up to {quarter.describe()}: load the published tables first.")
-    inputs = dataclasses.replace(inputs, filters=pack_filters(inputs, quarter))
+    # Recommendation charts end with the quarter too: no month after it, none that has not ended.
+    inputs = dataclasses.replace(inputs, filters=pack_filters(inputs, quarter), as_of=min(quarter.end, as_of))
     charts, missing = gather_charts(inputs, keys, progress)
     messages, cards = headline(inputs)
     status = read_status(engine)
+    reports = recommendation_queries.reports_frame(engine, settings, as_of)
+    # The scorecard's overdue recommendations and deadlines are as at the meeting, like the tables.
+    panel = scorecard.scorecard(dataclasses.replace(inputs, recommendations=recommendations), reports, as_of)
     return Contents(
         quarter=quarter,
         inputs=inputs,
         charts=charts,
         messages=messages,
         cards=cards,
-        recommendations=recommendation_queries.recommendations_frame(engine, settings, as_of),
-        reports=recommendation_queries.reports_frame(engine, settings, as_of),
+        recommendations=recommendations,
+        reports=reports,
+        scorecard=panel,
         sources=[
             (s.kind, s.file_name, f"{s.edition_date:%-d %B %Y}" if s.edition_date else "not dated")
             for s in status.sources

@@ -35,6 +35,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from dashboard.charts.base import TEXT
 from dashboard.outputs import layout, release
+from dashboard.outputs.pack_scorecard import glossary_notes, scorecard_page
 from dashboard.outputs.pack_tables import deadline_rows, recommendations_rows, source_lines
 from data_loaders.settings import Settings
 
@@ -240,6 +241,12 @@ def pack_story(contents: Contents, styles, chart_width: float, placed: dict) -> 
         story.append(_p("Illustrative demo data: these figures are not real.", styles["warning"]))
     story += [NextPageTemplate("body"), PageBreak()]
 
+    # The Panel's one page
+    if contents.scorecard is not None:
+        heading = Heading("At a glance: every measure, overdue recommendations, deadlines", styles["h1"], 0)
+        room = PAGE[1] - 2 * MARGIN - 18 - 40  # the body frame below the heading
+        story += [*scorecard_page(contents.scorecard, styles, FRAME_WIDTH, room, brand, heading), PageBreak()]
+
     # Contents
     toc = TableOfContents(dotsMinLevel=0)
     toc.levelStyles = [styles["toc0"], styles["toc1"]]
@@ -358,17 +365,7 @@ def _notes(contents: Contents, styles) -> list:
             ),
         ],
     )
-    section(
-        "Reading the charts",
-        [
-            "Statistical process control (XmR) charts follow NHS England's Making Data Count: the mean, process limits "
-            "at 2.66 times the average moving range, and signals for a point beyond the limits, a run of 7 rising or "
-            "falling, 2 of 3 near a limit, or 7 on one side of the mean. Fewer than 12 points give trial limits.",
-            "A rise in recorded stalking can mean better recording or more confidence to report, not more crime: "
-            "recorded counts have no good direction.",
-            *(f"{c.label}: {c.definition}" for c in settings.outcomes.counts),
-        ],
-    )
+    out += [Heading("Glossary: reading the figures", styles["h2"], 1), *glossary_notes(styles)]
     if contents.missing:
         section(
             "Charts left out",

@@ -50,9 +50,8 @@ def recommendations_rows(frame: pd.DataFrame, closed: Collection[str] = ()) -> t
     )
     rows, highlight = [header], []
     for row in ordered.itertuples():
-        status, category = _words(row.status), _words(row.status_category)
-        if status and category and status != category:
-            status = f"{status} ({category})"
+        # The category, never the source's own word ("being-progressed"): the glossary explains the four.
+        category = _words(row.status_category)
         rows.append(
             [
                 "OVERDUE" if row.overdue else "",
@@ -61,7 +60,7 @@ def recommendations_rows(frame: pd.DataFrame, closed: Collection[str] = ()) -> t
                 _words(row.text),
                 _words(row.owner, "not named"),
                 _date(row.due_date),
-                status or category or "no status yet",
+                category or "no status yet",
             ]
         )
         if row.overdue:

@@ -41,6 +41,7 @@ STYLE = """<style>
 .pcc-card p.pcc-card-delta.pcc-worse { background: #FDECEC; color: #A4262C; }
 .pcc-card img.pcc-sparkline { display: block; width: 100%; height: 44px; margin: 0.25rem 0 0.5rem 0; }
 .pcc-card p.pcc-card-small { font-size: 0.875rem; }
+.pcc-card img.pcc-mdc-icon { vertical-align: middle; margin-right: 0.35rem; }
 .pcc-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 </style>"""
@@ -98,11 +99,29 @@ def inline_html(line: str) -> str:
     """A card line (plain text with ``**bold**`` and ``:material/name:`` symbols) as escaped HTML."""
     text = html.escape(line, quote=False)
     text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    text = mdc_icons(text)
     return re.sub(
         r":material/([a-z_]+):",
         lambda match: f'<span aria-hidden="true">{SYMBOLS.get(match.group(1), "")}</span>',
         text,
     )
+
+
+MDC_TOKEN = re.compile(r":mdc/(variation|assurance)/([a-z_]+):")
+
+
+def mdc_icons(text: str) -> str:
+    """``:mdc/<family>/<kind>:`` tokens (``dashboard.figures.overview.icon_token``) as the Making Data Count icon.
+
+    The picture is decorative (empty alt): the label written after it on the line says what it means.
+    """
+    from dashboard.outputs import icons
+
+    def picture(match: re.Match) -> str:
+        family, kind = match.groups()
+        return f'<img class="pcc-mdc-icon" src="{icons.data_uri(family, kind, 28)}" alt="" width="28" height="28">'
+
+    return MDC_TOKEN.sub(picture, text)
 
 
 def delta_html(card: CardLike) -> str:

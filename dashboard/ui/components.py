@@ -99,6 +99,7 @@ def show_chart(chart, *, key: str | None = None) -> None:
     view shows exactly the figures drawn, with a CSV download of those figures.
     """
     from dashboard.charts.base import file_stem, plotly_config
+    from dashboard.ui.glossary import reading_help
 
     key = key or chart.key
     st.plotly_chart(chart.shown, theme=None, config=plotly_config(chart.text), alt=chart.alt, key=f"{key}_chart")
@@ -108,6 +109,7 @@ def show_chart(chart, *, key: str | None = None) -> None:
     if words:
         st.markdown("\n\n".join(words))
     not_for_publication(chart)
+    reading_help(chart, key)
     data_view = st.expander("Data behind this chart", icon=":material/table:", key=f"{key}_data", on_change="rerun")
     if data_view.open:  # built when opened: a page of charts sends no tables nobody asked for
         with data_view:

@@ -42,6 +42,18 @@ KIND_NAMES = {
     "prosecutions and orders (local return)": "Prosecutions and orders (local return)",
     "local events": "Local events",
     "ONS published figures (police force area tables)": "ONS published figures (police force area tables)",
+    # The loaders' own names for the files they read, as the pack's notes list them.
+    "recorded-crime": "Recorded crime (Home Office tables)",
+    "monthly-extract": "Recorded crime, monthly (local extract)",
+    "ons-mid-year-estimates": "Population (ONS mid-year estimates)",
+    "ons-pfa-tables": "ONS published figures (police force area tables)",
+    "outcomes": "Crime outcomes (Home Office tables)",
+    "prosecutions": "Prosecutions and orders (local return)",
+    "events": "Local events",
+    "pcc-response": "Commissioner's response to an inspection report",
+    "recommendations-tracker": "Inspection recommendations tracker",
+    "hmicfrs-history": "Inspection recommendation history (HMICFRS)",
+    "inspection recommendations": "Inspection recommendations",
 }
 DEMO, REAL = "Demo (illustrative)", "Real"
 FRESHNESS_WORDS = {True: "Probably out of date", False: "Current", None: "Not checked"}
