@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dashboard.charts import fonts
 
 SVG = "{http://www.w3.org/2000/svg}"
-TRANSLATE = re.compile(r"translate\(\s*([-\d.e]+)[ ,]*([-\d.e]+)?\s*\)")
+OPERATION = re.compile(r"(translate|scale|rotate)\(([^)]*)\)")
 ROTATE = re.compile(r"rotate\(\s*(-?[\d.e]+)")
 SIZE = re.compile(r"font-size:\s*([\d.]+)px")
 ANCHOR = {"start": 0.0, "middle": 0.5, "end": 1.0}
@@ -38,14 +38,19 @@ class Box:
         )
 
 
-def _shift(transform: str | None) -> tuple[float, float, bool]:
+def _transform(transform: str | None) -> tuple[float, float, float, bool]:
+    """An element's transform as (scale, x, y): a local point p is drawn at scale * p + (x, y); and if it rotates."""
+    scale, x, y = 1.0, 0.0, 0.0
     if not transform:
-        return 0.0, 0.0, False
+        return scale, x, y, False
     rotated = any(abs(float(angle)) > 0.01 for angle in ROTATE.findall(transform))
-    x = y = 0.0
-    for dx, dy in TRANSLATE.findall(transform):
-        x, y = x + float(dx), y + float(dy or 0)
-    return x, y, rotated
+    for op in OPERATION.finditer(transform):
+        name, values = op.group(1), [float(v) for v in re.findall(r"[-\d.e]+", op.group(2))]
+        if name == "translate":
+            x, y = x + scale * values[0], y + scale * (values[1] if len(values) > 1 else 0.0)
+        elif name == "scale":
+            scale *= values[0]
+    return scale, x, y, rotated
 
 
 def text_boxes(svg: bytes) -> tuple[float, float, list[Box]]:
@@ -53,52 +58,61 @@ def text_boxes(svg: bytes) -> tuple[float, float, list[Box]]:
     root = ET.fromstring(svg)
     boxes: list[Box] = []
 
-    def walk(element, x0: float, y0: float, kind: str) -> None:
-        dx, dy, rotated = _shift(element.get("transform"))
+    def walk(element, place: tuple[float, float, float], kind: str) -> None:
+        scale, x, y, rotated = _transform(element.get("transform"))
         if rotated:
             return
-        x0, y0 = x0 + dx, y0 + dy
+        outer, dx, dy = place
+        place = (outer * scale, dx + outer * x, dy + outer * y)
         kind = element.get("class") or kind
         if element.tag == f"{SVG}text":
-            boxes.extend(_boxes(element, x0, y0, kind))
+            boxes.extend(_boxes(element, place, kind))
             return
         for child in element:
-            walk(child, x0, y0, kind)
+            walk(child, place, kind)
 
-    walk(root, 0.0, 0.0, "")
+    walk(root, (1.0, 0.0, 0.0), "")
     return float(root.get("width")), float(root.get("height")), boxes
 
 
-def _boxes(element, x0: float, y0: float, kind: str) -> list[Box]:
+def _boxes(element, place: tuple[float, float, float], kind: str) -> list[Box]:
     match = SIZE.search(element.get("style") or "")
     if match is None:
         return []
     size = float(match.group(1))
     bold = "font-weight: bold" in (element.get("style") or "")
     anchor = ANCHOR.get(element.get("text-anchor") or "start", 0.0)
-    x, y = float(element.get("x") or 0), float(element.get("y") or 0)
+    x, y = float(element.get("x") or 0), float(element.get("y") or 0) + _em(element.get("dy"), size)
     lines = [span for span in element if span.tag == f"{SVG}tspan" and "line" in (span.get("class") or "")]
-    out = []
     if not lines:
         text = "".join(element.itertext()).strip()
-        return [_box(text, kind, x0 + x, y0 + y, size, bold, anchor)] if text else []
-    line_y = y
+        return [_box(text, kind, place, x, y, size, bold, anchor)] if text else []
+    out = []
     for span in lines:
         text = "".join(span.itertext()).strip()
-        if span.get("y"):
-            line_y = float(span.get("y"))
-        elif span.get("dy"):
-            line_y += float(span.get("dy").removesuffix("em")) * size
+        # Plotly gives each line the element's y and a growing dy (1.3em a line).
+        line_y = (float(span.get("y")) if span.get("y") else y) + _em(span.get("dy"), size)
         line_x = float(span.get("x") or x)
         if text:
-            out.append(_box(text, kind, x0 + line_x, y0 + line_y, size, bold or "<b>" in text, anchor))
+            out.append(_box(text, kind, place, line_x, line_y, size, bold or "<b>" in text, anchor))
     return out
 
 
-def _box(text: str, kind: str, x: float, baseline: float, size: float, bold: bool, anchor: float) -> Box:
+def _em(value: str | None, size: float) -> float:
+    if not value:
+        return 0.0
+    return float(value.removesuffix("em")) * size if value.endswith("em") else float(value)
+
+
+def _box(
+    text: str, kind: str, place: tuple[float, float, float], x: float, baseline: float, size: float, bold: bool,
+    anchor: float,
+) -> Box:  # fmt: skip
+    scale, dx, dy = place
     width = fonts.width(text, size, bold=bold)
     left = x - anchor * width
-    return Box(text, kind, left, baseline - 0.76 * size, left + width, baseline + 0.24 * size)
+    top, bottom = baseline - 0.76 * size, baseline + 0.24 * size
+    return Box(text, kind, dx + scale * left, dy + scale * top, dx + scale * (left + width), dy + scale * bottom)
 
 
 def problems(svg: bytes) -> list[str]:

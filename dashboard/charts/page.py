@@ -9,6 +9,7 @@ Pure Plotly: no Streamlit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from dashboard.charts.style import BADGE_ROW
 LEGEND_SIZE = 13  # the template's legend type size
 LEGEND_ITEM = 46  # pixels of a legend entry besides its words (its symbol and the gap after it), at 13 pixels
 LEGEND_LINE = 1.75  # a legend row's height as a multiple of its type size
+PAGE_NAME = 200  # pixels: the widest a legend entry's line of words is on the page (a phone's plot is 260 wide)
 PAGE_PLOT = 640  # pixels: the plot's width on a 1366-pixel screen beside the sidebar (the legend's first guess)
 PAGE_LEFT, PAGE_RIGHT, PAGE_BOTTOM = 64, 16, 40  # margins (pixels); the axes' labels widen them as they need
 
@@ -43,17 +45,24 @@ def legend_names(figure: go.Figure) -> list[str]:
     return names
 
 
+def legend_item(name: str, size: float) -> float:
+    """The width in pixels of one legend entry: its symbol, its (longest line of) words and the gap after it."""
+    return LEGEND_ITEM * size / LEGEND_SIZE + fonts.widest(name, size)
+
+
 def legend_rows(names: Sequence[str], width: float, size: float) -> int:
-    """How many rows a horizontal legend of ``names`` takes on a plot ``width`` pixels wide, at ``size``."""
+    """How many rows a horizontal legend of ``names`` takes on a plot ``width`` pixels wide, at ``size``.
+
+    As Plotly lays it out: on one row when every entry fits side by side; otherwise in columns as wide
+    as the widest entry.
+    """
     if not names:
         return 0
-    rows, used = 1, 0.0
-    for name in names:
-        item = LEGEND_ITEM * size / LEGEND_SIZE + fonts.width(name, size)
-        if used and used + item > width:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
+    items = [legend_item(name, size) for name in names]
+    if sum(items) <= width:
+        return 1
+    columns = max(1, int(width // max(items)))
+    return math.ceil(len(items) / columns)
 
 
 def is_footer(annotation) -> bool:
@@ -77,6 +86,9 @@ def page_figure(figure: go.Figure) -> go.Figure:
     """
     shown = go.Figure(figure)
     shown.layout.annotations = [a for a in shown.layout.annotations if not is_footer(a)]
+    for trace in shown.data:  # a long legend entry on lines of its own, so that it fits a phone's width
+        if trace.name and fonts.width(trace.name, LEGEND_SIZE) > PAGE_NAME:
+            trace.name = "<br>".join(fonts.wrap(trace.name, PAGE_NAME, LEGEND_SIZE))
     margin = figure.layout.margin
     plot_height = (figure.layout.height or 450) - (margin.t or 0) - (margin.b or 0)
     badges = badge_room(figure)

@@ -20,7 +20,7 @@ from dashboard.charts import fonts
 from dashboard.charts.base import MUTED, TEMPLATE, TEXT
 from dashboard.charts.catalogue import Chart
 from dashboard.charts.markers import drawn_markers, is_badge, marker_key, redraw_time_markers
-from dashboard.charts.page import LEGEND_LINE, badge_room, is_footer, legend_names, legend_rows
+from dashboard.charts.page import LEGEND_LINE, badge_room, is_footer, legend_item, legend_names, legend_rows
 from dashboard.outputs.suppression import LOW_BASE, SUPPRESSED
 from data_loaders.settings import Branding
 
@@ -34,6 +34,7 @@ GREYS = ("#6B6B6B", "#949494", "#4D4D4D", "#B3B3B3")  # the press style's other 
 BAND_GREY = "rgba(148, 148, 148, 0.3)"
 ANNOTATIONS = {"breaks": "Series breaks only", "none": "None"}
 BREAK = "series break"
+SIDE_LEGEND_ROWS = 2  # a legend that would take more rows than this above the plot stands beside it
 WITHHELD = (SUPPRESSED, LOW_BASE)  # the notes that say what suppression withheld: kept in every style
 
 
@@ -126,9 +127,16 @@ def lay_out(
     f = size.type_scale
     width, height = size.width, size.height
     left, right = round(72 * f), round(36 * f)
-    plot_width = width - left - right
+    text_width = width - left - right  # the title and the small print run the image's width
     figure = go.Figure(chart.figure)
     figure.layout.annotations = [a for a in figure.layout.annotations if not is_footer(a)]
+    names = legend_names(figure)
+    legend_rows_ = legend_rows(names, text_width, LEGEND * f)
+    side = legend_rows_ > SIDE_LEGEND_ROWS  # a legend of many long names stands beside the plot, not above it
+    if side:
+        right += round(max(legend_item(name, LEGEND * f) for name in names) + 12 * f)
+        legend_rows_ = 0
+    plot_width = width - left - right
     if press is not None:
         press_style(figure, press, plot_width / f)
     else:
@@ -142,11 +150,10 @@ def lay_out(
     title_lines: list[str] = []
     subtitle_lines: list[str] = []
     if parts.title:
-        title_lines = fonts.wrap(chart.text.title, plot_width, TITLE * f)
-        subtitle_lines = fonts.wrap(chart.text.subtitle, plot_width, SUBTITLE * f)
+        title_lines = fonts.wrap(chart.text.title, text_width, TITLE * f)
+        subtitle_lines = fonts.wrap(chart.text.subtitle, text_width, SUBTITLE * f)
         top += len(title_lines) * LINE * TITLE * f + len(subtitle_lines) * 1.35 * SUBTITLE * f + 20 * f
-    names = legend_names(figure)
-    legend_rows_ = legend_rows(names, plot_width, LEGEND * f)
+        top += 0.8 * TITLE * f if len(title_lines) > 1 else 0
     badges = badge_room(figure, f)
     top += legend_rows_ * LEGEND_LINE * LEGEND * f + badges + 6 * f
 
@@ -154,10 +161,10 @@ def lay_out(
     ticks = _tick_lines(figure, plot_width, BODY * f)
     footer_offset = (20 + 1.25 * BODY * ticks + 8 + (28 if x_title else 0)) * f
     keep_notes = press is None
-    lines = footer_lines(chart, plot_width, FOOTER * f, notes=keep_notes, figure=figure) if parts.footer else []
+    lines = footer_lines(chart, text_width, FOOTER * f, notes=keep_notes, figure=figure) if parts.footer else []
     if parts.footer and press is not None:
         withheld = [n for n in chart.notes if n.startswith(WITHHELD)]
-        lines += [line for note in withheld for line in fonts.wrap(note, plot_width, FOOTER * f)]
+        lines += [line for note in withheld for line in fonts.wrap(note, text_width, FOOTER * f)]
     band = 46 * f if parts.band and branding else 0
     bottom = footer_offset + len(lines) * LINE * FOOTER * f + (14 * f if lines else 0) + band
     bottom = max(bottom, footer_offset)
@@ -174,11 +181,11 @@ def lay_out(
         margin=dict(l=left, r=right, t=round(top), b=round(bottom), autoexpand=False),
         legend=dict(
             font=dict(size=round(LEGEND * f, 1)),
-            y=1 + (badges + 4 * f) / plot_height,
-            yanchor="bottom",
-            x=0,
+            y=1 if side else 1 + (badges + 4 * f) / plot_height,
+            yanchor="top" if side else "bottom",
+            x=1 + 12 * f / plot_width if side else 0,
             xanchor="left",
-            orientation="h",
+            orientation="v" if side else "h",
             entrywidth=None,
         ),
     )
@@ -190,7 +197,9 @@ def lay_out(
                 x=0,
                 xref="paper",
                 xanchor="left",
-                y=1 - 14 * f / height,
+                # A one-line title hangs from y (Plotly shifts its baseline down 0.7em); a title of several
+                # lines has its first baseline at y, so it is put one line's ascent lower.
+                y=1 - (14 * f + (0.8 * TITLE * f if len(title_lines) > 1 else 0)) / height,
                 yref="container",
                 yanchor="top",
                 subtitle=dict(
@@ -216,14 +225,21 @@ def lay_out(
             font=dict(size=round(FOOTER * f, 1), color=MUTED),
         )
     if band:
-        _add_band(figure, branding, band, bottom, plot_width, plot_height, f)
+        _add_band(figure, branding, band, bottom, text_width, plot_width, plot_height, f)
     return figure
 
 
 def _add_band(
-    figure: go.Figure, branding: Branding, band: float, bottom: float, plot_width: float, plot_height: float, f: float
+    figure: go.Figure,
+    branding: Branding,
+    band: float,
+    bottom: float,
+    text_width: float,
+    plot_width: float,
+    plot_height: float,
+    f: float,
 ) -> None:
-    """The office's strip along the foot of the image: its colour edge to edge, its name, its logo."""
+    """The office's strip along the foot of the image: its colour edge to edge, its name, its logo at the right."""
     figure.add_shape(
         type="rect",
         xref="paper",
@@ -241,12 +257,12 @@ def _add_band(
     logo_width = 0.0
     if branding.logo is not None:
         logo_height = band * 0.7
-        logo_width = min(plot_width * 0.25, logo_height * 4)
+        logo_width = min(text_width * 0.25, logo_height * 4)
         figure.add_layout_image(
             source=logo_data_uri(branding.logo),
             xref="paper",
             yref="paper",
-            x=1,
+            x=text_width / plot_width,  # the image's right margin, beyond a legend beside the plot
             y=-(bottom - band / 2) / plot_height,
             sizex=logo_width / plot_width,
             sizey=logo_height / plot_height,
@@ -255,7 +271,7 @@ def _add_band(
             sizing="contain",
             layer="above",
         )
-    room = plot_width - logo_width - 16 * f
+    room = text_width - logo_width - 16 * f
     font = min(15 * f, 15 * f * room / max(fonts.width(branding.office, 15 * f, bold=True), 1.0))
     figure.add_annotation(
         text=f"<b>{html.escape(branding.office)}</b>",
