@@ -11,33 +11,17 @@ import pytest
 from canvas import problems, text_boxes
 from test_chart_layout import MOST_USED
 
-from dashboard.charts import catalogue
 from dashboard.outputs import images, layout
-from dashboard.outputs.inputs import inputs_from_database, load_charts
-from data_loaders import database
-from data_loaders.settings import load_settings
 
 pytestmark = pytest.mark.slow
 # The chart's width on the page: the main column beside the sidebar at 1366 and 1920 pixels, and a phone's.
 PAGE_WIDTHS = {"1366": 980, "1920": 1180, "320": 290}
 
 
-@pytest.fixture(scope="module")
-def most_used(todays_demo):
-    settings = load_settings()
-    engine = database.make_engine(todays_demo.url)
-    try:
-        inputs = inputs_from_database(engine, settings)
-        load_charts()
-        return settings, {key: catalogue.build(key, inputs) for key in MOST_USED}
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.parametrize("size", sorted(images.SIZES))
 @pytest.mark.parametrize("press", [None, layout.Press("breaks"), layout.Press("none")], ids=["page", "breaks", "none"])
-def test_no_word_of_an_export_is_cut_off_or_overlaps_another(size, press, most_used, chromium):
-    settings, charts = most_used
+def test_no_word_of_an_export_is_cut_off_or_overlaps_another(size, press, demo_charts, chromium):
+    settings, charts = demo_charts
     for key in MOST_USED:
         svg = images.export_chart(charts[key], settings, "svg", images.SIZES[size], press=press).content
         width, height, boxes = text_boxes(svg)
@@ -48,8 +32,8 @@ def test_no_word_of_an_export_is_cut_off_or_overlaps_another(size, press, most_u
 
 
 @pytest.mark.parametrize("screen", sorted(PAGE_WIDTHS))
-def test_no_word_of_a_page_chart_is_cut_off_or_overlaps_another(screen, most_used, chromium):
-    _, charts = most_used
+def test_no_word_of_a_page_chart_is_cut_off_or_overlaps_another(screen, demo_charts, chromium):
+    _, charts = demo_charts
     for key in MOST_USED:
         shown = charts[key].shown.to_dict()
         height = shown["layout"]["height"]

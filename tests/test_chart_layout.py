@@ -21,28 +21,13 @@ from dashboard.charts import catalogue, fonts
 from dashboard.charts import peers as peer_charts
 from dashboard.charts.base import PALETTE, ChartText
 from dashboard.charts.markers import TimeMarker
-from dashboard.charts.page import page_figure, page_words
+from dashboard.charts.page import legend_item, legend_names, legend_rows, page_figure, page_words
 from dashboard.outputs import images, layout
-from dashboard.outputs.inputs import inputs_from_database, load_charts
-from data_loaders import database
 from data_loaders.settings import load_settings
 
 # The charts the Overview, Recorded crime and Outcomes pages open on, and the press office exports most.
 MOST_USED = ("recorded-spc", "recorded-year-ending", "recorded-rate-latest", "charge-rate-comparison", "outcome-mix")
 HEX = re.compile(r"#([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})$")
-
-
-@pytest.fixture(scope="module")
-def demo_charts(todays_demo):
-    """Every catalogue chart the demo can draw, for the home force and its peers."""
-    settings = load_settings()
-    engine = database.make_engine(todays_demo.url)
-    try:
-        inputs = inputs_from_database(engine, settings)
-        built = {key: catalogue.build(key, inputs) for key in load_charts()}
-    finally:
-        engine.dispose()
-    return settings, {key: chart for key, chart in built.items() if chart is not None}
 
 
 def colour_of(trace) -> str:
@@ -236,25 +221,28 @@ def test_every_line_of_words_fits_the_width_and_the_parts_stack_without_overlapp
     preset = images.SIZES[size]
     for key in MOST_USED:
         figure = layout.lay_out(charts[key], preset, settings.branding, press=press)
-        plot_width = preset.width - figure.layout.margin.l - figure.layout.margin.r
+        margin, legend = figure.layout.margin, figure.layout.legend
+        text_width = preset.width - margin.l - round(36 * preset.type_scale)
+        plot_width = preset.width - margin.l - margin.r
         title = figure.layout.title
         for text, font in ((title.text, title.font.size), (title.subtitle.text, title.subtitle.font.size)):
-            assert fonts.widest(text, font) <= plot_width, f"{key} at {size}: {text!r}"
+            assert fonts.widest(text, font) <= text_width, f"{key} at {size}: {text!r}"
         footer = next(a for a in figure.layout.annotations if str(a.text).startswith("Source:"))
-        assert fonts.widest(footer.text, footer.font.size) <= plot_width, f"{key} at {size}: footer"
+        assert fonts.widest(footer.text, footer.font.size) <= text_width, f"{key} at {size}: footer"
         # Top down: title and subtitle, legend, badges, plot; bottom up: strip, footer, axis labels, plot.
         lines = title.text.count("<br>") + 1
         sub = title.subtitle.text.count("<br>") + 1 if title.subtitle.text else 0
         title_bottom = 14 * preset.type_scale + lines * 1.3 * title.font.size + sub * 1.35 * title.subtitle.font.size
-        plot_height = preset.height - figure.layout.margin.t - figure.layout.margin.b
-        legend_bottom = figure.layout.margin.t - (figure.layout.legend.y - 1) * plot_height
-        assert (
-            title_bottom
-            <= legend_bottom
-            - layout.legend_rows(layout.legend_names(figure), plot_width, figure.layout.legend.font.size)
-            * 1.75
-            * figure.layout.legend.font.size
-        ), f"{key} at {size}: title runs into the legend"
+        plot_height = preset.height - margin.t - margin.b
+        names = legend_names(figure)
+        if legend.orientation == "v":  # beside the plot, in the room the right margin keeps for its widest entry
+            assert legend.x > 1 and legend.yanchor == "top", key
+            assert max(legend_item(n, legend.font.size) for n in names) <= margin.r - legend.x * plot_width + plot_width
+            legend_top = margin.t
+        else:
+            legend_bottom = margin.t - (legend.y - 1) * plot_height
+            legend_top = legend_bottom - legend_rows(names, plot_width, legend.font.size) * 1.75 * legend.font.size
+        assert title_bottom <= legend_top, f"{key} at {size}: title runs into the legend"
         footer_bottom = -footer.yshift + (footer.text.count("<br>") + 1) * 1.3 * footer.font.size
         band_top = -figure.layout.shapes[-1].y1
         assert footer_bottom <= band_top <= figure.layout.margin.b, f"{key} at {size}: footer runs into the strip"

@@ -59,7 +59,7 @@ def test_format_size_and_scale_choices(demo_url, monkeypatch):
     app = open_exports(open_page(monkeypatch, demo_url, "app_pages/recorded_crime.py"))
     prefix = next(r.key for r in app.radio if r.key.endswith("_ex_format")).removesuffix("_ex_format")
     by_key(app.selectbox, f"{prefix}_ex_size").set_value("a4").run()
-    assert by_key(app.number_input, f"{prefix}_ex_scale_a4").value == 3.0  # print resolution by default
+    assert by_key(app.number_input, f"{prefix}_ex_scale_a4").value == 3.125  # 300 dots per inch by default
     by_key(app.radio, f"{prefix}_ex_format").set_value("svg").run()
     assert not [n for n in app.number_input if n.key.startswith(f"{prefix}_ex_scale")]  # no scale for vectors
     assert by_key(app.get("download_button"), f"{prefix}_ex_image").label == "Download SVG"

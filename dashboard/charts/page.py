@@ -94,7 +94,11 @@ def page_figure(figure: go.Figure) -> go.Figure:
     badges = badge_room(figure)
     rows = legend_rows(legend_names(shown), PAGE_PLOT, LEGEND_SIZE)
     top = badges + rows * LEGEND_LINE * LEGEND_SIZE + 6
+    # The words the page writes around the plot stay with the figure, for anything that reads it without the page.
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    words = {"title": figure.layout.title.text or "", "subtitle": figure.layout.title.subtitle.text or ""}
     shown.update_layout(
+        meta={**meta, **words},
         title=dict(text="", subtitle=dict(text="")),
         margin=dict(l=PAGE_LEFT, r=PAGE_RIGHT, t=round(top), b=PAGE_BOTTOM, autoexpand=True),
         height=round(plot_height + top + PAGE_BOTTOM),
