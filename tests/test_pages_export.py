@@ -69,6 +69,23 @@ def test_format_size_and_scale_choices(demo_url, monkeypatch):
     assert not app.exception
 
 
+def test_the_press_style_and_its_markers_are_chosen_in_the_export_control(demo_url, monkeypatch):
+    app = open_exports(open_page(monkeypatch, demo_url, "app_pages/outcomes.py", outcomes="Charge or summons rate"))
+    prefix = next(r.key for r in app.radio if r.key.endswith("_ex_format") and "comparison" in r.key)
+    prefix = prefix.removesuffix("_ex_format")
+    style = by_key(app.radio, f"{prefix}_ex_style")
+    assert style.value == "page" and style.options == [
+        "As on the page: every series in colour, every marker and note",
+        "Press: the home force highlighted against grey peers, few markers",
+    ]
+    assert not [r for r in app.radio if r.key == f"{prefix}_ex_markers"]  # asked only for the press style
+    style.set_value("press").run()
+    markers = by_key(app.radio, f"{prefix}_ex_markers")
+    assert markers.value == "breaks" and markers.options == ["Series breaks only", "None"]
+    markers.set_value("none").run()
+    assert not app.exception
+
+
 def test_without_chromium_the_image_button_says_why(demo_url, monkeypatch):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     monkeypatch.setattr("dashboard.outputs.images.BROWSER_CANDIDATES", ("/nonexistent/chromium",))
