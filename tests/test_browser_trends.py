@@ -12,6 +12,12 @@ from test_browser import assert_accessible_structure
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 FIRST_CHART = "() => Array.from(document.querySelectorAll('.js-plotly-plot')[0]._fullData[0].y)"
 WAIT = 60_000  # milliseconds: the first run builds every chart of a page
+# The first chart drawn is the one titled so: the page writes the title as text before Plotly draws the figure,
+# which keeps the title in its meta.
+FIRST_CHART_IS = """title => {
+    const plot = document.querySelectorAll('.js-plotly-plot')[0];
+    return Boolean(plot && plot._fullData && plot.layout.meta && plot.layout.meta.title === title);
+}"""
 
 
 def choose_force(page, force: str) -> None:
@@ -32,6 +38,7 @@ def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(dated_demo_
         ).to_be_visible(timeout=WAIT)
         expect(page.get_by_text("Recorded stalking and harassment rose 7% to 15,210")).to_be_visible(timeout=WAIT)
         assert_accessible_structure(page)
+        page.wait_for_function(FIRST_CHART_IS, arg="Recorded stalking and harassment in Devon and Cornwall, monthly")
         home = page.evaluate(FIRST_CHART)
         screenshot(page, "overview")
         screenshot(page, "overview-full", full_page=True)
@@ -41,6 +48,7 @@ def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(dated_demo_
             page.get_by_text("Recorded stalking and harassment in Dorset, quarterly", exact=True).first
         ).to_be_visible(timeout=WAIT)
         page.wait_for_url("**force=Dorset**")
+        page.wait_for_function(FIRST_CHART_IS, arg="Recorded stalking and harassment in Dorset, quarterly")
         dorset = page.evaluate(FIRST_CHART)
         assert dorset != home
         copied = page.url
@@ -51,6 +59,7 @@ def test_the_overview_follows_the_force_and_a_copied_link_reopens_it(dated_demo_
             fresh.get_by_text("Recorded stalking and harassment in Dorset, quarterly", exact=True).first
         ).to_be_visible(timeout=WAIT)
         expect(fresh.get_by_role("combobox", name="Force", exact=True)).to_have_value("Dorset", timeout=WAIT)
+        fresh.wait_for_function(FIRST_CHART_IS, arg="Recorded stalking and harassment in Dorset, quarterly")
         assert fresh.evaluate(FIRST_CHART) == dorset
         fresh.close()
 
