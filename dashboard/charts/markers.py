@@ -150,8 +150,15 @@ def redraw_time_markers(figure: go.Figure, plot_width: float, kinds: Sequence[st
     meta = _marker_meta(figure)
     if not meta.get("marker_span"):
         return figure
+    start, end = (dt.date.fromisoformat(d) for d in meta["marker_span"])
+    if kinds is None:  # the same badges, restacked in place: cheaper than drawing every marker again
+        badges = [a for a in figure.layout.annotations if is_badge(a)]
+        rows = badge_rows([m.date for m in drawn_markers(figure)], start, end, plot_width)
+        for badge, row in zip(badges, rows, strict=True):
+            badge.yshift = 2 + row * BADGE_ROW
+        figure.layout.meta = {**meta, "badge_rows": (max(rows) + 1) if rows else 0}
+        return figure
     figure.layout.annotations = [a for a in figure.layout.annotations if not is_badge(a)]
     figure.layout.shapes = [s for s in figure.layout.shapes if not _is_marker_line(s)]
-    start, end = (dt.date.fromisoformat(d) for d in meta["marker_span"])
-    kept = [m for m in drawn_markers(figure) if kinds is None or m.kind in kinds]
+    kept = [m for m in drawn_markers(figure) if m.kind in kinds]
     return add_time_markers(figure, kept, start, end, plot_width=plot_width)
