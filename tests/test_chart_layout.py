@@ -126,8 +126,11 @@ def test_no_two_series_of_any_chart_share_a_colour(demo_charts):
 def test_a_line_chart_refuses_more_lines_than_colours():
     from dashboard.charts.base import line_chart
 
-    frame = pd.DataFrame({"x": [1, 2] * 7, "y": range(14), "area": [f"Force {i // 2}" for i in range(14)]})
-    with pytest.raises(ValueError, match="7 lines would share colours"):
+    eight = pd.DataFrame({"x": [1, 2] * 8, "y": range(16), "area": [f"Measure {i // 2}" for i in range(16)]})
+    figure = line_chart(eight, x="x", y="y", series="area", text=ChartText("t"), y_label="y")
+    assert len({t.line.color for t in figure.data}) == 8  # a CPS Area's four measures for two areas
+    frame = pd.DataFrame({"x": [1, 2] * 13, "y": range(26), "area": [f"Force {i // 2}" for i in range(26)]})
+    with pytest.raises(ValueError, match="13 lines would share colours"):
         line_chart(frame, x="x", y="y", series="area", text=ChartText("t"), y_label="y")
 
 

@@ -29,6 +29,8 @@ from dashboard.charts.style import GRID, MUTED, TEXT
 # get_af_colours reads the package's YAML file on every call.
 PALETTE = tuple(get_af_colours("categorical", number_of_colours=6))
 DUO = tuple(get_af_colours("duo"))
+# Beyond the palette's six (a CPS Area's measures for two areas): GOV.UK purple, brown, blue, green, red and grey.
+MORE_COLOURS = ("#4C2C92", "#912B88", "#1D70B8", "#00703C", "#D4351C", "#505A5F")
 MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
@@ -251,15 +253,14 @@ def line_chart(
 ) -> go.Figure:
     """One line per value of ``series``; ``highlight`` is drawn first and thickest.
 
-    Each line has a colour of its own: more series than the palette has colours is refused (draw the
-    home force against the range of its peers instead, ``charts.peers``).
+    Each line has a colour of its own (the palette, then ``MORE_COLOURS``): more lines than that would
+    share colours and are refused (draw the home force against the range of its peers, ``charts.peers``).
     """
     fig = go.Figure()
     names = list(dict.fromkeys(frame[series]))
-    if len(names) > len(PALETTE):
-        raise ValueError(
-            f"{len(names)} lines would share colours (the palette has {len(PALETTE)}): draw a range instead"
-        )
+    colours = (*PALETTE, *MORE_COLOURS)
+    if len(names) > len(colours):
+        raise ValueError(f"{len(names)} lines would share colours (there are {len(colours)}): draw a range instead")
     if highlight in names:
         names.remove(highlight)
         names.insert(0, highlight)
@@ -272,7 +273,7 @@ def line_chart(
                 name=str(name),
                 mode="lines+markers",
                 line=dict(
-                    color=PALETTE[index % len(PALETTE)],
+                    color=colours[index],
                     dash=DASHES[index % len(DASHES)],
                     width=3.5 if name == highlight else 2,
                 ),
