@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.outputs import images
+from dashboard.outputs.inputs import inputs_from_database
 from data_loaders import database
 from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
@@ -205,6 +206,21 @@ def todays_demo(tmp_path_factory) -> Iterator[Demo]:
 def dated_demo(tmp_path_factory) -> Iterator[Demo]:
     """The demo built as at DEMO_AS_OF, once per session (per xdist worker); only read it."""
     yield from _shared_demo(tmp_path_factory, "demo-dated", DEMO_AS_OF)
+
+
+@pytest.fixture(scope="module")
+def demo_charts(todays_demo):
+    """The settings and every catalogue chart today's demo can draw, for the home force and its peers, by key."""
+    from dashboard.charts import catalogue
+
+    settings = load_settings()
+    engine = database.make_engine(todays_demo.url)
+    try:
+        inputs = inputs_from_database(engine, settings)
+        built = {key: catalogue.build(key, inputs) for key in catalogue.load_all()}
+    finally:
+        engine.dispose()
+    return settings, {key: chart for key, chart in built.items() if chart is not None}
 
 
 @pytest.fixture(scope="session")

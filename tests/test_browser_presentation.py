@@ -81,4 +81,4 @@ def test_a_chart_is_exported_from_its_export_control(demo_url, tmp_path):
         assert download.value.suggested_filename == "recorded-spc.png"
         content = download.value.path().read_bytes()
         assert content[:8] == b"\x89PNG\r\n\x1a\n"
-        assert struct.unpack(">II", content[16:24]) == (1200, 675)
+        assert struct.unpack(">II", content[16:24]) == (2400, 1350)  # the press preset at twice its pixels

@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.io as pio
 
 from dashboard.charts import base as charts
+from dashboard.charts.markers import badge_rows
+from dashboard.charts.style import BADGE_ROW
 
 TEXT = charts.ChartText("Stalking, Devon and Cornwall", "Monthly counts", "Source: Home Office", dt.date(2025, 10, 19))
 X = [dt.date(2020, m, 1) for m in range(1, 7)]
@@ -76,16 +78,23 @@ def test_modebar_downloads_print_quality_png_named_after_the_title():
     assert config["toImageButtonOptions"] == {"format": "png", "filename": "stalking-devon-and-cornwall", "scale": 3}
 
 
-def test_badges_of_markers_close_together_step_apart():
+def test_badges_of_markers_close_together_stack_in_rows_for_the_plots_width():
     close = [
         charts.TimeMarker(dt.date(2020, 1, 20), "A"),
         charts.TimeMarker(dt.date(2020, 2, 1), "B"),
         charts.TimeMarker(dt.date(2020, 2, 10), "C"),
         charts.TimeMarker(dt.date(2020, 6, 1), "D"),
     ]
-    fig = charts.add_time_markers(charts.go.Figure(), close, dt.date(2019, 1, 1), dt.date(2024, 1, 1))
-    shifts = [a.xshift for a in fig.layout.annotations]
-    assert shifts == [0, charts.BADGE_STEP, 2 * charts.BADGE_STEP, 0]
+    span = dt.date(2019, 1, 1), dt.date(2024, 1, 1)
+    # On a 1000-pixel plot a badge (24 pixels) covers 44 days of the five years: A, B and C need rows of their own.
+    fig = charts.add_time_markers(charts.go.Figure(), close, *span, plot_width=1000)
+    assert [a.yshift for a in fig.layout.annotations] == [2, 2 + BADGE_ROW, 2 + 2 * BADGE_ROW, 2]
+    assert [a.xshift for a in fig.layout.annotations] == [None] * 4  # each badge stays on its own line
+    assert fig.layout.meta["badge_rows"] == 3
+    # On a phone's 260 pixels a badge covers 169 days: D, 133 days after A, needs a fourth row.
+    narrow = charts.add_time_markers(charts.go.Figure(), close, *span)
+    assert narrow.layout.meta["badge_rows"] == 4
+    assert badge_rows([dt.date(2020, 1, 1), dt.date(2021, 1, 1)], *span, plot_width=260) == [0, 0]
 
 
 def test_a_shown_figure_sends_exactly_the_json_of_its_figure_and_keeps_no_link_to_it():

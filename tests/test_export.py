@@ -19,7 +19,7 @@ import pytest
 
 import pcc_cli as cli
 from dashboard.charts import base as charts
-from dashboard.charts import catalogue
+from dashboard.charts import catalogue, fonts
 from dashboard.charts.base import ChartText, TimeMarker
 from dashboard.charts.catalogue import Chart, Inputs
 from dashboard.figures.selection import defaults_for
@@ -59,10 +59,10 @@ def png_text(png: bytes) -> dict[str, str]:
 
 def test_the_presets_and_a_custom_size():
     assert {k: (s.width, s.height, s.scale) for k, s in images.SIZES.items()} == {
-        "press": (1200, 675, 1.0),
+        "press": (1200, 675, 2.0),
         "square": (1080, 1080, 1.0),
         "slide": (1920, 1080, 1.0),
-        "a4": (1123, 794, 3.0),
+        "a4": (1123, 794, 3.125),
     }
     assert images.size_for("a4", scale=2).pixels() == (2246, 1588)
     assert images.size_for("custom", width=800, height=600).pixels() == (800, 600)
@@ -82,6 +82,7 @@ def test_each_size_keeps_room_for_every_part_of_the_chart(key, settings):
     size = images.SIZES[key]
     figure = lay_out(chart, size, settings.branding)
     layout = figure.layout
+    width = size.width - layout.margin.l - layout.margin.r
     assert (layout.width, layout.height) == (size.width, size.height)
     assert layout.template.layout.font.family == charts.FONT  # the shared template, set explicitly
     plot_height = size.height - layout.margin.t - layout.margin.b
@@ -92,9 +93,8 @@ def test_each_size_keeps_room_for_every_part_of_the_chart(key, settings):
     assert "Data as at 22 October 2026." in footer.text
     assert "Marked: 1 Counting rule reversed (1 Jun 2023); 2 Report (1 Oct 2023)." in footer.text
     assert "Limits recalculated" in footer.text
-    # Each footer line fits the plot's width at the footer's type size.
-    longest = max(len(line) for line in footer.text.split("<br>"))
-    assert longest * 0.5 * footer.font.size <= size.width - layout.margin.l - layout.margin.r
+    # Each footer line fits the plot's width at the footer's type size, measured in pixels.
+    assert fonts.widest(footer.text, footer.font.size) <= width
     office = next(a for a in layout.annotations if settings.branding.office in a.text)
     assert office.font.color == settings.branding.text_colour
     band = layout.shapes[-1]
@@ -110,7 +110,7 @@ def test_a_long_title_is_wrapped_to_the_width(settings):
     lines = figure.layout.title.text.split("<br>")
     assert len(lines) == 2
     width = 1080 - figure.layout.margin.l - figure.layout.margin.r
-    assert all(len(line) * 0.5 * figure.layout.title.font.size <= width for line in lines)
+    assert all(0.6 * width < fonts.width(line, figure.layout.title.font.size) <= width for line in lines)
 
 
 def test_the_page_figure_is_left_as_it_was(settings):
@@ -223,9 +223,11 @@ def test_a_logo_is_embedded_from_the_local_file_and_drawn_on_the_strip(tmp_path,
     assert "rgb(128, 22, 80)" in svg  # the strip in the configured colour
     png = images.export_chart(chart, settings, "png", images.SIZES["press"]).content
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    # The white logo sits at the right of the strip (it ends at the plot's right edge, 36 px in), over its colour.
-    assert image.getpixel((1150, 652)) == (255, 255, 255)
-    assert image.getpixel((1190, 652)) == (128, 22, 80)
+    # The white logo sits at the right of the strip (it ends at the plot's right edge, 36 px in), over its colour;
+    # the press preset draws twice the pixels.
+    assert image.size == (2400, 1350)
+    assert image.getpixel((2300, 1304)) == (255, 255, 255)
+    assert image.getpixel((2380, 1304)) == (128, 22, 80)
 
 
 @pytest.mark.slow
@@ -235,7 +237,7 @@ def test_exports_from_several_threads_queue_for_the_one_browser(settings, chromi
     chart = trend_chart(settings)
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: images.export_chart(chart, settings, "png", images.SIZES["press"]), range(4)))
-    assert {images.png_size(r.content) for r in results} == {(1200, 675)}
+    assert {images.png_size(r.content) for r in results} == {(2400, 1350)}
 
 
 # ---- the press pack ----------------------------------------------------------------------------------

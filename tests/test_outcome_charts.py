@@ -189,7 +189,10 @@ def test_england_and_wales_is_the_territorial_forces_only(make_inputs):
     chart = catalogue.build("charge-rate-comparison", make_inputs(rows, peers=("Dorset",)))
     rates = dict(zip(chart.data["Area"], chart.data["Charge rate (%)"], strict=True))
     assert rates == {HOME: 20.0, "England and Wales": 40.0, "Dorset": 60.0}  # (10 + 30) of (50 + 50)
-    assert [trace.name for trace in chart.figure.data] == [HOME, "England and Wales", "Dorset"]
+    # The force and England and Wales as lines, the peer (one here) as the band's edges.
+    names = [trace.name for trace in chart.figure.data]
+    assert names == ["Range of the peer force", "Range of the peer force", "England and Wales", HOME]
+    assert [list(trace.y) for trace in chart.figure.data] == [[60.0], [60.0], [40.0], [20.0]]
     assert (
         chart.reading
         == "The charge rate for Devon and Cornwall was 20.0% in 2023/24 Q1, below England and Wales (40.0%)."

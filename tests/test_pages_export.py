@@ -61,13 +61,30 @@ def test_format_size_and_scale_choices(demo_url, monkeypatch):
     app = open_exports(open_page(monkeypatch, demo_url, "app_pages/recorded_crime.py"))
     prefix = next(r.key for r in app.radio if r.key.endswith("_ex_format")).removesuffix("_ex_format")
     by_key(app.selectbox, f"{prefix}_ex_size").set_value("a4").run()
-    assert by_key(app.number_input, f"{prefix}_ex_scale_a4").value == 3.0  # print resolution by default
+    assert by_key(app.number_input, f"{prefix}_ex_scale_a4").value == 3.125  # 300 dots per inch by default
     by_key(app.radio, f"{prefix}_ex_format").set_value("svg").run()
     assert not [n for n in app.number_input if n.key.startswith(f"{prefix}_ex_scale")]  # no scale for vectors
     assert by_key(app.get("download_button"), f"{prefix}_ex_image").label == "Download SVG"
     by_key(app.selectbox, f"{prefix}_ex_size").set_value("custom").run()
     assert by_key(app.number_input, f"{prefix}_ex_width").value == 1200
     assert by_key(app.number_input, f"{prefix}_ex_height").value == 675
+    assert not app.exception
+
+
+def test_the_press_style_and_its_markers_are_chosen_in_the_export_control(demo_url, monkeypatch):
+    app = open_exports(open_page(monkeypatch, demo_url, "app_pages/outcomes.py", outcomes="Charge or summons rate"))
+    prefix = next(r.key for r in app.radio if r.key.endswith("_ex_format") and "comparison" in r.key)
+    prefix = prefix.removesuffix("_ex_format")
+    style = by_key(app.radio, f"{prefix}_ex_style")
+    assert style.value == "page" and style.options == [
+        "As on the page: every series in colour, every marker and note",
+        "Press: the home force highlighted against grey peers, few markers",
+    ]
+    assert not [r for r in app.radio if r.key == f"{prefix}_ex_markers"]  # asked only for the press style
+    style.set_value("press").run()
+    markers = by_key(app.radio, f"{prefix}_ex_markers")
+    assert markers.value == "breaks" and markers.options == ["Series breaks only", "None"]
+    markers.set_value("none").run()
     assert not app.exception
 
 

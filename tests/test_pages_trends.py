@@ -40,7 +40,7 @@ def specs(app: AppTest) -> list[dict]:
 
 def titles(app: AppTest) -> list[str]:
     """Chart titles as read (a long one is drawn over two lines)."""
-    return [spec["layout"]["title"]["text"].replace("<br>", " ") for spec in specs(app)]
+    return [spec["layout"]["meta"]["title"].replace("<br>", " ") for spec in specs(app)]
 
 
 def decoded(values) -> list:
@@ -189,9 +189,10 @@ def test_the_recorded_crime_page_shows_the_trend_and_the_comparisons(monkeypatch
     for section in ("Year-ending totals", "Compared with other forces", "By offence code"):
         app = open_app(monkeypatch, dated_demo_url, RECORDED, section=section)
         seen[section] = titles(app)
-        for spec in specs(app):
-            footer = spec["layout"]["annotations"][-1]["text"]
-            assert footer.startswith("Source: ") and "Data as at " in footer
+        # The source line is the page's text under each chart, not drawn in the figure.
+        footers = [c.value for c in app.caption if c.value.startswith("Source: ")]
+        assert len(footers) == len(specs(app)) and all("Data as at " in footer for footer in footers)
+        assert not [a for spec in specs(app) for a in spec["layout"].get("annotations", []) if "Source:" in a["text"]]
     assert seen == {
         "Year-ending totals": ["Recorded offences in Devon and Cornwall: year ending each month"],
         "Compared with other forces": [

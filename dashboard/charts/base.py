@@ -18,17 +18,21 @@ import pandas as pd
 import plotly.graph_objects as go
 from afcharts.af_colours import get_af_colours
 
+from dashboard.charts.markers import TimeMarker as TimeMarker
+from dashboard.charts.markers import add_time_markers as add_time_markers
+from dashboard.charts.markers import marker_key as marker_key
+from dashboard.charts.markers import markers_in as markers_in
+from dashboard.charts.style import FONT as FONT
+from dashboard.charts.style import GRID, MUTED, TEXT
+
 # UK Government Analysis Function palettes from afcharts, in their recommended order. Read once here:
 # get_af_colours reads the package's YAML file on every call.
 PALETTE = tuple(get_af_colours("categorical", number_of_colours=6))
 DUO = tuple(get_af_colours("duo"))
+# Beyond the palette's six (a CPS Area's measures for two areas): GOV.UK purple, brown, blue, green, red and grey.
+MORE_COLOURS = ("#4C2C92", "#912B88", "#1D70B8", "#00703C", "#D4351C", "#505A5F")
 MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-TEXT = "#0B0C0C"
-MUTED = "#505A5F"  # 7.0:1 on white
-GRID = "#D9D9D9"
-BADGE_STEP = 22  # pixels: the width of a two-digit marker badge and a gap
-FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 
 # Special-cause colours after NHS "Making Data Count": blue improvement, orange concern,
 # purple neutral, grey common cause; each with its own marker symbol too.
@@ -68,15 +72,6 @@ class ChartText:
     def footer(self) -> str:
         as_at = f" Data as at {self.data_as_at:%-d %B %Y}." if self.data_as_at else ""
         return f"{self.source.rstrip('.')}.{as_at}"
-
-
-@dataclass(frozen=True)
-class TimeMarker:
-    """A dated event drawn on every time axis: a series break or a local event."""
-
-    date: dt.date
-    label: str
-    kind: str = "series break"
 
 
 def file_stem(title: str) -> str:
@@ -135,16 +130,6 @@ def _frame(fig: go.Figure, text: ChartText) -> go.Figure:
     return fig
 
 
-def markers_in(markers: Sequence[TimeMarker], start: dt.date, end: dt.date) -> list[TimeMarker]:
-    """The markers that fall inside [start, end], in date order."""
-    return sorted((m for m in markers if start <= m.date <= end), key=lambda m: m.date)
-
-
-def marker_key(markers: Sequence[TimeMarker]) -> str:
-    """The key printed under a chart: '1 Label (20 Jan 2020); 2 ...'."""
-    return "; ".join(f"{i} {m.label} ({m.date:%-d %b %Y})" for i, m in enumerate(markers, start=1))
-
-
 def _wrap(text: str, width: int) -> list[str]:
     """Split a '; '-separated key into lines of at most about ``width`` characters."""
     lines: list[str] = []
@@ -173,58 +158,11 @@ def _segmented(x: list[object], y: pd.Series, segments: pd.Series | None) -> tup
     return out_x, out_y
 
 
-def add_time_markers(fig: go.Figure, markers: Sequence[TimeMarker], start: dt.date, end: dt.date) -> go.Figure:
-    """Draw each marker inside [start, end] as a vertical line with a numbered badge at the top.
-
-    Series breaks are dashed, local events dotted. The badges are numbered and the key goes in
-    the chart's footer, so that markers a few weeks apart never overwrite each other or the data.
-    """
-    shown = markers_in(markers, start, end)
-    shapes, badges = [], []
-    # Badges closer than this share of the axis would overlap: each one after the first in such a
-    # cluster steps right by a badge's width, so every number stays readable.
-    close = max((end - start).days, 1) * 0.025
-    shift, previous = 0, None
-    for number, marker in enumerate(shown, start=1):
-        shift = shift + BADGE_STEP if previous is not None and (marker.date - previous).days < close else 0
-        previous = marker.date
-        x = pd.Timestamp(marker.date).to_pydatetime()
-        dash = "dash" if marker.kind == "series break" else "dot"
-        shapes.append(
-            dict(
-                type="line",
-                x0=x,
-                x1=x,
-                xref="x",
-                y0=0,
-                y1=1,
-                yref="paper",
-                line=dict(color=MUTED, width=1.2, dash=dash),
-                layer="below",
-            )
-        )
-        badges.append(
-            dict(
-                x=x,
-                y=1,
-                xref="x",
-                yref="paper",
-                text=f"<b>{number}</b>",
-                yanchor="bottom",
-                xshift=shift,
-                showarrow=False,
-                font=dict(size=11, color=TEXT),
-                bgcolor="#FFFFFF",
-                bordercolor=MUTED,
-                borderwidth=1,
-                borderpad=2,
-            )
-        )
-    # One layout update for all markers: adding them one by one validates the layout each time.
-    if shapes:
-        fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *badges])
-    fig.layout.meta = {**(fig.layout.meta or {}), "marker_key": marker_key(shown)}
-    return fig
+def mark_home(figure: go.Figure, name: str) -> go.Figure:
+    """Name the series that stands for the home force: the press style keeps its colour and greys the rest."""
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    figure.layout.meta = {**meta, "highlight": name}
+    return figure
 
 
 def spc_chart(
@@ -313,9 +251,16 @@ def line_chart(
     markers: Sequence[TimeMarker] = (),
     y_format: str = ",.1f",
 ) -> go.Figure:
-    """One line per value of ``series``; ``highlight`` is drawn first and thickest."""
+    """One line per value of ``series``; ``highlight`` is drawn first and thickest.
+
+    Each line has a colour of its own (the palette, then ``MORE_COLOURS``): more lines than that would
+    share colours and are refused (draw the home force against the range of its peers, ``charts.peers``).
+    """
     fig = go.Figure()
     names = list(dict.fromkeys(frame[series]))
+    colours = (*PALETTE, *MORE_COLOURS)
+    if len(names) > len(colours):
+        raise ValueError(f"{len(names)} lines would share colours (there are {len(colours)}): draw a range instead")
     if highlight in names:
         names.remove(highlight)
         names.insert(0, highlight)
@@ -328,7 +273,7 @@ def line_chart(
                 name=str(name),
                 mode="lines+markers",
                 line=dict(
-                    color=PALETTE[index % len(PALETTE)],
+                    color=colours[index],
                     dash=DASHES[index % len(DASHES)],
                     width=3.5 if name == highlight else 2,
                 ),

@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.base import ChartText, ShownFigure, TimeMarker
+from dashboard.charts.page import page_figure
 from dashboard.figures.selection import Filters
 from data_loaders.settings import Settings
 
@@ -63,8 +64,8 @@ class Chart:
 
     @cached_property
     def shown(self) -> ShownFigure:
-        """The figure as a page draws it, its plain form worked out on first use (see ``charts.ShownFigure``)."""
-        return ShownFigure(self.figure)
+        """The figure as a page draws it (``charts.page``), its plain form worked out on first use (``ShownFigure``)."""
+        return ShownFigure(page_figure(self.figure))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
 from dashboard.charts.frames import bars_on_time_axis, finish, period_hover
+from dashboard.charts.peers import range_chart
 from dashboard.figures import measures, spc
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.words import outcomes as outcome_words
@@ -211,19 +212,35 @@ def _comparison(
         f"{outcome_figures.ENGLAND_AND_WALES}: the {len(settings.territorial_forces)} territorial police forces together "
         "(British Transport Police and national bodies left out)."
     )
-    order = [filters.force, outcome_figures.ENGLAND_AND_WALES, *[p for p in filters.peers if p != filters.force]]
+    national = outcome_figures.ENGLAND_AND_WALES
+    chosen_peers = [p for p in filters.peers if p != filters.force]
+    drawn = set(periods.dropna(subset=["rate"])["area"])
+    peers = [p for p in chosen_peers if p in drawn]
+    missing = [p for p in chosen_peers if p not in drawn]
+    if missing:
+        notes.append(
+            f"No {noun} for {', '.join(missing)}: no outcomes loaded for the period, so left out of the range."
+        )
+    order = [filters.force, *([national] if national in drawn else []), *peers]
+    periods = periods[periods["area"].isin(order)]
     periods["area"] = pd.Categorical(periods["area"], categories=order, ordered=True)
     periods = periods.sort_values(["area", "x"])
     periods["area"] = periods["area"].astype(str)
+    against = [*(["its peer forces"] if peers else []), *(["England and Wales"] if national in drawn else [])]
+    band = (
+        f" The shaded band runs from the lowest to the highest of the peer forces ({', '.join(peers)})."
+        if peers
+        else ""
+    )
     text = _text(
         inputs,
-        f"{what}: {filters.force} and England and Wales",
-        f"{outcome_figures.selection_label(settings, filters.categories)}. {description} {outcome_figures.granularity_words(filters)}.<br>"
-        f"{outcome_figures.count_used(settings, column)}.",
+        f"{what}: {filters.force}" + (f" against {' and '.join(against)}" if against else ""),
+        f"{outcome_figures.selection_label(settings, filters.categories)}. {description} {outcome_figures.granularity_words(filters)}."
+        f"{band}<br>{outcome_figures.count_used(settings, column)}.",
     )
-    figure = charts.line_chart(
-        periods, x="x", y="rate", series="area", text=text, y_label=f"{what} (%)", highlight=filters.force,
-        markers=inputs.markers,
+    figure = range_chart(
+        periods, x="x", y="rate", area="area", home=filters.force, national=national, text=text,
+        y_label=f"{what} (%)", markers=inputs.markers,
     )  # fmt: skip
     latest_x = periods.loc[periods["area"] == filters.force, "x"].max()
     latest = periods[periods["x"] == latest_x].set_index("area")
@@ -238,7 +255,12 @@ def _comparison(
         figure=finish(figure, period_hover(filters)),
         text=text,
         data=data.reset_index(drop=True),
-        alt=f"Line chart of the {noun} for {', '.join(order)}. Latest ({period}): {values}.",
+        alt=(
+            f"Line chart of the {noun} for {filters.force}"
+            + (f" and {national}" if national in drawn else "")
+            + (f", with a band from the lowest to the highest of its peer forces ({', '.join(peers)})" if peers else "")
+            + f". Latest ({period}): {values}."
+        ),
         reading=reading,
         notes=notes,
     )

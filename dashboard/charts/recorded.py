@@ -312,7 +312,7 @@ def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
         markers=inputs.markers,
         y_format=",.2f",
     )
-    _sized(figure)
+    _sized(charts.mark_home(figure, chosen.force))
     end = frame["period_end"].max()
     latest = frame[frame["period_end"] == end]
     parts = [f"{area} {rate:.2f}" for area, rate in zip(latest["area"], latest["rate"], strict=True)]
@@ -390,8 +390,10 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
         y_format=",.2f",
     )
     figure.update_xaxes(categoryorder="array", categoryarray=order)
+    # Room above the tallest bar for its value, below the legend.
+    figure.update_yaxes(range=[0, 1.15 * latest["rate"].max()])
     figure.update_traces(texttemplate="%{y:.2f}", textposition="outside", cliponaxis=False)
-    _sized(figure)
+    _sized(charts.mark_home(figure, "This force"))
     position = list(latest["area"]).index(chosen.force) + 1
     parts = [f"{area} {rate:.2f}" for area, rate in zip(latest["area"], latest["rate"], strict=True)]
     alt = (

@@ -62,12 +62,16 @@ class Size:
         return round(self.width * self.scale), round(self.height * self.scale)
 
 
+PRINT_DPI, SCREEN_DPI = 300, 96
 SIZES = {
-    "press": Size("press", "Press release or web page (1200 x 675)", 1200, 675),
+    # Drawn at twice the pixels, so the image stays sharp on high-density screens and in print at a column's width.
+    "press": Size("press", "Press release or web page (1200 x 675, x2)", 1200, 675, scale=2.0),
     "square": Size("square", "Social media, square (1080 x 1080)", 1080, 1080, type_scale=1.15),
     "slide": Size("slide", "Presentation slide (1920 x 1080)", 1920, 1080, type_scale=1.5),
-    # A4 landscape is 297 x 210 mm: 1123 x 794 pixels at 96 per inch; x3 gives about 290 dots per inch.
-    "a4": Size("a4", "A4 landscape, for print (1123 x 794, x3)", 1123, 794, scale=3.0),
+    # A4 landscape is 297 x 210 mm: 1123 x 794 pixels at 96 per inch; x3.125 gives 300 dots per inch.
+    "a4": Size(
+        "a4", "A4 landscape, for print at 300 dpi (1123 x 794, x3.125)", 1123, 794, scale=PRINT_DPI / SCREEN_DPI
+    ),
 }
 CUSTOM = "custom"
 
@@ -160,8 +164,10 @@ RENDERER = Renderer()
 # ---- metadata -----------------------------------------------------------------------------------
 
 
-def png_with_text(png: bytes, fields: dict[str, str]) -> bytes:
+def png_with_text(png: bytes, fields: dict[str, str], dpi: float | None = None) -> bytes:
     """``png`` with a text chunk per field after its header (tEXt when Latin-1 will do, iTXt otherwise).
+
+    ``dpi``: its resolution, written as a pHYs chunk so that print software sizes it (A4 at 300 dpi).
 
     The chunks are spliced in after the header rather than the image saved again, so the pixels'
     compressed bytes stay exactly as the renderer wrote them (and a print-size PNG is not re-encoded).
@@ -174,6 +180,9 @@ def png_with_text(png: bytes, fields: dict[str, str]) -> bytes:
     chunks = io.BytesIO()
     for kind, data, _after_image in info.chunks:
         PngImagePlugin.putchunk(chunks, kind, data)
+    if dpi is not None:
+        per_metre = round(dpi / 0.0254)
+        PngImagePlugin.putchunk(chunks, b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
     return png[:HEADER_END] + chunks.getvalue() + png[HEADER_END:]
 
 
@@ -256,13 +265,24 @@ def stem(chart: Chart) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", chart.key.lower()).strip("-") or "chart"
 
 
-def export_chart(chart: Chart, settings: Settings, fmt: str, size: Size, *, protected: bool = False) -> Export:
-    """The chart as a branded PNG, SVG or PDF of ``size``, with its alt text in the file's metadata."""
+def export_chart(
+    chart: Chart,
+    settings: Settings,
+    fmt: str,
+    size: Size,
+    *,
+    protected: bool = False,
+    press: layout.Press | None = None,
+) -> Export:
+    """The chart as a branded PNG, SVG or PDF of ``size``, with its alt text in the file's metadata.
+
+    ``press``: the press style (the home force against grey peers, few markers; see ``layout.Press``).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     chart = protect(chart, settings)  # nothing to do when ``protected``: a released chart stays as it is
     branding = settings.branding
-    figure = layout.lay_out(chart, size, branding)
+    figure = layout.lay_out(chart, size, branding, press=press)
     scale = size.scale if fmt == "png" else 1.0
     content = RENDERER.render(figure, fmt, size.width, size.height, scale)
     alt = alt_text(chart)
@@ -278,6 +298,7 @@ def export_chart(chart: Chart, settings: Settings, fmt: str, size: Size, *, prot
                 "Software": CREATOR,
                 **({"Warning": release.DEMO_NOTICE} if chart.illustrative else {}),
             },
+            dpi=SCREEN_DPI * size.scale,
         )
     elif fmt == "svg":
         content = svg_with_text(content, title, alt)
@@ -293,12 +314,12 @@ def export_chart(chart: Chart, settings: Settings, fmt: str, size: Size, *, prot
                 **({"Keywords": release.DEMO_NOTICE} if chart.illustrative else {}),
             },
         )
-    return Export(content, file_name(chart, fmt, size), FORMATS[fmt], alt)
+    return Export(content, file_name(chart, fmt, size, press=press), FORMATS[fmt], alt)
 
 
-def file_name(chart: Chart, fmt: str, size: Size) -> str:
-    """'recorded-spc.png' at the press size, 'recorded-spc-square.png' at the others."""
-    suffix = "" if size.key == "press" else f"-{size.key}"
+def file_name(chart: Chart, fmt: str, size: Size, *, press: layout.Press | None = None) -> str:
+    """'recorded-spc.png' at the press size, 'recorded-spc-square.png' at the others; '-highlighted' in the press style."""
+    suffix = ("" if size.key == "press" else f"-{size.key}") + ("-highlighted" if press is not None else "")
     return f"{stem(chart)}{suffix}.{fmt}"
 
 

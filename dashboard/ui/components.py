@@ -92,17 +92,28 @@ def plain_table(frame: pd.DataFrame, alt: str, *, escaped: bool = False) -> None
 
 
 def show_chart(chart, *, key: str | None = None) -> None:
-    """A catalogue chart with its text alternative, its reading under it, and the figures behind it.
+    """A catalogue chart with its title, source line and markers' key as text, its text alternative, its reading
+    under it, and the figures behind it.
 
     ``chart`` is a ``dashboard.charts.catalogue.Chart``: its figure already carries the shared template
     (``theme=None`` keeps Streamlit from restyling it, so the page matches an export); the "data"
     view shows exactly the figures drawn, with a CSV download of those figures.
     """
     from dashboard.charts.base import file_stem, plotly_config
+    from dashboard.charts.page import page_words
     from dashboard.ui.glossary import reading_help
 
     key = key or chart.key
+    words = page_words(chart.figure, chart.text)
+    # The chart's words are the page's text, so they wrap at any width or zoom (Plotly never wraps its own).
+    st.markdown(f"**{escape_markdown(words.title)}**")
+    if words.subtitle:
+        st.caption("  \n".join(escape_markdown(line) for line in words.subtitle))
     st.plotly_chart(chart.shown, theme=None, config=plotly_config(chart.text), alt=chart.alt, key=f"{key}_chart")
+    small_print = [escape_markdown(words.source)]
+    if words.key:
+        small_print.append("Marked on the chart: " + "; ".join(escape_markdown(line) for line in words.key) + ".")
+    st.caption("  \n".join(small_print))
     export_control(chart, key)
     words = [f"**Reading:** {escape_markdown(chart.reading)}"] if chart.reading else []
     words += [f":small[{escape_markdown(note)}]" for note in chart.notes]
@@ -150,6 +161,12 @@ def export_csv(chart) -> bytes:
     return images.csv_bytes(chart, queries.settings())
 
 
+STYLES = {
+    "page": "As on the page: every series in colour, every marker and note",
+    "press": "Press: the home force highlighted against grey peers, few markers",
+}
+
+
 def export_control(chart, key: str) -> None:
     """The chart's "Export" control: a branded image in a chosen format and size, its alt text, its figures.
 
@@ -157,7 +174,7 @@ def export_control(chart, key: str) -> None:
     drawn only when its button is pressed.
     """
     from dashboard import queries
-    from dashboard.outputs import images
+    from dashboard.outputs import images, layout
 
     popover = st.popover(
         "Export",
@@ -193,11 +210,23 @@ def export_control(chart, key: str) -> None:
                 help="Pixels per layout pixel: 1 for the web, 3 or more for print.",
             )
         size = images.size_for(size_key, width=width, height=height, scale=scale)
+        press = None
+        style = st.radio("Style", list(STYLES), format_func=STYLES.get, key=f"{key}_ex_style")
+        if style == "press":
+            markers = st.radio(
+                "Markers on the chart",
+                list(layout.ANNOTATIONS),
+                format_func=layout.ANNOTATIONS.get,
+                horizontal=True,
+                key=f"{key}_ex_markers",
+                help="Numbered lines for the series breaks (changes in how crimes are counted), or none at all.",
+            )
+            press = layout.Press(markers)
         problem = images.unavailable()
         st.download_button(
             f"Download {fmt.upper()}",
-            lambda: images.export_chart(protected, settings, fmt, size, protected=True).content,
-            file_name=images.file_name(chart, fmt, size),
+            lambda: images.export_chart(protected, settings, fmt, size, protected=True, press=press).content,
+            file_name=images.file_name(chart, fmt, size, press=press),
             mime=images.FORMATS[fmt],
             key=f"{key}_ex_image",
             type="primary",
