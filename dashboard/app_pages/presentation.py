@@ -59,6 +59,9 @@ def go(to: int) -> None:
 
 shown = queries.derived(slides.slide, chosen, deck[slide - 1])
 chart = shown.chart
+where_now = f"Slide {slide} of {len(deck)}: {chart.text.title}"
+st.set_page_config(page_title=f"{where_now} – Presentation mode")
+components.announce(where_now)  # a slide change is said, not only seen
 st.title(chart.text.title)
 subtitle = chart.text.subtitle.replace("<br>", " ")
 st.caption(
