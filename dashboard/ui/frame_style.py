@@ -4,9 +4,8 @@ Streamlit marks focus on its navigation and page links with a faint tint (1.1:1 
 controls not at all. WCAG 2.2 AA asks for a focus indicator that can be seen (2.4.7) with at least 3:1 against what
 is next to it (1.4.11). Every control that takes the keyboard gets a solid outline in the theme's dark blue, set
 clear of the control, with a white ring in the gap, so what touches it is the page or sidebar behind or the ring,
-never the control's own fill; controls
-whose real input is hidden or boxed (radio buttons, sliders, select boxes, text and date inputs) show it on the
-part that is drawn. ``tests/test_browser_accessibility.py`` measures the outline on every control it tabs to.
+never the control's own fill; controls whose real input is hidden or boxed (radio buttons, sliders, select boxes,
+text and date inputs) show it on the part that is drawn. ``tests/test_browser_accessibility.py`` measures the outline on every control it tabs to.
 
 Pure: no Streamlit.
 """
@@ -29,13 +28,12 @@ _OUTLINE = (
 # slider's thumb) or sits flush inside a box (a select box, a multiselect, a date field): Streamlit's widgets mark
 # that part ``data-focus-visible`` when the keyboard put focus there.
 _SHOWN = (":focus-visible", "[data-focus-visible]", "[data-testid='stTextInputRootElement']:has(:focus-visible)")
-# Inside a box that shows the focus, the focused input's own outline would be cut off by the box: the box has it.
+# Inside a box that shows the focus, the focused input's own outline and ring would be cut off by the box and draw a
+# second frame inside it: the box has them.
 _INSIDE = (
     "[role='group'][data-focus-visible] :focus-visible",
     "[role='group'][data-focus-visible] [data-focus-visible]",
     "[data-testid='stTextInputRootElement'] input",
 )
 
-FRAME_STYLE = (
-    f"<style>\n{', '.join(_SHOWN)} {{ {_OUTLINE} }}\n{', '.join(_INSIDE)} {{ outline: none !important; }}\n</style>"
-)
+FRAME_STYLE = f"<style>\n{', '.join(_SHOWN)} {{ {_OUTLINE} }}\n{', '.join(_INSIDE)} {{ outline: none !important; box-shadow: none !important; }}\n</style>"
