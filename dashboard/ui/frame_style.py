@@ -36,4 +36,14 @@ _INSIDE = (
     "[data-testid='stTextInputRootElement'] input",
 )
 
-FRAME_STYLE = f"<style>\n{', '.join(_SHOWN)} {{ {_OUTLINE} }}\n{', '.join(_INSIDE)} {{ outline: none !important; box-shadow: none !important; }}\n</style>"
+# A collapsed sidebar (Streamlit collapses it on narrow windows and at 200% zoom) is only slid off screen, so the
+# keyboard went on through its hidden controls; hidden, it leaves the tab order until it is opened again.
+_COLLAPSED = (
+    "[data-testid='stSidebar'][data-collapsed='true'], [data-testid='stSidebar'][data-collapsed='true'] * "
+    "{ visibility: hidden !important; }"
+)
+
+FRAME_STYLE = (
+    f"<style>\n{', '.join(_SHOWN)} {{ {_OUTLINE} }}\n"
+    f"{', '.join(_INSIDE)} {{ outline: none !important; box-shadow: none !important; }}\n{_COLLAPSED}\n</style>"
+)
