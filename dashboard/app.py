@@ -17,10 +17,11 @@ import streamlit as st  # noqa: E402
 
 from dashboard import navigation, queries  # noqa: E402
 from dashboard.figures import selection  # noqa: E402
-from dashboard.ui import components, filters  # noqa: E402
+from dashboard.ui import components, filters, frame_style  # noqa: E402
 
+APP_NAME = "Stalking and harassment oversight"
 st.set_page_config(
-    page_title="Stalking and harassment oversight",
+    page_title=APP_NAME,
     page_icon=":material/shield:",
     layout="wide",
     menu_items={"About": "Stalking and harassment oversight dashboard for a Police and Crime Commissioner."},
@@ -28,6 +29,9 @@ st.set_page_config(
 
 PAGES = navigation.sections()
 page = st.navigation(PAGES)
+# Each page its own browser title, so a tab, a bookmark and a screen reader name the page, not only the app.
+st.set_page_config(page_title=f"{page.title} – {APP_NAME}")
+st.html(frame_style.FRAME_STYLE)  # style only: Streamlit puts it out of the page's flow
 try:
     queries.refresh()  # the database's change stamp, read once a run: what changed anywhere shows now
     home_force = queries.settings().home_force

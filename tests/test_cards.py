@@ -41,7 +41,8 @@ def test_where_a_direction_is_good_the_change_is_tinted_and_said_in_words():
     assert "(better)</span>" in cards.card_html(Card(**{**better.__dict__, "neutral": False}))
     worse_html = cards.card_html(Card(**{**worse.__dict__, "neutral": False}))
     assert '<p class="pcc-card-delta pcc-worse"><span aria-hidden="true">↓</span> -1 percentage point' in worse_html
-    assert '<span class="pcc-hidden"> (worse)</span>' in worse_html
+    assert '<span class="pcc-judgement"> (worse)</span>' in worse_html  # shown, not only spoken
+    assert "clip" not in cards.STYLE and "pcc-hidden" not in cards.STYLE  # nothing on a card is hidden from sight
 
 
 def test_no_change_and_no_previous_year_draw_no_arrow():

@@ -73,9 +73,8 @@ def test_lines_differ_by_dash_and_marker_not_only_colour():
     assert styles == [("B", "solid", "circle", 3.5), ("A", "dash", "square", 2), ("C", "dot", "diamond", 2)]
 
 
-def test_modebar_downloads_print_quality_png_named_after_the_title():
-    config = charts.plotly_config(TEXT)
-    assert config["toImageButtonOptions"] == {"format": "png", "filename": "stalking-devon-and-cornwall", "scale": 3}
+def test_a_chart_on_a_page_has_no_modebar_to_tab_through_and_the_export_control_downloads_it():
+    assert charts.plotly_config(TEXT) == {"displayModeBar": False, "displaylogo": False}
 
 
 def test_badges_of_markers_close_together_stack_in_rows_for_the_plots_width():

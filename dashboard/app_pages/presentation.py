@@ -58,8 +58,8 @@ def go(to: int) -> None:
     st.query_params["slide"] = str(to)
 
 
-def chart_slide(key: str) -> tuple[str, ...]:
-    """Chart ``key`` under its title and key message; returns its small print."""
+def chart_slide(key: str) -> tuple[str, tuple[str, ...]]:
+    """Chart ``key`` under its title and key message; returns its title and small print."""
     shown = queries.derived(slides.slide, chosen, key)
     chart = shown.chart
     st.title(chart.text.title)
@@ -72,15 +72,18 @@ def chart_slide(key: str) -> tuple[str, ...]:
     if chart.reading:
         st.markdown(f"**Key message:** {components.escape_markdown(chart.reading)}")
     st.plotly_chart(shown.figure, theme=None, config=plotly_config(chart.text), alt=shown.alt, key="present_chart")
-    return shown.footer
+    return chart.text.title, shown.footer
 
 
 current = deck[slide - 1]
 if current in slides.PANEL_SLIDES:
     panel_slides.show(current, chosen, f"Slide {slide} of {len(deck)}")
-    footer: tuple[str, ...] = ()
+    title, footer = slides.PANEL_SLIDES[current], ()
 else:
-    footer = chart_slide(current)
+    title, footer = chart_slide(current)
+where_now = f"Slide {slide} of {len(deck)}: {title}"
+st.set_page_config(page_title=f"{where_now} – Presentation mode")
+components.announce(where_now)  # a slide change is said, not only seen
 
 previous, following, where, leave = st.columns([1, 1, 2, 2], vertical_alignment="center")
 previous.button(

@@ -6,7 +6,7 @@ an image and a text block per card (a page of seven cards was a quarter of the O
 the grid keeps every row of cards the same height at any window width.
 
 Colour is never the only cue: every change has an arrow and a sign, and where a direction is good
-or bad the words say so to a screen reader too. Everything taken from data or settings is escaped.
+or bad a word beside it says so, on screen and to a screen reader. Everything taken from data or settings is escaped.
 """
 
 from __future__ import annotations
@@ -42,8 +42,7 @@ STYLE = """<style>
 .pcc-card img.pcc-sparkline { display: block; width: 100%; height: 44px; margin: 0.25rem 0 0.5rem 0; }
 .pcc-card p.pcc-card-small { font-size: 0.875rem; }
 .pcc-card img.pcc-mdc-icon { vertical-align: middle; margin-right: 0.35rem; }
-.pcc-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden;
-  clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.pcc-card p.pcc-card-delta .pcc-judgement { font-weight: 600; }
 </style>"""
 
 # The symbols card lines may carry (as Streamlit Markdown icons), drawn as text and hidden from
@@ -125,17 +124,18 @@ def mdc_icons(text: str) -> str:
 
 
 def delta_html(card: CardLike) -> str:
-    """The change on the year before: an arrow and the signed words, tinted only where a direction is good."""
+    """The change on the year before: an arrow and the signed words, and where a direction is good a tint and the
+    word "better" or "worse" written beside them (the tint alone would leave it to colour)."""
     if not card.delta:
         return ""
     arrow, judged, spoken = "", "", ""
     if card.change:
         rising = card.change > 0
         arrow = f'<span aria-hidden="true">{"↑" if rising else "↓"}</span> '
-        if not card.neutral:  # a direction is good here (a higher charge rate): say so, and tint it
+        if not card.neutral:  # a direction is good here (a higher charge rate): say so in words, and tint it
             better = rising == card.rising_is_better
             judged = " pcc-better" if better else " pcc-worse"
-            spoken = f'<span class="pcc-hidden"> ({"better" if better else "worse"})</span>'
+            spoken = f'<span class="pcc-judgement"> ({"better" if better else "worse"})</span>'
     return f'<p class="pcc-card-delta{judged}">{arrow}{html.escape(card.delta)}{spoken}</p>'
 
 

@@ -5,6 +5,7 @@ Colour is never the only cue: every banner carries an icon and words that say wh
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -33,6 +34,32 @@ def data_unavailable(message: str) -> None:
         "(`PCC_DATABASE_URL`, `.streamlit/secrets.toml` or the settings file) and that the database server is running.",
         icon=":material/error:",
     )
+
+
+# A polite live region made once at the end of the document and kept across reruns: a screen reader speaks what is
+# written into a live region that already exists, not one that arrives with its words (as a rerun's element would).
+ANNOUNCE_SCRIPT = """<script>
+(() => {
+  let region = document.getElementById("pcc-announcement");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "pcc-announcement";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.setAttribute("aria-atomic", "true");
+    region.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;"
+      + "clip:rect(0 0 0 0);white-space:nowrap;border:0;";
+    document.body.appendChild(region);
+  }
+  region.textContent = %s;
+})();
+</script>"""
+
+
+def announce(message: str) -> None:
+    """Have a screen reader say ``message`` (plain text) without moving focus, as when a slide changes."""
+    text = json.dumps(message).replace("<", "\\u003c")  # no "</script>" can end the script early
+    st.html(ANNOUNCE_SCRIPT % text, unsafe_allow_javascript=True)
 
 
 def empty_state(message: str) -> None:
