@@ -58,9 +58,9 @@ class Chart:
     alt: str  # the text alternative, written from the data
     reading: str = ""  # one plain sentence under the chart: the key message or SPC reading, without jargon
     notes: list[str] = field(default_factory=list)  # e.g. "Suppression applied", "Trial limits"
+    technical: str = ""  # the reading in statistical terms, one click away beside the glossary
     illustrative: bool = False  # drawn from the illustrative demo (set by :func:`build` from the inputs)
     released: bool = False  # protected and labelled to leave the app (``dashboard.outputs.release``)
-    technical: str = ""  # the reading in statistical terms, one click away beside the glossary
 
     @cached_property
     def shown(self) -> ShownFigure:
