@@ -169,7 +169,7 @@ def lay_out(
     bottom = footer_offset + len(lines) * LINE * FOOTER * f + (14 * f if lines else 0) + band
     bottom = max(bottom, footer_offset)
     plot_height = height - top - bottom
-    if plot_height < 0.35 * height:
+    if plot_height < 0.3 * height:  # under that the plot is too small to read; a larger size gives it room
         raise ValueError(f"{width} x {height} pixels leaves too little room for the chart; choose a larger size")
 
     figure.update_layout(
