@@ -168,9 +168,10 @@ def test_figures_json_prints_the_overview_from_the_same_layer(hand_built, engine
 def test_every_measure_is_defined_with_its_parts(settings):
     defined = measures.definitions(settings, "for_offences")
     assert set(defined) == {
-        "recorded", "rate_per_1000", "charge_rate", "victim_does_not_support", "conviction_rate", "orders_granted",
-        "csp_recorded", "csp_rate_per_1000",
+        "recorded", "rate_per_1000", "csp_recorded", "csp_rate_per_1000", "charge_rate", "victim_does_not_support",
+        "conviction_rate", "orders_granted",
     }  # fmt: skip
+    assert (defined["csp_rate_per_1000"].unit, defined["csp_rate_per_1000"].minimum_base) == ("per 1,000 people", 10)
     charge = defined["charge_rate"]
     assert (charge.unit, charge.minimum_base, charge.improvement) == ("percent", 10, "increase")
     assert charge.count_column == "outcomes_for_offences_recorded"

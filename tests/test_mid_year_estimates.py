@@ -499,7 +499,10 @@ def test_a_workbook_is_recognised_and_stored_as_population_with_its_source(engin
     rows = [*COUNTRIES_REGIONS_COUNTIES, *area_rows(DEVON_AND_CORNWALL), *area_rows(GWENT)]
     path = write_mye(tmp_path / "ukpopestimatesmid2020.xlsx", rows)
     [result] = ingest.load_files([path], engine, settings)
-    assert result.describe() == "ukpopestimatesmid2020.xlsx: loaded 2 rows as ons-mid-year-estimates."
+    assert result.describe() == (
+        "ukpopestimatesmid2020.xlsx: loaded 2 rows as ons-mid-year-estimates. Kept 17 district estimates as published."
+    )
+    assert reads.population_district(engine)["population"].sum() == DEVON_AND_CORNWALL_TOTAL + GWENT_TOTAL
     stored = reads.population(engine)
     assert stored.values.tolist() == [
         ["Devon and Cornwall", 2020, DEVON_AND_CORNWALL_TOTAL, "ukpopestimatesmid2020.xlsx"],

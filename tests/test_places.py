@@ -160,3 +160,60 @@ def test_a_small_partnership_count_is_hidden_with_the_figure_that_gives_it_away(
     spec = suppression.Spec(area="csp", counts=("count",), rates={})
     protected = suppression.suppress_frame(data, spec, SuppressionRules(threshold=4, minimum_base=10))
     assert protected.table["count"].tolist() == ["[c]", 440, "[c]"]
+
+
+def test_the_partnership_chart_leaves_the_app_with_small_counts_hidden_in_its_data_and_bars(settings):
+    from dashboard.charts import catalogue
+    from dashboard.figures.selection import Filters
+
+    districts = pd.DataFrame(
+        {
+            "force": "Devon and Cornwall",
+            "year": 2023,
+            "lad_code": ["E06000026", "E07000041", "E06000027"],
+            "population": [200_000, 120_000, 130_000],
+        }  # fmt: skip
+    )
+    frame = quarters_frame()
+    torbay = frame[frame["csp"] == "Plymouth"].assign(csp="Torbay", count=50)
+    recorded = pd.DataFrame(columns=["force", "financial_year", "quarter", "month", "period_start", "offence_code",
+                                     "offence_description", "count"])  # fmt: skip
+    inputs = catalogue.Inputs(
+        settings=settings,
+        filters=Filters(force="Devon and Cornwall", peers=(), categories=settings.categories, granularity="quarter"),
+        recorded=recorded,
+        population=pd.DataFrame(columns=["force", "year", "population"]),
+        outcomes=pd.DataFrame(),
+        prosecutions=pd.DataFrame(),
+        places=pd.concat([frame, torbay], ignore_index=True),
+        district_population=districts,
+    )
+    chart = catalogue.build("places-rates", inputs)
+    assert chart.data[["csp", "count"]].values.tolist() == [
+        ["Exeter", 12], ["Plymouth", 440], ["Torbay", 200], ["Unassigned Devon and Cornwall", 4]
+    ]  # fmt: skip
+    assert chart.data["rate"].tolist()[:3] == [0.1, 2.2, 200 / 130] and pd.isna(chart.data["rate"].iloc[3])
+    protected = suppression.protect_chart(chart, SuppressionRules(threshold=4, minimum_base=10))
+    # The Unassigned 4 is small; the next smallest count, Exeter's 12, goes too, or the force total gives it back.
+    assert protected.data["count"].tolist() == ["[c]", 440, 200, "[c]"]
+    assert protected.data.loc[0, "rate"] == "[c]"
+    bars = [trace for trace in protected.figure.data if trace.type == "bar"][0]
+    assert dict(zip(bars.x, bars.y, strict=True))["Exeter"] is None
+    assert dict(zip(bars.x, bars.y, strict=True))["Plymouth"] == 2.2
+    assert any(note.startswith("[c] Suppression applied") for note in protected.notes)
+
+
+def test_every_retired_district_names_its_successor_in_the_same_force_from_the_same_april():
+    frame = places.mid_year_estimates.lookup()
+    retired = frame[frame["in_use_to"].notna()]
+    assert len(retired) == 48 and (retired["replaced_by"] != "").all()
+    assert (frame.loc[frame["in_use_to"].isna(), "replaced_by"] == "").all()
+    by_code = frame.set_index("lad_code")
+    for code, successor, year, force in retired[["lad_code", "replaced_by", "in_use_to", "pfa_name"]].itertuples(
+        index=False
+    ):
+        assert by_code.loc[successor, "pfa_name"] == force, code
+        assert by_code.loc[successor, "in_use_from"] == year, code
+    assert (frame["csp_name"] != "").all()
+    # One partnership covers two districts; six districts recoded since 2012 keep their partnership.
+    assert frame["csp_name"].nunique() == len(frame) - 1 - 6

@@ -102,10 +102,10 @@ def show_forces() -> None:
 
 
 sections = {"Partnerships": show_partnerships, "Is it changing?": show_spc, "All forces": show_forces}
-for tab, draw in zip(
-    st.tabs(list(sections), key="places_section", bind="query-params"), sections.values(), strict=True
-):
+tabs = st.tabs(list(sections), key="places_section", bind="query-params")
+for tab, draw in zip(tabs, sections.values(), strict=True):
     if tab.open:
         with tab:
             draw()
-st.markdown("\n".join(f"- :small[{components.escape_markdown(note)}]" for note in place_words.notes(table)))
+if not tabs[0].open:  # the partnerships' chart carries these notes itself
+    st.markdown("\n".join(f"- :small[{components.escape_markdown(note)}]" for note in place_words.notes(table)))
