@@ -176,22 +176,19 @@ def test_a_slide_change_is_announced_with_its_number_and_title(demo_url, tmp_pat
     with chromium_page() as page, served_app(demo_url, tmp_path) as address:
         page.goto(f"{address}/present?cat=Stalking&slide=1")
         title = page.locator(f"{MAIN} h1")
-        expect(title).to_have_text("Recorded stalking in Devon and Cornwall, quarterly")
+        expect(title).to_have_text("At a glance: Devon and Cornwall")  # the Panel's scorecard opens the deck
         region = page.locator("#pcc-announcement")
         expect(region).to_have_attribute("role", "status")
         expect(region).to_have_attribute("aria-live", "polite")
-        expect(region).to_have_text(re.compile(r"^Slide 1 of \d+: Recorded stalking in Devon and Cornwall, quarterly$"))
+        expect(region).to_have_text(re.compile(r"^Slide 1 of \d+: At a glance: Devon and Cornwall$"))
         slides = int(re.search(r"of (\d+)", region.inner_text()).group(1))
-        assert (
-            page.title()
-            == f"Slide 1 of {slides}: Recorded stalking in Devon and Cornwall, quarterly – Presentation mode"
-        )
+        assert page.title() == f"Slide 1 of {slides}: At a glance: Devon and Cornwall – Presentation mode"
         region.evaluate("node => { node.dataset.first = 'yes'; }")  # the same node must carry the next slide's words
         accessibility.settle(page)  # the arrow keys work once the slide is drawn
 
         page.keyboard.press("ArrowRight")
         expect(page).to_have_url(re.compile(r"slide=2"))
-        expect(title).not_to_have_text("Recorded stalking in Devon and Cornwall, quarterly")
+        expect(title).not_to_have_text("At a glance: Devon and Cornwall")
         expect(region).to_have_text(f"Slide 2 of {slides}: {title.inner_text()}")
         assert region.get_attribute("data-first") == "yes"  # spoken: a live region that existed changed its words
         assert page.locator("#pcc-announcement").count() == 1

@@ -15,15 +15,21 @@ PARTNERSHIPS = [
 ]  # fmt: skip
 
 
+def expect_chart(page, title_start: str) -> None:
+    """A chart whose title (written on the page as text, beside the figure) starts ``title_start`` is drawn."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text(title_start).first).to_be_visible(timeout=WAIT)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT)
+
+
 def test_the_places_page_shows_every_partnership_and_each_tab(dated_demo_url, tmp_path):
     from playwright.sync_api import expect  # only after chromium_page has skipped where it is missing
 
     with chromium_page() as page, served_app(dated_demo_url, tmp_path) as address:
         page.goto(f"{address}/places")
         expect(page.get_by_role("heading", name="Places", level=1)).to_be_visible(timeout=WAIT)
-        expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text(
-            "Recorded stalking and harassment per 1,000 people by community safety", timeout=WAIT
-        )
+        expect_chart(page, "Recorded stalking and harassment per 1,000 people by community safety")
         table = page.get_by_role("table", name="Community safety partnerships in Devon and Cornwall")
         expect(table).to_be_visible(timeout=WAIT)
         assert table.locator("tbody tr th, tbody tr td:first-child").all_inner_texts() == PARTNERSHIPS
@@ -33,14 +39,10 @@ def test_the_places_page_shows_every_partnership_and_each_tab(dated_demo_url, tm
 
         page.get_by_role("tab", name="Is it changing?").click()
         page.wait_for_url("**places_section=Is+it+changing**", timeout=WAIT)
-        expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text(
-            "Recorded stalking and harassment in Cornwall and Isles of Scilly", timeout=WAIT
-        )
+        expect_chart(page, "Recorded stalking and harassment in Cornwall and Isles of Scilly")
 
         page.get_by_role("tab", name="All forces").click()
         page.wait_for_url("**places_section=All+forces**", timeout=WAIT)
-        expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text(
-            "Recorded stalking and harassment per 1,000 people by police", timeout=WAIT
-        )
+        expect_chart(page, "Recorded stalking and harassment per 1,000 people by police")
         assert page.locator("[data-testid=stException]").count() == 0
         screenshot(page, "places-forces")

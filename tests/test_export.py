@@ -356,8 +356,10 @@ def test_export_writes_the_image_its_alt_text_and_csv(demo_url, monkeypatch, tmp
     assert code == 0, capsys.readouterr().err
     assert images.png_size(out.read_bytes()) == (1920, 1080)
     assert "Recorded stalking in Devon and Cornwall" in png_text(out.read_bytes())["Title"]
-    assert (tmp_path / "spc.txt").read_text().startswith(
-        f"{release.DEMO_NOTICE} Chart of quarterly recorded stalking in Devon and Cornwall"
+    assert (
+        (tmp_path / "spc.txt")
+        .read_text()
+        .startswith(f"{release.DEMO_NOTICE} Chart of quarterly recorded stalking in Devon and Cornwall")
     )
     assert list(pd.read_csv(tmp_path / "spc.csv", skiprows=1).columns)[1] == "Offences recorded"
     assert f"Wrote {out}" in capsys.readouterr().out

@@ -187,8 +187,9 @@ def test_the_statutory_deadlines_and_page_numbers(built):
 def test_the_contents_and_bookmarks_point_at_the_headings(built):
     contents, reader, pages = built
     top = [entry for entry in reader.outline if not isinstance(entry, list)]
-    # The contents run from the second page to the first heading's page, however many charts the pack holds.
-    toc = "".join(pages[1 : reader.get_destination_page_number(top[0])])
+    # The contents run from the third page (after the cover and the Panel's scorecard) to the headline figures' page,
+    # however many charts the pack holds.
+    toc = "".join(pages[2 : reader.get_destination_page_number(top[1])])
     titles = [entry.title for entry in top]
     assert titles[:2] == [PANEL_HEADING, "Headline figures"] and titles[-3:] == [
         "Inspection recommendations",

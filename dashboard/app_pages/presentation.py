@@ -77,8 +77,7 @@ def chart_slide(key: str) -> tuple[str, tuple[str, ...]]:
 
 current = deck[slide - 1]
 if current in slides.PANEL_SLIDES:
-    panel_slides.show(current, chosen, f"Slide {slide} of {len(deck)}")
-    title, footer = slides.PANEL_SLIDES[current], ()
+    title, footer = panel_slides.show(current, chosen, f"Slide {slide} of {len(deck)}"), ()
 else:
     title, footer = chart_slide(current)
 where_now = f"Slide {slide} of {len(deck)}: {title}"

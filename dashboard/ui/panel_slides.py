@@ -33,12 +33,14 @@ def panel_card(chosen) -> scorecard.Scorecard:
     return dataclasses.replace(card, deadlines=scorecard.deadline_rows(queries.inspection_reports()))
 
 
-def show(key: str, chosen, where: str) -> None:
-    """Slide ``key`` (one of :data:`slides.PANEL_SLIDES`) under its title, ``where`` saying which slide it is."""
+def show(key: str, chosen, where: str) -> str:
+    """Slide ``key`` (one of :data:`slides.PANEL_SLIDES`) under its title, ``where`` saying which slide it is; returns
+    the title, which the slide change announces."""
     st.html(STYLE)
     card = panel_card(chosen)
     if key == slides.SCORECARD:
-        st.title(f"At a glance: {chosen.force}")
+        title = f"At a glance: {chosen.force}"
+        st.title(title)
         st.caption(f"{where} · Each measure's latest figure, its change and what its recent quarters say")
         st.html(slides.scorecard_html(card, 28))
         if card.overdue:
@@ -50,15 +52,18 @@ def show(key: str, chosen, where: str) -> None:
                 )
             )
     elif key == slides.HEADLINE:
-        st.title(f"Key messages: {chosen.force}")
+        title = f"Key messages: {chosen.force}"
+        st.title(title)
         st.caption(where)
         summary = queries.derived(overview.summary, chosen)
         messages = summary.messages if summary else (f"No recorded crime is loaded for {chosen.force}.",)
         st.markdown("\n".join(f"- {components.escape_markdown(sentence)}" for sentence in messages))
     else:
-        st.title("Overdue recommendations")
+        title = "Overdue recommendations"
+        st.title(title)
         st.caption(f"{where} · Past the due date and not complete or closed, the longest overdue first")
         if card.overdue:
             st.html(slides.overdue_html(card))
         else:
             st.markdown(f"None of the {card.recommendations} recommendations loaded is overdue.")
+    return title
