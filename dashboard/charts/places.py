@@ -18,6 +18,7 @@ from dashboard.charts.recorded import PLOT_HEIGHT, _sized, _wrapped
 from dashboard.figures import measures, rates, spc, trends
 from dashboard.outputs.suppression import SPEC_KEY, Spec
 from dashboard.words import places as place_words
+from dashboard.words import readings
 from data_loaders.periods import year_ending_label
 
 SECTION = "Places"
@@ -193,7 +194,7 @@ def csp_spc(inputs: Inputs, csp: str) -> Chart | None:
     text = _text(
         inputs,
         f"Recorded {name} in {csp}, quarterly",
-        "Offences recorded each quarter, with the mean and process limits (XmR chart)",
+        "Offences recorded each quarter, with the average and the range expected by chance",
         COUNT_SOURCE,
     )
     figure = _sized(
@@ -209,6 +210,6 @@ def csp_spc(inputs: Inputs, csp: str) -> Chart | None:
         }
     )
     data.attrs[SPEC_KEY] = Spec(area="csp", counts=("count",), keys=("period_start",), x="period_start", y="count")
-    reading = spc.describe(frame, "neutral")
-    alt = f"XmR chart of quarterly recorded {name} in {csp}: {reading}"
-    return Chart("places-spc", figure, text, data, alt, reading=reading)
+    reading = readings.variation(f"recorded {name} in {csp}", frame, "neutral", plural=True)
+    alt = f"Chart of quarterly recorded {name} in {csp}: {reading}"
+    return Chart("places-spc", figure, text, data, alt, reading=reading, technical=spc.describe(frame, "neutral"))

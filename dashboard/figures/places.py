@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.figures import metrics, rates, spc, trends
+from dashboard.figures import metrics, rates, trends
+from dashboard.words import readings
 from data_loaders import periods
 from data_loaders import places as place_lookup
 from data_loaders.settings import Settings
@@ -87,7 +88,9 @@ def _series(counts: pd.DataFrame, csp: str, last: dt.date) -> pd.DataFrame:
 
 def _reading(series: pd.DataFrame, settings: Settings) -> str:
     control = trends.control(series, settings.series_breaks)
-    return spc.describe(control.frame, "neutral") if control is not None else "No quarters to chart."
+    if control is None:
+        return "No quarters to chart."
+    return readings.variation("offences", control.frame, "neutral", plural=True)
 
 
 def csp_population(district_population: pd.DataFrame | None, force: str) -> pd.DataFrame:
