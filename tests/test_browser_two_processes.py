@@ -57,9 +57,19 @@ def sign_in(page, name: str) -> None:
     expect(sidebar.get_by_text(f"Signed in as editor: {name}.")).to_be_visible(timeout=WAIT)
 
 
+def click_save(page) -> None:
+    """Press "Save update" once the page shows one: while a run redraws the form Streamlit briefly shows the old
+    button beside the new one, which makes the click ambiguous."""
+    from playwright.sync_api import expect
+
+    button = page.get_by_role("button", name="Save update")
+    expect(button).to_have_count(1, timeout=WAIT)
+    button.click()
+
+
 def save(page, comment: str) -> None:
     page.get_by_role("textbox", name="Comment").fill(comment)
-    page.get_by_role("button", name="Save update").click()
+    click_save(page)
 
 
 def version(url: str) -> int:
@@ -118,7 +128,7 @@ def test_two_app_processes_agree_after_a_save_and_never_lose_one(shared_postgres
         # Ben reloads the recommendation and saves again: both updates are kept.
         ben.get_by_role("button", name="Reload the recommendation").click()
         expect(ben.locator(MAIN).get_by_text(f"Adding to version {opened + 1},")).to_be_visible(timeout=WAIT)
-        ben.get_by_role("button", name="Save update").click()
+        click_save(ben)
         expect(ben.get_by_test_id("stAlertContentSuccess")).to_contain_text("Saved. The status is now", timeout=WAIT)
         assert comments(shared_postgres) == ["Audit started", "Board approved the audit plan", "Audit fieldwork begun"]
         # Ana's next clicks in process A (to the other tab and back) show Ben's update, saved through process B.
