@@ -33,6 +33,8 @@ HEX = re.compile(r"#([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})$")
 def colour_of(trace) -> str:
     if trace.type == "bar":
         return str(trace.marker.color)
+    if trace.fill == "toself" and trace.mode == "lines":  # an area of a map: told by its fill (and pattern)
+        return f"{trace.fillcolor} {trace.fillpattern.shape or ''}"
     return str(trace.line.color or trace.marker.color)
 
 

@@ -59,11 +59,27 @@ def show_partnerships() -> None:
     if chart is None:
         components.empty_state("No partnership has a rate: load the ONS mid-year estimates by local authority.")
     else:
+        show_map(queries.chart("places-map", chosen), "places_map", "Partnership", table.frame, "csp")
         components.show_chart(chart, key="places_rates")
     components.plain_table(partnership_table(), alt=f"Community safety partnerships in {force}")
     with st.expander("Each partnership in words", icon=":material/notes:", key="places_words", on_change="rerun"):
         st.markdown("\n".join(f"- {components.escape_markdown(place_words.place_sentence(table, row))}"
                               for _, row in table.frame.iterrows()))  # fmt: skip
+
+
+def show_map(chart, key: str, label: str, frame: pd.DataFrame, column: str) -> None:
+    """A map with the rates it shows in a table beside it (below it on a narrow screen), highest first."""
+    if chart is None:
+        return
+    shown = frame[frame["rate"].notna()].sort_values("rate", ascending=False)
+    drawn, beside = st.columns([3, 2], gap="medium")
+    with drawn:
+        components.show_chart(chart, key=key)
+    with beside:
+        components.plain_table(
+            pd.DataFrame({label: shown[column], "Per 1,000": [f"{v:,.2f}" for v in shown["rate"]]}),
+            alt=f"{chart.text.title}: the rates drawn, highest first",
+        )
 
 
 def show_spc() -> None:
@@ -86,8 +102,9 @@ def show_forces() -> None:
     if chart is None:
         components.empty_state("No rates per 1,000: load the Home Office table for every force and the populations.")
         return
+    show_map(queries.chart("places-forces-map", chosen), "places_forces_map", "Police force area", chart.data, "force")
     components.show_chart(chart, key="places_forces")
-    with st.expander("Every force's figures", icon=":material/table:", expanded=True, key="places_forces_table"):
+    with st.expander("Every force's figures", icon=":material/table:", key="places_forces_table"):
         shown = chart.data.sort_values("rate", ascending=False)
         components.plain_table(
             pd.DataFrame(

@@ -61,6 +61,8 @@ class Chart:
     technical: str = ""  # the reading in statistical terms, one click away beside the glossary
     illustrative: bool = False  # drawn from the illustrative demo (set by :func:`build` from the inputs)
     released: bool = False  # protected and labelled to leave the app (``dashboard.outputs.release``)
+    # A map cannot have a hidden figure taken off trace by trace: it is drawn again from its protected data.
+    redraw: Callable[[pd.DataFrame], go.Figure] | None = None
 
     @cached_property
     def shown(self) -> ShownFigure:

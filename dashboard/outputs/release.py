@@ -213,7 +213,9 @@ def protect(chart: Chart, settings: Settings) -> Chart:
     if protected is not None:
         chart = dataclasses.replace(
             _words_withheld(chart, protected.table, spec),
-            figure=suppression.blank_figure(chart.figure, chart.data, protected, spec),
+            figure=chart.redraw(protected.table)
+            if chart.redraw is not None
+            else suppression.blank_figure(chart.figure, chart.data, protected, spec),
             data=suppression.csv_frame(protected),
             notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
         )

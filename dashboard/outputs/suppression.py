@@ -403,7 +403,9 @@ def protect_chart(chart, rules: SuppressionRules):
         return chart
     return dataclasses.replace(
         chart,
-        figure=blank_figure(chart.figure, chart.data, protected, spec),
+        figure=chart.redraw(protected.table)
+        if chart.redraw is not None
+        else blank_figure(chart.figure, chart.data, protected, spec),
         data=csv_frame(protected),
         notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
     )
