@@ -162,7 +162,8 @@ def test_a_small_partnership_count_is_hidden_with_the_figure_that_gives_it_away(
     assert protected.table["count"].tolist() == ["[c]", 440, "[c]"]
 
 
-def test_the_partnership_chart_leaves_the_app_with_small_counts_hidden_in_its_data_and_bars(settings):
+def hand_built_inputs(settings, torbay: int = 50):
+    """Chart inputs of eight quarters: Plymouth 100 a quarter then 110, Exeter 3, Torbay ``torbay``, Unassigned 1."""
     from dashboard.charts import catalogue
     from dashboard.figures.selection import Filters
 
@@ -175,19 +176,25 @@ def test_the_partnership_chart_leaves_the_app_with_small_counts_hidden_in_its_da
         }  # fmt: skip
     )
     frame = quarters_frame()
-    torbay = frame[frame["csp"] == "Plymouth"].assign(csp="Torbay", count=50)
+    torbay_rows = frame[frame["csp"] == "Plymouth"].assign(csp="Torbay", count=torbay)
     recorded = pd.DataFrame(columns=["force", "financial_year", "quarter", "month", "period_start", "offence_code",
                                      "offence_description", "count"])  # fmt: skip
-    inputs = catalogue.Inputs(
+    return catalogue.Inputs(
         settings=settings,
         filters=Filters(force="Devon and Cornwall", peers=(), categories=settings.categories, granularity="quarter"),
         recorded=recorded,
         population=pd.DataFrame(columns=["force", "year", "population"]),
         outcomes=pd.DataFrame(),
         prosecutions=pd.DataFrame(),
-        places=pd.concat([frame, torbay], ignore_index=True),
+        places=pd.concat([frame, torbay_rows], ignore_index=True),
         district_population=districts,
     )
+
+
+def test_the_partnership_chart_leaves_the_app_with_small_counts_hidden_in_its_data_and_bars(settings):
+    from dashboard.charts import catalogue
+
+    inputs = hand_built_inputs(settings)
     chart = catalogue.build("places-rates", inputs)
     assert chart.data[["csp", "count"]].values.tolist() == [
         ["Exeter", 12], ["Plymouth", 440], ["Torbay", 200], ["Unassigned Devon and Cornwall", 4]

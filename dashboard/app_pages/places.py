@@ -72,7 +72,7 @@ def show_map(chart, key: str, label: str, frame: pd.DataFrame, column: str) -> N
     if chart is None:
         return
     shown = frame[frame["rate"].notna()].sort_values("rate", ascending=False)
-    drawn, beside = st.columns([3, 2], gap="medium")
+    drawn, beside = st.columns([5, 2], gap="medium")
     with drawn:
         components.show_chart(chart, key=key)
     with beside:

@@ -63,6 +63,8 @@ class Chart:
     released: bool = False  # protected and labelled to leave the app (``dashboard.outputs.release``)
     # A map cannot have a hidden figure taken off trace by trace: it is drawn again from its protected data.
     redraw: Callable[[pd.DataFrame], go.Figure] | None = None
+    # Words naming each area's figure are told again from the protected data: (alt, reading).
+    retell: Callable[[pd.DataFrame], tuple[str, str]] | None = None
 
     @cached_property
     def shown(self) -> ShownFigure:

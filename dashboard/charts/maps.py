@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard.charts import fonts
 from dashboard.charts.style import MUTED, TEXT
 from data_loaders.boundaries import Shape
 
@@ -33,8 +34,14 @@ PATTERN_INK = ("#0B0C0C", "#0B0C0C", "#0B0C0C", "#FFFFFF", "#FFFFFF")  # the pat
 WITHHELD_FILL, WITHHELD_PATTERN = "#F3F2F1", "\\"
 MISSING_FILL = "#FFFFFF"
 OUTLINE = "#505A5F"
+LABEL_SIZE = 11  # points: an area's label
+LABEL_SPILL = 24  # pixels a label may stand beyond the map's sides, into the figure's margins
+# Where a crowded label may go instead (pixels right and down of its point): the nearest free spot wins.
+LABEL_OFFSETS = ((0, 0), *((dx * w, dy * h) for w, h in ((70, 34), (100, 56), (130, 80)) for dx, dy in
+                          ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))))  # fmt: skip
 MAX_CLASSES = 5
-MAP_HEIGHT = 560  # pixels for the map itself
+PAGE_PLOT_WIDTH = 520  # pixels: about the width a page gives a map beside its table
+MAP_HEIGHTS = (320, 640)  # pixels: the least and the most height a map is given on a page
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,12 @@ def bands(values: Sequence[float]) -> list[Band]:
     shown = np.sort(np.round(np.asarray(values, dtype=float), 2))
     if shown.size == 0:
         return []
-    count = min(MAX_CLASSES, len(np.unique(shown)))
-    cuts = np.unique(np.quantile(shown, np.linspace(0, 1, count + 1)[1:-1], method="higher"))
-    lows = [float(shown[0]), *(float(c) for c in cuts if c > shown[0])]
+    distinct = np.unique(shown)
+    if len(distinct) <= MAX_CLASSES:  # few values: each its own class
+        lows = [float(v) for v in distinct]
+    else:
+        cuts = np.unique(np.quantile(shown, np.linspace(0, 1, MAX_CLASSES + 1)[1:-1], method="higher"))
+        lows = [float(shown[0]), *(float(c) for c in cuts if c > shown[0])]
     highs = [round(low - 0.01, 2) for low in lows[1:]] + [float(shown[-1])]
     # Fewer classes than five spread over the shades from the lightest to the darkest.
     steps = [0] if len(lows) == 1 else [round(i * (MAX_CLASSES - 1) / (len(lows) - 1)) for i in range(len(lows))]
@@ -125,9 +135,62 @@ def _extent(areas: Sequence[Area]) -> tuple[list[float], list[float]]:
     return [float(x.min()) - pad_x, float(x.max()) + pad_x], [float(y.min()) - pad_y, float(y.max()) + pad_y]
 
 
+def plot_height(figure: go.Figure) -> int:
+    """The height that fits the map's shape at about the width a page gives it (wide areas get a shorter map)."""
+    x_range, y_range = figure.layout.xaxis.range, figure.layout.yaxis.range
+    height = PAGE_PLOT_WIDTH * (y_range[1] - y_range[0]) / (x_range[1] - x_range[0])
+    return int(min(max(height, MAP_HEIGHTS[0]), MAP_HEIGHTS[1]))
+
+
+def _box(x: float, y: float, area: Area) -> tuple[float, float, float, float]:
+    """The pixels a label centred on (x, y) covers: left, bottom, right, top (y upwards)."""
+    half_width = max(fonts.width(area.name, LABEL_SIZE, bold=True), fonts.width(area.shown, LABEL_SIZE)) / 2 + 4
+    half_height = LABEL_SIZE * 1.3 + 4
+    return x - half_width, y - half_height, x + half_width, y + half_height
+
+
+def _overlaps(box: tuple[float, float, float, float], others: list[tuple[float, float, float, float]]) -> bool:
+    return any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in others)
+
+
+def place_labels(areas: Sequence[Area]) -> list[tuple[float, float, int, int]]:
+    """Where each area's label goes: its point (x, y) on the map and, when its neighbours' labels would cover it
+    there, an offset in pixels to a free spot nearby, drawn with a leader line back to the point.
+
+    Worked out at the scale a page draws the map (:data:`PAGE_PLOT_WIDTH`); larger areas are placed
+    first and keep their spot. A larger image has more room, so nothing that is apart here touches there.
+    """
+    if not areas:
+        return []
+    x_range, y_range = _extent(areas)
+    height = min(max(PAGE_PLOT_WIDTH * (y_range[1] - y_range[0]) / (x_range[1] - x_range[0]), MAP_HEIGHTS[0]),
+                 MAP_HEIGHTS[1])  # fmt: skip
+    per_km = min(PAGE_PLOT_WIDTH / (x_range[1] - x_range[0]), height / (y_range[1] - y_range[0]))
+    width, height = (x_range[1] - x_range[0]) * per_km, (y_range[1] - y_range[0]) * per_km
+    points = {}
+    for area in areas:
+        x, y = project(np.array([area.shape.label[0]]), np.array([area.shape.label[1]]))
+        points[area.name] = (float(x[0]), float(y[0]))
+    placed: list[tuple[float, float, float, float]] = []
+    offsets: dict[str, tuple[int, int]] = {}
+    for area in sorted(areas, key=lambda a: _area_size(a.shape), reverse=True):
+        px, py = (points[area.name][0] - x_range[0]) * per_km, (points[area.name][1] - y_range[0]) * per_km
+        for dx, dy in LABEL_OFFSETS:
+            box = _box(px + dx, py - dy, area)  # a positive ay moves the label down the screen
+            inside = box[0] >= -LABEL_SPILL and box[2] <= width + LABEL_SPILL and box[1] >= 0 and box[3] <= height
+            if inside and not _overlaps(box, placed):
+                break
+        else:
+            dx, dy = 0, 0
+            box = _box(px, py, area)
+        placed.append(box)
+        offsets[area.name] = (dx, dy)
+    return [(*points[a.name], *offsets[a.name]) for a in areas]
+
+
 def _area_size(shape: Shape) -> float:
-    ring = shape.rings[0]
-    return float(np.ptp(ring[:, 0]) * np.ptp(ring[:, 1]))
+    points = np.concatenate(shape.rings)
+    return float(np.ptp(points[:, 0]) * np.ptp(points[:, 1]))
 
 
 def area_map(
@@ -177,18 +240,23 @@ def area_map(
             figure.add_trace(
                 go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=TEXT, width=3), hoverinfo="skip", showlegend=False)
             )
-        if labelled or area.name == highlight:
-            x, y = project(np.array([area.shape.label[0]]), np.array([area.shape.label[1]]))
-            figure.add_annotation(
-                x=float(x[0]),
-                y=float(y[0]),
-                text=f"<b>{area.name}</b><br>{area.shown}",
-                showarrow=False,
-                font=dict(size=11, color=TEXT),
-                bgcolor="rgba(255,255,255,0.85)",
-                borderpad=2,
-                name="area-label",
-            )
+    labelled_areas = [a for a in areas if labelled or a.name == highlight]
+    for area, (x, y, dx, dy) in zip(labelled_areas, place_labels(labelled_areas), strict=True):
+        figure.add_annotation(
+            x=x,
+            y=y,
+            text=f"<b>{area.name}</b><br>{area.shown}",
+            showarrow=bool(dx or dy),
+            ax=dx,
+            ay=dy,
+            arrowhead=0,
+            arrowwidth=1,
+            arrowcolor=TEXT,
+            font=dict(size=LABEL_SIZE, color=TEXT),
+            bgcolor="rgba(255,255,255,0.85)",
+            borderpad=2,
+            name="area-label",
+        )
     # The key: one entry a class, in order, each showing its shade and pattern.
     for group, (shade, pattern, ink) in legend.items():
         figure.add_trace(_fill(group, group, shade, pattern, ink, x=[None], y=[None], hoverinfo="skip"))

@@ -23,10 +23,12 @@ from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
 from dashboard.charts.recorded import PLOT_HEIGHT, _sized, _wrapped
 from dashboard.figures import measures, rates, spc, trends
+from dashboard.outputs import suppression
 from dashboard.outputs.suppression import SPEC_KEY, Spec
 from dashboard.words import places as place_words
 from dashboard.words import readings
 from data_loaders import boundaries
+from data_loaders import places as place_lookup
 from data_loaders.periods import year_ending_label
 
 SECTION = "Places"
@@ -68,6 +70,22 @@ def _partnership_data(table) -> pd.DataFrame:
     return data
 
 
+def _told(lead: str, period: str, comparison: str, data: pd.DataFrame) -> tuple[str, str]:
+    """The text alternative and the reading of a partnership chart, told from ``data`` as it is shown.
+
+    ``data`` is the chart's or, on release, the protected one, whose withheld rates are ``[c]`` or
+    ``[x]``: the words then name the marker, never the figure.
+    """
+    rows = data[~data["csp"].map(place_lookup.is_unassigned)]
+    numeric = rows[[isinstance(v, int | float) and not pd.isna(v) for v in rows["rate"]]]
+    numeric = numeric.assign(rate=numeric["rate"].astype(float)).sort_values("rate", ascending=False, kind="stable")
+    withheld = rows[rows["rate"].isin([suppression.SUPPRESSED, suppression.LOW_BASE])]
+    listed = [f"{row.csp} {row.rate:,.2f}" for row in numeric.itertuples()]
+    listed += [f"{row.csp} {row.rate}" for row in withheld.itertuples()]
+    reading = place_words.rate_range(period, numeric, len(withheld)) if len(numeric) else ""
+    return f"{lead}, highest first: {'; '.join(listed)}. {comparison}", reading
+
+
 def _subject(inputs: Inputs) -> str:
     """The chosen categories in words, lower case ('stalking and harassment')."""
     settings = inputs.settings
@@ -76,7 +94,7 @@ def _subject(inputs: Inputs) -> str:
 
 def _map_sized(figure: go.Figure, legend_rows: int) -> go.Figure:
     figure = _sized(figure, legend_rows)
-    figure.update_layout(height=figure.layout.height + maps.MAP_HEIGHT - PLOT_HEIGHT)
+    figure.update_layout(height=figure.layout.height + maps.plot_height(figure) - PLOT_HEIGHT)
     return figure
 
 
@@ -115,22 +133,18 @@ def places_map(inputs: Inputs) -> Chart | None:
         notes.append(
             f"Not on the map (no boundary shipped for it): {', '.join(missing)}. Its figures are in the table."
         )
-    listed = "; ".join(
-        f"{row.csp} {row.rate:,.2f}" if pd.notna(row.rate) else f"{row.csp} no rate"
-        for row in drawn.sort_values("rate", ascending=False).itertuples()
-    )
-    alt = (
-        f"Map of the community safety partnerships of {table.force} shaded by recorded {name} per 1,000 people "
-        f"in the {period}, highest first: {listed}. {place_words.summary(table)[1]}"
-    )
+    lead = f"Map of the community safety partnerships of {table.force} shaded by recorded {name} per 1,000 people in the {period}"
+    told = partial(_told, lead, period, place_words.summary(table)[1])
+    alt, reading = told(data)
     return Chart(
         "places-map",
         _partnership_map(text, table.force, data),
         text,
         data,
         alt,
-        reading=place_words.summary(table)[0],
+        reading=reading,
         notes=notes,
+        retell=told,
         redraw=partial(_partnership_map, text, table.force),
     )
 
@@ -172,18 +186,17 @@ def places_rates(inputs: Inputs) -> Chart | None:
     figure = _sized(charts._frame(figure, text))
     figure.update_layout(margin_b=(figure.layout.margin.b or 110) + 40, height=figure.layout.height + 40)
     data = _partnership_data(table)
-    listed = "; ".join(f"{row.csp} {row.rate:,.2f}" for row in rated.itertuples())
-    alt = (
-        f"Bar chart of recorded {name} per 1,000 people in the {period} by community safety partnership in "
-        f"{table.force}, highest first: {listed}. {place_words.summary(table)[1]}"
-    )
+    lead = f"Bar chart of recorded {name} per 1,000 people in the {period} by community safety partnership in {table.force}"
+    told = partial(_told, lead, period, place_words.summary(table)[1])
+    alt, reading = told(data)
     return Chart(
         "places-rates",
         figure,
         text,
         data,
         alt,
-        reading=place_words.summary(table)[0],
+        reading=reading,
+        retell=told,
         notes=place_words.notes(table),
     )
 

@@ -211,8 +211,13 @@ def protect(chart: Chart, settings: Settings) -> Chart:
     rules = settings.suppression
     spec, protected = _withheld(chart, settings)
     if protected is not None:
+        if chart.retell is not None:
+            alt, reading = chart.retell(protected.table)
+            told = dataclasses.replace(chart, alt=alt, reading=reading)
+        else:
+            told = _words_withheld(chart, protected.table, spec)
         chart = dataclasses.replace(
-            _words_withheld(chart, protected.table, spec),
+            told,
             figure=chart.redraw(protected.table)
             if chart.redraw is not None
             else suppression.blank_figure(chart.figure, chart.data, protected, spec),

@@ -54,17 +54,23 @@ def place_sentence(table: PlacesTable, row: pd.Series | dict) -> str:
     )
 
 
+def rate_range(period: str, rated: pd.DataFrame, withheld: int = 0) -> str:
+    """The lowest and highest rate of ``rated`` (highest first) in words, and how many partnerships' are withheld."""
+    high, low = rated.iloc[0], rated.iloc[-1]
+    held = f" ({withheld} partnership{'s' if withheld > 1 else ''} withheld)" if withheld else ""
+    return (
+        f"In the {period} the rate ranged from {rate_words(low['rate'])} in {low['csp']} to "
+        f"{rate_words(high['rate'])} in {high['csp']}{held}."
+    )
+
+
 def summary(table: PlacesTable) -> list[str]:
     """The key messages: the range of rates, the force and England and Wales, the largest change."""
     period = year_ending_label(table.end)
     rated = table.rated()
     messages = []
     if len(rated):
-        high, low = rated.iloc[0], rated.iloc[-1]
-        messages.append(
-            f"In the {period} the rate ranged from {rate_words(low['rate'])} in {low['csp']} to "
-            f"{rate_words(high['rate'])} in {high['csp']}."
-        )
+        messages.append(rate_range(period, rated))
     force = rate_words(table.force_rate) if table.force_rate is not None else "no rate"
     national = rate_words(table.national_rate) if table.national_rate is not None else "no rate"
     messages.append(f"{table.force} as a whole: {force}; {NATIONAL}: {national}.")
