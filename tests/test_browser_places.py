@@ -33,6 +33,13 @@ def test_the_places_page_shows_every_partnership_and_each_tab(dated_demo_url, tm
         table = page.get_by_role("table", name="Community safety partnerships in Devon and Cornwall")
         expect(table).to_be_visible(timeout=WAIT)
         assert table.locator("tbody tr th, tbody tr td:first-child").all_inner_texts() == PARTNERSHIPS
+        # The map, its areas drawn, with the rates it shows in a table beside it (Unassigned has no place on it).
+        expect_chart(page, "Map of recorded stalking and harassment per 1,000 people by community safety")
+        beside = page.get_by_role("table", name="Map of recorded stalking and harassment per 1,000 people by "
+                                  "community safety partnership, Devon and Cornwall: the rates drawn, highest first")  # fmt: skip
+        expect(beside).to_be_visible(timeout=WAIT)
+        assert sorted(beside.locator("tbody tr td:first-child").all_inner_texts()) == sorted(PARTNERSHIPS[:-1])
+        assert page.locator(".js-plotly-plot").first.locator("path.js-fill").count() >= len(PARTNERSHIPS) - 1
         assert page.locator("[data-testid=stException]").count() == 0
         assert_accessible_structure(page)
         screenshot(page, "places")
@@ -44,5 +51,9 @@ def test_the_places_page_shows_every_partnership_and_each_tab(dated_demo_url, tm
         page.get_by_role("tab", name="All forces").click()
         page.wait_for_url("**places_section=All+forces**", timeout=WAIT)
         expect_chart(page, "Recorded stalking and harassment per 1,000 people by police")
+        expect_chart(page, "Map of recorded stalking and harassment per 1,000 people by police force area")
+        forces = page.get_by_role("table", name="Map of recorded stalking and harassment per 1,000 people by police "
+                                  "force area: the rates drawn, highest first")  # fmt: skip
+        assert forces.locator("tbody tr").count() == 43
         assert page.locator("[data-testid=stException]").count() == 0
         screenshot(page, "places-forces")

@@ -11,7 +11,7 @@ import pytest
 from test_places import hand_built_inputs
 
 from dashboard.charts import catalogue, maps
-from dashboard.outputs import images, release
+from dashboard.outputs import images, layout, release
 from data_loaders import boundaries
 from data_loaders.settings import load_settings
 from data_loaders.sources import mid_year_estimates
@@ -165,11 +165,13 @@ def test_the_minimum_base_setting_changes_which_rates_the_map_withholds(settings
 @pytest.mark.slow
 def test_an_exported_map_shows_the_withheld_marker_and_never_the_small_figure(settings, chromium):
     chart = catalogue.build("places-map", hand_built_inputs(settings))
-    exported = images.export_chart(chart, settings, "svg", images.SIZES["press"])
-    texts = re.findall(r"<text[^>]*>(.*?)</text>", exported.content.decode("utf-8"), flags=re.DOTALL)
-    words = " ".join(re.sub(r"<[^>]+>", " ", text) for text in texts)
-    assert "[c]" in words and "Plymouth" in words and "2.20" in words
-    assert "0.10" not in words and "0.10" not in exported.alt
+    for press in (None, layout.Press()):  # the export, and its press variant
+        exported = images.export_chart(chart, settings, "svg", images.SIZES["press"], press=press)
+        texts = re.findall(r"<text[^>]*>(.*?)</text>", exported.content.decode("utf-8"), flags=re.DOTALL)
+        words = " ".join(re.sub(r"<[^>]+>", " ", text) for text in texts)
+        assert "[c]" in words and "Plymouth" in words and "2.20" in words, press
+        assert "Suppression applied" in words and "Withheld ([c] or [x])" in words, press
+        assert "0.10" not in words and "0.10" not in exported.alt, press
     csv = images.csv_bytes(chart, settings).decode("utf-8")
     assert "Exeter,[c]" in csv and ",12," not in csv
 
