@@ -306,9 +306,14 @@ def test_inputs_are_cut_at_a_month(settings):
         {"period_start": pd.to_datetime(["2024-12-01", "2025-03-01", "2025-04-01"]), "count": [1, 2, 3]}
     )
     empty = pd.DataFrame()
-    inputs = Inputs(settings, defaults_for(settings), frame, empty, frame, frame)
+    inputs = Inputs(settings, defaults_for(settings), frame, empty, frame, frame, places=frame)
     cut = cut_to(inputs, dt.date(2025, 3, 1))
     assert list(cut.recorded["count"]) == [1, 2] and list(cut.outcomes["count"]) == [1, 2]
+    # The partnerships too: a pack for the quarter to March shows their year ending March, not a later one.
+    assert list(cut.places["count"]) == [1, 2]
+    assert (
+        cut_to(Inputs(settings, defaults_for(settings), frame, empty, frame, frame), dt.date(2025, 3, 1)).places is None
+    )
 
 
 def test_filters_from_command_line_options(settings):

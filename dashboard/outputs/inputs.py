@@ -39,9 +39,9 @@ def cut_to(inputs: Inputs, last_month: dt.date) -> Inputs:
     """``inputs`` with every table cut to the periods that start on or before ``last_month``."""
     cut = pd.Timestamp(last_month)
     tables = {}
-    for name in ("recorded", "outcomes", "prosecutions"):
+    for name in ("recorded", "outcomes", "prosecutions", "places"):
         frame = getattr(inputs, name)
-        if "period_start" in frame.columns and len(frame):
+        if frame is not None and "period_start" in frame.columns and len(frame):
             frame = frame[pd.to_datetime(frame["period_start"]) <= cut]
         tables[name] = frame
     return dataclasses.replace(inputs, **tables)
