@@ -8,6 +8,7 @@ The channel tests (every file that leaves the app, read back) are in ``test_rele
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -168,6 +169,26 @@ def test_small_numbers_in_the_words_of_local_events_are_withheld():
         "Phase 2.5 of 8Q recording, 4% more, 2019/20",
         0,
     )
+
+
+def test_a_series_break_keeps_its_number_while_a_local_event_loses_a_small_one():
+    from dashboard.charts.markers import TimeMarker, marker_key
+
+    markers = [
+        TimeMarker(dt.date(2018, 4, 1), "Counting rule 2 of the Home Office", "series break"),
+        TimeMarker(dt.date(2020, 1, 20), "Clinic opened with 3 advocates", "local event"),
+    ]
+    figure = go.Figure()
+    figure.layout.meta = {
+        "marker_key": marker_key(markers),
+        "markers": [{"date": m.date.isoformat(), "label": m.label, "kind": m.kind} for m in markers],
+    }
+    chart = Chart("events", figure, ChartText("Events"), pd.DataFrame({"x": [1]}), "alt")
+    protected = release.protect(chart, load_settings())
+    assert protected.figure.layout.meta["marker_key"] == (
+        "1 Counting rule 2 of the Home Office (1 Apr 2018); 2 Clinic opened with [c] advocates (20 Jan 2020)"
+    )
+    assert protected.notes == ["[c] Numbers from 1 to 4 in the local events are not shown."]
 
 
 def test_releasing_labels_a_demo_chart_once_and_says_so_in_its_figure_and_notes():

@@ -132,12 +132,15 @@ def protect_words(text: str, threshold: int) -> tuple[str, int]:
     return _NUMBER.sub(hide, text), hidden
 
 
-def _protect_key(key: str, threshold: int) -> tuple[str, int]:
-    """A key to the markers ('1 Label (20 Jan 2020); 2 ...') with small numbers in the labels withheld, and how many."""
+def _protect_key(key: str, threshold: int, published: frozenset[str] = frozenset()) -> tuple[str, int]:
+    """A key to the markers ('1 Label (20 Jan 2020); 2 ...') with small numbers in the labels withheld, and how many.
+
+    Labels in ``published`` (the series breaks, national and public) are left as they are.
+    """
     parts, hidden = [], 0
     for part in key.split("; "):
         match = re.fullmatch(r"(\d+ )(.*)( \([^()]*\))", part)
-        if match is None:
+        if match is None or match.group(2) in published:
             parts.append(part)
             continue
         words, count = protect_words(match.group(2), threshold)
@@ -151,9 +154,16 @@ def _event_key(chart: Chart) -> str:
     return meta.get("marker_key", "") if isinstance(meta, dict) else ""
 
 
+def _breaks(chart: Chart) -> frozenset[str]:
+    """The labels of the series breaks the chart marks: published nationally, never a local figure."""
+    meta = chart.figure.layout.meta
+    markers = meta.get("markers", []) if isinstance(meta, dict) else []
+    return frozenset(m["label"] for m in markers if m.get("kind") == "series break")
+
+
 def _protect_event_key(chart: Chart, threshold: int) -> tuple[Chart, int]:
     """The chart with small numbers in its key to local events (the footer's 'Marked: ...') withheld."""
-    key, hidden = _protect_key(_event_key(chart), threshold)
+    key, hidden = _protect_key(_event_key(chart), threshold, _breaks(chart))
     if not hidden:
         return chart, 0
     figure = chart.figure.__class__(chart.figure)
@@ -291,7 +301,7 @@ def withheld_on_release(chart: Chart, settings: Settings) -> list[str]:
     rules = settings.suppression
     _, protected = _withheld(chart, settings)
     notes = [n for n in protected.notes() if n not in chart.notes] if protected is not None else []
-    if EVENTS in rules.protected and _protect_key(_event_key(chart), rules.threshold)[1]:
+    if EVENTS in rules.protected and _protect_key(_event_key(chart), rules.threshold, _breaks(chart))[1]:
         notes.append(_events_note(rules))
     return notes
 
