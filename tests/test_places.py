@@ -224,3 +224,21 @@ def test_every_retired_district_names_its_successor_in_the_same_force_from_the_s
     assert (frame["csp_name"] != "").all()
     # One partnership covers two districts; six districts recoded since 2012 keep their partnership.
     assert frame["csp_name"].nunique() == len(frame) - 1 - 6
+
+
+def test_one_partnerships_spc_chart_is_protected_with_its_neighbours(settings):
+    """Each quarter Exeter's 3 is hidden, and Torbay's 50, the next smallest: the force's total less Plymouth's and
+    Torbay's would give Exeter's back. Torbay's own chart, on its own, would have shown its 50s."""
+    import dataclasses
+
+    from dashboard.charts import places as place_charts
+    from dashboard.outputs import release
+
+    inputs = hand_built_inputs(settings)
+    inputs = dataclasses.replace(inputs, places=inputs.places[~inputs.places["csp"].str.startswith("Unassigned")])
+    released = {csp: release.release(place_charts.csp_spc(inputs, csp), settings) for csp in ("Torbay", "Plymouth")}
+    assert released["Torbay"].data["count"].tolist() == ["[c]"] * 8
+    assert released["Plymouth"].data["count"].tolist() == [100, 100, 100, 100, 110, 110, 110, 110]
+    spc = [t for t in released["Torbay"].figure.data if t.name == "Offences recorded"][0]
+    assert all(v is None for v in spc.y)
+    assert place_charts.csp_spc(inputs, "Torbay").data["count"].tolist() == [50] * 8  # the page's own chart

@@ -238,3 +238,32 @@ def test_a_small_year_of_interim_orders_leaves_the_headline_figures_as_c(demo_in
         "Small numbers are withheld ([c])."
     )
     assert not any(" 3 interim" in m for m in released.messages)
+
+
+def test_every_partnerships_chart_from_the_demo_leaves_with_no_small_count_and_none_given_away(demo_inputs, settings):
+    """Stalking alone, quarter by quarter, in each partnership: the demo's early quarters hold counts of 0 to 4."""
+    from dashboard.charts import places as place_charts
+    from dashboard.figures import measures
+
+    inputs = dataclasses.replace(
+        demo_inputs, filters=dataclasses.replace(demo_inputs.filters, categories=("Stalking",))
+    )
+    partnerships = list(measures.places(inputs).frame["csp"])
+    assert len(partnerships) == 12  # eleven partnerships and the Unassigned row
+    shown = {}
+    for csp in partnerships:
+        chart = release.release(place_charts.csp_spc(inputs, csp), settings)
+        text = images.csv_bytes(chart, settings, protected=True).decode("utf-8")
+        csv = pd.read_csv(io.StringIO(text), skiprows=1 if text.startswith(f'"{NOTICE}"') else 0)
+        assert not csv["count"].isin(["1", "2", "3", "4", "1.0", "2.0", "3.0", "4.0"]).any(), csp
+        drawn = [v for t in chart.figure.data if t.name == "Offences recorded" for v in t.y if v is not None]
+        assert not [v for v in drawn if 1 <= v <= 4], csp
+        shown[csp] = dict(zip(chart.data["period_start"], chart.data["count"], strict=True))
+        # Each segment's mean is drawn: a segment never hides exactly one of its quarters.
+        per_segment = chart.data.assign(hidden=chart.data["count"] == SUPPRESSED).groupby("mean")["hidden"].sum()
+        assert (per_segment != 1).all(), csp
+    quarters = pd.DataFrame(shown)
+    hidden = (quarters == SUPPRESSED).sum(axis=1)
+    assert hidden.sum() > 100  # the early quarters' small counts are there to hide
+    # The partnerships add up to the force's published count: no quarter may hide exactly one of them.
+    assert (hidden != 1).all(), hidden[hidden == 1]

@@ -350,7 +350,21 @@ def csp_spc(inputs: Inputs, csp: str) -> Chart | None:
             "mean": frame["mean"].to_numpy(),
         }
     )
-    data.attrs[SPEC_KEY] = Spec(area="csp", counts=("count",), keys=("period_start",), x="period_start", y="count")
+    # Each quarter, the partnerships add up to the force's published count, the latest two years to the year
+    # endings the Places table shows and each segment to its mean: protected with the force's other partnerships
+    # (never shown here) and with each segment's quarters.
+    quarterly = place_figures.quarters(inputs.places, settings.home_force, codes)
+    others = quarterly[(quarterly["csp"] != csp) & quarterly["period_start"].isin(set(control.starts))]
+    data.attrs[SPEC_KEY] = Spec(
+        area="csp",
+        counts=("count",),
+        keys=("period_start",),
+        x="period_start",
+        y="count",
+        year_rows=4,
+        others=others[["csp", "period_start", "count"]],
+        sums=("mean",),
+    )
     reading = readings.variation(f"recorded {name} in {csp}", frame, "neutral", plural=True)
     alt = f"Chart of quarterly recorded {name} in {csp}: {reading}"
     return Chart("places-spc", figure, text, data, alt, reading=reading, technical=spc.describe(frame, "neutral"))

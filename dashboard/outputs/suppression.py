@@ -82,6 +82,13 @@ class Spec:
     wide: bool = False
     year_rows: int = 0
     where: str = "in areas below force level"  # where the small counts are, for the note every output carries
+    # The other areas' rows (same columns) whose figures add up with these to the force's published total: a
+    # chart of one area is protected with its neighbours, so that no total less theirs gives a hidden figure back.
+    # They are never shown.
+    others: pd.DataFrame | None = None
+    # Columns whose equal values mark rows whose counts add up to a figure shown elsewhere: an SPC chart's
+    # mean line is its segment's total over its length, so one hidden count in a segment would be given back.
+    sums: tuple[str, ...] = ()
 
 
 @dataclass
@@ -235,7 +242,10 @@ def _equal(first: object, second: object) -> bool:
 
 def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> Protected:
     """Long-format figures (one row per area and keys) protected as ``spec`` says."""
+    shown = len(data)
     frame = data.reset_index(drop=True)
+    if spec.others is not None and len(spec.others):
+        frame = pd.concat([frame, spec.others.reset_index(drop=True)], ignore_index=True)
     force_level = set(spec.force_level)
     is_force = frame[spec.area].isin(force_level) if spec.area else pd.Series(False, index=frame.index)
     is_total = pd.Series(False, index=frame.index)
@@ -263,7 +273,10 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
                 parts = tuple((row, count) for row in group if not is_total[row])
                 lines.append(Line(parts, (whole[0], count) if whole else None))
     if spec.year_rows:
-        lines += _year_lines(frame, spec)
+        lines += _year_lines(frame.iloc[:shown], spec)
+    for column in spec.sums:
+        lines += [Line(tuple((row, count) for row in group)) for group in _groups(frame.iloc[:shown], [column])
+                  for count in spec.counts]  # fmt: skip
     primary, secondary = protect_cells(
         values,
         lines,
@@ -285,6 +298,10 @@ def suppress_frame(data: pd.DataFrame, spec: Spec, rules: SuppressionRules) -> P
                 out.at[row, rate] = LOW_BASE
                 low_base.add((row, rate))
     out.attrs = {}
+    if len(frame) > shown:  # the other areas' rows were there to protect these; only these leave
+        out = out.iloc[:shown]
+        primary, secondary, low_base = ({cell for cell in cells if cell[0] < shown}
+                                        for cells in (primary, secondary, low_base))  # fmt: skip
     return Protected(out, primary, secondary, low_base, rules, spec.where)
 
 
