@@ -83,10 +83,9 @@ def show_spc() -> None:
 def show_forces() -> None:
     st.header("Every police force area")
     chart = queries.chart("places-forces", chosen)
-    if chart is None:
-        components.empty_state("No rates per 1,000: load the Home Office table for every force and the populations.")
+    empty = "No rates per 1,000: load the Home Office table for every force and the populations."
+    if not components.chart_or_empty(chart, empty, key="places_forces"):
         return
-    components.show_chart(chart, key="places_forces")
     with st.expander("Every force's figures", icon=":material/table:", expanded=True, key="places_forces_table"):
         shown = chart.data.sort_values("rate", ascending=False)
         components.plain_table(

@@ -33,11 +33,7 @@ def explain_measures(settings) -> None:
 
 
 def show(key: str, missing: str) -> None:
-    chart = queries.chart(key)
-    if chart is None:
-        components.empty_state(missing)
-    else:
-        components.show_chart(chart)
+    components.chart_or_empty(queries.chart(key), missing)
 
 
 st.title("Prosecutions and orders")

@@ -197,11 +197,10 @@ else:
             st.header("Where things stand")
             show_cards(recommendations)
             st.header("Progress over time")
-            chart = queries.oversight_chart("recommendation-status-mix")
-            if chart is None:
-                components.empty_state("No dated history is recorded yet, so progress over time cannot be drawn.")
-            else:
-                components.show_chart(chart)
+            components.chart_or_empty(
+                queries.oversight_chart("recommendation-status-mix"),
+                "No dated history is recorded yet, so progress over time cannot be drawn.",
+            )
     if listed.open:
         with listed:
             st.header("The recommendations")

@@ -23,11 +23,7 @@ st.caption(
 
 def show(key: str, subject_filters, empty: str, chart_key: str) -> None:
     """Draw catalogue chart ``key`` for ``subject_filters``, or say why there is nothing to draw."""
-    chart = queries.chart(key, subject_filters)
-    if chart is None:
-        components.empty_state(empty)
-    else:
-        components.show_chart(chart, key=chart_key)
+    components.chart_or_empty(queries.chart(key, subject_filters), empty, key=chart_key)
 
 
 def show_trends() -> None:
@@ -83,10 +79,9 @@ def show_compared() -> None:
 def show_by_code() -> None:
     st.header("By offence code")
     chart = queries.chart("recorded-by-code", chosen)
-    if chart is None:
-        components.empty_state("There is not yet a full year of figures by offence code in the chosen period.")
+    empty = "There is not yet a full year of figures by offence code in the chosen period."
+    if not components.chart_or_empty(chart, empty, key="recorded_by_code"):
         return
-    components.show_chart(chart, key="recorded_by_code")
     table = chart.data.copy()
     for column in table.columns[3:5]:
         table[column] = [f"{v:,}" if pd.notna(v) else "" for v in table[column]]
