@@ -251,8 +251,8 @@ def inputs(chosen=None):
         **{name: _table(url, name) for name in TABLE_READS},
         markers=tuple(time_markers()),
         data_as_at=data_as_at(),
-        recommendations=recommendations(),
-        recommendation_updates=recommendation_updates(),
+        recommendations=oversight_table("recommendations"),
+        recommendation_updates=oversight_table("recommendation_updates"),
         illustrative=demo_loaded(),
     )
 
@@ -313,37 +313,26 @@ def oversight_chart(key: str):
 # process shows at the next run everywhere.
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _recommendations(url: str, stamp: int, today: dt.date) -> pd.DataFrame:
-    return recommendation_queries.recommendations_frame(_engine(url), settings(), today)
+# Each inspection table, by name, from the engine and today's date.
+OVERSIGHT_READS: dict[str, Callable[[Engine, dt.date], pd.DataFrame]] = {
+    # every recommendation with its report, due date, current status, version and whether it is overdue today
+    "recommendations": lambda engine, today: recommendation_queries.recommendations_frame(engine, settings(), today),
+    # every recommendation's dated history, oldest first
+    "recommendation_updates": lambda engine, today: recommendation_queries.updates_frame(engine),
+    # every inspection report with its 56-day response deadline as of today and counts of its recommendations
+    "inspection_reports": lambda engine, today: recommendation_queries.reports_frame(engine, settings(), today),
+}
 
 
-def recommendations() -> pd.DataFrame:
-    """Every recommendation with its report, due date, current status, version and whether it is overdue today."""
+@st.cache_data(max_entries=4 * len(OVERSIGHT_READS), show_spinner=False)
+def _cached_oversight(url: str, stamp: int, today: dt.date, name: str) -> pd.DataFrame:
+    return OVERSIGHT_READS[name](_engine(url), today)
+
+
+def oversight_table(name: str) -> pd.DataFrame:
+    """The inspection table ``name`` (a key of ``OVERSIGHT_READS``) as of today."""
     url = settings().database_url
-    return _recommendations(url, _stamp(url), dt.date.today())
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _recommendation_updates(url: str, stamp: int) -> pd.DataFrame:
-    return recommendation_queries.updates_frame(_engine(url))
-
-
-def recommendation_updates() -> pd.DataFrame:
-    """Every recommendation's dated history, oldest first."""
-    url = settings().database_url
-    return _recommendation_updates(url, _stamp(url))
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _inspection_reports(url: str, stamp: int, today: dt.date) -> pd.DataFrame:
-    return recommendation_queries.reports_frame(_engine(url), settings(), today)
-
-
-def inspection_reports() -> pd.DataFrame:
-    """Every inspection report with its 56-day response deadline as of today and counts of its recommendations."""
-    url = settings().database_url
-    return _inspection_reports(url, _stamp(url), dt.date.today())
+    return _cached_oversight(url, _stamp(url), dt.date.today(), name)
 
 
 def recommendation_audit(recommendation_id: int) -> pd.DataFrame:
