@@ -7,6 +7,7 @@ read the same way. Pure Python: no Streamlit.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from dashboard.figures.metrics import YearEndingComparison
 from data_loaders.periods import year_ending_label
@@ -97,9 +98,18 @@ def share_change(share: float, previous: float | None) -> str:
     return f", {'up' if share > previous else 'down'} from {share_text(previous)} the year before."
 
 
+def compared_share(share: float | None, previous: float | None, words: Callable[[str], str], missing: str) -> str:
+    """``words`` of the share as written, ended against the year before (:func:`share_change`); ``missing`` without one."""
+    if share is None:
+        return missing
+    return words(share_text(share)) + share_change(share, previous)
+
+
 def share_sentence(what: str, share: float | None, previous: float | None, period: str) -> str:
     """'7% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9%.'"""
-    if share is None:
-        return f"No outcomes have been assigned in the {period}, so no share of {what} can be given."
-    text = f"{share_text(share)} of outcomes assigned in the {period} were {what}"
-    return text + share_change(share, previous)
+    return compared_share(
+        share,
+        previous,
+        lambda shown: f"{shown} of outcomes assigned in the {period} were {what}",
+        f"No outcomes have been assigned in the {period}, so no share of {what} can be given.",
+    )
