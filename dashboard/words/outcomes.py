@@ -31,12 +31,7 @@ def outcome_share_sentence(what: str, share, previous, period: str, outcome_coun
     """As :func:`messages.share_sentence`, worded for the count in use."""
     if outcome_count == "recorded":
         return share_sentence(what, share, previous, period)
-    return compared_share(
-        share,
-        previous,
-        lambda shown: f"{shown} of the outcomes so far of offences recorded in the {period} were {what}",
-        f"Too few offences recorded in the {period} have outcomes yet to give a share of {what}.",
-    )
+    return compared_share("so far", share, previous, what=what, period=period)
 
 
 def compare_sentence(noun: str, force: str, own: float | None, country: float | None, period: str) -> str:
@@ -72,9 +67,4 @@ def change_sentence(subject: str, comparison: metrics.YearEndingComparison | Non
 
 
 def conviction_sentence(area: str, rate: float | None, before: float | None, period: str) -> str:
-    return compared_share(
-        rate,
-        before,
-        lambda shown: f"{shown} of prosecutions completed in {area} in the {period} ended in a conviction",
-        f"No conviction rate can be given for {area} in the {period}: too few prosecutions completed.",
-    )
+    return compared_share("conviction", rate, before, area=area, period=period)
