@@ -38,7 +38,7 @@ from data_loaders.demo.outcome_shares import (
     outcome_mix,
     victim_share,
 )
-from data_loaders.demo.writing import write_csv
+from data_loaders.demo.writing import NOTICE, write_csv
 from data_loaders.ods import write_ods
 from data_loaders.periods import financial_period_of, quarter_start
 from data_loaders.settings import Settings
@@ -46,7 +46,6 @@ from data_loaders.sources.outcomes import COLUMNS as OUTCOME_COLUMNS
 from data_loaders.sources.prosecutions import period_end
 
 SEED = 20240724
-NOTICE = "ILLUSTRATIVE DEMO DATA, not real figures"
 WORKBOOK_NAME = "prc-outcomes-open-data-mar{end_year}-tables-{edition:%d%m%y}.ods"
 RETURN_NAME = "demo-prosecutions-and-orders-return.csv"
 EVENTS_NAME = "demo-local-events.csv"
