@@ -9,7 +9,7 @@ import pandas as pd
 from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
-from dashboard.charts.frames import finish
+from dashboard.charts.frames import figures_table, finish
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.figures import prosecutions as prosecution_figures
 from dashboard.words import outcomes as outcome_words
@@ -152,13 +152,18 @@ def conviction_rate(inputs: Inputs) -> Chart | None:
         notes.append(
             f"No rate is shown where fewer than {settings.suppression.minimum_base} prosecutions were completed ({listed})."
         )
-    data = frame[["area", "period", prosecution_figures.PROSECUTIONS, prosecution_figures.CONVICTIONS, "rate"]].copy()
-    data.columns = ["Area", "Quarter", "Prosecutions completed", "Convictions", "Conviction rate (%)"]
+    names = {
+        "area": "Area",
+        "period": "Quarter",
+        prosecution_figures.PROSECUTIONS: "Prosecutions completed",
+        prosecution_figures.CONVICTIONS: "Convictions",
+        "rate": "Conviction rate (%)",
+    }
     return Chart(
         key="conviction-rate",
         figure=finish(figure),
         text=text,
-        data=data.reset_index(drop=True),
+        data=figures_table(frame, names),
         alt=f"{text.title}. Line chart of the conviction rate by quarter. Latest ({period}): {values}.",
         reading=f"Conviction rate in {period}: {values}.",
         notes=notes,
