@@ -27,6 +27,20 @@ def number(section: str, key: str, value: Any, *, whole: bool, least: float) -> 
 
 
 @dataclass(frozen=True)
+class Defined:
+    """Something the settings define for the pages: its key, the label shown, and what it counts."""
+
+    key: str
+    label: str
+    definition: str
+
+
+def defined(entry: dict[str, Any]) -> dict[str, str]:
+    """The key, label and definition (empty when not given) of a settings entry, as :class:`Defined` takes them."""
+    return {"key": entry["key"], "label": entry["label"], "definition": entry.get("definition", "")}
+
+
+@dataclass(frozen=True)
 class Offence:
     code: str
     category: str
