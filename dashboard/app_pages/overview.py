@@ -8,12 +8,10 @@ from dashboard import queries
 from dashboard.figures import overview, selection, trends
 from dashboard.ui import components, filters
 
-chosen = filters.current()
-settings = queries.settings()
-st.title("Overview")
-st.caption(
-    f"Stalking and harassment recorded by {chosen.force}, what happened to the crimes and the orders granted. "
-    "Use the filters on the left to change the force, the peer forces or the period."
+chosen, settings = filters.page_heading(
+    "Overview",
+    "Stalking and harassment recorded by {force}, what happened to the crimes and the orders granted. "
+    "Use the filters on the left to change the force, the peer forces or the period.",
 )
 
 summary = queries.derived(overview.summary)

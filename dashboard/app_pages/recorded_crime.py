@@ -12,12 +12,10 @@ from dashboard.ui import components, filters
 
 TREND, YEAR_ENDING, COMPARED, BY_CODE = "Trend", "Year-ending totals", "Compared with other forces", "By offence code"
 
-chosen = filters.current()
-settings = queries.settings()
-st.title("Recorded crime")
-st.caption(
-    f"Offences recorded by {chosen.force}. Monthly figures come from the force's own extract where one is loaded; "
-    "quarterly figures and every comparison between forces from the Home Office tables."
+chosen, settings = filters.page_heading(
+    "Recorded crime",
+    "Offences recorded by {force}. Monthly figures come from the force's own extract where one is loaded; "
+    "quarterly figures and every comparison between forces from the Home Office tables.",
 )
 
 
