@@ -155,14 +155,15 @@ def clear_caches() -> None:
 # the first to go when a cache is full.
 
 
+# Each whole table the charts read, by its name among the catalogue's inputs (``catalogue.Inputs``).
 TABLE_READS = {
-    "recorded_crime": reads.recorded_crime,
+    "recorded": reads.recorded_crime,
     "population": reads.population,
+    "published": reads.published_figures,
+    "places": reads.recorded_crime_csp,
+    "district_population": reads.population_district,
     "outcomes": reads.outcomes,
     "prosecutions": reads.prosecutions,
-    "published_figures": reads.published_figures,
-    "recorded_crime_csp": reads.recorded_crime_csp,
-    "population_district": reads.population_district,
 }
 
 
@@ -173,11 +174,6 @@ def _cached_table(url: str, stamp: int, name: str) -> pd.DataFrame:
 
 def _table(url: str, name: str) -> pd.DataFrame:
     return _cached_table(url, _stamp(url), name)
-
-
-def recorded_crime() -> pd.DataFrame:
-    """Every recorded-crime row: quarterly Home Office rows have ``month`` 0, local monthly rows 1-12."""
-    return _table(settings().database_url, "recorded_crime")
 
 
 _PER_LOAD: Memo[object] = Memo("per load", ttl=None, max_entries=64)
@@ -195,7 +191,7 @@ def per_load(compute: Callable[[], object], *key):
 
 
 def _recorded_span(url: str) -> tuple[dt.date, dt.date] | None:
-    recorded = _table(url, "recorded_crime")
+    recorded = _table(url, "recorded")
     if recorded.empty:
         return None
     return recorded["period_start"].min().date(), recorded["period_start"].max().date()
@@ -215,36 +211,6 @@ def has_rows(name: str) -> bool:
     """Whether the table ``name`` (a key of ``TABLE_READS``) holds any row, asked without copying the table."""
     url = settings().database_url
     return per_load(lambda: not _table(url, name).empty, "has rows", name)
-
-
-def population() -> pd.DataFrame:
-    """Mid-year population by force and year."""
-    return _table(settings().database_url, "population")
-
-
-def published_figures() -> pd.DataFrame:
-    """ONS's published yearly figures (count, rate, population) by area and year ending."""
-    return _table(settings().database_url, "published_figures")
-
-
-def recorded_crime_csp() -> pd.DataFrame:
-    """The CSP editions' rows as published: force, quarter, partnership and offence code."""
-    return _table(settings().database_url, "recorded_crime_csp")
-
-
-def population_district() -> pd.DataFrame:
-    """Each district's mid-year estimate by force and year (partnerships are sums of districts)."""
-    return _table(settings().database_url, "population_district")
-
-
-def outcomes() -> pd.DataFrame:
-    """Every outcome row (both Home Office counts); type 0 rows are the not-yet-assigned backlog."""
-    return _table(settings().database_url, "outcomes")
-
-
-def prosecutions() -> pd.DataFrame:
-    """The local prosecutions and orders return: one row per area, period and measure."""
-    return _table(settings().database_url, "prosecutions")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -278,20 +244,15 @@ def inputs(chosen=None):
     from dashboard.charts import catalogue
     from dashboard.ui import filters
 
+    url = settings().database_url
     return catalogue.Inputs(
         settings=settings(),
         filters=chosen or filters.current(),
-        recorded=recorded_crime(),
-        population=population(),
-        published=published_figures(),
-        places=recorded_crime_csp(),
-        district_population=population_district(),
-        outcomes=outcomes(),
-        prosecutions=prosecutions(),
+        **{name: _table(url, name) for name in TABLE_READS},
         markers=tuple(time_markers()),
         data_as_at=data_as_at(),
-        recommendations=recommendations(),
-        recommendation_updates=recommendation_updates(),
+        recommendations=oversight_table("recommendations"),
+        recommendation_updates=oversight_table("recommendation_updates"),
         illustrative=demo_loaded(),
     )
 
@@ -352,37 +313,26 @@ def oversight_chart(key: str):
 # process shows at the next run everywhere.
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _recommendations(url: str, stamp: int, today: dt.date) -> pd.DataFrame:
-    return recommendation_queries.recommendations_frame(_engine(url), settings(), today)
+# Each inspection table, by name, from the engine and today's date.
+OVERSIGHT_READS: dict[str, Callable[[Engine, dt.date], pd.DataFrame]] = {
+    # every recommendation with its report, due date, current status, version and whether it is overdue today
+    "recommendations": lambda engine, today: recommendation_queries.recommendations_frame(engine, settings(), today),
+    # every recommendation's dated history, oldest first
+    "recommendation_updates": lambda engine, today: recommendation_queries.updates_frame(engine),
+    # every inspection report with its 56-day response deadline as of today and counts of its recommendations
+    "inspection_reports": lambda engine, today: recommendation_queries.reports_frame(engine, settings(), today),
+}
 
 
-def recommendations() -> pd.DataFrame:
-    """Every recommendation with its report, due date, current status, version and whether it is overdue today."""
+@st.cache_data(max_entries=4 * len(OVERSIGHT_READS), show_spinner=False)
+def _cached_oversight(url: str, stamp: int, today: dt.date, name: str) -> pd.DataFrame:
+    return OVERSIGHT_READS[name](_engine(url), today)
+
+
+def oversight_table(name: str) -> pd.DataFrame:
+    """The inspection table ``name`` (a key of ``OVERSIGHT_READS``) as of today."""
     url = settings().database_url
-    return _recommendations(url, _stamp(url), dt.date.today())
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _recommendation_updates(url: str, stamp: int) -> pd.DataFrame:
-    return recommendation_queries.updates_frame(_engine(url))
-
-
-def recommendation_updates() -> pd.DataFrame:
-    """Every recommendation's dated history, oldest first."""
-    url = settings().database_url
-    return _recommendation_updates(url, _stamp(url))
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _inspection_reports(url: str, stamp: int, today: dt.date) -> pd.DataFrame:
-    return recommendation_queries.reports_frame(_engine(url), settings(), today)
-
-
-def inspection_reports() -> pd.DataFrame:
-    """Every inspection report with its 56-day response deadline as of today and counts of its recommendations."""
-    url = settings().database_url
-    return _inspection_reports(url, _stamp(url), dt.date.today())
+    return _cached_oversight(url, _stamp(url), dt.date.today(), name)
 
 
 def recommendation_audit(recommendation_id: int) -> pd.DataFrame:

@@ -321,6 +321,11 @@ sign_in_attempts = sa.Table(
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def select_with_file(table: sa.Table, *columns: sa.ColumnElement, label: str = "source_file") -> sa.Select:
+    """``columns``, then the name of the file each row of ``table`` was loaded from as ``label`` (None: no file)."""
+    return sa.select(*columns, sources.c.file_name.label(label)).outerjoin(sources, sources.c.id == table.c.source_id)
+
+
 def default_url() -> str:
     """The database URL in force for this process (see ``settings.database_url``)."""
     return get_settings().database_url

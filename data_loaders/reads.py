@@ -62,24 +62,14 @@ def population(engine: Engine) -> pd.DataFrame:
     gives, in its Table P3, the population its rates used (rounded to 100). The second fills in
     only a force and mid-year that no population file holds.
     """
-    pop, src, pub = database.population, database.sources, database.published_figures
+    pop, pub = database.population, database.published_figures
     columns = ["force", "year", "population", "source"]
-    estimates = _read(
-        engine,
-        sa.select(pop.c.force, pop.c.year, pop.c.population, src.c.file_name.label("source"))
-        .join(src, src.c.id == pop.c.source_id)
-        .order_by(pop.c.force, pop.c.year),
-    )
+    own = database.select_with_file(pop, pop.c.force, pop.c.year, pop.c.population, label="source")
+    estimates = _read(engine, own.order_by(pop.c.force, pop.c.year))
+    area_year = (pub.c.area.label("force"), pub.c.population_year.label("year"))
     published = _read(
         engine,
-        sa.select(
-            pub.c.area.label("force"),
-            pub.c.population_year.label("year"),
-            pub.c.population,
-            src.c.file_name.label("source"),
-            pub.c.period_end,
-        )
-        .join(src, src.c.id == pub.c.source_id)
+        database.select_with_file(pub, *area_year, pub.c.population, pub.c.period_end, label="source")
         .where(pub.c.population.is_not(None), pub.c.area != NATIONAL)
         .order_by(pub.c.area, pub.c.population_year, pub.c.period_end.desc()),
     )
@@ -93,22 +83,10 @@ def population(engine: Engine) -> pd.DataFrame:
 
 def published_figures(engine: Engine) -> pd.DataFrame:
     """ONS's published yearly figures by area and year ending: count, rate per 1,000, population and its mid-year."""
-    pub, src = database.published_figures, database.sources
-    query = (
-        sa.select(
-            pub.c.area,
-            pub.c.period_end,
-            pub.c.offence_group,
-            pub.c.count,
-            pub.c.rate,
-            pub.c.population,
-            pub.c.population_year,
-            src.c.file_name.label("source"),
-        )
-        .join(src, src.c.id == pub.c.source_id)
-        .order_by(pub.c.period_end, pub.c.area)
-    )
-    return _read(engine, query)
+    pub = database.published_figures
+    names = ("area", "period_end", "offence_group", "count", "rate", "population", "population_year")
+    query = database.select_with_file(pub, *(pub.c[name] for name in names), label="source")
+    return _read(engine, query.order_by(pub.c.period_end, pub.c.area))
 
 
 def outcomes(engine: Engine) -> pd.DataFrame:

@@ -218,14 +218,8 @@ def _sources(engine: Engine) -> list[SourceStatus]:
             ):
                 current[source_id] = current.get(source_id, 0) + rows
         spans = {}
-        rc = database.recorded_crime
-        for source_id, first, last in connection.execute(
-            sa.select(rc.c.source_id, sa.func.min(rc.c.period_start), sa.func.max(rc.c.period_start)).group_by(
-                rc.c.source_id
-            )
-        ):
-            spans[source_id] = (first, last)
         for table, column in (
+            (database.recorded_crime, database.recorded_crime.c.period_start),
             (database.outcomes, database.outcomes.c.period_start),
             (database.prosecutions_return, database.prosecutions_return.c.period_start),
             (database.events, database.events.c.date),
@@ -240,24 +234,13 @@ def _sources(engine: Engine) -> list[SourceStatus]:
             sa.select(pop.c.source_id, sa.func.min(pop.c.year), sa.func.max(pop.c.year)).group_by(pop.c.source_id)
         ):
             spans[source_id] = (f"mid-{first}", f"mid-{last}")
-        rows = connection.execute(sa.select(src).order_by(src.c.loaded_at.desc(), src.c.id.desc())).all()
+        stored = [src.c[name] for name in ("id", "file_name", "kind", "edition_date", "loaded_at", "is_demo")]
+        query = sa.select(*stored, src.c.rows.label("rows_loaded")).order_by(src.c.loaded_at.desc(), src.c.id.desc())
+        rows = connection.execute(query).mappings().all()
     out = []
     for row in rows:
-        first, last = spans.get(row.id, (None, None))
-        out.append(
-            SourceStatus(
-                id=row.id,
-                file_name=row.file_name,
-                kind=row.kind,
-                edition_date=row.edition_date,
-                loaded_at=row.loaded_at,
-                rows_loaded=row.rows,
-                rows_current=current.get(row.id, 0),
-                is_demo=bool(row.is_demo),
-                first_period=str(first) if first is not None else None,
-                last_period=str(last) if last is not None else None,
-            )
-        )
+        first, last = (None if end is None else str(end) for end in spans.get(row["id"], (None, None)))
+        out.append(SourceStatus(**row, rows_current=current.get(row["id"], 0), first_period=first, last_period=last))
     return out
 
 

@@ -95,14 +95,14 @@ def test_a_page_run_reads_the_stamp_once_and_sees_another_process_s_write_at_the
     load_recommendation_files([RESPONSE], other, settings, author="Loader")
     queries.refresh()  # a page run starts
     rid, version = first_recommendation(other)
-    assert queries.recommendations().set_index("id").loc[rid, "version"] == version
+    assert queries.oversight_table("recommendations").set_index("id").loc[rid, "version"] == version
     save(other, settings, rid, version, "Saved in another process")
     # The same run keeps to what it read at its start: no second read of the stamp, the same figures.
-    assert queries.recommendations().set_index("id").loc[rid, "version"] == version
+    assert queries.oversight_table("recommendations").set_index("id").loc[rid, "version"] == version
     queries.refresh()  # the next run (the next click), no cache cleared
-    shown = queries.recommendations().set_index("id").loc[rid]
+    shown = queries.oversight_table("recommendations").set_index("id").loc[rid]
     assert (shown["version"], shown["status_category"]) == (version + 1, "in progress")
-    comments = queries.recommendation_updates().query("recommendation_id == @rid")["comment"].tolist()
+    comments = queries.oversight_table("recommendation_updates").query("recommendation_id == @rid")["comment"].tolist()
     assert comments[-1] == "Saved in another process"
     other.dispose()
 

@@ -76,6 +76,26 @@ def test_share_sentences():
     )
 
 
+def test_outcome_and_conviction_shares_have_their_own_words_with_and_without_a_share():
+    from dashboard.words import outcomes as outcome_words
+
+    period = "year ending March 2025"
+    assert outcome_words.outcome_share_sentence("charges or summonses", 0.125, 0.1, period, "for_recorded") == (
+        "12.5% of the outcomes so far of offences recorded in the year ending March 2025 were charges or summonses, "
+        "up from 10.0% the year before."
+    )
+    assert outcome_words.outcome_share_sentence("charges or summonses", None, 0.1, period, "for_recorded") == (
+        "Too few offences recorded in the year ending March 2025 have outcomes yet to give a share of charges or "
+        "summonses."
+    )
+    assert outcome_words.conviction_sentence("Kent", 0.8, None, period) == (
+        "80.0% of prosecutions completed in Kent in the year ending March 2025 ended in a conviction."
+    )
+    assert outcome_words.conviction_sentence("Kent", None, 0.8, period) == (
+        "No conviction rate can be given for Kent in the year ending March 2025: too few prosecutions completed."
+    )
+
+
 def test_a_share_ends_its_sentence_against_the_year_before_as_shown():
     from dashboard.words.messages import share_change
 

@@ -208,6 +208,12 @@ def test_a_user_list_replaces_the_shipped_list_whole(cwd, monkeypatch, tmp_path)
             '[[offences]]\ncode = "stalking"\ncategory = "Stalking"\n',
             "offence code 'STALKING' in settings is not a Home Office code",
         ),
+        ("[limits]\nmax_count = -1\n", "settings [limits] max_count -1 must be 0 or more"),
+        ("[limits]\nyears_ahead = 1.5\n", "settings [limits] years_ahead 1.5 must be a whole number of 0 or more"),
+        (
+            '[limits]\nearliest_year = "2000"\n',
+            "settings [limits] earliest_year '2000' must be a whole number of 0 or more",
+        ),
     ],
 )
 def test_inconsistent_user_settings_are_refused_naming_the_problem(cwd, monkeypatch, tmp_path, text, message):

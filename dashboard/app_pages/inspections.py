@@ -89,7 +89,7 @@ def show_report(row: pd.Series) -> None:
 
 st.title("Inspections")
 st.caption("HMICFRS inspection reports on stalking, the Commissioner's statutory response to each, and their progress.")
-reports = queries.inspection_reports()
+reports = queries.oversight_table("inspection_reports")
 if reports.empty:
     components.empty_state(EMPTY_MESSAGE)
 else:

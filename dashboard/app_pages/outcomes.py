@@ -58,12 +58,11 @@ def explain_counts(settings, column: str) -> None:
         components.plain_table(groups, alt="Outcome groups and the outcome types each covers")
 
 
-st.title("Outcomes")
-st.caption(
+chosen, settings = filters.page_heading(
+    "Outcomes",
     "What happened to the offences recorded: charges, out-of-court disposals, victims not supporting action, "
-    "investigations closed without a suspect, and offences still awaiting an outcome."
+    "investigations closed without a suspect, and offences still awaiting an outcome.",
 )
-settings, chosen = queries.settings(), filters.current()
 column = outcome_figures.count_column(chosen)
 
 

@@ -8,12 +8,10 @@ from dashboard import queries
 from dashboard.figures import overview, selection, trends
 from dashboard.ui import components, filters
 
-chosen = filters.current()
-settings = queries.settings()
-st.title("Overview")
-st.caption(
-    f"Stalking and harassment recorded by {chosen.force}, what happened to the crimes and the orders granted. "
-    "Use the filters on the left to change the force, the peer forces or the period."
+chosen, settings = filters.page_heading(
+    "Overview",
+    "Stalking and harassment recorded by {force}, what happened to the crimes and the orders granted. "
+    "Use the filters on the left to change the force, the peer forces or the period.",
 )
 
 summary = queries.derived(overview.summary)
@@ -42,21 +40,16 @@ CHANGING, COMPARED = "Is it changing, or is it noise?", "How does it compare?"
 def show_changing() -> None:
     # Monthly where a monthly extract is loaded, as the key messages and the cards' variation read.
     chart = queries.chart("recorded-spc", replace(total, granularity="month"))
-    if chart is None:
-        components.empty_state("No monthly or quarterly figures fall in the chosen period.")
-    else:
-        components.show_chart(chart, key="overview_spc")
+    components.chart_or_empty(chart, "No monthly or quarterly figures fall in the chosen period.", key="overview_spc")
 
 
 def show_compared() -> None:
-    chart = queries.chart("recorded-rate-latest", total)
-    if chart is None:
-        components.empty_state(
-            "No rate per 1,000 people can be drawn: load the Home Office table for every force and the ONS "
-            "population estimates on the Data page."
-        )
-    else:
-        components.show_chart(chart, key="overview_rates")
+    components.chart_or_empty(
+        queries.chart("recorded-rate-latest", total),
+        "No rate per 1,000 people can be drawn: load the Home Office table for every force and the ONS "
+        "population estimates on the Data page.",
+        key="overview_rates",
+    )
 
 
 # The two questions behind the cards, one chart each: only the open tab runs, and the address names it.

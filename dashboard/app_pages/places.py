@@ -99,11 +99,11 @@ def show_spc() -> None:
 def show_forces() -> None:
     st.header("Every police force area")
     chart = queries.chart("places-forces", chosen)
-    if chart is None:
-        components.empty_state("No rates per 1,000: load the Home Office table for every force and the populations.")
+    if chart is not None:
+        show_map(queries.chart("places-forces-map", chosen), "places_forces_map", "Police force area", chart.data, "force")
+    empty = "No rates per 1,000: load the Home Office table for every force and the populations."
+    if not components.chart_or_empty(chart, empty, key="places_forces"):
         return
-    show_map(queries.chart("places-forces-map", chosen), "places_forces_map", "Police force area", chart.data, "force")
-    components.show_chart(chart, key="places_forces")
     with st.expander("Every force's figures", icon=":material/table:", key="places_forces_table"):
         shown = chart.data.sort_values("rate", ascending=False)
         components.plain_table(

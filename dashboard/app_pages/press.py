@@ -11,12 +11,10 @@ from dashboard.outputs.inputs import describe_filters, ordered_charts
 from dashboard.ui import components, filters
 
 PRESENTATION = "app_pages/presentation.py"
-chosen = filters.current()
-settings = queries.settings()
-
-st.title("Press and Panel packs")
-st.caption(
-    f"Charts for {components.escape_markdown(chosen.force)} on the filters in the sidebar. Everything here leaves the app, so small numbers below force level are suppressed first."
+chosen, settings = filters.page_heading(
+    "Press and Panel packs",
+    "Charts for {force} on the filters in the sidebar. Everything here leaves the app, so small numbers below force "
+    "level are suppressed first.",
 )
 problem = images.unavailable()
 if problem:

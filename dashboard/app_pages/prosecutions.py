@@ -33,19 +33,14 @@ def explain_measures(settings) -> None:
 
 
 def show(key: str, missing: str) -> None:
-    chart = queries.chart(key)
-    if chart is None:
-        components.empty_state(missing)
-    else:
-        components.show_chart(chart)
+    components.chart_or_empty(queries.chart(key), missing)
 
 
-st.title("Prosecutions and orders")
-st.caption(
+chosen, settings = filters.page_heading(
+    "Prosecutions and orders",
     "Prosecutions, convictions and Stalking Protection Orders from the return the force and the Crown Prosecution "
-    "Service supply: management information, not official statistics."
+    "Service supply: management information, not official statistics.",
 )
-settings, chosen = queries.settings(), filters.current()
 force = chosen.force
 
 if not queries.has_rows("prosecutions"):

@@ -170,7 +170,7 @@ def show_detail(shown: pd.DataFrame, editor: editing.Editor | None) -> None:
     closed = list(queries.settings().recommendations.closed)
     show_facts(row, closed)
     show_response(row)
-    updates = queries.recommendation_updates()
+    updates = queries.oversight_table("recommendation_updates")
     show_history(updates[updates["recommendation_id"] == chosen])
     if editor is None:
         return
@@ -184,7 +184,7 @@ st.caption(
     "and the progress the force has reported."
 )
 editor = editing.current_editor(queries.settings())
-recommendations = queries.recommendations()
+recommendations = queries.oversight_table("recommendations")
 if recommendations.empty:
     components.empty_state(EMPTY_MESSAGE)
 else:
@@ -197,11 +197,10 @@ else:
             st.header("Where things stand")
             show_cards(recommendations)
             st.header("Progress over time")
-            chart = queries.oversight_chart("recommendation-status-mix")
-            if chart is None:
-                components.empty_state("No dated history is recorded yet, so progress over time cannot be drawn.")
-            else:
-                components.show_chart(chart)
+            components.chart_or_empty(
+                queries.oversight_chart("recommendation-status-mix"),
+                "No dated history is recorded yet, so progress over time cannot be drawn.",
+            )
     if listed.open:
         with listed:
             st.header("The recommendations")

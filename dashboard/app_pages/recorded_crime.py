@@ -12,22 +12,16 @@ from dashboard.ui import components, filters
 
 TREND, YEAR_ENDING, COMPARED, BY_CODE = "Trend", "Year-ending totals", "Compared with other forces", "By offence code"
 
-chosen = filters.current()
-settings = queries.settings()
-st.title("Recorded crime")
-st.caption(
-    f"Offences recorded by {chosen.force}. Monthly figures come from the force's own extract where one is loaded; "
-    "quarterly figures and every comparison between forces from the Home Office tables."
+chosen, settings = filters.page_heading(
+    "Recorded crime",
+    "Offences recorded by {force}. Monthly figures come from the force's own extract where one is loaded; "
+    "quarterly figures and every comparison between forces from the Home Office tables.",
 )
 
 
 def show(key: str, subject_filters, empty: str, chart_key: str) -> None:
     """Draw catalogue chart ``key`` for ``subject_filters``, or say why there is nothing to draw."""
-    chart = queries.chart(key, subject_filters)
-    if chart is None:
-        components.empty_state(empty)
-    else:
-        components.show_chart(chart, key=chart_key)
+    components.chart_or_empty(queries.chart(key, subject_filters), empty, key=chart_key)
 
 
 def show_trends() -> None:
@@ -83,10 +77,9 @@ def show_compared() -> None:
 def show_by_code() -> None:
     st.header("By offence code")
     chart = queries.chart("recorded-by-code", chosen)
-    if chart is None:
-        components.empty_state("There is not yet a full year of figures by offence code in the chosen period.")
+    empty = "There is not yet a full year of figures by offence code in the chosen period."
+    if not components.chart_or_empty(chart, empty, key="recorded_by_code"):
         return
-    components.show_chart(chart, key="recorded_by_code")
     table = chart.data.copy()
     for column in table.columns[3:5]:
         table[column] = [f"{v:,}" if pd.notna(v) else "" for v in table[column]]

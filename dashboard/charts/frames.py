@@ -1,4 +1,5 @@
-"""Framing shared by the outcome and return charts: the plot's height above the footer, the legend, hover dates."""
+"""Framing shared by the outcome and return charts: the plot's height above the footer, the legend, hover dates,
+and the table of the figures drawn."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ SIDE_LEGEND_FROM = 100  # characters of legend text that no longer fit one row a
 
 
 QUARTER_HOVER = "quarter from %b %Y"
+
+
+def figures_table(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The figures behind a chart: the columns of ``frame`` that ``names`` keys, headed as it says, numbered from 0."""
+    return frame[list(names)].rename(columns=names).reset_index(drop=True)
 
 
 def period_hover(filters: Filters) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
-from dashboard.charts.frames import bars_on_time_axis, finish, period_hover
+from dashboard.charts.frames import bars_on_time_axis, figures_table, finish, period_hover
 from dashboard.charts.peers import range_chart
 from dashboard.figures import measures, spc
 from dashboard.figures import outcomes as outcome_figures
@@ -87,13 +87,20 @@ def outcome_mix(inputs: Inputs) -> Chart | None:
     period = latest["period"].iloc[0]
     largest = latest.iloc[0]
     mix = "; ".join(f"{row.label} {row.share:.1f}%" for row in latest.itertuples())
-    data = long.assign(**{"Outcome group": long["label"]})[["period", "Outcome group", "outcomes", "assigned", "share"]]
-    data.columns = ["Period", "Outcome group", "Outcomes", "All assigned outcomes", "Share (%)"]
     return Chart(
         key="outcome-mix",
         figure=figure,
         text=text,
-        data=data.reset_index(drop=True),
+        data=figures_table(
+            long,
+            {
+                "period": "Period",
+                "label": "Outcome group",
+                "outcomes": "Outcomes",
+                "assigned": "All assigned outcomes",
+                "share": "Share (%)",
+            },
+        ),
         alt=(
             f"Stacked bar chart: shares of assigned outcomes by outcome group for {filters.force}, "
             f"{shown['period'].iloc[0]} to {period}. Latest ({period}): {mix}."
@@ -248,13 +255,18 @@ def _comparison(
     own, country = latest["rate"].get(filters.force), latest["rate"].get(outcome_figures.ENGLAND_AND_WALES)
     reading = outcome_words.compare_sentence(noun, filters.force, own, country, period)
     values = "; ".join(f"{area} {outcome_words.percent_words(rate)}" for area, rate in latest["rate"].items())
-    data = periods[["area", "period", "numerator", "assigned", "rate"]].copy()
-    data.columns = ["Area", "Period", what, "All assigned outcomes", f"{what} (%)"]
+    names = {
+        "area": "Area",
+        "period": "Period",
+        "numerator": what,
+        "assigned": "All assigned outcomes",
+        "rate": f"{what} (%)",
+    }
     return Chart(
         key=key,
         figure=finish(figure, period_hover(filters)),
         text=text,
-        data=data.reset_index(drop=True),
+        data=figures_table(periods, names),
         alt=(
             f"Line chart of the {noun} for {filters.force}"
             + (f" and {national}" if national in drawn else "")
@@ -266,30 +278,37 @@ def _comparison(
     )
 
 
-@register("charge-rate-comparison", "Charge rate compared with England and Wales", section=OUTCOMES_SECTION)
-def charge_rate_comparison(inputs: Inputs) -> Chart | None:
-    """The charge/summons rate of the force, England and Wales and the chosen peers."""
-    return _comparison(
-        inputs,
+# The shares drawn for the force, England and Wales and the chosen peers: key, catalogue title, then the arguments
+# of ``_comparison`` (the share's name in a title and in a sentence, the outcomes it counts, its description).
+COMPARISONS = (
+    (
         "charge-rate-comparison",
-        "Charge rate",
-        "charge rate",
-        lambda t: t["charged"],
-        "Charged or summonsed as a share of assigned outcomes.",
-    )
-
-
-@register("victim-does-not-support", "Victim does not support action", section=OUTCOMES_SECTION)
-def victim_does_not_support(inputs: Inputs) -> Chart | None:
-    """The share of assigned outcomes where the victim did not support action (types 14 and 16)."""
-    return _comparison(
-        inputs,
+        "Charge rate compared with England and Wales",
+        ("Charge rate", "charge rate", lambda t: t["charged"], "Charged or summonsed as a share of assigned outcomes."),
+    ),
+    (
         "victim-does-not-support",
         "Victim does not support action",
-        "share of outcomes where the victim did not support action",
-        lambda t: t[outcome_figures.VICTIM_GROUP],
-        "Outcomes where the victim did not support action (evidential difficulties), as a share of assigned outcomes.",
-    )
+        (
+            "Victim does not support action",
+            "share of outcomes where the victim did not support action",
+            lambda t: t[outcome_figures.VICTIM_GROUP],  # outcome types 14 and 16
+            "Outcomes where the victim did not support action (evidential difficulties), as a share of assigned "
+            "outcomes.",
+        ),
+    ),
+)
+
+
+def _compared(key: str, words: tuple) -> Callable[[Inputs], Chart | None]:
+    def build(inputs: Inputs) -> Chart | None:
+        return _comparison(inputs, key, *words)
+
+    return build
+
+
+for _key, _title, _words in COMPARISONS:
+    register(_key, _title, section=OUTCOMES_SECTION)(_compared(_key, _words))
 
 
 @register("outcomes-not-yet-assigned", "Offences not yet assigned an outcome", section=OUTCOMES_SECTION)
@@ -328,13 +347,17 @@ def not_yet_assigned(inputs: Inputs) -> Chart | None:
             f"{latest['not_yet_assigned']:,} offences recorded in {latest['period']} had no outcome yet{share}. "
             "Recent quarters fill in as investigations close, in later editions."
         )
-    data = backlog[["period", "not_yet_assigned", "all", "share"]].copy()
-    data.columns = ["Quarter recorded", "Not yet assigned an outcome", "All offences in this count", "Share (%)"]
+    names = {
+        "period": "Quarter recorded",
+        "not_yet_assigned": "Not yet assigned an outcome",
+        "all": "All offences in this count",
+        "share": "Share (%)",
+    }
     return Chart(
         key="outcomes-not-yet-assigned",
         figure=figure,
         text=text,
-        data=data.reset_index(drop=True),
+        data=figures_table(backlog, names),
         alt=(
             f"Bar chart of offences recorded in {filters.force} not yet assigned an outcome, by quarter of recording, "
             f"{backlog['period'].iloc[0]} to {latest['period']}. Latest: {latest['not_yet_assigned']:,}."

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
 from dashboard.charts import base as charts
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
-from dashboard.charts.frames import finish
+from dashboard.charts.frames import figures_table, finish
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.figures import prosecutions as prosecution_figures
 from dashboard.words import outcomes as outcome_words
@@ -23,6 +23,26 @@ def _text(inputs: Inputs, title: str, subtitle: str, source: str) -> ChartText:
 PROSECUTIONS_SECTION = "Prosecutions and orders"
 
 RETURN_SOURCE = "Source: local prosecutions and orders return (force and CPS figures, not official statistics)"
+
+# Whose figures a chart of the return shows: the force's own return, or its CPS Area(s) (two for London).
+BY_AREA: tuple[tuple[str, str, Callable[[Inputs], Sequence[str]]], ...] = (
+    ("force", "the force's figures", lambda inputs: [inputs.filters.force]),
+    ("cps-area", "the CPS Area", lambda inputs: inputs.settings.cps_areas_of(inputs.filters.force)),
+)
+
+
+def _register_by_area(prefix: str, subject: str, draw: Callable[[Inputs, str, Sequence[str]], Chart | None]) -> None:
+    """Register ``draw`` once for each of ``BY_AREA``: ``{prefix}-force`` and ``{prefix}-cps-area``."""
+    for suffix, whose, areas_of in BY_AREA:
+        key = f"{prefix}-{suffix}"
+        register(key, f"{subject}: {whose}", section=PROSECUTIONS_SECTION)(_drawn_for(draw, key, areas_of))
+
+
+def _drawn_for(draw, key: str, areas_of: Callable[[Inputs], Sequence[str]]) -> Callable[[Inputs], Chart | None]:
+    def build(inputs: Inputs) -> Chart | None:
+        return draw(inputs, key, areas_of(inputs))
+
+    return build
 
 
 def _measure_lines(
@@ -91,16 +111,8 @@ def _court_chart(inputs: Inputs, key: str, areas: Sequence[str]) -> Chart | None
     )
 
 
-@register("prosecutions-force", "Prosecutions and convictions: the force's figures", section=PROSECUTIONS_SECTION)
-def prosecutions_force(inputs: Inputs) -> Chart | None:
-    """Charges, prosecutions completed and convictions by quarter in the force's own return."""
-    return _court_chart(inputs, "prosecutions-force", [inputs.filters.force])
-
-
-@register("prosecutions-cps-area", "Prosecutions and convictions: the CPS Area", section=PROSECUTIONS_SECTION)
-def prosecutions_cps_area(inputs: Inputs) -> Chart | None:
-    """Charges, prosecutions completed and convictions by quarter for the CPS Area(s) covering the force."""
-    return _court_chart(inputs, "prosecutions-cps-area", inputs.settings.cps_areas_of(inputs.filters.force))
+# Charges, prosecutions completed and convictions by quarter.
+_register_by_area("prosecutions", "Prosecutions and convictions", _court_chart)
 
 
 @register("conviction-rate", "Conviction rate: force and CPS Area", section=PROSECUTIONS_SECTION)
@@ -140,13 +152,18 @@ def conviction_rate(inputs: Inputs) -> Chart | None:
         notes.append(
             f"No rate is shown where fewer than {settings.suppression.minimum_base} prosecutions were completed ({listed})."
         )
-    data = frame[["area", "period", prosecution_figures.PROSECUTIONS, prosecution_figures.CONVICTIONS, "rate"]].copy()
-    data.columns = ["Area", "Quarter", "Prosecutions completed", "Convictions", "Conviction rate (%)"]
+    names = {
+        "area": "Area",
+        "period": "Quarter",
+        prosecution_figures.PROSECUTIONS: "Prosecutions completed",
+        prosecution_figures.CONVICTIONS: "Convictions",
+        "rate": "Conviction rate (%)",
+    }
     return Chart(
         key="conviction-rate",
         figure=finish(figure),
         text=text,
-        data=data.reset_index(drop=True),
+        data=figures_table(frame, names),
         alt=f"{text.title}. Line chart of the conviction rate by quarter. Latest ({period}): {values}.",
         reading=f"Conviction rate in {period}: {values}.",
         notes=notes,
@@ -169,13 +186,5 @@ def _spo_chart(inputs: Inputs, key: str, areas: Sequence[str]) -> Chart | None:
     )
 
 
-@register("spo-force", "Stalking Protection Orders: the force's figures", section=PROSECUTIONS_SECTION)
-def spo_force(inputs: Inputs) -> Chart | None:
-    """Stalking Protection Order applications, grants and breaches by quarter in the force's own return."""
-    return _spo_chart(inputs, "spo-force", [inputs.filters.force])
-
-
-@register("spo-cps-area", "Stalking Protection Orders: the CPS Area", section=PROSECUTIONS_SECTION)
-def spo_cps_area(inputs: Inputs) -> Chart | None:
-    """Stalking Protection Order applications, grants and breaches by quarter for the CPS Area(s) of the force."""
-    return _spo_chart(inputs, "spo-cps-area", inputs.settings.cps_areas_of(inputs.filters.force))
+# Stalking Protection Order applications, grants and breaches by quarter.
+_register_by_area("spo", "Stalking Protection Orders", _spo_chart)

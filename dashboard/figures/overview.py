@@ -125,10 +125,7 @@ def peer_sentence(force: str, rate: float | None, peer_rates: dict[str, float | 
 
 def charge_sentence(share: float | None, previous: float | None, period: str, count_label: str) -> str:
     """'8% of outcomes assigned in the quarter (year ending June 2026) were charges or summonses, down from 11%.'"""
-    if share is None:
-        return f"No outcomes were assigned in the {period}, so no charge rate can be given."
-    text = f"Charges or summonses were {messages.share_text(share)} of outcomes in the {period} ({count_label.lower()})"
-    return text + messages.share_change(share, previous)
+    return messages.compared_share("charge", share, previous, period=period, count=count_label.lower())
 
 
 def orders_sentence(granted: metrics.YearEndingComparison | None, full: int | None, interim: int | None) -> str | None:

@@ -1,6 +1,6 @@
 """Recorded-crime series for the trends pages: selection, periods, year-ending totals and rates.
 
-Pure pandas: no Streamlit. The input is the whole recorded-crime table as ``queries.recorded_crime``
+Pure pandas: no Streamlit. The input is the whole recorded-crime table as ``queries.inputs().recorded``
 returns it (Home Office quarterly rows have ``month`` 0, a force's own monthly rows 1-12) and the
 population table. Periods are ``datetime.date`` values (first day of the period), as ``metrics``
 expects.

@@ -163,6 +163,15 @@ def show_chart(chart, *, key: str | None = None) -> None:
             )
 
 
+def chart_or_empty(chart, empty: str, *, key: str | None = None) -> bool:
+    """Show ``chart`` (see :func:`show_chart`), or where there is none the note ``empty``; whether it was shown."""
+    if chart is None:
+        empty_state(empty)
+        return False
+    show_chart(chart, key=key)
+    return True
+
+
 NOT_FOR_PUBLICATION = (
     "**Not for publication:** this chart shows true figures that small-number protection withholds from every "
     "export, pack and slide"

@@ -24,6 +24,7 @@ from dashboard.figures.selection import (
     defaults_for,
     from_query_params,
 )
+from data_loaders.settings import Settings
 
 
 @functools.lru_cache(maxsize=8)
@@ -121,3 +122,14 @@ def draw(settings, forces: Sequence[str], span: tuple[dt.date, dt.date] | None) 
 def current() -> Filters:
     """The filters drawn for this run by app.py; a trends page reads them here."""
     return st.session_state[STATE_KEY]
+
+
+def page_heading(title: str, caption: str) -> tuple[Filters, Settings]:
+    """Title a trends page and say under it what it shows (``{force}``: the chosen force); its filters and settings."""
+    from dashboard import queries
+    from dashboard.ui.components import escape_markdown
+
+    chosen = current()
+    st.title(title)
+    st.caption(caption.replace("{force}", escape_markdown(chosen.force)))
+    return chosen, queries.settings()

@@ -30,7 +30,7 @@ table.pcc-slide-table .pcc-icon { white-space: nowrap; }
 def panel_card(chosen) -> scorecard.Scorecard:
     """The scorecard for the filters' force, with the statutory responses still open today."""
     card = queries.derived(scorecard.scorecard, chosen)
-    return dataclasses.replace(card, deadlines=scorecard.deadline_rows(queries.inspection_reports()))
+    return dataclasses.replace(card, deadlines=scorecard.deadline_rows(queries.oversight_table("inspection_reports")))
 
 
 def show(key: str, chosen, where: str) -> str:

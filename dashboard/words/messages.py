@@ -97,9 +97,35 @@ def share_change(share: float, previous: float | None) -> str:
     return f", {'up' if share > previous else 'down'} from {share_text(previous)} the year before."
 
 
+# Each sentence about a share: with the share ({share}, then its change on the year before), and without one.
+SHARE_SENTENCES = {
+    "assigned": (
+        "{share} of outcomes assigned in the {period} were {what}",
+        "No outcomes have been assigned in the {period}, so no share of {what} can be given.",
+    ),
+    "so far": (
+        "{share} of the outcomes so far of offences recorded in the {period} were {what}",
+        "Too few offences recorded in the {period} have outcomes yet to give a share of {what}.",
+    ),
+    "charge": (
+        "Charges or summonses were {share} of outcomes in the {period} ({count})",
+        "No outcomes were assigned in the {period}, so no charge rate can be given.",
+    ),
+    "conviction": (
+        "{share} of prosecutions completed in {area} in the {period} ended in a conviction",
+        "No conviction rate can be given for {area} in the {period}: too few prosecutions completed.",
+    ),
+}
+
+
+def compared_share(sentence: str, share: float | None, previous: float | None, **words: str) -> str:
+    """The ``sentence`` of ``SHARE_SENTENCES`` with ``words`` and the share, ended against the year before."""
+    with_share, without = SHARE_SENTENCES[sentence]
+    if share is None:
+        return without.format(**words)
+    return with_share.format(share=share_text(share), **words) + share_change(share, previous)
+
+
 def share_sentence(what: str, share: float | None, previous: float | None, period: str) -> str:
     """'7% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9%.'"""
-    if share is None:
-        return f"No outcomes have been assigned in the {period}, so no share of {what} can be given."
-    text = f"{share_text(share)} of outcomes assigned in the {period} were {what}"
-    return text + share_change(share, previous)
+    return compared_share("assigned", share, previous, what=what, period=period)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.figures import metrics
-from dashboard.words.messages import share_change, share_sentence, share_text
+from dashboard.words.messages import compared_share, share_sentence
 from data_loaders import periods
 
 
@@ -31,10 +31,7 @@ def outcome_share_sentence(what: str, share, previous, period: str, outcome_coun
     """As :func:`messages.share_sentence`, worded for the count in use."""
     if outcome_count == "recorded":
         return share_sentence(what, share, previous, period)
-    if share is None:
-        return f"Too few offences recorded in the {period} have outcomes yet to give a share of {what}."
-    text = f"{share_text(share)} of the outcomes so far of offences recorded in the {period} were {what}"
-    return text + share_change(share, previous)
+    return compared_share("so far", share, previous, what=what, period=period)
 
 
 def compare_sentence(noun: str, force: str, own: float | None, country: float | None, period: str) -> str:
@@ -70,7 +67,4 @@ def change_sentence(subject: str, comparison: metrics.YearEndingComparison | Non
 
 
 def conviction_sentence(area: str, rate: float | None, before: float | None, period: str) -> str:
-    if rate is None:
-        return f"No conviction rate can be given for {area} in the {period}: too few prosecutions completed."
-    text = f"{share_text(rate)} of prosecutions completed in {area} in the {period} ended in a conviction"
-    return text + share_change(rate, before)
+    return compared_share("conviction", rate, before, area=area, period=period)

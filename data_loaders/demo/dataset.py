@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import tempfile
 from pathlib import Path
 
@@ -47,14 +46,13 @@ from data_loaders.demo.figures import (
     population_2018,
     stalking_codes,
 )
-from data_loaders.demo.writing import write_csv
+from data_loaders.demo.writing import NOTICE, recorded_crime_sheets, sheet_name, slug, write_csv
 from data_loaders.ods import write_ods
 from data_loaders.periods import quarter_start
 from data_loaders.recommendations.ingest import RecommendationLoadResult
 from data_loaders.settings import Settings
 from data_loaders.sources.recorded_crime import COLUMNS as TABLE_COLUMNS
 
-NOTICE = "ILLUSTRATIVE DEMO DATA, not real figures"
 MONTHLY_FROM = dt.date(2018, 4, 1)
 PUBLICATION_LAG_MONTHS = 4
 MONTH_NOISE = 0.05  # a month's departure from its share of the quarter's days, on the log scale
@@ -65,11 +63,6 @@ HEADER = [column.label for column in TABLE_COLUMNS if column.key != "csp"]
 
 
 # ---- calendar: which quarter the Home Office would have published by a date -----------------------
-
-
-def sheet_name(start_year: int) -> str:
-    """The workbook sheet of a financial year: 2019 -> '2019_20'."""
-    return f"{start_year}_{str(start_year + 1)[-2:]}"
 
 
 def _quarter_end_month(start_year: int, quarter: int) -> dt.date:
@@ -135,19 +128,6 @@ def _cover(last_year: int, last_quarter: int, release: dt.date) -> list[list[obj
     return rows
 
 
-def _year_sheet(rows: pd.DataFrame, year: int, offences: dict[str, Offence]) -> list[list[object]]:
-    label = periods.financial_year_label(year)
-    sheet: list[list[object]] = [
-        [f"Police recorded crime by police force area and offence, England and Wales, {label}"],
-        [NOTICE],
-        HEADER,
-    ]
-    for quarter, force, code, count in rows[["quarter", "force", "code", "count"]].itertuples(index=False):
-        offence = offences[code]
-        sheet.append([label, quarter, force, offence.description, offence.group, offence.subgroup, code, count])
-    return sheet
-
-
 def published(figures: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """The quarters the Home Office would have published by ``as_of``."""
     last_year, last_quarter, _ = latest_quarter(as_of)
@@ -186,10 +166,9 @@ def write_table(folder: Path, figures: pd.DataFrame, as_of: dt.date) -> Path:
     published_rows = published_rows.assign(_order=published_rows["code"].map(order)).sort_values(
         ["year", "quarter", "force", "_order"], kind="stable"
     )
-    offences = _offences()
+    title = "Police recorded crime by police force area and offence, England and Wales, {year}"
     sheets = {"Notes": _cover(last_year, last_quarter, release)}
-    for year, rows in published_rows.groupby("year", sort=True):
-        sheets[sheet_name(int(year))] = _year_sheet(rows, int(year), offences)
+    sheets |= recorded_crime_sheets(published_rows, _offences(), title, HEADER, ("force",))
     return write_ods(folder / TABLE_NAME.format(release=release), sheets)
 
 
@@ -219,10 +198,6 @@ def monthly_figures(figures: pd.DataFrame, force: str, codes: tuple[str, ...], a
     return pd.DataFrame(rows, columns=["month", "code", "count"]).sort_values(["month", "code"], kind="stable")
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 def write_monthly(folder: Path, figures: pd.DataFrame, settings: Settings, as_of: dt.date) -> Path:
     """The home force's monthly extract in the documented template."""
     force = settings.home_force
@@ -232,7 +207,7 @@ def write_monthly(folder: Path, figures: pd.DataFrame, settings: Settings, as_of
         for month, code, count in months.itertuples(index=False)
     ]
     header = ["Month", "Force", "Offence Code", "Offence Description", "Count"]
-    return write_csv(folder / MONTHLY_NAME.format(force=_slug(force)), header, rows)
+    return write_csv(folder / MONTHLY_NAME.format(force=slug(force)), header, rows)
 
 
 def population_figures(settings: Settings, as_of: dt.date) -> pd.DataFrame:

@@ -10,7 +10,7 @@
 - a prosecutions and orders return for the home force and its CPS Area, quarterly from 2018/19
   to the last complete quarter before ``as_of`` (Stalking Protection Order measures from the
   quarter the orders became available), in the template of :mod:`data_loaders.sources.prosecutions`;
-- a handful of local events in the template of :mod:`data_loaders.sources.events`.
+- a handful of local events (``files/local-events.csv``) in the template of :mod:`data_loaders.sources.events`.
 
 The story the figures tell is the one the published statistics tell: for each offence recorded,
 outcomes of the same magnitude, drawn (not apportioned) from the shares of
@@ -21,6 +21,7 @@ seeded generators, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 from pathlib import Path
@@ -38,7 +39,7 @@ from data_loaders.demo.outcome_shares import (
     outcome_mix,
     victim_share,
 )
-from data_loaders.demo.writing import write_csv
+from data_loaders.demo.writing import NOTICE, write_csv
 from data_loaders.ods import write_ods
 from data_loaders.periods import financial_period_of, quarter_start
 from data_loaders.settings import Settings
@@ -46,7 +47,6 @@ from data_loaders.sources.outcomes import COLUMNS as OUTCOME_COLUMNS
 from data_loaders.sources.prosecutions import period_end
 
 SEED = 20240724
-NOTICE = "ILLUSTRATIVE DEMO DATA, not real figures"
 WORKBOOK_NAME = "prc-outcomes-open-data-mar{end_year}-tables-{edition:%d%m%y}.ods"
 RETURN_NAME = "demo-prosecutions-and-orders-return.csv"
 EVENTS_NAME = "demo-local-events.csv"
@@ -76,20 +76,8 @@ DESCRIPTIONS = {
          "Further investigation to support formal action not in the public interest"),
     22: ("Diversionary, educational or intervention activity", "Diversionary, educational or intervention activity"),
 }  # fmt: skip
-EVENTS = (
-    (dt.date(2019, 2, 4), "Multi-agency stalking clinic pilot launched", "local_initiative",
-     "Police, probation, health and specialist advocates review high-risk stalking cases together each week."),
-    (dt.date(2020, 10, 1), "Stalking SPOC network established", "local_initiative",
-     "A single point of contact for stalking in every local policing area advises investigators."),
-    (dt.date(2021, 5, 10), "College of Policing stalking training rolled out", "training",
-     "Frontline officers and call handlers complete the stalking and harassment training package."),
-    (dt.date(2022, 4, 1), "Stalking Protection Order applications made routine", "policy_change",
-     "Investigators consider an order in every stalking case with a known suspect."),
-    (dt.date(2024, 9, 27), "HMICFRS super-complaint report published", "publication",
-     "'The police response to stalking' (HMICFRS, College of Policing and IOPC): 29 recommendations."),
-    (dt.date(2024, 11, 22), "Force action plan on the super-complaint published", "publication",
-     "The force's response to the super-complaint recommendations, with owners and dates."),
-)  # fmt: skip
+# The local events, their kinds as keys of [[event_kinds]] (written as the settings label them).
+EVENTS_FILE = Path(__file__).with_name("files") / "local-events.csv"
 
 
 def not_yet_assigned_share(age: int) -> float:
@@ -281,10 +269,12 @@ def write_return(folder: Path, figures: pd.DataFrame, settings: Settings) -> Pat
 def write_events(folder: Path, settings: Settings, as_of: dt.date) -> Path:
     """A handful of local events up to ``as_of`` in the documented template, kinds by their labels."""
     kinds = {k.key: k.label for k in settings.event_kinds}
+    with EVENTS_FILE.open(newline="", encoding="utf-8") as handle:
+        events = list(csv.reader(handle))[1:]
     rows = [
-        [f"{day:%Y-%m-%d}", label, kinds[kind], detail]
-        for day, label, kind, detail in EVENTS
-        if day <= as_of and kind in kinds
+        [day, label, kinds[kind], detail]
+        for day, label, kind, detail in events
+        if dt.date.fromisoformat(day) <= as_of and kind in kinds
     ]
     return write_csv(folder / EVENTS_NAME, ["Date", "Label", "Kind", "Detail"], rows)
 

@@ -14,21 +14,18 @@ so the demo's places load through the same loaders as real files.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from data_loaders import periods
 from data_loaders import places as place_lookup
 from data_loaders.demo.figures import SEED, Offence, apportion
-from data_loaders.demo.writing import write_csv
+from data_loaders.demo.writing import NOTICE, recorded_crime_sheets, slug, write_csv
 from data_loaders.ods import write_ods
 from data_loaders.sources import mid_year_estimates
 from data_loaders.sources.recorded_crime import COLUMNS as TABLE_COLUMNS
 
-NOTICE = "ILLUSTRATIVE DEMO DATA, not real figures"
 TABLE_NAME = "prc-csp-mar2013-onwards-tables-{release:%d%m%y}.ods"
 POPULATION_NAME = "ukpopestimatesmid{year}-{force}.csv"
 POPULATION_YEARS = 4  # the latest mid-years written: enough for the latest year ending's rates and the one before
@@ -50,10 +47,6 @@ GEOGRAPHY = {
     "E06": "Unitary Authority", "E07": "Non-metropolitan District", "E08": "Metropolitan District",
     "E09": "London Borough", "W06": "Unitary Authority",
 }  # fmt: skip
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def district_shares(force: str) -> pd.Series:
@@ -108,19 +101,8 @@ def write_table(folder: Path, rows: pd.DataFrame, force: str, offences: dict[str
             ["Release date (illustrative)", release],
         ]
     }
-    for year, in_year in by_csp.groupby("year", sort=True):
-        label = periods.financial_year_label(int(year))
-        sheet: list[list[object]] = [
-            [f"Police recorded crime by community safety partnership, {label}"],
-            [NOTICE],
-            header,
-        ]
-        for quarter, csp, code, count in in_year[["quarter", "csp", "code", "count"]].itertuples(index=False):
-            offence = offences[code]
-            sheet.append(
-                [label, quarter, force, csp, offence.description, offence.group, offence.subgroup, code, count]
-            )
-        sheets[f"{year}_{str(year + 1)[-2:]}"] = sheet
+    title = "Police recorded crime by community safety partnership, {year}"
+    sheets |= recorded_crime_sheets(by_csp.assign(force=force), offences, title, header, ("force", "csp"))
     return write_ods(folder / TABLE_NAME.format(release=release), sheets)
 
 
@@ -139,5 +121,5 @@ def write_population(folder: Path, force: str, population: pd.DataFrame) -> list
         rows = [["Code", "Name", "Geography", "All ages"]]
         rows += [[code, names[code], GEOGRAPHY[code[:3]], n] for code, n in zip(shares.index, people, strict=True)]
         title = [f"Mid-{year} Population Estimates for the districts of {force} ({NOTICE})"]
-        paths.append(write_csv(folder / POPULATION_NAME.format(year=year, force=_slug(force)), title, rows))
+        paths.append(write_csv(folder / POPULATION_NAME.format(year=year, force=slug(force)), title, rows))
     return paths

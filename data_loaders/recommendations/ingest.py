@@ -140,22 +140,18 @@ def _is_response_document(path: Path) -> bool:
     return not any(find_header(sheet, tracker.COLUMNS) is not None for sheet in book.sheets)
 
 
+# What a response document's recommendation and a tracker row both give, by the same names as the input's.
+RECORD_FIELDS = ("reference", "text", "addressed_to", "timescale", "owner", "response_html")
+
+
 def _recommendation(
     report_key: str,
     record: pcc_response.ResponseRecommendation | tracker.TrackerRow,
     updates: Sequence[UpdateInput] = (),
 ) -> RecommendationInput:
     """The recommendation a response document or a tracker row gives, with its report's key and any updates."""
-    return RecommendationInput(
-        report_key=report_key,
-        reference=record.reference,
-        text=record.text,
-        addressed_to=record.addressed_to,
-        timescale=record.timescale,
-        owner=record.owner,
-        response_html=record.response_html,
-        updates=list(updates),
-    )
+    given = {name: getattr(record, name) for name in RECORD_FIELDS}
+    return RecommendationInput(report_key=report_key, **given, updates=list(updates))
 
 
 def _prepare_response(path: Path, name: str, settings: Settings) -> Prepared:

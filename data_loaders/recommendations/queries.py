@@ -136,22 +136,12 @@ def recommendations_frame(engine: Engine, settings: Settings, today: dt.date) ->
 
 def updates_frame(engine: Engine, recommendation_id: int | None = None) -> pd.DataFrame:
     """A recommendation's history (or every recommendation's), oldest first: the timeline."""
-    updates, src = database.recommendation_updates, database.sources
-    query = (
-        sa.select(
-            updates.c.id,
-            updates.c.recommendation_id,
-            updates.c.date,
-            updates.c.status_source.label("status"),
-            updates.c.status_category,
-            updates.c.comment,
-            updates.c.evidence_link,
-            updates.c.author,
-            updates.c.created_at,
-            src.c.file_name.label("source_file"),
-        )
-        .outerjoin(src, src.c.id == updates.c.source_id)
-        .order_by(updates.c.recommendation_id, updates.c.date, updates.c.id)
+    updates = database.recommendation_updates
+    columns = [updates.c[name] for name in ("id", "recommendation_id", "date")]
+    columns += [updates.c.status_source.label("status")]
+    columns += [updates.c[name] for name in ("status_category", "comment", "evidence_link", "author", "created_at")]
+    query = database.select_with_file(updates, *columns).order_by(
+        updates.c.recommendation_id, updates.c.date, updates.c.id
     )
     if recommendation_id is not None:
         query = query.where(updates.c.recommendation_id == recommendation_id)

@@ -12,10 +12,11 @@ import datetime as dt
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from data_loaders.settings.base import Force, Offence, SeriesBreak, SettingsError
 from data_loaders.settings.limits import Limits, _limits
@@ -106,6 +107,33 @@ def _check_returns(settings: Settings) -> None:
                 raise SettingsError(f"CPS Area spelling {spelling!r} is also a force's name; keep them apart")
 
 
+T = TypeVar("T")
+
+
+class _Section(Generic[T]):
+    """A section of the settings, read from the raw TOML by ``read`` when first asked for and then kept.
+
+    Each section is checked as it is read, so :func:`_check_returns` reads them all at load.
+    """
+
+    def __init__(self, read: Callable[[dict[str, Any]], T], doc: str) -> None:
+        self.read, self.__doc__ = read, doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, settings: None, owner: type) -> _Section[T]: ...
+    @overload
+    def __get__(self, settings: Settings, owner: type) -> T: ...
+    def __get__(self, settings: Settings | None, owner: type) -> T | _Section[T]:
+        if settings is None:
+            return self
+        value = self.read(settings.raw)
+        settings.__dict__[self.name] = value  # kept: the next read finds it before this descriptor
+        return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -144,65 +172,39 @@ class Settings:
         """Canonical names of the police force areas (England and Wales totals use these)."""
         return tuple(f.name for f in self.forces if f.territorial)
 
-    @cached_property
-    def recommendations(self) -> RecommendationSettings:
-        """Status categories and words, editors and known inspection reports."""
-        return _recommendation_settings(self.raw)
-
-    @cached_property
-    def outcomes(self) -> OutcomeSettings:
-        """The two outcome counts, the outcome groups and the outcome types."""
-        return _outcome_settings(self.raw)
-
-    @cached_property
-    def prosecution_measures(self) -> tuple[ProsecutionMeasure, ...]:
-        """Measures of the local prosecutions and orders return, in configuration order."""
-        return _prosecution_measures(self.raw)
-
-    @cached_property
-    def cps_areas(self) -> tuple[CpsArea, ...]:
-        """CPS Areas and their forces (the two London Areas both cover both London forces)."""
-        return _cps_areas(self.raw)
+    recommendations = _Section(
+        _recommendation_settings, "Status categories and words, editors and known inspection reports."
+    )
+    outcomes = _Section(_outcome_settings, "The two outcome counts, the outcome groups and the outcome types.")
+    prosecution_measures = _Section(
+        _prosecution_measures, "Measures of the local prosecutions and orders return, in configuration order."
+    )
+    cps_areas = _Section(_cps_areas, "CPS Areas and their forces (the two London Areas both cover both London forces).")
+    event_kinds = _Section(_event_kinds, "Kinds of local event, in configuration order.")
+    branding = _Section(_branding, "The office's name, logo and colours for exports and packs.")
+    targets = _Section(
+        _targets, "The office's targets for the headline cards (none shipped: a target is a local decision)."
+    )
+    limits = _Section(
+        _limits, "The plausibility bounds every loaded figure and date is held to: a population, a count, the dates."
+    )
+    sign_in = _Section(
+        _sign_in_throttle, "How failed editor sign-ins are slowed and then locked, per name and per client."
+    )
+    population_lag_months = _Section(
+        _population_lag,
+        "How far before a year ending's last day the population's mid-year falls (see ``periods.population_year``).",
+    )
 
     def cps_areas_of(self, force: str) -> tuple[str, ...]:
         """The CPS Area(s) covering a force: two for the Metropolitan Police and the City of London."""
         return tuple(a.name for a in self.cps_areas if force in a.forces)
 
     @cached_property
-    def event_kinds(self) -> tuple[EventKind, ...]:
-        """Kinds of local event, in configuration order."""
-        return _event_kinds(self.raw)
-
-    @cached_property
-    def branding(self) -> Branding:
-        """The office's name, logo and colours for exports and packs."""
-        return _branding(self.raw)
-
-    @cached_property
-    def targets(self) -> Targets:
-        """The office's targets for the headline cards (none shipped: a target is a local decision)."""
-        return _targets(self.raw)
-
-    @cached_property
     def suppression(self) -> SuppressionRules:
         """Small-number protection for exports, press packs, the meeting pack and presentation mode."""
         known = (*(m.key for m in self.prosecution_measures), "events")
         return _suppression(self.raw, known)
-
-    @cached_property
-    def limits(self) -> Limits:
-        """The plausibility bounds every loaded figure and date is held to: a population, a count, the dates."""
-        return _limits(self.raw)
-
-    @cached_property
-    def sign_in(self) -> SignInThrottle:
-        """How failed editor sign-ins are slowed and then locked, per name and per client."""
-        return _sign_in_throttle(self.raw)
-
-    @property
-    def population_lag_months(self) -> int:
-        """How far before a year ending's last day the population's mid-year falls (see ``periods.population_year``)."""
-        return _population_lag(self.raw)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from data_loaders.settings.base import SettingsError
+from data_loaders.settings.base import SettingsError, number, with_defaults
 
 SECTION = "limits"
-DEFAULTS = {"max_population": 20_000_000, "max_count": 1_000_000, "earliest_year": 2000, "years_ahead": 1}
 
 
 @dataclass(frozen=True)
@@ -19,10 +18,10 @@ class Limits:
     A date is plausible from 1 January ``earliest_year`` to ``years_ahead`` years after today.
     """
 
-    max_population: int = DEFAULTS["max_population"]
-    max_count: int = DEFAULTS["max_count"]
-    earliest_year: int = DEFAULTS["earliest_year"]
-    years_ahead: int = DEFAULTS["years_ahead"]
+    max_population: int = 20_000_000
+    max_count: int = 1_000_000
+    earliest_year: int = 2000
+    years_ahead: int = 1
 
     @property
     def earliest(self) -> dt.date:
@@ -36,14 +35,8 @@ class Limits:
 
 
 def _limits(raw: dict[str, Any]) -> Limits:
-    section = raw.get(SECTION, {})
-    values = {}
-    for key, default in DEFAULTS.items():
-        value = section.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise SettingsError(f"settings [{SECTION}] {key} {value!r} must be a whole number of 0 or more")
-        values[key] = value
-    limits = Limits(**values)
+    section = with_defaults(raw, SECTION, Limits)
+    limits = Limits(**{f.name: number(SECTION, f.name, section[f.name], whole=True, least=0) for f in fields(Limits)})
     if not 1900 <= limits.earliest_year <= dt.date.today().year:
         raise SettingsError(
             f"settings [{SECTION}] earliest_year {limits.earliest_year!r} must be from 1900 to this year"

@@ -5,25 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from data_loaders.settings.base import SettingsError
+from data_loaders.settings.base import Defined, SettingsError, defined
 
 
 @dataclass(frozen=True)
-class OutcomeCount:
+class OutcomeCount(Defined):
     """One of the two counts of the outcomes tables, with the words charts use for it."""
 
-    key: str
-    label: str
-    definition: str
-
 
 @dataclass(frozen=True)
-class OutcomeGroup:
+class OutcomeGroup(Defined):
     """A group of outcome types; ``counted`` is False for "not yet assigned", which is no outcome."""
 
-    key: str
-    label: str
-    definition: str
     counted: bool
     charge: bool
 
@@ -70,12 +63,10 @@ class OutcomeSettings:
 def _outcome_settings(raw: dict[str, Any]) -> OutcomeSettings:
     try:
         result = OutcomeSettings(
-            counts=tuple(OutcomeCount(c["key"], c["label"], c.get("definition", "")) for c in raw["outcome_counts"]),
+            counts=tuple(OutcomeCount(**defined(c)) for c in raw["outcome_counts"]),
             groups=tuple(
                 OutcomeGroup(
-                    key=g["key"],
-                    label=g["label"],
-                    definition=g.get("definition", ""),
+                    **defined(g),
                     counted=bool(g.get("counted", True)),
                     charge=bool(g.get("charge", False)),
                 )

@@ -6,17 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from data_loaders.settings.base import SettingsError
+from data_loaders.settings.base import Defined, SettingsError, defined
 from data_loaders.settings.recommendations import _date_or_none
 
 
 @dataclass(frozen=True)
-class ProsecutionMeasure:
+class ProsecutionMeasure(Defined):
     """A measure of the local prosecutions and orders return."""
 
-    key: str
-    label: str
-    definition: str
     aliases: tuple[str, ...]
     available_from: dt.date | None  # figures for periods ending before this are refused
     not_above: str | None  # the measure whose value (same area and period) this may not exceed
@@ -41,9 +38,7 @@ def _prosecution_measures(raw: dict[str, Any]) -> tuple[ProsecutionMeasure, ...]
     try:
         measures = tuple(
             ProsecutionMeasure(
-                key=m["key"],
-                label=m["label"],
-                definition=m.get("definition", ""),
+                **defined(m),
                 aliases=tuple(m.get("aliases", ())),
                 available_from=_date_or_none(m.get("available_from")),
                 not_above=m.get("not_above") or None,

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from data_loaders.settings.base import SettingsError
+from data_loaders.settings.base import SettingsError, number, with_defaults
 
 SECTION = "sign_in"
-DEFAULTS: dict[str, Any] = {
-    "attempts_before_lock": 5,
-    "lock_minutes": 15,
-    "first_delay_seconds": 1.0,
-    "delay_growth": 2.0,
-    "client_address_header": "",
-}
+# The least each number may be; ``attempts_before_lock`` is a whole number.
+LEAST = {"attempts_before_lock": 1, "lock_minutes": 0, "first_delay_seconds": 0, "delay_growth": 1}
 
 
 @dataclass(frozen=True)
@@ -29,11 +24,11 @@ class SignInThrottle:
     into (its last address is taken); empty: the address of the connection itself.
     """
 
-    attempts_before_lock: int = DEFAULTS["attempts_before_lock"]
-    lock_minutes: float = DEFAULTS["lock_minutes"]
-    first_delay_seconds: float = DEFAULTS["first_delay_seconds"]
-    delay_growth: float = DEFAULTS["delay_growth"]
-    client_address_header: str = DEFAULTS["client_address_header"]
+    attempts_before_lock: int = 5
+    lock_minutes: float = 15
+    first_delay_seconds: float = 1.0
+    delay_growth: float = 2.0
+    client_address_header: str = ""
 
     @property
     def lock(self) -> dt.timedelta:
@@ -50,27 +45,16 @@ class SignInThrottle:
         return dt.timedelta(seconds=self.first_delay_seconds * self.delay_growth ** (failures - 1))
 
 
-def _number(key: str, value: Any, *, whole: bool, least: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or (whole and not isinstance(value, int)):
-        kind = "a whole number" if whole else "a number"
-        raise SettingsError(f"settings [{SECTION}] {key} {value!r} must be {kind} of {least:g} or more")
-    if value < least:
-        raise SettingsError(f"settings [{SECTION}] {key} {value!r} must be {least:g} or more")
-    return value
-
-
 def _sign_in_throttle(raw: dict[str, Any]) -> SignInThrottle:
-    section = {**DEFAULTS, **raw.get(SECTION, {})}
-    unknown = sorted(set(section) - set(DEFAULTS))
+    section = with_defaults(raw, SECTION, SignInThrottle)
+    unknown = sorted(set(section) - {f.name for f in fields(SignInThrottle)})
     if unknown:
         raise SettingsError(f"settings [{SECTION}] has unknown keys: {', '.join(unknown)}")
     header = section["client_address_header"]
     if not isinstance(header, str):
         raise SettingsError(f"settings [{SECTION}] client_address_header {header!r} must be a header name or empty")
-    return SignInThrottle(
-        attempts_before_lock=int(_number("attempts_before_lock", section["attempts_before_lock"], whole=True, least=1)),
-        lock_minutes=_number("lock_minutes", section["lock_minutes"], whole=False, least=0),
-        first_delay_seconds=_number("first_delay_seconds", section["first_delay_seconds"], whole=False, least=0),
-        delay_growth=_number("delay_growth", section["delay_growth"], whole=False, least=1),
-        client_address_header=header.strip(),
-    )
+    numbers = {
+        key: number(SECTION, key, section[key], whole=key == "attempts_before_lock", least=least)
+        for key, least in LEAST.items()
+    }
+    return SignInThrottle(**numbers, client_address_header=header.strip())

@@ -1,18 +1,9 @@
-"""initial schema: sources, forces, population, recorded crime
+"""Initial schema: sources, forces, population, recorded crime (revision 0001, 2026-11-28)."""
 
-Revision ID: 0001
-Revises: 
-Create Date: 2026-11-28 20:30:12.397267
-"""
-
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0001'
-down_revision = None
-branch_labels = None
-depends_on = None
+revision, down_revision = "0001", None
 
 
 def upgrade() -> None:
@@ -33,10 +24,8 @@ def upgrade() -> None:
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sources'))
     )
-    with op.batch_alter_table('sources', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sources_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_sources_sha256'), ['sha256'], unique=False)
-
+    op.create_index(op.f("ix_sources_kind"), "sources", ["kind"])
+    op.create_index(op.f("ix_sources_sha256"), "sources", ["sha256"])
     op.create_table('force_aliases',
     sa.Column('alias', sa.String(length=120), nullable=False),
     sa.Column('force', sa.String(length=80), nullable=False),
@@ -53,9 +42,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_population_source_id_sources')),
     sa.PrimaryKeyConstraint('force', 'year', name=op.f('pk_population'))
     )
-    with op.batch_alter_table('population', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_population_source_id'), ['source_id'], unique=False)
-
+    op.create_index(op.f("ix_population_source_id"), "population", ["source_id"])
     op.create_table('recorded_crime',
     sa.Column('force', sa.String(length=80), nullable=False),
     sa.Column('financial_year', sa.String(length=7), nullable=False, comment='as the Home Office writes it: 2019/20'),
@@ -72,26 +59,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_recorded_crime_source_id_sources')),
     sa.PrimaryKeyConstraint('force', 'financial_year', 'quarter', 'month', 'offence_code', name=op.f('pk_recorded_crime'))
     )
-    with op.batch_alter_table('recorded_crime', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_recorded_crime_offence_code_month_period_start'), ['offence_code', 'month', 'period_start'], unique=False)
-        batch_op.create_index(batch_op.f('ix_recorded_crime_source_id'), ['source_id'], unique=False)
-
+    op.create_index(op.f("ix_recorded_crime_offence_code_month_period_start"), "recorded_crime", ["offence_code", "month", "period_start"])
+    op.create_index(op.f("ix_recorded_crime_source_id"), "recorded_crime", ["source_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('recorded_crime', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_recorded_crime_source_id'))
-        batch_op.drop_index(batch_op.f('ix_recorded_crime_offence_code_month_period_start'))
-
-    op.drop_table('recorded_crime')
-    with op.batch_alter_table('population', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_population_source_id'))
-
-    op.drop_table('population')
-    op.drop_table('force_aliases')
-    with op.batch_alter_table('sources', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sources_sha256'))
-        batch_op.drop_index(batch_op.f('ix_sources_kind'))
-
-    op.drop_table('sources')
-    op.drop_table('forces')
+    for table in ("recorded_crime", "population", "force_aliases", "sources", "forces"):  # each table's indexes go with it
+        op.drop_table(table)

@@ -1,18 +1,9 @@
-"""outcomes, prosecutions and orders return, local events
+"""Outcomes, prosecutions and orders return, local events (revision 0002, 2026-11-28)."""
 
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-28 20:36:17.583844
-"""
-
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0002'
-down_revision = '0001'
-branch_labels = None
-depends_on = None
+revision, down_revision = "0002", "0001"
 
 
 def upgrade() -> None:
@@ -26,9 +17,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_events_source_id_sources')),
     sa.PrimaryKeyConstraint('scope', 'date', 'label', name=op.f('pk_events'))
     )
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_events_source_id'), ['source_id'], unique=False)
-
+    op.create_index(op.f("ix_events_source_id"), "events", ["source_id"])
     op.create_table('outcomes',
     sa.Column('force', sa.String(length=80), nullable=False),
     sa.Column('financial_year', sa.String(length=7), nullable=False, comment='as the Home Office writes it: 2019/20'),
@@ -49,10 +38,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_outcomes_source_id_sources')),
     sa.PrimaryKeyConstraint('force', 'financial_year', 'quarter', 'offence_code', 'outcome_type', name=op.f('pk_outcomes'))
     )
-    with op.batch_alter_table('outcomes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outcomes_offence_code_period_start'), ['offence_code', 'period_start'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outcomes_source_id'), ['source_id'], unique=False)
-
+    op.create_index(op.f("ix_outcomes_offence_code_period_start"), "outcomes", ["offence_code", "period_start"])
+    op.create_index(op.f("ix_outcomes_source_id"), "outcomes", ["source_id"])
     op.create_table('prosecutions_return',
     sa.Column('area', sa.String(length=80), nullable=False, comment='a force or a CPS Area, as named in the settings'),
     sa.Column('granularity', sa.String(length=7), nullable=False, comment='month or quarter'),
@@ -70,24 +57,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_prosecutions_return_source_id_sources')),
     sa.PrimaryKeyConstraint('area', 'granularity', 'period_start', 'measure', name=op.f('pk_prosecutions_return'))
     )
-    with op.batch_alter_table('prosecutions_return', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_prosecutions_return_measure_period_start'), ['measure', 'period_start'], unique=False)
-        batch_op.create_index(batch_op.f('ix_prosecutions_return_source_id'), ['source_id'], unique=False)
-
+    op.create_index(op.f("ix_prosecutions_return_measure_period_start"), "prosecutions_return", ["measure", "period_start"])
+    op.create_index(op.f("ix_prosecutions_return_source_id"), "prosecutions_return", ["source_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('prosecutions_return', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_prosecutions_return_source_id'))
-        batch_op.drop_index(batch_op.f('ix_prosecutions_return_measure_period_start'))
-
-    op.drop_table('prosecutions_return')
-    with op.batch_alter_table('outcomes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outcomes_source_id'))
-        batch_op.drop_index(batch_op.f('ix_outcomes_offence_code_period_start'))
-
-    op.drop_table('outcomes')
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_events_source_id'))
-
-    op.drop_table('events')
+    for table in ("prosecutions_return", "outcomes", "events"):  # each table's indexes go with it
+        op.drop_table(table)

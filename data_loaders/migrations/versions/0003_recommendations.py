@@ -1,18 +1,9 @@
-"""recommendations: inspection reports, recommendations, their updates and the audit log
+"""Recommendations: inspection reports, recommendations, their updates and the audit log (revision 0003, 2026-11-28)."""
 
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-28 20:39:37.859825
-"""
-
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0003'
-down_revision = '0002'
-branch_labels = None
-depends_on = None
+revision, down_revision = "0003", "0002"
 
 
 def upgrade() -> None:
@@ -28,9 +19,7 @@ def upgrade() -> None:
     sa.CheckConstraint("action IN ('insert', 'update')", name=op.f('ck_audit_log_action')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
     )
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_log_table_name_record_id'), ['table_name', 'record_id'], unique=False)
-
+    op.create_index(op.f("ix_audit_log_table_name_record_id"), "audit_log", ["table_name", "record_id"])
     op.create_table('reports',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('key', sa.String(length=120), nullable=False, comment='the key of a known report in the settings; for another report, its title folded'),
@@ -68,9 +57,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendations')),
     sa.UniqueConstraint('report_id', 'reference', name=op.f('uq_recommendations_report_id_reference'))
     )
-    with op.batch_alter_table('recommendations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_recommendations_source_id'), ['source_id'], unique=False)
-
+    op.create_index(op.f("ix_recommendations_source_id"), "recommendations", ["source_id"])
     op.create_table('recommendation_updates',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('recommendation_id', sa.Integer(), nullable=False),
@@ -86,24 +73,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_recommendation_updates_source_id_sources')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_updates'))
     )
-    with op.batch_alter_table('recommendation_updates', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_recommendation_updates_recommendation_id_date'), ['recommendation_id', 'date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_recommendation_updates_source_id'), ['source_id'], unique=False)
-
+    op.create_index(op.f("ix_recommendation_updates_recommendation_id_date"), "recommendation_updates", ["recommendation_id", "date"])
+    op.create_index(op.f("ix_recommendation_updates_source_id"), "recommendation_updates", ["source_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('recommendation_updates', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_recommendation_updates_source_id'))
-        batch_op.drop_index(batch_op.f('ix_recommendation_updates_recommendation_id_date'))
-
-    op.drop_table('recommendation_updates')
-    with op.batch_alter_table('recommendations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_recommendations_source_id'))
-
-    op.drop_table('recommendations')
-    op.drop_table('reports')
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_audit_log_table_name_record_id'))
-
-    op.drop_table('audit_log')
+    for table in ("recommendation_updates", "recommendations", "reports", "audit_log"):  # each table's indexes go with it
+        op.drop_table(table)

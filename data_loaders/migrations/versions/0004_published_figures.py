@@ -1,18 +1,9 @@
-"""published figures: ONS police force area tables
+"""Published figures: ONS police force area tables (revision 0004, 2026-12-03)."""
 
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-03 11:52:54.593282
-"""
-
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = "0004"
-down_revision = "0003"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0004", "0003"
 
 
 def upgrade() -> None:
@@ -35,12 +26,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["source_id"], ["sources.id"], name=op.f("fk_published_figures_source_id_sources")),
         sa.PrimaryKeyConstraint("area", "period_end", "offence_group", name=op.f("pk_published_figures")),
     )
-    with op.batch_alter_table("published_figures", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_published_figures_source_id"), ["source_id"], unique=False)
+    op.create_index(op.f("ix_published_figures_source_id"), "published_figures", ["source_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("published_figures", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_published_figures_source_id"))
-
     op.drop_table("published_figures")

@@ -1,18 +1,9 @@
-"""change stamp and sign-in attempts: one truth across app processes, throttled editor sign-in
+"""Change stamp and sign-in attempts: one truth across app processes, throttled editor sign-in (revision 0005, 2026-12-04)."""
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-04 19:00:00.000000
-"""
-
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = "0005"
-down_revision = "0004"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0005", "0004"
 
 
 def upgrade() -> None:
@@ -44,5 +35,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("sign_in_attempts")
-    op.drop_table("change_stamp")
+    for table in ("sign_in_attempts", "change_stamp"):  # each table's indexes go with it
+        op.drop_table(table)

@@ -1,18 +1,9 @@
-"""places: recorded crime by community safety partnership and district populations
+"""Places: recorded crime by community safety partnership and district populations (revision 0006, 2026-12-04)."""
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-04 19:10:00
-"""
-
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = "0006"
-down_revision = "0005"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0006", "0005"
 
 
 def upgrade() -> None:
@@ -34,10 +25,8 @@ def upgrade() -> None:
             "force", "financial_year", "quarter", "month", "csp", "offence_code", name=op.f("pk_recorded_crime_csp")
         ),
     )
-    with op.batch_alter_table("recorded_crime_csp", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_recorded_crime_csp_force_csp"), ["force", "csp"], unique=False)
-        batch_op.create_index(batch_op.f("ix_recorded_crime_csp_source_id"), ["source_id"], unique=False)
-
+    op.create_index(op.f("ix_recorded_crime_csp_force_csp"), "recorded_crime_csp", ["force", "csp"])
+    op.create_index(op.f("ix_recorded_crime_csp_source_id"), "recorded_crime_csp", ["source_id"])
     op.create_table(
         "population_district",
         sa.Column("force", sa.String(length=80), nullable=False),
@@ -57,15 +46,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("force", "year", "lad_code", name=op.f("pk_population_district")),
     )
-    with op.batch_alter_table("population_district", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_population_district_source_id"), ["source_id"], unique=False)
+    op.create_index(op.f("ix_population_district_source_id"), "population_district", ["source_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("population_district", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_population_district_source_id"))
-    op.drop_table("population_district")
-    with op.batch_alter_table("recorded_crime_csp", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_recorded_crime_csp_source_id"))
-        batch_op.drop_index(batch_op.f("ix_recorded_crime_csp_force_csp"))
-    op.drop_table("recorded_crime_csp")
+    for table in ("population_district", "recorded_crime_csp"):  # each table's indexes go with it
+        op.drop_table(table)
