@@ -100,7 +100,9 @@ def show_forces() -> None:
     st.header("Every police force area")
     chart = queries.chart("places-forces", chosen)
     if chart is not None:
-        show_map(queries.chart("places-forces-map", chosen), "places_forces_map", "Police force area", chart.data, "force")
+        show_map(
+            queries.chart("places-forces-map", chosen), "places_forces_map", "Police force area", chart.data, "force"
+        )
     empty = "No rates per 1,000: load the Home Office table for every force and the populations."
     if not components.chart_or_empty(chart, empty, key="places_forces"):
         return
