@@ -12,18 +12,20 @@ world outline from the internet for any choropleth, and the app has no network.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import plotly.graph_objects as go
 
-from dashboard.charts import catalogue, maps
-from dashboard.outputs import images
-from dashboard.outputs.inputs import inputs_from_database
-from data_loaders import boundaries, database
-from data_loaders.settings import get_settings
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.places import demo_inputs  # noqa: E402
+from dashboard.charts import catalogue, maps  # noqa: E402
+from dashboard.outputs import images  # noqa: E402
+from data_loaders import boundaries  # noqa: E402
 
 
 def timed(function, repeats: int) -> tuple[float, object]:
@@ -57,12 +59,7 @@ def weight(figure: go.Figure) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True, help="a database holding the demo (pcc-dashboard demo)")
-    parser.add_argument("--repeats", type=int, default=5)
-    arguments = parser.parse_args()
-    settings = get_settings()
-    inputs = inputs_from_database(database.make_engine(arguments.database), settings)
+    arguments, settings, inputs = demo_inputs(__doc__.splitlines()[0])
 
     start = time.perf_counter()
     boundaries.partnerships(settings.home_force), boundaries.force_areas()

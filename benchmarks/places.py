@@ -49,13 +49,18 @@ def timed(function, repeats: int) -> list[float]:
     return times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def demo_inputs(description: str):
+    """The command line's ``--database`` and ``--repeats``, the settings, and the chart inputs read from the demo."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database", required=True, help="a database holding the demo (pcc-dashboard demo)")
     parser.add_argument("--repeats", type=int, default=5)
     arguments = parser.parse_args()
     settings = get_settings()
-    inputs = inputs_from_database(database.make_engine(arguments.database), settings)
+    return arguments, settings, inputs_from_database(database.make_engine(arguments.database), settings)
+
+
+def main() -> None:
+    arguments, settings, inputs = demo_inputs(__doc__.splitlines()[0])
     codes = tuple(settings.offence_codes)
     ours = timed(lambda: measures.places(inputs), arguments.repeats)
     theirs = timed(
