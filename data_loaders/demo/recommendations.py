@@ -6,9 +6,9 @@
   shipped in ``files/``): the Chief Constable's and the Commissioner's comments and the two
   recommendations with the force's response;
 - a recommendations tracker (CSV, the template of :mod:`data_loaders.recommendations.tracker`) with illustrative
-  recommendations and HMICFRS-style histories for the three stalking reports named in the settings,
-  and for an illustrative follow-up report published three weeks before ``as_of``, so that one
-  report is still inside its 56 days for the Commissioner's response;
+  recommendations and HMICFRS-style histories (``files/demo-recommendations.toml``) for the three stalking
+  reports named in the settings, and for an illustrative follow-up report published three weeks before
+  ``as_of``, so that one report is still inside its 56 days for the Commissioner's response;
 - the report details an analyst fills in on a report (publication date of the report the settings
   do not know, the date each response was published), applied as an analyst's edits would be.
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ class Entry:
 class DemoRecommendation:
     report: str  # a report key of the settings, or FOLLOW_UP
     reference: str
-    text: str | None  # None: the text comes from the response document
+    text: str | None = None  # None: the text comes from the response document
     timescale: str | None = None
     owner: str | None = None
     history: tuple[Entry, ...] = field(default_factory=tuple)  # after AWAITING_REVIEW, where every history begins
@@ -89,158 +90,20 @@ class DemoRecommendation:
 
 # Every recommendation is awaiting review from the day its report is published.
 AWAITING_REVIEW = Entry(0, "awaiting-review")
+RECOMMENDATIONS_FILE = FILES / "demo-recommendations.toml"
 
 
-def _entries(*entries: tuple) -> tuple[Entry, ...]:
-    return tuple(Entry(*entry) for entry in entries)
+def _recommendations() -> tuple[DemoRecommendation, ...]:
+    """The demo's recommendations and their histories, as ``files/demo-recommendations.toml`` writes them."""
+    with RECOMMENDATIONS_FILE.open("rb") as handle:
+        written = tomllib.load(handle)["recommendations"]
+    return tuple(
+        DemoRecommendation(**{**rec, "history": tuple(Entry(**entry) for entry in rec.get("history", ()))})
+        for rec in written
+    )
 
 
-RECOMMENDATIONS = (
-    DemoRecommendation(
-        LIVING_IN_FEAR,
-        "R1",
-        "Within six months, chief constables should stop using police information notices for harassment and stalking.",
-        owner="Head of Crime",
-        history=_entries(
-            (69, "being-progressed", "Use of police information notices suspended pending new guidance."),
-            (168, "complete", "Notices withdrawn force-wide; briefing issued to every officer.", "pins-withdrawal"),
-        ),
-    ),
-    DemoRecommendation(
-        LIVING_IN_FEAR,
-        "R2",
-        "Within six months, chief constables should appoint a named lead for stalking and harassment.",
-        owner="Assistant Chief Constable",
-        history=_entries((224, "complete", "Force Lead for Stalking and Harassment appointed.", "force-lead")),
-    ),
-    DemoRecommendation(
-        LIVING_IN_FEAR,
-        "R3",
-        "Within twelve months, chief constables should make sure that officers and staff who deal with victims "
-        "are trained to recognise a course of conduct amounting to stalking.",
-        owner="Head of Learning and Development",
-        history=_entries(
-            (120, "being-progressed", "Training needs analysis completed."),
-            (420, "being-progressed", "Two thirds of frontline officers trained."),
-            (604, "complete", "College of Policing modules completed by all frontline officers.", "training"),
-        ),
-    ),
-    DemoRecommendation(
-        LIVING_IN_FEAR,
-        "R4",
-        "By March 2018, forces should review how victims of stalking are risk-assessed when they first report.",
-        owner="Head of Public Protection",
-        history=_entries(
-            (309, "will-not-be-progressed", "Superseded by the national risk assessment being introduced."),
-        ),
-    ),
-    DemoRecommendation(
-        LIVING_IN_FEAR,
-        "R5",
-        "As soon as practicable, forces should refer victims of stalking to specialist advocacy services.",
-        timescale="As soon as practicable",
-        owner="Victim Care Unit manager",
-        history=_entries((410, "being-progressed", "Referral pathway agreed with the commissioned advocacy service.")),
-    ),
-    DemoRecommendation(
-        SUSSEX_2019,
-        "R1",
-        None,
-        history=_entries(
-            (55, "being-progressed", "Audit of the recording of breaches of orders commissioned."),
-            (280, "complete", "Audit found breaches recorded correctly in 96 of 100 cases; actions closed.", "audit"),
-        ),
-    ),
-    DemoRecommendation(
-        SUSSEX_2019,
-        "R2",
-        None,
-        history=_entries(
-            (55, "being-progressed", "Bespoke training for stalking single points of contact under way."),
-            (700, None, "Stalking clinic pilot extended; refresh of force guidance delayed."),
-            (1450, "being-progressed", "Guidance rewrite scheduled after the 2024 report."),
-        ),
-    ),
-    DemoRecommendation(
-        RESPONSE_2024,
-        "R1",
-        "By 22 November 2024, chief constables should publish an action plan setting out how they will respond "
-        "to the recommendations of this report.",
-        owner="Force Lead for Stalking and Harassment",
-        history=_entries((54, "complete", "Action plan published on the force website.", "action-plan-2024")),
-        response=(
-            "<p>The force will publish its action plan on its website by 22 November 2024, with an owner and a "
-            "date for each recommendation.</p><p>Force Lead for Stalking and Harassment</p>"
-        ),
-    ),
-    DemoRecommendation(
-        RESPONSE_2024,
-        "R2",
-        "Within six months, chief constables should make sure that stalking is identified and recorded as "
-        "stalking, including when it is first reported as another offence.",
-        owner="Force Crime Registrar",
-        history=_entries(
-            (40, "being-progressed", "Crime recording audit of harassment and malicious communications started."),
-            (250, "being-progressed", "Audit reported; re-audit planned after refresher training."),
-        ),
-        response=(
-            "<p>The Force Crime Registrar will audit harassment and malicious communications crimes for "
-            "<strong>missed stalking</strong> and report the findings to the Crime Data Integrity "
-            "board.</p><p>A re-audit will follow refresher training.</p><p>Force Crime Registrar</p>"
-        ),
-    ),
-    DemoRecommendation(
-        RESPONSE_2024,
-        "R3",
-        "Within six months, chief constables should make sure that officers consider a Stalking Protection Order "
-        "in every suitable case and tell victims about them.",
-        owner="Head of Public Protection",
-        history=_entries(
-            (60, "being-progressed", "Stalking Protection Order checklist added to investigation plans."),
-            (170, "complete", "Every stalking investigation now records whether an order was considered.", "spo"),
-        ),
-        response=(
-            "<p>Investigation plans will include a Stalking Protection Order checklist, and victims will be "
-            "told about orders at the first contact.</p><p>Head of Public Protection</p>"
-        ),
-    ),
-    DemoRecommendation(
-        RESPONSE_2024,
-        "R4",
-        "Within twelve months, chief constables should make sure that a supervisor reviews every stalking "
-        "investigation within seven days.",
-        owner="Head of Crime",
-        history=_entries((95, "being-progressed", "Supervision standard drafted.")),
-    ),
-    DemoRecommendation(
-        RESPONSE_2024,
-        "R5",
-        "By March 2026, chief constables should evaluate the support given to victims of stalking and publish "
-        "what they find.",
-        owner="Victim Care Unit manager",
-    ),
-    DemoRecommendation(
-        FOLLOW_UP,
-        "R1",
-        "Within 30 days, the force should publish its plan for the stalking clinic's second year.",
-        owner="Force Lead for Stalking and Harassment",
-        history=_entries((7, "being-progressed", "Draft plan with partners.")),
-    ),
-    DemoRecommendation(
-        FOLLOW_UP,
-        "R2",
-        "Within three months, the force should review the cases of every victim who withdrew support for a "
-        "prosecution in the last year.",
-        owner="Head of Crime",
-    ),
-    DemoRecommendation(
-        FOLLOW_UP,
-        "R3",
-        "Within six months, the force should make sure that every stalking victim is offered a referral to a "
-        "specialist advocate.",
-        owner="Victim Care Unit manager",
-    ),
-)
+RECOMMENDATIONS = _recommendations()
 
 
 def follow_up_published(as_of: dt.date) -> dt.date:
