@@ -116,7 +116,7 @@ def test_the_charge_rates_spc_reading_is_one_reading(hand_built):
     assert chart.reading == readings.variation("the charge rate", reading.control.frame, "increase")
     assert chart.technical == spc.describe(reading.control.frame, "increase")
     fed = feed.headline_figures(hand_built)["measures"]["charge_rate"]["variation"]
-    assert (fed["icon"], fed["reading"]) == (icon, chart.technical)
+    assert (fed["icon"], fed["reading"], fed["technical"]) == (icon, chart.reading, chart.technical)
     assert chart.data["Charge rate (%)"].tolist() == [7.5, 10.0, 5.0, 12.5, 5.0, 7.5, 5.0, 2.5]
 
 
@@ -137,7 +137,11 @@ def test_is_it_changing_has_one_reading_on_the_demo(demo_inputs):
     first = slides.slide(demo_inputs, "recorded-spc")
     assert first.chart.reading == chart.reading
     fed = feed.headline_figures(demo_inputs)["measures"]["recorded"]
-    assert (fed["variation_periods"], fed["variation"]["reading"]) == (word, chart.technical)
+    assert (fed["variation_periods"], fed["variation"]["technical"]) == (word, chart.technical)
+    assert fed["variation"]["reading"] == summary.messages[1]  # the Overview's key message, in its words
+    cards = feed.headline_figures(demo_inputs)["cards"]
+    assert cards[0]["lines"][-1] == f"{readings.VARIATION_LABELS[fed['variation']['icon']]} (quarterly, since Jul 2023)"
+    assert not [line for card in cards for line in card["lines"] if ":mdc/" in line or "**" in line]
 
 
 def test_asking_for_months_moves_every_reading_to_months(demo_inputs):

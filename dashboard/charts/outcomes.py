@@ -15,7 +15,7 @@ from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart, Inputs, register
 from dashboard.charts.frames import bars_on_time_axis, figures_table, finish, period_hover
 from dashboard.charts.peers import range_chart
-from dashboard.figures import measures, spc
+from dashboard.figures import measures
 from dashboard.figures import outcomes as outcome_figures
 from dashboard.words import outcomes as outcome_words
 from dashboard.words import readings
@@ -145,12 +145,9 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
         target=target,
         target_label=f"Target ({target_text})",
     )
-    words = readings.variation("the charge rate", control.frame, improvement)
-    technical = spc.describe(control.frame, improvement)
-    if target is not None:
-        kind, assured = spc.describe_assurance(control.frame, target, improvement, target_text)
-        words += " " + readings.assurance("the charge rate", kind, target_text)
-        technical += f" {assured}."
+    words, technical = readings.share_reading(
+        readings.SHARE_SUBJECTS[reading.measure.key], control.frame, improvement, target
+    )
     small = [
         periods.quarter_label(s)
         for s, r, b in zip(starts, rates["rate"], rates["assigned"], strict=True)

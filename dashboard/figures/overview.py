@@ -9,6 +9,7 @@ is up.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -27,6 +28,14 @@ ORDER_MEASURES = measures.ORDER_MEASURES
 def icon_token(family: str, kind: str) -> str:
     """The token a card line starts with to show icon ``kind`` of ``family`` ("variation" or "assurance")."""
     return f":mdc/{family}/{kind}:"
+
+
+ICON_TOKEN = re.compile(r":mdc/(variation|assurance)/([a-z_]+):")
+
+
+def plain_line(line: str) -> str:
+    """A card line as plain text, for a feed or a file: no icon token (its label follows it), no Markdown bold."""
+    return ICON_TOKEN.sub("", line).replace("**", "").strip()
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ import dataclasses
 import datetime as dt
 
 from dashboard.charts.catalogue import Inputs
-from dashboard.figures import measures, spc, trends
+from dashboard.figures import measures, overview, spc, trends
 from dashboard.outputs import public_summary, release
 from dashboard.words import messages, readings
 
 
-def _variation(control: trends.Control | None, improvement: str) -> dict[str, object] | None:
+def _variation(control: trends.Control | None, reading: tuple[str, str]) -> dict[str, object] | None:
+    """The variation of a measure: its icon and label, its segment, and its reading in plain and statistical words."""
     if control is None:
         return None
     start, label = control.segment_start
@@ -28,8 +29,27 @@ def _variation(control: trends.Control | None, improvement: str) -> dict[str, ob
         "since_break": label,
         "points": int(control.frame["value"].notna().sum()),
         "trial_limits": bool(control.frame["trial_limits"].iloc[-1]),
-        "reading": spc.describe(control.frame, improvement),
+        "reading": reading[0],
+        "technical": reading[1],
     }
+
+
+def _recorded_reading(inputs: Inputs, reading: measures.RecordedReading) -> tuple[str, str]:
+    """Is recorded crime changing, in the Overview's key message and in statistical terms."""
+    if reading.control is None:
+        return "", ""
+    subject = trends.lower_first(inputs.settings.total_label)
+    words = overview.variation_sentence(subject, reading.control, reading.spc_months)
+    return words, spc.describe(reading.control.frame, "neutral")
+
+
+def _share_reading(inputs: Inputs, reading: measures.ShareReading) -> tuple[str, str]:
+    """Is a share changing (and meeting its target), as the share's own chart reads it."""
+    if reading.control is None:
+        return "", ""
+    target = inputs.settings.targets.charge_rate if reading.measure.key == "charge_rate" else None
+    subject = readings.SHARE_SUBJECTS[reading.measure.key]
+    return readings.share_reading(subject, reading.control.frame, reading.measure.improvement, target)
 
 
 def _definition(measure: measures.Measure) -> dict[str, object]:
@@ -51,11 +71,11 @@ def _recorded(inputs: Inputs) -> dict[str, object] | None:
         "percent_change": comparison.percent_change if comparison else None,
         "year_endings_from": "monthly extract" if reading.total_months == trends.MONTHLY else "Home Office quarters",
         "variation_periods": trends.PERIOD_WORDS[reading.spc_months],
-        "variation": _variation(reading.control, "neutral"),
+        "variation": _variation(reading.control, _recorded_reading(inputs, reading)),
     }
 
 
-def _share(reading: measures.ShareReading | None) -> dict[str, object] | None:
+def _share(inputs: Inputs, reading: measures.ShareReading | None) -> dict[str, object] | None:
     if reading is None:
         return None
     return {
@@ -68,7 +88,7 @@ def _share(reading: measures.ShareReading | None) -> dict[str, object] | None:
         "numerator": reading.numerator,
         "denominator": reading.denominator,
         "variation_periods": "quarterly",
-        "variation": _variation(reading.control, reading.measure.improvement),
+        "variation": _variation(reading.control, _share_reading(inputs, reading)),
     }
 
 
@@ -89,12 +109,18 @@ def headline_figures(inputs: Inputs, *, today: dt.date | None = None) -> dict[st
         "messages": list(summary.messages) if summary else [],
         "notes": [summary.counts_note, summary.rates_note] if summary else [],
         "cards": [
-            {"title": c.title, "value": c.value, "period": c.period, "change": c.delta, "lines": list(c.lines)}
+            {
+                "title": c.title,
+                "value": c.value,
+                "period": c.period,
+                "change": c.delta,
+                "lines": [overview.plain_line(line) for line in c.lines],
+            }
             for c in (summary.cards if summary else ())
         ],
         "measures": {
             "recorded": _recorded(inputs),
-            "charge_rate": _share(measures.charge_rate(inputs)),
-            "victim_does_not_support": _share(measures.victim_does_not_support(inputs)),
+            "charge_rate": _share(inputs, measures.charge_rate(inputs)),
+            "victim_does_not_support": _share(inputs, measures.victim_does_not_support(inputs)),
         },
     }

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from dashboard.figures.overview import Card
+from dashboard.figures.overview import ICON_TOKEN, Card
 
 # The change's text on its tint (WCAG 2.2 AA needs 4.5:1 for text this size): neutral 9.9:1,
 # better 5.6:1, worse 6.4:1 (tests/test_cards.py checks them).
@@ -106,9 +106,6 @@ def inline_html(line: str) -> str:
     )
 
 
-MDC_TOKEN = re.compile(r":mdc/(variation|assurance)/([a-z_]+):")
-
-
 def mdc_icons(text: str) -> str:
     """``:mdc/<family>/<kind>:`` tokens (``dashboard.figures.overview.icon_token``) as the Making Data Count icon.
 
@@ -120,7 +117,7 @@ def mdc_icons(text: str) -> str:
         family, kind = match.groups()
         return f'<img class="pcc-mdc-icon" src="{icons.data_uri(family, kind, 28)}" alt="" width="28" height="28">'
 
-    return MDC_TOKEN.sub(picture, text)
+    return ICON_TOKEN.sub(picture, text)
 
 
 def delta_html(card: CardLike) -> str:

@@ -112,3 +112,25 @@ def assurance(subject: str, kind: str, target_text: str) -> str:
         "hit_and_miss": f"{name} will meet the {target_text} target only some of the time: the target is within its usual range.",
         "none": f"The {target_text} target for {subject} cannot be judged yet: there is no usual range to compare it with.",
     }[kind]
+
+
+# How a sentence names each share measure (``dashboard.figures.measures``), by its key.
+SHARE_SUBJECTS = {
+    "charge_rate": "the charge rate",
+    "victim_does_not_support": "the share of outcomes where the victim does not support action",
+}
+
+
+def share_reading(subject: str, frame: pd.DataFrame, improvement: str, target: float | None) -> tuple[str, str]:
+    """A share's SPC reading in plain words and in statistical terms, each with the target's assurance if it has one.
+
+    ``frame`` is the :func:`dashboard.figures.spc.xmr` output of the share's quarterly percents.
+    """
+    words = variation(subject, frame, improvement)
+    technical = spc.describe(frame, improvement)
+    if target is not None:
+        target_text = f"{target:g}%"
+        kind, assured = spc.describe_assurance(frame, target, improvement, target_text)
+        words += " " + assurance(subject, kind, target_text)
+        technical += f" {assured}."
+    return words, technical
