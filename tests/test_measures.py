@@ -117,6 +117,8 @@ def test_the_charge_rates_spc_reading_is_one_reading(hand_built):
     assert chart.technical == spc.describe(reading.control.frame, "increase")
     fed = feed.headline_figures(hand_built)["measures"]["charge_rate"]["variation"]
     assert (fed["icon"], fed["reading"], fed["technical"]) == (icon, chart.reading, chart.technical)
+    row = next(r for r in scorecard.measure_rows(hand_built) if r.measure == overview.CHARGE_TITLE)
+    assert (row.variation, row.reading) == (icon, chart.reading)  # the Panel's scorecard reads it alike
     assert chart.data["Charge rate (%)"].tolist() == [7.5, 10.0, 5.0, 12.5, 5.0, 7.5, 5.0, 2.5]
 
 

@@ -91,18 +91,16 @@ def _recorded_row(inputs: Inputs, name: str, categories: tuple[str, ...]) -> Row
     )
 
 
-def _share_row(reading: measures.ShareReading | None, name: str, subject: str, target: float | None) -> Row | None:
+def _share_row(reading: measures.ShareReading | None, name: str, target: float | None) -> Row | None:
     if reading is None or reading.share is None:
         return None
     points = messages.points_change(reading.share, reading.previous)
     change = "No earlier year" if points is None else "No change" if points == 0 else str(points)
     control, improvement = reading.control, reading.measure.improvement
     variation = spc.variation_icon(control.frame) if control else None
-    words = readings.variation(subject, control.frame, improvement) if control else ""
-    assurance = None
-    if target is not None and control is not None:
-        assurance = spc.assurance(control.frame, target, improvement)
-        words += " " + readings.assurance(subject, assurance, f"{target:g}%")
+    subject = readings.SHARE_SUBJECTS[reading.measure.key]
+    words = readings.share_reading(subject, control.frame, improvement, target)[0] if control else ""
+    assurance = spc.assurance(control.frame, target, improvement) if target is not None and control else None
     return Row(
         name, messages.share_text(reading.share), reading.period[:1].upper() + reading.period[1:], change, words,
         variation, assurance,
@@ -130,17 +128,8 @@ def measure_rows(inputs: Inputs) -> tuple[Row, ...]:
     settings = inputs.settings
     rows = [_recorded_row(inputs, settings.total_label, trends.total_categories(settings))]
     rows += [_recorded_row(inputs, category, (category,)) for category in settings.categories]
-    rows.append(
-        _share_row(measures.charge_rate(inputs), overview.CHARGE_TITLE, "the charge rate", settings.targets.charge_rate)
-    )
-    rows.append(
-        _share_row(
-            measures.victim_does_not_support(inputs),
-            "Victim does not support action",
-            "the share where the victim does not support action",
-            None,
-        )
-    )
+    rows.append(_share_row(measures.charge_rate(inputs), overview.CHARGE_TITLE, settings.targets.charge_rate))
+    rows.append(_share_row(measures.victim_does_not_support(inputs), "Victim does not support action", None))
     rows.append(_orders_row(inputs))
     return tuple(row for row in rows if row is not None)
 

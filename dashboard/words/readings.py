@@ -117,7 +117,7 @@ def assurance(subject: str, kind: str, target_text: str) -> str:
 # How a sentence names each share measure (``dashboard.figures.measures``), by its key.
 SHARE_SUBJECTS = {
     "charge_rate": "the charge rate",
-    "victim_does_not_support": "the share of outcomes where the victim does not support action",
+    "victim_does_not_support": "the share where the victim does not support action",
 }
 
 
