@@ -186,3 +186,18 @@ def test_the_national_map_draws_every_force_and_outlines_the_home_force(demo_cha
     for force in settings.territorial_forces:
         assert force in chart.alt
     assert chart.data.shape == (43, 5) and chart.reading == charts["places-forces"].reading
+
+
+def test_a_merged_partnership_covers_exactly_the_districts_it_replaced_which_keep_their_own_shapes():
+    # North Yorkshire (2023) replaced seven districts; York was never part of it.
+    shapes = boundaries.partnerships("North Yorkshire")
+    retired = ["Craven", "Hambleton", "Harrogate", "Richmondshire", "Ryedale", "Scarborough", "Selby"]
+    assert sorted(shapes) == sorted([*retired, "North Yorkshire", "York"])
+    assert area_km2(shapes["North Yorkshire"]) == pytest.approx(sum(area_km2(shapes[n]) for n in retired), rel=0.005)
+    # North Yorkshire is England's largest district: 8,037 km2 to mean high water.
+    assert area_km2(shapes["North Yorkshire"]) == pytest.approx(8037, rel=0.02)
+    # Somerset (2023) took in Somerset West and Taunton (2019), itself two districts of 2011.
+    somerset = boundaries.partnerships("Avon and Somerset")
+    assert area_km2(somerset["Somerset West and Taunton"]) == pytest.approx(
+        area_km2(somerset["Taunton Deane"]) + area_km2(somerset["West Somerset"]), rel=0.005
+    )
