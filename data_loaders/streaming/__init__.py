@@ -43,6 +43,7 @@ from data_loaders.streaming.base import (
     _member_info,
     _open_zip,
 )
+from data_loaders.streaming.cells import SheetSpan, Spans, sheet_spans
 from data_loaders.streaming.ods import _ods_sheets
 from data_loaders.streaming.text import (
     CSV_BATCH_ROWS,
@@ -67,9 +68,13 @@ __all__ = [
     "OLE_SIGNATURE",
     "UTF16_BOMS",
     "PathLike",
+    "SheetSpan",
+    "Spans",
     "StreamError",
     "StreamedSheet",
+    "format_of",
     "iter_sheets",
+    "sheet_spans",
     "xml_size",
 ]
 
@@ -117,6 +122,11 @@ def xml_size(path: PathLike) -> int:
 
 
 # ---- telling the format ------------------------------------------------------------------------
+
+
+def format_of(path: PathLike) -> str:
+    """The file's format, "ods", "xlsx" or "csv", told from its bytes; ``StreamError`` for any other."""
+    return _format_of(Path(path))
 
 
 def _format_of(path: Path) -> str:
