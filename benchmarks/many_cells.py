@@ -50,9 +50,10 @@ CONTENT_TYPES = (
 DEFAULT_CASES = ("5000000:70", "8000000:28")
 
 
-def write_workbook(path: Path, cells: int, width: int) -> int:
-    """An XLSX of one sheet: a header of unknown names, then ``cells`` one-number cells of about ``width`` bytes of
-    XML each, ``COLUMNS`` a row; return the worksheet XML's size."""
+def write_workbook(path: Path, cells: int, width: int, header: list[str] | None = None) -> int:
+    """An XLSX of one sheet: a header (of unknown names unless ``header`` is given, padded to ``COLUMNS``), then
+    ``cells`` one-number cells of about ``width`` bytes of XML each, ``COLUMNS`` a row; return the worksheet XML's
+    size."""
     rows = cells // COLUMNS
     letters = [_column_letters(i) for i in range(COLUMNS)]
     padding = max(1, width - 28)  # the bytes of a compact cell with a one-digit row and value
@@ -75,8 +76,12 @@ def write_workbook(path: Path, cells: int, width: int) -> int:
         )
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(f'<worksheet xmlns="{NS}"><dimension ref="A1:{letters[-1]}{rows + 1}"/><sheetData>'.encode())
-            header = "".join(f'<c r="{c}1" t="inlineStr"><is><t>Column {c}</t></is></c>' for c in letters)
-            sheet.write(f'<row r="1">{header}</row>'.encode())
+            given = (header or [])[:COLUMNS]
+            names = [*given, *(f"Column {c}" for c in letters[len(given) :])]
+            cells_xml = "".join(
+                f'<c r="{c}1" t="inlineStr"><is><t>{n}</t></is></c>' for c, n in zip(letters, names, strict=True)
+            )
+            sheet.write(f'<row r="1">{cells_xml}</row>'.encode())
             value = "1" * (padding - 8) if padding > 8 else "1"
             extra = ' s="0" t="n"' if padding > 8 else ""
             for row in range(2, rows + 2):

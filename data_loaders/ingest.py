@@ -291,8 +291,8 @@ def prepare(
     try:
         fmt = streaming.format_of(path)
         size = streaming.xml_size(path)
-        # The cells a whole read would hold, counted from the XML and only up to the bound.
-        spans = streaming.sheet_spans(path, fmt, max_cells) if fmt != "csv" and size <= STREAM_ABOVE_BYTES else None
+        # The cells a whole read would hold, counted from the XML only up to the bound; the sheets are all listed.
+        spans = streaming.sheet_spans(path, fmt, max_cells) if fmt != "csv" else None
     except (streaming.StreamError, OSError):
         size, spans = 0, None  # open_workbook says what is wrong with the file
     if size > STREAM_ABOVE_BYTES or (spans is not None and spans.cells > max_cells):
@@ -341,7 +341,7 @@ def _prepare_streamed(
         if kind is None or current is None:
             return Prepared(path, name, "", None, edition, empty, _unknown_kind(Workbook(name, "stream", heads)))
         clean_chunks = getattr(kind.module, "clean_chunks", None)
-        if clean_chunks is None and spans is not None:
+        if clean_chunks is None and spans is not None and size <= STREAM_ABOVE_BYTES:
             what = f"a {kind.description} is read whole, and"
             problem = too_many_cells(name, spans, settings.limits.max_cells, what)
             return Prepared(path, name, "", kind, edition, empty, [problem])
@@ -356,8 +356,12 @@ def _prepare_streamed(
 
         def pairs():
             yield current
+            seen = len(heads)
             for streamed in sheets:
                 yield Sheet(streamed.name, list(itertools.islice(streamed.rows, HEADER_SCAN_ROWS))), streamed.rows
+                seen += 1
+                if seen == named:
+                    return  # the last sheet: if it held no table, the rest of it is not read
 
         frames = chunks_of(name, pairs(), kind.module.COLUMNS, STREAM_CHUNK_ROWS)
         rows, problems = clean_chunks(frames, settings)

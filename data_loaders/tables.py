@@ -78,11 +78,20 @@ class LoadRefused(Exception):
 
 
 class ProblemList(list):
-    """Problems gathered from a file read in chunks: the first ``MAX_KEPT_PROBLEMS`` kept, the rest counted."""
+    """Problems gathered from a file read in chunks: the first ``MAX_KEPT_PROBLEMS`` kept, the rest counted.
+
+    Once that many are kept the file is refused whatever follows, so a reader stops there (``stop_after``)
+    rather than read and check the rest: a sheet of a million rows of nonsense is refused in the time of a chunk.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.more = 0
+        self.stopped: tuple[str | None, int] | None = None
+
+    @property
+    def full(self) -> bool:
+        return len(self) >= MAX_KEPT_PROBLEMS
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
@@ -91,11 +100,28 @@ class ProblemList(list):
             else:
                 self.more += 1
 
+    def stop_after(self, frame: pd.DataFrame) -> None:
+        """Note that reading stopped after the last row of ``frame`` (a chunk with ``_sheet`` and ``_row``)."""
+        if len(frame):
+            self.stopped = (frame["_sheet"].iloc[-1], int(frame["_row"].iloc[-1]))
+
     def closed(self, file: str) -> list[Problem]:
-        """The problems kept, with one more that says how many were not kept."""
-        if not self.more:
-            return list(self)
-        return [*self, Problem(file, f"and {self.more:,} more problems of the same kinds, not listed")]
+        """The problems kept, with one more that says how many were not kept, and where reading stopped."""
+        closing = [*self]
+        if self.more:
+            closing.append(Problem(file, f"and {self.more:,} more problems of the same kinds, not listed"))
+        if self.stopped:
+            sheet, row = self.stopped
+            closing.append(
+                Problem(
+                    file,
+                    f"the file was read no further than this row: {MAX_KEPT_PROBLEMS:,} problems are enough to "
+                    "refuse it",
+                    sheet=sheet,
+                    row=row,
+                )
+            )
+        return closing
 
 
 @dataclass(frozen=True)

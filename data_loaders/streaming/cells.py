@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_loaders.streaming.base import CHUNK_SIZE, MAX_COLUMNS, MAX_ROWS, PathLike, StreamError, _open_zip
+from data_loaders.streaming.base import CHUNK_SIZE, PathLike, StreamError, _open_zip
 from data_loaders.streaming.feed import _UNOPENABLE_MEMBER
 from data_loaders.streaming.xlsx import _column_index, _xlsx_sheet_list
 
@@ -95,26 +95,69 @@ def _chunks(archive: zipfile.ZipFile, member: str, kind: str):
 
 # ---- XLSX: each worksheet is a member of its own; cells name their place (r="AB12") -------------------------
 
-XLSX_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row(?=[\s>/])[^>]*?\sr="(\d{1,9})"')
-XLSX_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Za-z]{1,4})\d')
+ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
+
+
+def _row_number(digits: bytes) -> int:
+    """A row number, however far beyond the largest sheet (a whole read would try to reach it): at most 10**12."""
+    return int(digits) if len(digits) <= 12 else 10**12
+
+
+class _XlsxCount:
+    """The patterns of one worksheet's tags, with the namespace prefix its root element uses (usually none).
+
+    The common case is searched for with literal patterns (``<c r="AB12"``, as every application writes a
+    cell); a chunk holding other cells (the reference after another attribute, or none) is searched again
+    with slower ones.
+    """
+
+    def __init__(self, prefix: bytes) -> None:
+        p = re.escape(prefix)
+        self.row = re.compile(rb"<" + p + rb'row\s[^>]*?r="(\d+)"')
+        self.cell_tag = b"<" + prefix + b"c "
+        self.bare_cell = b"<" + prefix + b"c>"
+        self.row_tag = b"<" + prefix + b"row"
+        self.cell = re.compile(rb"<" + p + rb'c r="([A-Za-z]{1,4})')
+        self.any_cell = re.compile(rb"<" + p + rb'c\s(?:[^>]*?\s)?r="([A-Za-z]{1,4})')
+        self.rows = self.columns = 0
+
+    def feed(self, text: bytes) -> None:
+        numbers = self.row.findall(text)
+        if numbers:
+            self.rows = max(self.rows, max(_row_number(number) for number in numbers))
+        # A cell's reference names its row too, which a hostile file may make larger than its row element's:
+        # references with more digits than the largest row seen are looked for (none in a file as written).
+        longer = re.findall(rb'r="[A-Za-z]{1,4}(\d{%d,})"' % (len(str(self.rows)) + 1), text)
+        if longer:
+            self.rows = max(self.rows, max(_row_number(number) for number in longer))
+        letters = self.cell.findall(text)
+        tags = text.count(self.cell_tag)
+        if len(letters) != tags:
+            letters = self.any_cell.findall(text)
+        if letters:
+            widest = max(_column_index(item.decode()) + 1 for item in set(letters))
+            self.columns = max(self.columns, widest)
+        if len(letters) != tags or self.bare_cell in text:
+            # Cells without a reference follow one another from the row's start: the most in one row counts.
+            for row in text.split(self.row_tag):
+                self.columns = max(self.columns, row.count(self.cell_tag) + row.count(self.bare_cell))
 
 
 def _xlsx_spans(archive: zipfile.ZipFile, limit: int | None) -> Spans:
     spans = Spans()
     done = 0
     for name, member in _xlsx_sheet_list(archive):
-        rows = columns = 0
+        count = None
         for text in _chunks(archive, member, "xlsx"):
-            numbers = XLSX_ROW.findall(text)
-            if numbers:
-                rows = max(rows, min(max(int(number) for number in numbers), MAX_ROWS))
-            letters = set(XLSX_CELL.findall(text))
-            if letters:
-                columns = max(columns, min(max(_column_index(item.decode()) + 1 for item in letters), MAX_COLUMNS))
-            if limit is not None and done + rows * columns > limit:
-                spans.sheets.append(SheetSpan(name, rows, columns))
+            if count is None:
+                root = ROOT.search(text)
+                count = _XlsxCount(root[1] or b"" if root else b"")
+            count.feed(text)
+            if limit is not None and done + count.rows * count.columns > limit:
+                spans.sheets.append(SheetSpan(name, count.rows, count.columns))
                 spans.complete = False
                 return spans
+        rows, columns = (count.rows, count.columns) if count else (0, 0)
         spans.sheets.append(SheetSpan(name, rows, columns))
         done += rows * columns
     return spans
@@ -156,18 +199,18 @@ class _OdsCount:
             return
         for match in ODS_CELL.finditer(text):
             repeated = COLUMNS_REPEATED.search(match[1])
-            self.cells += min(int(repeated[1]), MAX_COLUMNS) if repeated else 1
+            self.cells += int(repeated[1]) if repeated else 1
             if b"value-type" in match[1] or not match[2]:
                 self.filled = self.cells
 
     def end_row(self) -> None:
         if self.in_row:
             if self.filled:
-                self.rows = min(self.rows + self.blank + self.repeat, MAX_ROWS)
+                self.rows += self.blank + self.repeat
                 self.blank = 0
-                self.columns = max(self.columns, min(self.filled, MAX_COLUMNS))
+                self.columns = max(self.columns, self.filled)
             else:  # empty rows count only when a filled row follows them (calamine gives no trailing ones)
-                self.blank = min(self.blank + self.repeat, MAX_ROWS)
+                self.blank += self.repeat
         self.in_row = False
         self.cells = self.filled = 0
 
@@ -197,7 +240,7 @@ class _OdsCount:
                 continue  # <table:table-rows> or <table:table-row-group>, not a row
             repeated = ROWS_REPEATED.search(attributes)
             self.in_row = True
-            self.repeat = min(int(repeated[1]), MAX_ROWS) if repeated else 1
+            self.repeat = int(repeated[1]) if repeated else 1
             if end >= 0:
                 self.row_text(piece[end + 1 :])
 
