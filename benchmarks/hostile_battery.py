@@ -57,6 +57,7 @@ from benchmarks.many_cells import write_workbook  # noqa: E402
 from data_loaders.ods import write_ods  # noqa: E402
 from tests import hostile  # noqa: E402
 from tests.files import RECORDED_CRIME_HEADER, write_xlsx  # noqa: E402
+from tests.hostile import far_cell, member, rezip, with_sheet_data  # noqa: E402
 
 SHARED = PROJECT.parent / "shared" / "data"
 CLI = Path(sys.executable).with_name("pcc-dashboard")
@@ -356,21 +357,6 @@ def document_cases(key: str, good: str, command: tuple[str, ...], broken: tuple[
 # ---- workbooks -------------------------------------------------------------------------------------------------
 
 
-def rezip(source: Path, target: Path, replace: dict[str, bytes | None]) -> None:
-    """``source``'s members copied to ``target``, those named in ``replace`` replaced (or left out for None, or
-    added when ``source`` lacks them)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            if info.filename in replace:
-                if replace[info.filename] is not None:
-                    new.writestr(info.filename, replace[info.filename])
-            else:
-                new.writestr(info, old.read(info.filename))
-        for name, data in replace.items():
-            if data is not None and name not in old.namelist():
-                new.writestr(name, data)
-
-
 SHEET1 = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
 INLINE = re.compile(r'<c r="([A-Z]+\d+)"( s="\d+")? t="inlineStr"><is><t>(.*?)</t></is></c>')
@@ -411,11 +397,6 @@ def with_shared_strings(source: Path, target: Path) -> Path:
     return target
 
 
-def member(path: Path, name: str) -> bytes:
-    with zipfile.ZipFile(path) as archive:
-        return archive.read(name)
-
-
 def ods_with_table(source: Path, target: Path, tables: Iterable[str], *, instead: bool = False) -> None:
     """``source`` (an ODS) with the XML of more tables written after its own (or ``instead`` of them), streamed."""
     content = member(source, "content.xml").decode()
@@ -451,13 +432,6 @@ def many_rows(cells: int, width: int = 20) -> Iterable[str]:
     row = "<table:table-row>" + _ods_cell(7) * width + "</table:table-row>"
     for _ in range(0, cells // width, 1000):
         yield row * 1000
-
-
-def sparse_xlsx(target: Path, template: Path, cells: str) -> None:
-    """``template`` (an XLSX) with its first sheet's data replaced by ``cells`` (rows of XML)."""
-    sheet = member(template, "xl/worksheets/sheet1.xml").decode()
-    start, end = sheet.index("<sheetData>") + len("<sheetData>"), sheet.index("</sheetData>")
-    rezip(template, target, {"xl/worksheets/sheet1.xml": (sheet[:start] + cells + sheet[end:]).encode()})
 
 
 BILLION_LAUGHS = (
@@ -598,13 +572,17 @@ def workbook_cases(work: Path, demo: Path, rc_rows: list[list[str]]) -> list[Cas
         Case("rc-billion-laughs.xlsx", rc, lambda p: rezip(rc_shared, p, {STRINGS: laughs.encode()})),
         Case("rc-external-entity.xlsx", rc, lambda p: rezip(rc_shared, p, {STRINGS: xxe.encode()}), "either"),
         Case("rc-billion-laughs.ods", rc, lambda p: rezip(rc_ods, p, {"content.xml": ods_laughs.encode()})),
-        Case("xlsx-sparse-zzz100000.xlsx", rc, lambda p: sparse_xlsx(p, rc_xlsx, head + _far("ZZZ", 100_000))),
-        Case("xlsx-sparse-xfd1048576.xlsx", rc, lambda p: sparse_xlsx(p, rc_xlsx, head + _far("XFD", 1_048_576))),
-        Case("xlsx-row-99999999999.xlsx", rc, lambda p: sparse_xlsx(p, rc_xlsx, head + _far("A", 99_999_999_999))),
+        Case("xlsx-sparse-zzz100000.xlsx", rc, lambda p: with_sheet_data(rc_xlsx, p, head + far_cell("ZZZ", 100_000))),
+        Case(
+            "xlsx-sparse-xfd1048576.xlsx", rc, lambda p: with_sheet_data(rc_xlsx, p, head + far_cell("XFD", 1_048_576))
+        ),
+        Case(
+            "xlsx-row-99999999999.xlsx", rc, lambda p: with_sheet_data(rc_xlsx, p, head + far_cell("A", 99_999_999_999))
+        ),
         Case(
             "xlsx-bad-reference.xlsx",
             rc,
-            lambda p: sparse_xlsx(p, rc_xlsx, head + '<row r="2"><c r="1A"><v>1</v></c></row>'),
+            lambda p: with_sheet_data(rc_xlsx, p, head + '<row r="2"><c r="1A"><v>1</v></c></row>'),
         ),
         Case(
             "xlsx-rows-out-of-order.xlsx",
@@ -679,16 +657,12 @@ def workbook_cases(work: Path, demo: Path, rc_rows: list[list[str]]) -> list[Cas
         Case(
             "tracker-sparse-zzz100000.xlsx",
             "tracker-xlsx",
-            lambda p: sparse_xlsx(p, tracker, head + _far("ZZZ", 100_000)),
+            lambda p: with_sheet_data(tracker, p, head + far_cell("ZZZ", 100_000)),
             command=RECOMMENDATIONS,
         ),
         Case("tracker-given-to-load.xlsx", "tracker-xlsx", copy(tracker)),
     ]
     return cases
-
-
-def _far(column: str, row: int) -> str:
-    return f'<row r="{row}"><c r="{column}{row}"><v>1</v></c></row>'
 
 
 def _number(cell: str) -> object:

@@ -363,7 +363,11 @@ def load_history(
         raw = path.read_bytes()
     except OSError as exc:
         raise LoadRefused([Problem(name, f"the file could not be opened ({exc.strerror or exc})")]) from exc
-    entries, problems = hmicfrs_history.parse(raw.decode("utf-8-sig", errors="replace"), file=name)
+    # Read as a response document is: UTF-16 by its byte-order mark (Word's "Unicode Text"), UTF-8, else Windows-1252.
+    text = pcc_response.decode(raw)
+    if text is None:
+        raise LoadRefused([Problem(name, "the file is not text; expected a status history as a .txt file")])
+    entries, problems = hmicfrs_history.parse(text, file=name)
     for entry in entries:
         if reason := limits.day_problem(entry.date, settings.limits):
             problems.append(Problem(name, f"an entry dated {entry.date:%d %B %Y}: {reason}"))
