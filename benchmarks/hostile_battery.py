@@ -630,10 +630,9 @@ def workbook_cases(work: Path, demo: Path, rc_rows: list[list[str]]) -> list[Cas
         Case("csp-good.ods", "recorded-crime-csp-ods", copy(csp), "load"),
         Case("csp-named.xlsx", "recorded-crime-csp-ods", copy(csp), "load", "csp-good.ods"),
         Case(
-            "csp-unassigned-blank.ods",
+            "csp-partnership-blank.ods",
             "recorded-crime-csp-ods",
-            edited(csp, "content.xml", ">Unassigned", "> "),
-            "either",
+            edited(csp, "content.xml", ">Unassigned Devon and Cornwall<", "> <"),
         ),
         Case("outcomes-good.ods", "outcomes-ods", copy(outcomes), "load"),
         Case("outcomes-corrupt.ods", "outcomes-ods", flipped(outcomes)),

@@ -291,8 +291,10 @@ def prepare(
     try:
         fmt = streaming.format_of(path)
         size = streaming.xml_size(path)
-        # The cells a whole read would hold, counted from the XML only up to the bound; the sheets are all listed.
-        spans = streaming.sheet_spans(path, fmt, max_cells) if fmt != "csv" else None
+        # The cells a whole read would hold, counted from the XML only up to the bound; the sheets are all listed
+        # (only listed when the file is streamed whatever its cells).
+        limit = max_cells if size <= STREAM_ABOVE_BYTES else 0
+        spans = streaming.sheet_spans(path, fmt, limit) if fmt != "csv" else None
     except (streaming.StreamError, OSError):
         size, spans = 0, None  # open_workbook says what is wrong with the file
     if size > STREAM_ABOVE_BYTES or (spans is not None and spans.cells > max_cells):

@@ -176,16 +176,22 @@ def test_a_recorded_crime_workbook_over_the_cell_bound_is_streamed_and_stores_wh
     assert len(stored(engine)) == 480
 
 
-def test_one_cell_far_from_the_rest_is_refused_before_a_whole_read_asks_for_58_gb(sqlite_url, settings, tmp_path):
-    """calamine builds the rectangle from A1 to the last cell: one number at ZZZ100000 (a file of a few
-    kilobytes) asked for 58 GB and ended the process."""
+def far_cell_book(path, title: str, header: list[str]):
+    """A workbook of a header and one number at ZZZ100000, the farthest column openpyxl writes."""
     import openpyxl
 
     book = openpyxl.Workbook()
-    book.active.title = "Pop"
-    book.active.append(["Force", "Year", "Population"])
+    book.active.title = title
+    book.active.append(header)
     book.active.cell(row=100_000, column=18_278, value=1)
-    book.save(path := tmp_path / "population.xlsx")
+    book.save(path)
+    return path
+
+
+def test_one_cell_far_from_the_rest_is_refused_before_a_whole_read_asks_for_58_gb(sqlite_url, settings, tmp_path):
+    """calamine builds the rectangle from A1 to the last cell: one number at ZZZ100000 (a file of a few
+    kilobytes) asked for 58 GB and ended the process."""
+    path = far_cell_book(tmp_path / "population.xlsx", "Pop", ["Force", "Year", "Population"])
     with pytest.raises(LoadRefused) as caught:
         ingest.load_files([path], database.make_engine(sqlite_url), settings)
     assert [str(p) for p in caught.value.problems] == [
@@ -213,15 +219,9 @@ def test_a_row_number_past_the_last_row_a_sheet_can_have_is_refused(sqlite_url, 
 
 
 def test_a_tracker_spanning_too_many_cells_is_refused_by_the_recommendations_loader(settings, sqlite_url, tmp_path):
-    import openpyxl
-
     from data_loaders.recommendations.ingest import load_recommendation_files
 
-    book = openpyxl.Workbook()
-    book.active.title = "Tracker"
-    book.active.append(["Report", "Reference", "Recommendation", "Status"])
-    book.active.cell(row=100_000, column=18_278, value=1)
-    book.save(path := tmp_path / "tracker.xlsx")
+    path = far_cell_book(tmp_path / "tracker.xlsx", "Tracker", ["Report", "Reference", "Recommendation", "Status"])
     with pytest.raises(LoadRefused) as caught:
         load_recommendation_files([path], database.make_engine(sqlite_url), settings, author="analyst")
     assert [str(p) for p in caught.value.problems] == [

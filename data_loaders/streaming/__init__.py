@@ -25,7 +25,9 @@ proportion (1.6 GB for a synthetic 1 GB edition; see ``benchmarks/streaming_memo
 
 The readers are split by format: ``ods``, ``xlsx`` (with ``dates`` for serial dates and number
 formats) and ``text`` (CSV) build on ``feed`` (expat fed from the zip) and ``base`` (the error,
-the sheet and the size limits); this module tells the format and holds the entry points.
+the sheet and the size limits); ``cells`` counts the cells each sheet spans without parsing, so a
+caller can tell a workbook too large to read whole before reading it (``sheet_spans``); this module
+tells the format and holds the entry points.
 """
 
 from __future__ import annotations

@@ -7,11 +7,12 @@ asks for 58 GB, which ends the process. ``sheet_spans`` finds each sheet's rows 
 parsing the XML: the worksheet text is searched chunk by chunk for row and cell tags (and an ODS's
 repeated rows and cells are expanded as calamine expands them), in memory of one chunk, and the count
 stops once the sheets span more than a limit. It errs on the large side (an empty styled cell counts
-as filled), so the rectangle it gives is never smaller than the one a whole read builds.
+as filled, and so does an ODS row's last cell when the row holds any value).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -53,9 +54,10 @@ class Spans:
 def sheet_spans(path: PathLike, fmt: str, limit: int | None = None) -> Spans:
     """The span of every sheet of an ODS or XLSX file (``fmt``); counting stops once the total is over ``limit``.
 
-    When it stops, the sheet being counted is given as far as it was counted and an ODS's later sheets
-    are still listed (their names found by a search of the rest of the text, with no cells counted),
-    so a caller knows how many sheets there are. Raises ``StreamError`` for a file that cannot be read.
+    When it stops, the sheet being counted is given as far as it was counted and the later sheets are
+    still listed, with no cells counted (an ODS's found by a search of the rest of its text), so a
+    caller knows how many sheets there are (``limit=0`` for the list alone). Raises ``StreamError`` for
+    a file that cannot be read.
     """
     path = Path(path)
     with _open_zip(path, fmt) as archive:
@@ -146,7 +148,8 @@ class _XlsxCount:
 def _xlsx_spans(archive: zipfile.ZipFile, limit: int | None) -> Spans:
     spans = Spans()
     done = 0
-    for name, member in _xlsx_sheet_list(archive):
+    sheets = _xlsx_sheet_list(archive)
+    for position, (name, member) in enumerate(sheets):
         count = None
         for text in _chunks(archive, member, "xlsx"):
             if count is None:
@@ -155,6 +158,7 @@ def _xlsx_spans(archive: zipfile.ZipFile, limit: int | None) -> Spans:
             count.feed(text)
             if limit is not None and done + count.rows * count.columns > limit:
                 spans.sheets.append(SheetSpan(name, count.rows, count.columns))
+                spans.sheets += [SheetSpan(later, 0, 0) for later, _ in sheets[position + 1 :]]
                 spans.complete = False
                 return spans
         rows, columns = (count.rows, count.columns) if count else (0, 0)
@@ -232,6 +236,15 @@ class _OdsCount:
         pieces = text.split(ODS_ROW)
         if self.in_row:
             self.row_text(pieces[0])
+        if len(pieces) > 2 and b"repeated" not in text and b"covered-table-cell" not in text:
+            # Nothing repeated (the common case): every row but the last, still open, is counted in one pass, each
+            # as filled and as wide as its cells (a row group's tag counts as a row): a few more than a whole read.
+            self.end_row()
+            widths = list(map(bytes.count, pieces[1:-1], itertools.repeat(b"<table:table-cell")))
+            self.rows += self.blank + len(widths)
+            self.blank = 0
+            self.columns = max(self.columns, *widths)
+            pieces = pieces[-2:]
         for piece in pieces[1:]:
             self.end_row()
             end = piece.find(b">")
