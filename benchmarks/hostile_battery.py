@@ -1,7 +1,7 @@
 """The hostile-file battery: malformed and odd files through every loader of ``pcc-dashboard``, each refused
 cleanly or loaded correctly, never a traceback, a crash or a hang, and the database untouched by a refusal.
 
-    python benchmarks/hostile_battery.py                      # every case, about 200 files
+    python benchmarks/hostile_battery.py                      # every case: 257 files, 3 to 5 minutes
     python benchmarks/hostile_battery.py --only xlsx-sparse   # the cases whose name holds any of these words
     python benchmarks/hostile_battery.py --timeout 60 --keep /tmp/battery
 
