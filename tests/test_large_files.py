@@ -13,6 +13,7 @@ from test_recorded_crime import NOTES, TITLES
 
 from data_loaders import database, ingest
 from data_loaders.ods import write_ods
+from data_loaders.streaming import xml_size
 from data_loaders.tables import LoadRefused
 
 CRIME_FILE = "home-office-prc-pfa-stalking-harassment-191023.csv"
@@ -253,3 +254,27 @@ def test_a_streamed_table_stops_reading_once_its_problems_are_enough_to_refuse_i
         "t.ods: and 950 more problems of the same kinds, not listed",
         "t.ods, sheet 'all', row 1003: the file was read no further than this row: 50 problems are enough to refuse it",
     ]
+
+
+def test_an_ods_of_no_known_table_is_refused_without_reading_past_the_top_of_its_last_sheet(
+    streamed, sqlite_url, settings, tmp_path, monkeypatch
+):
+    """Every sheet of an ODS is in one content.xml: once the top of the last sheet is read and no kind of table
+    is found, the rest is not parsed (it was parsed to its end, a minute for a sheet of millions of cells)."""
+    from data_loaders.streaming import feed
+
+    streamed(True)
+    path = tmp_path / "junk.ods"
+    write_ods(path, {"Notes": NOTES, "Junk": [["Column A", "Column B"], *[[n, n * 2] for n in range(100_000)]]})
+    steps = []
+    step = feed._Feed.step
+    monkeypatch.setattr(feed._Feed, "step", lambda self: steps.append(self.member) or step(self))
+
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files([path], database.make_engine(sqlite_url), settings)
+
+    problems = [str(p) for p in caught.value.problems]
+    assert problems[0].startswith("junk.ods: the columns match no kind of table this dashboard loads (it loads: ")
+    assert problems[1:] == ["junk.ods, sheet 'Junk', row 1: found 'Column A | Column B'; headers found on this sheet"]
+    assert xml_size(path) > 10 * 1024 * 1024  # more than ten chunks of XML...
+    assert len(steps) <= 2  # ...of which the first is parsed

@@ -182,7 +182,8 @@ def _prepare_response(path: Path, name: str, settings: Settings) -> Prepared:
 def _prepare_tracker(path: Path, name: str, settings: Settings) -> Prepared:
     prepared = Prepared(name, tracker.KIND, "")
     try:
-        rows, problems = tracker.clean(tracker.parse(open_workbook(path, display_name=name)), settings.limits)
+        book = open_workbook(path, display_name=name, max_cells=settings.limits.max_cells)
+        rows, problems = tracker.clean(tracker.parse(book), settings.limits)
     except LoadRefused as refused:
         prepared.problems = refused.problems
         return prepared
