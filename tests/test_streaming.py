@@ -365,6 +365,16 @@ def test_the_count_stops_at_the_limit_and_still_lists_every_sheet(tmp_path):
     assert (spans.complete, [sheet.name for sheet in spans.sheets]) == (False, ["Bomb", "Next"])
 
 
+def test_the_count_names_the_sheets_the_reader_gives_in_either_quotes(tmp_path):
+    """The count tells a streamed load how many sheets there are, so it must find every one the reader finds."""
+    body = "<table:table table:name='First &amp; last'>" + tr(number_cell(1)) + "</table:table>"
+    body += table('Say "hi"', tr(number_cell(2)))  # written in single quotes, as it holds a double one
+    path = zip_ods(tmp_path / "quotes.ods", body)
+
+    assert [sheet.name for sheet in sheet_spans(path, "ods").sheets] == ["First & last", 'Say "hi"']
+    assert [sheet.name for sheet in iter_sheets(path)] == ["First & last", 'Say "hi"']
+
+
 def test_an_xlsx_sheet_spans_to_its_farthest_cell_whatever_its_row_element_says(tmp_path):
     from files import write_xlsx
     from hostile import far_cell, with_sheet_data

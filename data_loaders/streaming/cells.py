@@ -170,7 +170,7 @@ def _xlsx_spans(archive: zipfile.ZipFile, limit: int | None) -> Spans:
 # ---- ODS: every sheet in content.xml; rows and cells may be repeated -----------------------------------------
 
 ODS_SHEET = re.compile(rb"<table:table(?=[\s>/])([^>]*)>")
-ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+ODS_NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 ODS_ROW = b"<table:table-row"
 ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s>/])([^>]*?)(/?)>")
 ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d{1,12})"')
@@ -228,8 +228,7 @@ class _OdsCount:
     def start_sheet(self, attributes: bytes) -> None:
         self.end_sheet()
         self.in_sheet = True
-        found = ODS_NAME.search(attributes)
-        self.name = _xml_text(found[1]) if found else None
+        self.name = _sheet_name(attributes)
 
     def text(self, text: bytes) -> None:
         """Count a part of a sheet's content (between sheet tags): rows begin at each row tag."""
@@ -266,10 +265,14 @@ class _OdsCount:
         self.text(text[position:])
 
 
-def _xml_text(raw: bytes) -> str:
+def _sheet_name(attributes: bytes) -> str | None:
+    """A sheet's name from its tag's attributes (in either quotes, entities decoded), None when it has none."""
     from html import unescape
 
-    return unescape(raw.decode("utf-8", "replace"))
+    found = ODS_NAME.search(attributes)
+    if found is None:
+        return None
+    return unescape((found[1] if found[1] is not None else found[2]).decode("utf-8", "replace"))
 
 
 def _ods_spans(archive: zipfile.ZipFile, limit: int | None) -> Spans:
@@ -283,8 +286,7 @@ def _ods_spans(archive: zipfile.ZipFile, limit: int | None) -> Spans:
             spans = Spans(count.sheets, complete=False)
             for rest in chunks:
                 for match in ODS_SHEET.finditer(rest):
-                    found = ODS_NAME.search(match[1])
-                    spans.sheets.append(SheetSpan(_xml_text(found[1]) if found else None, 0, 0))
+                    spans.sheets.append(SheetSpan(_sheet_name(match[1]), 0, 0))
             return spans
     count.end_sheet()
     return Spans(count.sheets)
