@@ -34,6 +34,7 @@ from data_loaders.sources import (
 )
 from data_loaders.tables import (
     HEADER_SCAN_ROWS,
+    HEADER_WIDTH,
     LoadRefused,
     Problem,
     Sheet,
@@ -44,6 +45,7 @@ from data_loaders.tables import (
     find_header,
     is_blank,
     open_workbook,
+    too_many_cells,
 )
 
 Progress = Callable[[float, str], None]
@@ -191,7 +193,9 @@ def _headers_seen(sheet) -> tuple[int, list[str]] | None:
     """The row that looks most like a header in the top rows (most text cells) and its cells, shortened."""
     best: tuple[int, list[str]] | None = None
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        texts = [" ".join(str(cell).split())[:40] for cell in row if isinstance(cell, str) and cell.strip()]
+        texts = [
+            " ".join(str(cell).split())[:40] for cell in row[:HEADER_WIDTH] if isinstance(cell, str) and cell.strip()
+        ]
         if len(texts) >= 2 and (best is None or len(texts) > len(best[1])):
             best = (index, texts)
     return best
@@ -283,14 +287,20 @@ def prepare(
     name = display_name or path.name
     edition = edition_date or edition_date_from_name(name)
     empty = pd.DataFrame()
+    max_cells = settings.limits.max_cells
     try:
+        fmt = streaming.format_of(path)
         size = streaming.xml_size(path)
+        # The cells a whole read would hold, counted from the XML only up to the bound; the sheets are all listed
+        # (only listed when the file is streamed whatever its cells).
+        limit = max_cells if size <= STREAM_ABOVE_BYTES else 0
+        spans = streaming.sheet_spans(path, fmt, limit) if fmt != "csv" else None
     except (streaming.StreamError, OSError):
-        size = 0  # open_workbook says what is wrong with the file
-    if size > STREAM_ABOVE_BYTES:
-        return _prepare_streamed(path, name, edition, size, settings)
+        size, spans = 0, None  # open_workbook says what is wrong with the file
+    if size > STREAM_ABOVE_BYTES or (spans is not None and spans.cells > max_cells):
+        return _prepare_streamed(path, name, edition, size, settings, spans)
     try:
-        book = open_workbook(path, display_name=name)
+        book = open_workbook(path, display_name=name, max_cells=0 if spans is not None else max_cells)
     except LoadRefused as refused:
         return Prepared(path, name, "", None, edition, empty, refused.problems)
     kind = detect(book)
@@ -304,15 +314,20 @@ def prepare(
     return Prepared(path, name, sha256_of(path), kind, edition, rows, problems)
 
 
-def _prepare_streamed(path: Path, name: str, edition: dt.date | None, size: int, settings: Settings) -> Prepared:
+def _prepare_streamed(
+    path: Path, name: str, edition: dt.date | None, size: int, settings: Settings, spans: streaming.Spans | None
+) -> Prepared:
     """Read and check a file too large to hold whole, one pass, a chunk of rows at a time.
 
     The national tables' community safety partnership editions hold over a gigabyte of worksheet
     XML: read whole, that costs several gigabytes of memory. Read as a stream, memory stays at a few
-    tens of megabytes whatever the size, and only the rows of configured codes are kept.
+    tens of megabytes whatever the size, and only the rows of configured codes are kept. ``spans``,
+    when the cells were counted, says how many sheets there are: once the top of the last one has
+    been read and no kind of table is found, the file is refused without reading the rest.
     """
     empty = pd.DataFrame()
     heads: list[Sheet] = []
+    named = None if spans is None else sum(1 for sheet in spans.sheets if sheet.name is not None)
     try:
         sheets = iter(streaming.iter_sheets(path))
         kind, current = None, None
@@ -323,9 +338,15 @@ def _prepare_streamed(path: Path, name: str, edition: dt.date | None, size: int,
             if kind is not None:
                 current = (head, streamed.rows)
                 break
+            if len(heads) == named:
+                break  # the last sheet: what is left of it is not read
         if kind is None or current is None:
             return Prepared(path, name, "", None, edition, empty, _unknown_kind(Workbook(name, "stream", heads)))
         clean_chunks = getattr(kind.module, "clean_chunks", None)
+        if clean_chunks is None and spans is not None and size <= STREAM_ABOVE_BYTES:
+            what = f"a {kind.description} is read whole, and"
+            problem = too_many_cells(name, spans, settings.limits.max_cells, what)
+            return Prepared(path, name, "", kind, edition, empty, [problem])
         if clean_chunks is None:
             limit = f"{STREAM_ABOVE_BYTES / 1e6:,.0f} MB"
             problem = Problem(
@@ -337,8 +358,12 @@ def _prepare_streamed(path: Path, name: str, edition: dt.date | None, size: int,
 
         def pairs():
             yield current
+            seen = len(heads)
             for streamed in sheets:
                 yield Sheet(streamed.name, list(itertools.islice(streamed.rows, HEADER_SCAN_ROWS))), streamed.rows
+                seen += 1
+                if seen == named:
+                    return  # the last sheet: if it held no table, the rest of it is not read
 
         frames = chunks_of(name, pairs(), kind.module.COLUMNS, STREAM_CHUNK_ROWS)
         rows, problems = clean_chunks(frames, settings)

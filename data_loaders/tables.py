@@ -21,6 +21,9 @@ import pandas as pd
 from data_loaders import limits
 
 HEADER_SCAN_ROWS = 30
+# A header is looked for in a row's first 1,000 cells (the widest published table, the mid-year estimates by
+# single year of age, has under 100 columns): a row of thousands of cells is not folded cell by cell.
+HEADER_WIDTH = 1_000
 MAX_LISTED_PROBLEMS = 200
 # A file read in chunks keeps this many problems in memory and counts the rest.
 MAX_KEPT_PROBLEMS = 10_000
@@ -75,11 +78,20 @@ class LoadRefused(Exception):
 
 
 class ProblemList(list):
-    """Problems gathered from a file read in chunks: the first ``MAX_KEPT_PROBLEMS`` kept, the rest counted."""
+    """Problems gathered from a file read in chunks: the first ``MAX_KEPT_PROBLEMS`` kept, the rest counted.
+
+    Once that many are kept the file is refused whatever follows, so a reader stops there (``stop_after``)
+    rather than read and check the rest: a sheet of a million rows of nonsense is refused in the time of a chunk.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.more = 0
+        self.stopped: tuple[str | None, int] | None = None
+
+    @property
+    def full(self) -> bool:
+        return len(self) >= MAX_KEPT_PROBLEMS
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
@@ -88,11 +100,28 @@ class ProblemList(list):
             else:
                 self.more += 1
 
+    def stop_after(self, frame: pd.DataFrame) -> None:
+        """Note that reading stopped after the last row of ``frame`` (a chunk with ``_sheet`` and ``_row``)."""
+        if len(frame):
+            self.stopped = (frame["_sheet"].iloc[-1], int(frame["_row"].iloc[-1]))
+
     def closed(self, file: str) -> list[Problem]:
-        """The problems kept, with one more that says how many were not kept."""
-        if not self.more:
-            return list(self)
-        return [*self, Problem(file, f"and {self.more:,} more problems of the same kinds, not listed")]
+        """The problems kept, with one more that says how many were not kept, and where reading stopped."""
+        closing = [*self]
+        if self.more:
+            closing.append(Problem(file, f"and {self.more:,} more problems of the same kinds, not listed"))
+        if self.stopped:
+            sheet, row = self.stopped
+            closing.append(
+                Problem(
+                    file,
+                    f"the file was read no further than this row: {MAX_KEPT_PROBLEMS:,} problems are enough to "
+                    "refuse it",
+                    sheet=sheet,
+                    row=row,
+                )
+            )
+        return closing
 
 
 @dataclass(frozen=True)
@@ -187,12 +216,28 @@ def _sniff_format(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook:
+def too_many_cells(file: str, spans, max_cells: int, what: str = "a workbook read whole") -> Problem:
+    """The refusal of a workbook whose sheets span more than ``max_cells`` cells (``spans`` from the count)."""
+    sheet = spans.largest()
+    least = "" if spans.complete else "at least "
+    return Problem(
+        file,
+        f"{what} may span at most {max_cells:,} cells across its sheets (the bound {limits.SETTING.format('max_cells')})"
+        "; expected the file as published",
+        sheet=sheet.name if sheet else None,
+        found=f"{least}{sheet.rows:,} rows by {sheet.columns:,} columns" if sheet else None,
+    )
+
+
+def open_workbook(path: str | Path, display_name: str | None = None, *, max_cells: int | None = None) -> Workbook:
     """Read every sheet of a CSV, XLSX, XLS or ODS file; refuse anything else with a clear message.
 
     The format is taken from the file's bytes, not its name, so a mislabelled file is still read
     or refused for what it is. ODS and XLSX are read with python-calamine, which is many times
-    faster than the default pandas engines on the national tables.
+    faster than the default pandas engines on the national tables. Their sheets' cells are counted
+    from the XML first (``streaming.sheet_spans``), and a workbook spanning more than ``max_cells``
+    (default: the ``[limits]`` default) is refused before it is read; ``max_cells=0`` skips the count,
+    for a caller that has made it.
     """
     path = Path(path)
     name = display_name or path.name
@@ -216,6 +261,17 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
         except StreamError as exc:
             raise LoadRefused.one(name, f"the text file could not be read: {exc}") from exc
         return Workbook(name, "csv", [Sheet(None, rows)])
+    if fmt in {"ods", "xlsx"} and max_cells != 0:
+        from data_loaders.settings.limits import DEFAULTS
+        from data_loaders.streaming import StreamError, sheet_spans
+
+        limit = DEFAULTS["max_cells"] if max_cells is None else max_cells
+        try:
+            spans = sheet_spans(path, fmt, limit)
+        except StreamError:
+            spans = None  # calamine says what is wrong with the file
+        if spans is not None and spans.cells > limit:
+            raise LoadRefused([too_many_cells(name, spans, limit)])
     from python_calamine import CalamineWorkbook
 
     try:
@@ -234,7 +290,7 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> Workbook
 def match_columns(row: Sequence[object], columns: Sequence[Column], fold=None) -> dict[str, int]:
     """The position of each column found in a header row; ``fold`` folds header text (default ``normalise_header``)."""
     fold = fold or normalise_header
-    folded = [fold(cell) if not is_blank(cell) else "" for cell in row]
+    folded = [fold(cell) if not is_blank(cell) else "" for cell in row[:HEADER_WIDTH]]
     found: dict[str, int] = {}
     for column in columns:
         wanted = {fold(n) for n in column.names}
@@ -312,7 +368,8 @@ def chunks_of(
             continue
         index, positions = located
         headers = _headers(head.rows[index], positions)
-        pending = list(head.rows[index + 1 :])
+        width = max(positions.values()) + 1  # a row is kept only as far as the columns read
+        pending = [row[:width] for row in head.rows[index + 1 :]]
         first_row = index + 2
         exhausted = False
         while not exhausted:
@@ -321,7 +378,7 @@ def chunks_of(
                 if row is None:
                     exhausted = True
                     break
-                pending.append(row)
+                pending.append(row[:width])
             if not pending:
                 break
             frame = body_frame(head.name, pending, positions, first_row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,39 @@ def mutated(rows: list[list[str]], row: int, column: int, value: object) -> list
 def population_rows(shared_data: Path) -> list[list[str]]:
     with (shared_data / POPULATION).open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
+
+
+# ---- workbooks rewritten part by part --------------------------------------------------------------
+
+
+def member(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
+def rezip(source: Path, target: Path, replace: dict[str, bytes | None]) -> Path:
+    """``source``'s members copied to ``target``, those named in ``replace`` replaced (or left out for None, or
+    added when ``source`` lacks them)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename in replace:
+                if replace[info.filename] is not None:
+                    new.writestr(info.filename, replace[info.filename])
+            else:
+                new.writestr(info, old.read(info.filename))
+        for name, data in replace.items():
+            if data is not None and name not in old.namelist():
+                new.writestr(name, data)
+    return target
+
+
+def with_sheet_data(source: Path, target: Path, rows_xml: str) -> Path:
+    """``source`` (an XLSX written by openpyxl) with its first sheet's rows replaced by ``rows_xml``."""
+    sheet = member(source, "xl/worksheets/sheet1.xml").decode()
+    start, end = sheet.index("<sheetData>") + len("<sheetData>"), sheet.index("</sheetData>")
+    return rezip(source, target, {"xl/worksheets/sheet1.xml": (sheet[:start] + rows_xml + sheet[end:]).encode()})
+
+
+def far_cell(column: str, row: int) -> str:
+    """A row of one number at ``column`` ``row``, as an XLSX worksheet holds it."""
+    return f'<row r="{row}"><c r="{column}{row}"><v>1</v></c></row>'

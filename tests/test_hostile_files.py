@@ -233,6 +233,37 @@ def test_a_history_file_entry_in_9999_is_refused_with_the_plausible_range(good_l
     assert (hostile.sqlite_bytes(url), hostile.dump(engine)) == (before, rows_before)
 
 
+def test_a_history_file_saved_as_utf16_adds_the_same_entries(good_load, settings, tmp_path):
+    from data_loaders.recommendations.ingest import load_history
+
+    url, engine = good_load
+    text = "[on]10th April 2019 [status]awaiting-review[/status][/on]\n"
+    history = tmp_path / "r1-history.txt"
+    history.write_bytes(text.encode("utf-16"))
+
+    result = load_history(history, engine, settings, report="Living in fear", reference="R1", author="analyst")
+
+    assert (
+        result.describe() == "r1-history.txt: 1 recommendation as hmicfrs-history (0 new, 0 changed, 1 update added)."
+    )
+
+
+def test_a_history_file_that_is_not_text_is_refused_as_such(good_load, settings, tmp_path):
+    from data_loaders.recommendations.ingest import load_history
+
+    url, engine = good_load
+    history = tmp_path / "r1-history.txt"
+    history.write_bytes(b"\x00\x01\x02binary\x00" * 100)
+    before, rows_before = hostile.sqlite_bytes(url), hostile.dump(engine)
+
+    with pytest.raises(LoadRefused) as caught:
+        load_history(history, engine, settings, report="Living in fear", reference="R1", author="analyst")
+    assert [str(p) for p in caught.value.problems] == [
+        "r1-history.txt: the file is not text; expected a status history as a .txt file"
+    ]
+    assert (hostile.sqlite_bytes(url), hostile.dump(engine)) == (before, rows_before)
+
+
 # ---- the command line -----------------------------------------------------------------------------------------
 
 
@@ -249,3 +280,50 @@ def test_the_command_line_refuses_a_huge_count_with_the_message_and_no_traceback
         f"- counts.csv, row 5, column 'Number of Offences': found '12345678901234567890'; expected a whole number, "
         f"{INT64}\n"
     )
+
+
+# ---- a sample of the battery (benchmarks/hostile_battery.py), through the command line ------------------------
+
+BATTERY_SAMPLE = {
+    "recorded-crime-good.csv": "loaded",
+    "recorded-crime-utf16.csv": "loaded",
+    "recorded-crime-count-1e20.csv": "refused cleanly",
+    "monthly-extract-period-9999.csv": "refused cleanly",
+    "population-count-3e9.csv": "refused cleanly",
+    "prosecutions-count-20-digits.csv": "refused cleanly",
+    "events-field-2mb.csv": "refused cleanly",
+    "tracker-period-9999.csv": "refused cleanly",
+    "tracker-given-to-load.csv": "refused cleanly",
+    "response-binary.txt": "refused cleanly",
+    "history-broken.txt": "refused cleanly",
+    "rc-good.xlsx": "loaded",
+    "rc-ods-named.xlsx": "loaded",
+    "rc-no-shared-strings.xlsx": "refused cleanly",
+    "rc-truncated-half.xlsx": "refused cleanly",
+    "xlsx-sparse-zzz100000.xlsx": "refused cleanly",
+    "xlsx-row-99999999999.xlsx": "refused cleanly",
+    "ods-bomb-under-header.ods": "refused cleanly",
+}
+
+
+@pytest.mark.slow
+def test_a_sample_of_the_hostile_battery_is_refused_cleanly_or_loaded_correctly(shared_data, tmp_path, monkeypatch):
+    """One file of each kind of trouble the battery holds, each loaded by ``pcc-dashboard`` in a child process:
+    a refusal names the file and leaves the database's bytes as they were; a variant loads the good file's figures;
+    nothing ends in a traceback, a crash or a hang (the crash and the hang each once did)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[1] / "benchmarks" / "hostile_battery.py"
+    spec = importlib.util.spec_from_file_location("hostile_battery", source)
+    battery = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, battery)  # its dataclasses look their module up there
+    spec.loader.exec_module(battery)
+    cases = {case.name: case for case in battery.all_cases(tmp_path)}
+    assert len(cases) >= 163
+
+    outcomes = battery.run([cases[name] for name in BATTERY_SAMPLE], tmp_path, timeout=60)
+
+    assert {o.case.name: o.klass for o in outcomes} == BATTERY_SAMPLE
+    assert max(o.peak_mb for o in outcomes) < 600

@@ -13,6 +13,7 @@ from test_recorded_crime import NOTES, TITLES
 
 from data_loaders import database, ingest
 from data_loaders.ods import write_ods
+from data_loaders.streaming import xml_size
 from data_loaders.tables import LoadRefused
 
 CRIME_FILE = "home-office-prc-pfa-stalking-harassment-191023.csv"
@@ -129,3 +130,151 @@ def test_a_large_file_of_a_kind_read_whole_is_refused_with_its_size(streamed, sq
         "population.csv: the file holds 0 MB of worksheet data; a population by police force area and mid-year (force, "
         "year, population) is read whole, and at most 0 MB of it; expected the file as published"
     ]
+
+
+# ---- the cells a workbook read whole may span ([limits] max_cells) ------------------------------------------
+
+
+def own_limits(tmp_path, monkeypatch, text: str):
+    from data_loaders.settings import load_settings
+
+    own = tmp_path / "own.toml"
+    own.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PCC_SETTINGS_FILE", str(own))
+    return load_settings()
+
+
+def test_a_workbook_over_the_cell_bound_of_a_kind_read_whole_is_refused_naming_the_bound(
+    sqlite_url, tmp_path, monkeypatch
+):
+    settings = own_limits(tmp_path, monkeypatch, "[limits]\nmax_cells = 100\n")
+    rows = [["Force", "Year", "Population"], *[["Kent", 2000 + i, 1846500] for i in range(40)]]
+    path = write_xlsx(tmp_path / "population.xlsx", {"Pop": rows})
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files([path], database.make_engine(sqlite_url), settings)
+    assert [str(p) for p in caught.value.problems] == [
+        "population.xlsx, sheet 'Pop': found 'at least 41 rows by 3 columns'; a population by police force area and "
+        "mid-year (force, year, population) is read whole, and may span at most 100 cells across its sheets (the "
+        "bound [limits] max_cells in the settings); expected the file as published"
+    ]
+
+
+def test_a_recorded_crime_workbook_over_the_cell_bound_is_streamed_and_stores_what_a_whole_read_stores(
+    sqlite_url, settings, tmp_path, monkeypatch
+):
+    path = tmp_path / "prc-pfa-mar2013-onwards-tables-191023.ods"
+    write_ods(path, {"Notes": NOTES, "all": [*TITLES, HEADER, *national_rows()]})
+    whole = ingest.load_files([path], database.make_engine(sqlite_url), settings)
+    streamed_calls = []
+    real = ingest._prepare_streamed
+    monkeypatch.setattr(ingest, "_prepare_streamed", lambda *a: streamed_calls.append(a[0]) or real(*a))
+    small = own_limits(tmp_path, monkeypatch, "[limits]\nmax_cells = 1000\n")
+    engine = database.make_engine(sqlite_url.replace("test.sqlite", "small.sqlite"))
+    stream = ingest.load_files([path], engine, small)
+    assert streamed_calls == [path]
+    assert [r.describe() for r in stream] == [r.describe() for r in whole]
+    assert stored(engine) == stored(database.make_engine(sqlite_url))
+    assert len(stored(engine)) == 480
+
+
+def far_cell_book(path, title: str, header: list[str]):
+    """A workbook of a header and one number at ZZZ100000, the farthest column openpyxl writes."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = title
+    book.active.append(header)
+    book.active.cell(row=100_000, column=18_278, value=1)
+    book.save(path)
+    return path
+
+
+def test_one_cell_far_from_the_rest_is_refused_before_a_whole_read_asks_for_58_gb(sqlite_url, settings, tmp_path):
+    """calamine builds the rectangle from A1 to the last cell: one number at ZZZ100000 (a file of a few
+    kilobytes) asked for 58 GB and ended the process."""
+    path = far_cell_book(tmp_path / "population.xlsx", "Pop", ["Force", "Year", "Population"])
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files([path], database.make_engine(sqlite_url), settings)
+    assert [str(p) for p in caught.value.problems] == [
+        "population.xlsx, sheet 'Pop': found 'at least 100,000 rows by 18,278 columns'; a population by police force "
+        "area and mid-year (force, year, population) is read whole, and may span at most 4,000,000 cells across its "
+        "sheets (the bound [limits] max_cells in the settings); expected the file as published"
+    ]
+
+
+def test_a_row_number_past_the_last_row_a_sheet_can_have_is_refused(sqlite_url, settings, tmp_path):
+    """A reference to row 99,999,999,999 wrapped round in calamine and asked for 39 GB, ending the process."""
+    from hostile import far_cell, with_sheet_data
+
+    good = write_xlsx(tmp_path / "good.xlsx", {"Pop": [["Force", "Year", "Population"], ["Kent", 2018, 1846500]]})
+    head = '<row r="1"><c r="A1" t="inlineStr"><is><t>Force</t></is></c><c r="B1" t="inlineStr"><is><t>Year</t>'
+    head += '</is></c><c r="C1" t="inlineStr"><is><t>Population</t></is></c></row>'
+    path = with_sheet_data(good, tmp_path / "far.xlsx", head + far_cell("A", 99_999_999_999))
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files([path], database.make_engine(sqlite_url), settings)
+    assert [str(p) for p in caught.value.problems] == [
+        "far.xlsx, sheet 'Pop': found 'at least 99,999,999,999 rows by 3 columns'; a population by police force "
+        "area and mid-year (force, year, population) is read whole, and may span at most 4,000,000 cells across its "
+        "sheets (the bound [limits] max_cells in the settings); expected the file as published"
+    ]
+
+
+def test_a_tracker_spanning_too_many_cells_is_refused_by_the_recommendations_loader(settings, sqlite_url, tmp_path):
+    from data_loaders.recommendations.ingest import load_recommendation_files
+
+    path = far_cell_book(tmp_path / "tracker.xlsx", "Tracker", ["Report", "Reference", "Recommendation", "Status"])
+    with pytest.raises(LoadRefused) as caught:
+        load_recommendation_files([path], database.make_engine(sqlite_url), settings, author="analyst")
+    assert [str(p) for p in caught.value.problems] == [
+        "tracker.xlsx, sheet 'Tracker': found 'at least 100,000 rows by 18,278 columns'; a workbook read whole may "
+        "span at most 4,000,000 cells across its sheets (the bound [limits] max_cells in the settings); expected the "
+        "file as published"
+    ]
+
+
+def test_a_streamed_table_stops_reading_once_its_problems_are_enough_to_refuse_it(
+    streamed, sqlite_url, settings, tmp_path, monkeypatch
+):
+    from data_loaders import tables
+
+    streamed(True)
+    monkeypatch.setattr(tables, "MAX_KEPT_PROBLEMS", 50)
+    rows = [[*row[:2], "Nowhere", *row[3:]] for row in national_rows()]  # every force unknown
+    path = tmp_path / "t.ods"
+    write_ods(path, {"Notes": NOTES, "all": [*TITLES, HEADER, *rows]})
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files([path], database.make_engine(sqlite_url), settings)
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 52
+    assert problems[0] == (
+        "t.ods, sheet 'all', row 4, column 'Force Name': found 'Nowhere'; expected a police force name as the Home "
+        "Office spells it (see [[forces]] in the settings)"
+    )
+    assert problems[-2:] == [
+        "t.ods: and 950 more problems of the same kinds, not listed",
+        "t.ods, sheet 'all', row 1003: the file was read no further than this row: 50 problems are enough to refuse it",
+    ]
+
+
+def test_an_ods_of_no_known_table_is_refused_without_reading_past_the_top_of_its_last_sheet(
+    streamed, sqlite_url, settings, tmp_path, monkeypatch
+):
+    """Every sheet of an ODS is in one content.xml: once the top of the last sheet is read and no kind of table
+    is found, the rest is not parsed (it was parsed to its end, a minute for a sheet of millions of cells)."""
+    from data_loaders.streaming import feed
+
+    streamed(True)
+    path = tmp_path / "junk.ods"
+    write_ods(path, {"Notes": NOTES, "Junk": [["Column A", "Column B"], *[[n, n * 2] for n in range(100_000)]]})
+    steps = []
+    step = feed._Feed.step
+    monkeypatch.setattr(feed._Feed, "step", lambda self: steps.append(self.member) or step(self))
+
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files([path], database.make_engine(sqlite_url), settings)
+
+    problems = [str(p) for p in caught.value.problems]
+    assert problems[0].startswith("junk.ods: the columns match no kind of table this dashboard loads (it loads: ")
+    assert problems[1:] == ["junk.ods, sheet 'Junk', row 1: found 'Column A | Column B'; headers found on this sheet"]
+    assert xml_size(path) > 10 * 1024 * 1024  # more than ten chunks of XML...
+    assert len(steps) <= 2  # ...of which the first is parsed

@@ -214,6 +214,8 @@ def test_a_user_list_replaces_the_shipped_list_whole(cwd, monkeypatch, tmp_path)
             '[limits]\nearliest_year = "2000"\n',
             "settings [limits] earliest_year '2000' must be a whole number of 0 or more",
         ),
+        ("[limits]\nmax_cells = 0\n", "settings [limits] max_cells 0 must be above 0 and below 2**63"),
+        ("[limits]\nmax_cells = -5\n", "settings [limits] max_cells -5 must be 0 or more"),
     ],
 )
 def test_inconsistent_user_settings_are_refused_naming_the_problem(cwd, monkeypatch, tmp_path, text, message):

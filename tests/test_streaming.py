@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import random
 import re
+import time
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -17,7 +18,7 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from data_loaders.ods import MANIFEST, MIMETYPE, NAMESPACES, STYLES, write_ods
-from data_loaders.streaming import StreamError, iter_sheets, xml_size
+from data_loaders.streaming import StreamError, iter_sheets, sheet_spans, xml_size
 from data_loaders.tables import open_workbook
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -302,6 +303,88 @@ def test_repeats_beyond_the_largest_sheet_are_cut_at_its_edge(tmp_path, monkeypa
 
     # A value beyond the last column is passed over, with the empty cells before it.
     assert list(sheet.rows) == [[1.0, 1.0, 1.0]] * 4
+
+
+def test_a_sheet_passed_over_is_not_expanded_row_by_row(tmp_path):
+    """A million repeated rows of 16,384 numbers (a file of a kilobyte) are passed over in an instant when the
+    reader moves on to the next sheet: expanding them took a minute."""
+    bomb = tr(number_cell(1, repeat=16_384), repeat=1_048_000)
+    path = zip_ods(
+        tmp_path / "bomb.ods", table("Bomb", tr(text_cell("head")), bomb) + table("Next", tr(number_cell(2)))
+    )
+    started = time.perf_counter()
+
+    sheets = iter_sheets(path)
+    first = next(sheets)
+    assert next(first.rows) == ["head"]
+    assert len(next(first.rows)) == 16_384
+    second = next(sheets)
+
+    assert (second.name, list(second.rows)) == ("Next", [[2.0]])
+    assert time.perf_counter() - started < 3
+
+
+def test_a_sheet_not_begun_is_passed_over_too(tmp_path):
+    bomb = tr(number_cell(1, repeat=16_384), repeat=1_048_000)
+    path = zip_ods(tmp_path / "bomb.ods", table("Bomb", bomb) + table("Next", tr(number_cell(2))))
+
+    assert [(sheet.name, list(sheet.rows) if sheet.name == "Next" else None) for sheet in iter_sheets(path)] == [
+        ("Bomb", None),
+        ("Next", [[2.0]]),
+    ]
+
+
+# ---- the cells a sheet spans, counted without parsing -------------------------------------------------------
+
+
+def spans_of(path: Path, fmt: str, limit: int | None = None) -> list[tuple]:
+    return [(sheet.name, sheet.rows, sheet.columns) for sheet in sheet_spans(path, fmt, limit).sheets]
+
+
+def test_an_ods_sheet_spans_its_repeats_as_a_whole_read_expands_them(tmp_path):
+    body = table(
+        "Data",
+        tr(empty_cells(16_384), repeat=2),  # leading empty rows count: a whole read gives them
+        tr(empty_cells(2), text_cell("x"), number_cell(3, repeat=3), empty_cells(16_000)),  # 6 wide
+        tr(text_cell("same", repeat=2), number_cell("1.5"), repeat=2),
+        tr(empty_cells(16_384), repeat=1_048_000),  # trailing empty rows do not
+    )
+    body += table("Bomb", tr(number_cell(1, repeat=16_384), repeat=1_048_000))
+    body += table("Gap", tr(text_cell("x"), empty_cells(16_000), text_cell("y")), tr(empty_cells(3), repeat=99))
+    path = zip_ods(tmp_path / "repeats.ods", body)
+
+    assert spans_of(path, "ods") == [("Data", 5, 6), ("Bomb", 1_048_000, 16_384), ("Gap", 1, 16_002)]
+
+
+def test_the_count_stops_at_the_limit_and_still_lists_every_sheet(tmp_path):
+    body = table("Bomb", tr(number_cell(1, repeat=16_384), repeat=1_048_000)) + table("Next", tr(number_cell(2)))
+    path = zip_ods(tmp_path / "bomb.ods", body)
+
+    spans = sheet_spans(path, "ods", 1_000_000)
+
+    assert (spans.complete, [sheet.name for sheet in spans.sheets]) == (False, ["Bomb", "Next"])
+
+
+def test_the_count_names_the_sheets_the_reader_gives_in_either_quotes(tmp_path):
+    """The count tells a streamed load how many sheets there are, so it must find every one the reader finds."""
+    body = "<table:table table:name='First &amp; last'>" + tr(number_cell(1)) + "</table:table>"
+    body += table('Say "hi"', tr(number_cell(2)))  # written in single quotes, as it holds a double one
+    path = zip_ods(tmp_path / "quotes.ods", body)
+
+    assert [sheet.name for sheet in sheet_spans(path, "ods").sheets] == ["First & last", 'Say "hi"']
+    assert [sheet.name for sheet in iter_sheets(path)] == ["First & last", 'Say "hi"']
+
+
+def test_an_xlsx_sheet_spans_to_its_farthest_cell_whatever_its_row_element_says(tmp_path):
+    from files import write_xlsx
+    from hostile import far_cell, with_sheet_data
+
+    good = write_xlsx(tmp_path / "good.xlsx", {"S": [["a", "b"], [1, 2]]})
+    xml = '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c s="0" r="ZZ7"><v>1</v></c></row>'
+    path = with_sheet_data(good, tmp_path / "far.xlsx", xml + far_cell("B", 99_999_999_999))
+
+    assert spans_of(good, "xlsx") == [("S", 2, 2)]
+    assert spans_of(path, "xlsx") == [("S", 99_999_999_999, 702)]
 
 
 def test_text_markup_is_read_as_calamine_reads_it(tmp_path):

@@ -178,7 +178,8 @@ def _prepare_response(path: Path, name: str, settings: Settings) -> Prepared:
 def _prepare_tracker(path: Path, name: str, settings: Settings) -> Prepared:
     prepared = Prepared(name, tracker.KIND, "")
     try:
-        rows, problems = tracker.clean(tracker.parse(open_workbook(path, display_name=name)), settings.limits)
+        book = open_workbook(path, display_name=name, max_cells=settings.limits.max_cells)
+        rows, problems = tracker.clean(tracker.parse(book), settings.limits)
     except LoadRefused as refused:
         prepared.problems = refused.problems
         return prepared
@@ -359,7 +360,11 @@ def load_history(
         raw = path.read_bytes()
     except OSError as exc:
         raise LoadRefused([Problem(name, f"the file could not be opened ({exc.strerror or exc})")]) from exc
-    entries, problems = hmicfrs_history.parse(raw.decode("utf-8-sig", errors="replace"), file=name)
+    # Read as a response document is: UTF-16 by its byte-order mark (Word's "Unicode Text"), UTF-8, else Windows-1252.
+    text = pcc_response.decode(raw)
+    if text is None:
+        raise LoadRefused([Problem(name, "the file is not text; expected a status history as a .txt file")])
+    entries, problems = hmicfrs_history.parse(text, file=name)
     for entry in entries:
         if reason := limits.day_problem(entry.date, settings.limits):
             problems.append(Problem(name, f"an entry dated {entry.date:%d %B %Y}: {reason}"))

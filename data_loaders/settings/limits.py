@@ -16,12 +16,16 @@ class Limits:
     """The largest population of a police force area, the largest count of one period, and the plausible dates.
 
     A date is plausible from 1 January ``earliest_year`` to ``years_ahead`` years after today.
+    ``max_cells`` is the most cells the sheets of a workbook read whole may span (each sheet's rows down to
+    its last filled row times its columns across to its widest): a larger workbook of recorded crime or
+    outcomes is read as a stream instead, any other is refused before it is read.
     """
 
     max_population: int = 20_000_000
     max_count: int = 1_000_000
     earliest_year: int = 2000
     years_ahead: int = 1
+    max_cells: int = 4_000_000
 
     @property
     def earliest(self) -> dt.date:
@@ -43,6 +47,7 @@ def _limits(raw: dict[str, Any]) -> Limits:
         )
     if limits.years_ahead > 100:
         raise SettingsError(f"settings [{SECTION}] years_ahead {limits.years_ahead!r} must be at most 100")
-    if not 0 < limits.max_population < 2**63 or not 0 < limits.max_count < 2**63:
-        raise SettingsError(f"settings [{SECTION}] max_population and max_count must be above 0 and below 2**63")
+    for key in ("max_population", "max_count", "max_cells"):
+        if not 0 < getattr(limits, key) < 2**63:
+            raise SettingsError(f"settings [{SECTION}] {key} {getattr(limits, key)!r} must be above 0 and below 2**63")
     return limits

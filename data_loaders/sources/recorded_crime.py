@@ -189,6 +189,9 @@ def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd
         kept.append(typed[typed["offence_code"].notna()])
         other.update(typed.loc[typed["offence_code"].isna(), "published_code"])
         rows_read += len(typed)
+        if problems.full:
+            problems.stop_after(frame)
+            break
     wanted = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=["offence_code"])
     return _finish(wanted, rows_read, other, problems.closed(attrs.get("file", "file")), attrs)
 

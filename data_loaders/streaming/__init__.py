@@ -25,7 +25,9 @@ proportion (1.6 GB for a synthetic 1 GB edition; see ``benchmarks/streaming_memo
 
 The readers are split by format: ``ods``, ``xlsx`` (with ``dates`` for serial dates and number
 formats) and ``text`` (CSV) build on ``feed`` (expat fed from the zip) and ``base`` (the error,
-the sheet and the size limits); this module tells the format and holds the entry points.
+the sheet and the size limits); ``cells`` counts the cells each sheet spans without parsing, so a
+caller can tell a workbook too large to read whole before reading it (``sheet_spans``); this module
+tells the format and holds the entry points.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from data_loaders.streaming.base import (
     _member_info,
     _open_zip,
 )
+from data_loaders.streaming.cells import SheetSpan, Spans, sheet_spans
 from data_loaders.streaming.ods import _ods_sheets
 from data_loaders.streaming.text import (
     CSV_BATCH_ROWS,
@@ -67,9 +70,13 @@ __all__ = [
     "OLE_SIGNATURE",
     "UTF16_BOMS",
     "PathLike",
+    "SheetSpan",
+    "Spans",
     "StreamError",
     "StreamedSheet",
+    "format_of",
     "iter_sheets",
+    "sheet_spans",
     "xml_size",
 ]
 
@@ -117,6 +124,11 @@ def xml_size(path: PathLike) -> int:
 
 
 # ---- telling the format ------------------------------------------------------------------------
+
+
+def format_of(path: PathLike) -> str:
+    """The file's format, "ods", "xlsx" or "csv", told from its bytes; ``StreamError`` for any other."""
+    return _format_of(Path(path))
 
 
 def _format_of(path: Path) -> str:

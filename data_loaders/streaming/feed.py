@@ -7,6 +7,8 @@ queue (rows, blank-row counts, ``_Repeat``, and ``_SheetStart`` / ``_SHEET_END``
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -33,6 +35,12 @@ class _SheetStart:
 
 
 _SHEET_END = object()
+
+
+class _Skip(Exception):
+    """Thrown into a sheet's rows when the caller moves on: the rest of the sheet is passed over."""
+
+
 # What reading a damaged archive member raises. zipfile raises NotImplementedError for a compression
 # method it cannot decompress and RuntimeError for an encrypted member: both mean the file cannot be read.
 _UNREADABLE_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
@@ -128,17 +136,35 @@ def _queued_sheets(feed: _Feed, queue: list[object]) -> Iterator[StreamedSheet]:
             batch = next_batch()
             if not batch:
                 return
+            index = 0
+            try:
+                for index, item in enumerate(batch):
+                    if item.__class__ is list:
+                        yield item
+                    elif item.__class__ is int:
+                        for _ in range(item):
+                            yield []
+                    elif item.__class__ is _Repeat:
+                        row = item.row
+                        for _ in range(item.count):
+                            yield row[:]
+                    else:  # the end of the sheet: what follows belongs to the next one
+                        pending = batch[index + 1 :]
+                        return
+            except _Skip:
+                pending = batch[index + 1 :]
+                skip_rest()
+                return
+
+    def skip_rest() -> None:
+        """Pass over what is left of the sheet without expanding its repeated rows: to its end, or the file's."""
+        nonlocal pending
+        while True:
+            batch = next_batch()
+            if not batch:
+                return
             for index, item in enumerate(batch):
-                if item.__class__ is list:
-                    yield item
-                elif item.__class__ is int:
-                    for _ in range(item):
-                        yield []
-                elif item.__class__ is _Repeat:
-                    row = item.row
-                    for _ in range(item.count):
-                        yield row[:]
-                else:  # the end of the sheet: what follows belongs to the next one
+                if item is _SHEET_END:
                     pending = batch[index + 1 :]
                     return
 
@@ -153,8 +179,14 @@ def _queued_sheets(feed: _Feed, queue: list[object]) -> Iterator[StreamedSheet]:
         rows = sheet_rows()
         if start.name is not None:
             yield StreamedSheet(start.name, rows)
-        for _ in rows:  # whatever the caller left of this sheet
-            pass
+        # Whatever the caller left of this sheet is passed over.
+        state = inspect.getgeneratorstate(rows)
+        if state == inspect.GEN_CREATED:
+            rows.close()
+            skip_rest()
+        elif state == inspect.GEN_SUSPENDED:
+            with contextlib.suppress(StopIteration):
+                rows.throw(_Skip())
 
 
 def _read_to_the_end(feed: _Feed, queue: list[object]) -> Iterator[StreamedSheet]:

@@ -120,6 +120,25 @@ def _resolve_target(target: str) -> str:
 
 def _read_xlsx_workbook(archive: zipfile.ZipFile) -> _XlsxWorkbook:
     """The sheet list, shared strings and date styles of an XLSX file: the parts read before any sheet."""
+    worksheets, by_kind, is_1904 = _xlsx_parts(archive)
+    names = set(archive.namelist())
+    strings_part = by_kind.get("sharedStrings", "xl/sharedStrings.xml")
+    styles_part = by_kind.get("styles", "xl/styles.xml")
+
+    strings: list[str] = []
+    if strings_part in names:
+        _parse_part(archive, strings_part, lambda prefix: _rich_text_handlers(prefix, strings.append, "si"))
+    formats = _read_styles(archive, styles_part) if styles_part in names else {}
+    return _XlsxWorkbook(worksheets, strings, formats, is_1904)
+
+
+def _xlsx_sheet_list(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, zip member) of each worksheet, in workbook order, from the workbook part and its relationships."""
+    return _xlsx_parts(archive)[0]
+
+
+def _xlsx_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], dict[str, str], bool]:
+    """The worksheets, the member of each other part by its relationship type, and whether dates count from 1904."""
     sheets: list[tuple[str, str]] = []
     flags = {"1904": False}
 
@@ -154,14 +173,7 @@ def _read_xlsx_workbook(archive: zipfile.ZipFile) -> _XlsxWorkbook:
         if kind.endswith("/worksheet"):  # chart sheets and dialog sheets hold no cells
             worksheets.append((name, _resolve_target(target)))
     by_kind = {kind.rsplit("/", 1)[-1]: _resolve_target(target) for kind, target in targets.values()}
-    strings_part = by_kind.get("sharedStrings", "xl/sharedStrings.xml")
-    styles_part = by_kind.get("styles", "xl/styles.xml")
-
-    strings: list[str] = []
-    if strings_part in names:
-        _parse_part(archive, strings_part, lambda prefix: _rich_text_handlers(prefix, strings.append, "si"))
-    formats = _read_styles(archive, styles_part) if styles_part in names else {}
-    return _XlsxWorkbook(worksheets, strings, formats, flags["1904"])
+    return worksheets, by_kind, flags["1904"]
 
 
 def _read_styles(archive: zipfile.ZipFile, member: str) -> dict[str, str | None]:
