@@ -262,10 +262,10 @@ def open_workbook(path: str | Path, display_name: str | None = None, *, max_cell
             raise LoadRefused.one(name, f"the text file could not be read: {exc}") from exc
         return Workbook(name, "csv", [Sheet(None, rows)])
     if fmt in {"ods", "xlsx"} and max_cells != 0:
-        from data_loaders.settings.limits import DEFAULTS
+        from data_loaders.settings.limits import Limits
         from data_loaders.streaming import StreamError, sheet_spans
 
-        limit = DEFAULTS["max_cells"] if max_cells is None else max_cells
+        limit = Limits.max_cells if max_cells is None else max_cells
         try:
             spans = sheet_spans(path, fmt, limit)
         except StreamError:
