@@ -124,6 +124,32 @@ class ProblemList(list):
         return closing
 
 
+class ConfiguredRows:
+    """A table read in chunks: its rows of configured offence codes, the other codes seen, and the problems found."""
+
+    def __init__(self) -> None:
+        self.kept: list[pd.DataFrame] = []
+        self.other: set[str] = set()
+        self.problems = ProblemList()
+        self.rows_read = 0
+
+    def add(self, frame: pd.DataFrame, typed: pd.DataFrame, found: Iterable[Problem]) -> bool:
+        """Take one chunk (``frame`` as read, ``typed`` with ``offence_code`` and ``published_code``); False once
+        its problems are enough to refuse the file, so the reader stops."""
+        self.problems.extend(found)
+        self.kept.append(typed[typed["offence_code"].notna()])
+        self.other.update(typed.loc[typed["offence_code"].isna(), "published_code"])
+        self.rows_read += len(typed)
+        if self.problems.full:
+            self.problems.stop_after(frame)
+            return False
+        return True
+
+    def frame(self, columns: list[str]) -> pd.DataFrame:
+        """The configured rows of every chunk taken, or an empty table of ``columns``."""
+        return pd.concat(self.kept, ignore_index=True) if self.kept else pd.DataFrame(columns=columns)
+
+
 @dataclass(frozen=True)
 class Column:
     """A column a loader needs, with the header names it is published under."""

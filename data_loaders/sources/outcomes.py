@@ -204,24 +204,16 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
 
 def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
-    names = ForceNames(settings)
-    kept, other, problems = [], set(), tables.ProblemList()
-    rows_read, attrs = 0, {}
+    names, rows, attrs = ForceNames(settings), tables.ConfiguredRows(), {}
     for frame in frames:
         attrs = frame.attrs
         alternate = _alternate_offence_problem(frame)
         if alternate is not None:
             return frame.iloc[0:0], [alternate]
-        typed, found = _typed(frame, settings, names)
-        problems.extend(found)
-        kept.append(typed[typed["offence_code"].notna()])
-        other.update(typed.loc[typed["offence_code"].isna(), "published_code"])
-        rows_read += len(typed)
-        if problems.full:
-            problems.stop_after(frame)
+        if not rows.add(frame, *_typed(frame, settings, names)):
             break
-    wanted = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=[*KEYS, "_row", "_sheet"])
-    return _finish(wanted, rows_read, other, problems.closed(attrs.get("file", "file")), attrs, settings)
+    wanted = rows.frame([*KEYS, "_row", "_sheet"])
+    return _finish(wanted, rows.rows_read, rows.other, rows.problems.closed(attrs.get("file", "file")), attrs, settings)
 
 
 def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[tables.Problem]:
