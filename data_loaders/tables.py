@@ -593,6 +593,25 @@ class Parsed(list):
     failed: bool | None = None
 
 
+@dataclass(frozen=True)
+class Unique:
+    """The rule that each row's ``keys`` appear once in a file, ``what`` naming them ("each force and year").
+
+    ``column`` is the key of the column a repeat is reported in, and ``found(row)`` writes the repeated key as
+    the file shows it.
+    """
+
+    keys: tuple[str, ...]
+    what: str
+    column: str
+    found: Callable[[pd.Series], str]
+
+    def problems(self, typed: pd.DataFrame, file: str, headers: dict, labels: dict[str, str]) -> list[Problem]:
+        """A problem for each row of ``typed`` that repeats an earlier row's keys (see :func:`repeat_problems`)."""
+        column = headers.get(self.column, labels[self.column])
+        return repeat_problems(typed, self.keys, file=file, what=self.what, column=column, found=self.found)
+
+
 def repeat_problems(
     typed: pd.DataFrame, keys: Sequence[str], *, file: str, what: str, column: str, found, rule: str | None = None
 ) -> list[Problem]:

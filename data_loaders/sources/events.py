@@ -37,6 +37,9 @@ COLUMNS = (
     tables.Column("detail", ("Detail", "Details", "Description", "Notes"), required=False),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
+UNIQUE = tables.Unique(
+    ("date", "label"), "each event (date and label)", "label", lambda row: f"{row['date']:%Y-%m-%d} {row['label']}"
+)
 MAX_LABEL = 200
 MAX_DETAIL = 2000
 EXPECTED_DATE = "expected a date such as '2019-02-01' or '1 Feb 2019' (or a month such as '2019-02')"
@@ -93,19 +96,11 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     typed = pd.DataFrame(values)
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["_row"] = frame["_row"].tolist()
-    keys = ["date", "label"]
-    problems += tables.repeat_problems(
-        typed,
-        keys,
-        file=file,
-        what="each event (date and label)",
-        column=headers.get("label", LABELS["label"]),
-        found=lambda row: f"{row['date']:%Y-%m-%d} {row['label']}",
-    )
+    problems += UNIQUE.problems(typed, file, headers, LABELS)
     if refused := tables.refusal(typed, problems, file):
         return refused
     typed["scope"] = SCOPE
-    stored = typed.sort_values(keys)[["scope", "date", "label", "kind", "detail"]].reset_index(drop=True)
+    stored = typed.sort_values(list(UNIQUE.keys))[["scope", "date", "label", "kind", "detail"]].reset_index(drop=True)
     stored.attrs.update(rows_read=len(typed), rows_other_offences=0)
     return stored, []
 

@@ -34,6 +34,12 @@ COLUMNS = (
     tables.Column("count", ("Count", "Number of Offences", "Offence Count", "Offences")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
+UNIQUE = tables.Unique(
+    ("force", "month", "offence_code"),
+    "each force, month and offence code",
+    "offence_code",
+    lambda row: f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
+)
 
 
 def parse_month(value: object) -> tuple[dt.date | None, str | None]:
@@ -79,14 +85,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         (str(v).strip() if not tables.is_blank(v) else "") for v in frame["offence_description"]
     ]
     # Codes the configuration does not count are never stored, so their rows (no code here) are not checked.
-    problems += tables.repeat_problems(
-        typed,
-        ["force", "month", "offence_code"],
-        file=file,
-        what="each force, month and offence code",
-        column=headers.get("offence_code", LABELS["offence_code"]),
-        found=lambda row: f"{row['force']} {row['month']:%Y-%m} {row['offence_code']}",
-    )
+    problems += UNIQUE.problems(typed, file, headers, LABELS)
     configured = typed[typed["offence_code"].notna()]
     problems += limits.long_text_problems(configured, database.recorded_crime, ("offence_description",), file, headers)
     if refused := tables.refusal(typed, problems, file):

@@ -66,6 +66,15 @@ COLUMNS = (
 LABELS = {c.key: c.label for c in COLUMNS}
 ALTERNATE_TYPE = re.compile(r"^\s*\d{1,2}\s*[a-z]\s*$", re.IGNORECASE)
 KEYS = ["force", "financial_year", "quarter", "offence_code", "outcome_type"]
+UNIQUE = tables.Unique(
+    tuple(KEYS),
+    "each force, quarter, offence code and outcome type",
+    "outcome_type",
+    lambda row: (
+        f"{row['force']} {row['financial_year']} Q{int(row['quarter'])} {row['offence_code']} "
+        f"type {int(row['outcome_type'])}"
+    ),
+)
 STORED_COLUMNS = [
     "force",
     "financial_year",
@@ -164,8 +173,7 @@ def _finish(
 ) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """The rows to store from the parsed rows of configured codes, or every problem."""
     file = attrs.get("file", "file")
-    column = attrs.get("headers", {}).get("outcome_type", LABELS["outcome_type"])
-    problems = [*problems, *_duplicate_problems(wanted, file, column)]
+    problems = [*problems, *UNIQUE.problems(wanted, file, attrs.get("headers", {}), LABELS)]
     described = ("offence_description", "outcome_description")
     problems += limits.long_text_problems(wanted, database.outcomes, described, file, attrs.get("headers", {}))
     if refused := tables.refusal(wanted, problems, file, rows_read):
@@ -214,18 +222,3 @@ def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd
             break
     wanted = rows.frame([*KEYS, "_row", "_sheet"])
     return _finish(wanted, rows.rows_read, rows.other, rows.problems.closed(attrs.get("file", "file")), attrs, settings)
-
-
-def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[tables.Problem]:
-    """Each force, quarter, offence code and outcome type appears once."""
-    return tables.repeat_problems(
-        typed,
-        KEYS,
-        file=file,
-        what="each force, quarter, offence code and outcome type",
-        column=column,
-        found=lambda row: (
-            f"{row['force']} {row['financial_year']} Q{int(row['quarter'])} {row['offence_code']} "
-            f"type {int(row['outcome_type'])}"
-        ),
-    )

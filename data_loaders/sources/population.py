@@ -29,6 +29,9 @@ COLUMNS = (
     tables.Column("ons_code", ("ONS Code", "Code", "Area Code", "PFA Code"), required=False),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
+UNIQUE = tables.Unique(
+    ("force", "year"), "each force and year", "year", lambda row: f"{row['force']} {int(row['year'])}"
+)
 
 
 def parse(book: tables.Workbook) -> pd.DataFrame:
@@ -92,14 +95,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
                     found=str(code).strip(),
                 )
             )
-    problems += tables.repeat_problems(
-        typed,
-        ["force", "year"],
-        file=file,
-        what="each force and year",
-        column=headers.get("year", LABELS["year"]),
-        found=lambda row: f"{row['force']} {int(row['year'])}",
-    )
+    problems += UNIQUE.problems(typed, file, headers, LABELS)
     if refused := tables.refusal(typed, problems, file):
         return refused
     stored = typed[["force", "year", "population"]].astype({"year": int, "population": int}).reset_index(drop=True)

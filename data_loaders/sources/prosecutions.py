@@ -45,6 +45,12 @@ COLUMNS = (
 LABELS = {c.key: c.label for c in COLUMNS}
 QUARTER = re.compile(r"^(?:(\S+)\s*Q([1-4])|Q([1-4])\s*(\S+))$", re.IGNORECASE)
 KEYS = ["area", "granularity", "period_start", "measure"]
+UNIQUE = tables.Unique(
+    tuple(KEYS),
+    "each area, period and measure",
+    "measure",
+    lambda row: f"{row['area']} {period_label(row['granularity'], row['period_start'])} {row['measure']}",
+)
 STORED_COLUMNS = ["area", "area_type", "granularity", "period_start", "financial_year", "quarter", "measure", "value"]
 
 
@@ -152,7 +158,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         }
     )
     problems.extend(_availability_problems(typed, measures, file, headers.get("period", LABELS["period"])))
-    problems.extend(_duplicate_problems(typed, file, headers.get("measure", LABELS["measure"])))
+    problems.extend(UNIQUE.problems(typed, file, headers, LABELS))
     problems.extend(_ceiling_problems(typed, measures, file, headers.get("value", LABELS["value"])))
     if refused := tables.refusal(typed, problems, file):
         return refused
@@ -183,18 +189,6 @@ def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, colum
                 )
             )
     return problems
-
-
-def _duplicate_problems(typed: pd.DataFrame, file: str, column: str) -> list[tables.Problem]:
-    """Each area, period and measure appears once."""
-    return tables.repeat_problems(
-        typed,
-        KEYS,
-        file=file,
-        what="each area, period and measure",
-        column=column,
-        found=lambda row: f"{row['area']} {period_label(row['granularity'], row['period_start'])} {row['measure']}",
-    )
 
 
 def _ceiling_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[tables.Problem]:
