@@ -24,7 +24,7 @@ and its children: the browser); then the app server's memory (resident set, its 
 (every page visited once, so its caches are built), at its peak, after the sessions end and a settle, and once
 Streamlit has let the closed sessions go (``server.disconnectedSessionTTL``, 120 s, keeps them for a reconnection).
 
-    python benchmarks/soak.py                          # protocol sessions, 30 s a level and page kind: about 7 minutes
+    python benchmarks/soak.py                          # protocol sessions, 30 s a level and page kind: about 6 minutes
     python benchmarks/soak.py --client browser         # browser tabs instead: about 8 minutes
     python benchmarks/soak.py --seconds 120 --levels 1 10 20 40
     python benchmarks/soak.py --self-check             # only check the protocol client against a throwaway app
