@@ -63,7 +63,8 @@ from tests.served import START_SECONDS, Server, free_port  # noqa: E402
 APP = PROJECT / "dashboard" / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
 # Every page of the app by address ("" is the Overview, the default page).
-PAGES = ("", "recorded-crime", "outcomes", "prosecutions", "recommendations", "inspections", "press", "present", "data")
+PAGES = ("", "recorded-crime", "places", "outcomes", "prosecutions", "recommendations", "inspections", "press",
+         "present", "data", "glossary")  # fmt: skip
 LEVEL_TARGET, MEMORY_TARGET = 3.0, 0.10
 TARGET_SESSIONS = 20  # the level the page-time target is set at (the last level when 20 is not run)
 CHROMIUM_ARGS = [

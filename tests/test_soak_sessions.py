@@ -78,3 +78,14 @@ def test_the_client_finds_each_problem_of_a_served_app(tmp_path):
     assert len(boom.problems) == 1 and boom.problems[0].startswith("exception on the page: ValueError: ")
     assert boom.runs == 1 and boom.elements == 2 and boom.stream_ms <= boom.ms
     assert (tmp_path / "check.log").read_text().count('raise ValueError("a page that raises")') == 2
+
+
+def test_the_soak_benchmark_visits_every_page_of_the_app():
+    import re
+
+    from benchmarks import soak
+
+    navigation = (soak.PROJECT / "dashboard" / "navigation.py").read_text(encoding="utf-8")
+    addresses = set(re.findall(r'url_path="([a-z-]+)"', navigation))
+    assert len(addresses) == 11
+    assert {page or "overview" for page in soak.PAGES} == addresses  # "" opens the default page, the Overview
