@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_loaders import database, limits, periods, tables
+from data_loaders import rows as row_checks
 from data_loaders.settings import Settings
 
 KIND = "events"
@@ -37,7 +38,7 @@ COLUMNS = (
     tables.Column("detail", ("Detail", "Details", "Description", "Notes"), required=False),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
-UNIQUE = tables.Unique(
+UNIQUE = row_checks.Unique(
     ("date", "label"), "each event (date and label)", "label", lambda row: f"{row['date']:%Y-%m-%d} {row['label']}"
 )
 MAX_LABEL = 200
@@ -92,12 +93,12 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         "kind": kind_of,
         "detail": _text(MAX_DETAIL, required=False),
     }
-    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(values)
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["_row"] = frame["_row"].tolist()
     problems += UNIQUE.problems(typed, file, headers, LABELS)
-    if refused := tables.refusal(typed, problems, file):
+    if refused := row_checks.refusal(typed, problems, file):
         return refused
     typed["scope"] = SCOPE
     stored = typed.sort_values(list(UNIQUE.keys))[["scope", "date", "label", "kind", "detail"]].reset_index(drop=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders import detail, limits, tables
+from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
 from data_loaders.sources.population import parse_population
@@ -320,11 +321,11 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         )
 
     district = limits.checked(parse_population, lambda number: limits.population_problem(number, settings.limits))
-    values, population_problems = tables.parse_columns(lower, {"all_ages": district}, LABELS)
+    values, population_problems = row_checks.parse_columns(lower, {"all_ages": district}, LABELS)
     problems += population_problems
     lower["population"] = values["all_ages"]
 
-    problems += tables.repeat_problems(
+    problems += row_checks.repeat_problems(
         lower,
         ["year", "code"],
         file=file,

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders import database, limits, periods, tables
+from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import financial_period_of
 from data_loaders.settings import Settings
@@ -34,7 +35,7 @@ COLUMNS = (
     tables.Column("count", ("Count", "Number of Offences", "Offence Count", "Offences")),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
-UNIQUE = tables.Unique(
+UNIQUE = row_checks.Unique(
     ("force", "month", "offence_code"),
     "each force, month and offence code",
     "offence_code",
@@ -75,7 +76,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         "offence_code": tables.parse_offence_code,
         "count": limits.count(settings.limits),
     }
-    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(values)
     typed["published_code"] = typed["offence_code"]
     typed["offence_code"] = tables.configured_codes(typed["published_code"], settings.offence_codes)
@@ -88,7 +89,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     problems += UNIQUE.problems(typed, file, headers, LABELS)
     configured = typed[typed["offence_code"].notna()]
     problems += limits.long_text_problems(configured, database.recorded_crime, ("offence_description",), file, headers)
-    if refused := tables.refusal(typed, problems, file):
+    if refused := row_checks.refusal(typed, problems, file):
         return refused
 
     stored = typed[typed["offence_code"].notna()].copy()

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders import database, limits, tables
+from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
@@ -66,7 +67,7 @@ COLUMNS = (
 LABELS = {c.key: c.label for c in COLUMNS}
 ALTERNATE_TYPE = re.compile(r"^\s*\d{1,2}\s*[a-z]\s*$", re.IGNORECASE)
 KEYS = ["force", "financial_year", "quarter", "offence_code", "outcome_type"]
-UNIQUE = tables.Unique(
+UNIQUE = row_checks.Unique(
     tuple(KEYS),
     "each force, quarter, offence code and outcome type",
     "outcome_type",
@@ -152,7 +153,7 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
         FOR_OFFENCES_RECORDED: limits.count(settings.limits),
         RECORDED: limits.count(settings.limits),
     }
-    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(values, dtype=object)
     typed["published_code"] = typed["offence_code"]
     typed["offence_code"] = tables.configured_codes(typed["published_code"], settings.offence_codes)
@@ -176,7 +177,7 @@ def _finish(
     problems = [*problems, *UNIQUE.problems(wanted, file, attrs.get("headers", {}), LABELS)]
     described = ("offence_description", "outcome_description")
     problems += limits.long_text_problems(wanted, database.outcomes, described, file, attrs.get("headers", {}))
-    if refused := tables.refusal(wanted, problems, file, rows_read):
+    if refused := row_checks.refusal(wanted, problems, file, rows_read):
         return refused
     known = {t.type: t for t in settings.outcomes.types}
     stored = wanted.astype({"quarter": int, "outcome_type": int, FOR_OFFENCES_RECORDED: int, RECORDED: int})
@@ -212,7 +213,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
 
 def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
-    names, rows, attrs = ForceNames(settings), tables.ConfiguredRows(), {}
+    names, rows, attrs = ForceNames(settings), row_checks.ConfiguredRows(), {}
     for frame in frames:
         attrs = frame.attrs
         alternate = _alternate_offence_problem(frame)

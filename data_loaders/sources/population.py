@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders import limits, tables
+from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
 
@@ -29,7 +30,7 @@ COLUMNS = (
     tables.Column("ons_code", ("ONS Code", "Code", "Area Code", "PFA Code"), required=False),
 )
 LABELS = {c.key: c.label for c in COLUMNS}
-UNIQUE = tables.Unique(
+UNIQUE = row_checks.Unique(
     ("force", "year"), "each force and year", "year", lambda row: f"{row['force']} {int(row['year'])}"
 )
 
@@ -78,7 +79,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         "year": limits.checked(_year, lambda year: limits.year_problem(year, bounds)),
         "population": limits.checked(parse_population, lambda number: limits.population_problem(number, bounds)),
     }
-    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(values)
     typed["_row"] = frame["_row"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
@@ -96,7 +97,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
                 )
             )
     problems += UNIQUE.problems(typed, file, headers, LABELS)
-    if refused := tables.refusal(typed, problems, file):
+    if refused := row_checks.refusal(typed, problems, file):
         return refused
     stored = typed[["force", "year", "population"]].astype({"year": int, "population": int}).reset_index(drop=True)
     stored.attrs.update(rows_read=len(typed), rows_other_offences=0)

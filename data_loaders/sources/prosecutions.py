@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders import limits, tables
+from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames, name_key
 from data_loaders.periods import financial_period_of, quarter_start
 from data_loaders.settings import Settings
@@ -45,7 +46,7 @@ COLUMNS = (
 LABELS = {c.key: c.label for c in COLUMNS}
 QUARTER = re.compile(r"^(?:(\S+)\s*Q([1-4])|Q([1-4])\s*(\S+))$", re.IGNORECASE)
 KEYS = ["area", "granularity", "period_start", "measure"]
-UNIQUE = tables.Unique(
+UNIQUE = row_checks.Unique(
     tuple(KEYS),
     "each area, period and measure",
     "measure",
@@ -142,7 +143,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         "measure": measure_of,
         "value": limits.count(settings.limits),
     }
-    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
     periods, areas = values["period"], values["area"]
     typed = pd.DataFrame(
         {
@@ -160,7 +161,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     problems.extend(_availability_problems(typed, measures, file, headers.get("period", LABELS["period"])))
     problems.extend(UNIQUE.problems(typed, file, headers, LABELS))
     problems.extend(_ceiling_problems(typed, measures, file, headers.get("value", LABELS["value"])))
-    if refused := tables.refusal(typed, problems, file):
+    if refused := row_checks.refusal(typed, problems, file):
         return refused
 
     periods_of = [financial_period_of(start) for start in typed["period_start"]]

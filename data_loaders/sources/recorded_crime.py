@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_loaders import database, detail, limits, tables
+from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
 from data_loaders.settings import Settings
@@ -99,7 +100,7 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
     }
     if "csp" in frame.attrs.get("found", ()):
         parsers["csp"] = csp_of
-    values, problems = tables.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
     typed = pd.DataFrame(
         {
             "force": values["force"],
@@ -131,7 +132,7 @@ def _finish(
     problems += limits.long_text_problems(
         wanted, database.recorded_crime, ("offence_description",), file, attrs.get("headers", {})
     )
-    if refused := tables.refusal(wanted, problems, file, rows_read):
+    if refused := row_checks.refusal(wanted, problems, file, rows_read):
         return refused
     wanted = wanted.assign(
         offence_description=[("" if tables.is_blank(v) else str(v).strip()) for v in wanted["offence_description"]]
@@ -179,7 +180,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
 
 def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
     """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
-    names, rows, attrs = ForceNames(settings), tables.ConfiguredRows(), {}
+    names, rows, attrs = ForceNames(settings), row_checks.ConfiguredRows(), {}
     for frame in frames:
         attrs = {**frame.attrs, "csp_edition": attrs.get("csp_edition") or "csp" in frame.attrs.get("found", ())}
         if not rows.add(frame, *_typed(frame, settings, names)):
@@ -216,7 +217,7 @@ def _duplicate_problems(typed: pd.DataFrame, file: str, column: str, *, by_csp: 
     place = ["force", "csp"] if by_csp else ["force"]
     keys = [*place, "financial_year", "quarter", "offence_code"]
     csp = typed["csp"].map(lambda v: None if tables.is_blank(v) else str(v).strip())
-    return tables.repeat_problems(
+    return row_checks.repeat_problems(
         typed.assign(csp=csp),
         keys,
         file=file,
