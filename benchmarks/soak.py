@@ -42,13 +42,10 @@ import contextlib
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +55,8 @@ sys.path.insert(0, str(PROJECT))
 
 from benchmarks import sessions as protocol  # noqa: E402
 from benchmarks.pages import FLOOR, demo_database  # noqa: E402
-from tests.served import START_SECONDS, Server, free_port  # noqa: E402
+from tests import served  # noqa: E402
+from tests.served import Server  # noqa: E402
 
 APP = PROJECT / "dashboard" / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,39 +99,12 @@ LAUNCHER = "import sys\nfrom streamlit.web import cli\n\nsys.exit(cli.main())\n"
 
 @contextlib.contextmanager
 def serving(script: Path, database_url: str, log: Path) -> Iterator[Server]:
-    """``streamlit run script`` from the project's root over ``database_url`` on a free port, its output written to
-    ``log``, as ``tests/served.py`` starts it; yield the :class:`Server` once it answers, and stop it afterwards."""
+    """``streamlit run script`` over ``database_url`` as ``tests/served.py`` starts it, but through a launcher file, so
+    that its command line does not read ``streamlit run``; yield the :class:`Server` once it answers."""
     launcher = log.with_name("serve.py")
     launcher.write_text(LAUNCHER)
-    port = free_port()
-    command = [sys.executable, str(launcher), "run", str(script), "--server.port", str(port)]
-    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "PCC_DATABASE_URL": database_url}
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT)
-        address = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + START_SECONDS
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    output.flush()
-                    written = log.read_text(errors="replace")
-                    raise RuntimeError(f"streamlit did not start (exit code {server.poll()}):\n{written}")
-                time.sleep(0.25)
-            yield Server(address, server)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with served.serving(script, database_url, log, launcher=(str(launcher),)) as server:
+        yield server
 
 
 # ---- the server's memory and CPU -------------------------------------------------------------------

@@ -52,12 +52,13 @@ def serving(
     environment: Mapping[str, str] | None = None,
     options: Sequence[str] = (),
     port: int | None = None,
+    launcher: Sequence[str] = ("-m", "streamlit"),
 ) -> Iterator[Server]:
     """As :func:`served`, yielding the :class:`Server`; ``options`` are more ``streamlit run`` flags and ``port`` a
-    port to listen on (a free one by default)."""
+    port to listen on (a free one by default); ``launcher`` what Python runs to start Streamlit's command line."""
     port = port or free_port()
     env = {**(os.environ if environment is None else environment), "PCC_DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    command = [sys.executable, *launcher, "run", str(script), "--server.port", str(port)]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false", *options]
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT)

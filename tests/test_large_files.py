@@ -189,16 +189,25 @@ def far_cell_book(path, title: str, header: list[str]):
     return path
 
 
+POPULATION_BOUND = (
+    "a population by police force area and mid-year (force, year, population) is read whole, and may span at most "
+    "4,000,000 cells across its sheets (the bound [limits] max_cells in the settings); expected the file as published"
+)
+
+
+def refusal_of(path, sqlite_url: str, settings) -> list[str]:
+    """The problems a load of ``path`` is refused with, as the user reads them."""
+    with pytest.raises(LoadRefused) as caught:
+        ingest.load_files([path], database.make_engine(sqlite_url), settings)
+    return [str(p) for p in caught.value.problems]
+
+
 def test_one_cell_far_from_the_rest_is_refused_before_a_whole_read_asks_for_58_gb(sqlite_url, settings, tmp_path):
     """calamine builds the rectangle from A1 to the last cell: one number at ZZZ100000 (a file of a few
     kilobytes) asked for 58 GB and ended the process."""
     path = far_cell_book(tmp_path / "population.xlsx", "Pop", ["Force", "Year", "Population"])
-    with pytest.raises(LoadRefused) as caught:
-        ingest.load_files([path], database.make_engine(sqlite_url), settings)
-    assert [str(p) for p in caught.value.problems] == [
-        "population.xlsx, sheet 'Pop': found 'at least 100,000 rows by 18,278 columns'; a population by police force "
-        "area and mid-year (force, year, population) is read whole, and may span at most 4,000,000 cells across its "
-        "sheets (the bound [limits] max_cells in the settings); expected the file as published"
+    assert refusal_of(path, sqlite_url, settings) == [
+        f"population.xlsx, sheet 'Pop': found 'at least 100,000 rows by 18,278 columns'; {POPULATION_BOUND}"
     ]
 
 
@@ -210,12 +219,8 @@ def test_a_row_number_past_the_last_row_a_sheet_can_have_is_refused(sqlite_url, 
     head = '<row r="1"><c r="A1" t="inlineStr"><is><t>Force</t></is></c><c r="B1" t="inlineStr"><is><t>Year</t>'
     head += '</is></c><c r="C1" t="inlineStr"><is><t>Population</t></is></c></row>'
     path = with_sheet_data(good, tmp_path / "far.xlsx", head + far_cell("A", 99_999_999_999))
-    with pytest.raises(LoadRefused) as caught:
-        ingest.load_files([path], database.make_engine(sqlite_url), settings)
-    assert [str(p) for p in caught.value.problems] == [
-        "far.xlsx, sheet 'Pop': found 'at least 99,999,999,999 rows by 3 columns'; a population by police force "
-        "area and mid-year (force, year, population) is read whole, and may span at most 4,000,000 cells across its "
-        "sheets (the bound [limits] max_cells in the settings); expected the file as published"
+    assert refusal_of(path, sqlite_url, settings) == [
+        f"far.xlsx, sheet 'Pop': found 'at least 99,999,999,999 rows by 3 columns'; {POPULATION_BOUND}"
     ]
 
 
