@@ -41,10 +41,10 @@ class _Skip(Exception):
     """Thrown into a sheet's rows when the caller moves on: the rest of the sheet is passed over."""
 
 
-# What reading a damaged archive member raises. zipfile raises NotImplementedError for a compression
-# method it cannot decompress and RuntimeError for an encrypted member: both mean the file cannot be read.
+# What reading a damaged archive member raises. zipfile raises a RuntimeError for an encrypted member, and one of
+# its subclasses for a compression method it cannot decompress: either way the file cannot be read.
 _UNREADABLE_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
-_UNOPENABLE_MEMBER = (*_UNREADABLE_MEMBER, NotImplementedError, RuntimeError)
+_UNOPENABLE_MEMBER = (*_UNREADABLE_MEMBER, RuntimeError)
 
 
 def _interned(*names: str) -> dict[str, str]:
