@@ -166,6 +166,7 @@ def show_detail(shown: pd.DataFrame, editor: editing.Editor | None) -> None:
         key="rec_choice",
         on_change=update_form.forget_opened_versions,
     )
+    st.session_state.setdefault(update_form.CHOSEN_KEY, chosen)
     row = by_id[chosen]
     closed = list(queries.settings().recommendations.closed)
     show_facts(row, closed)

@@ -18,12 +18,22 @@ from data_loaders.recommendations.store import ConcurrentEditError, EditRefused
 NO_CHANGE = "No change: add a comment or evidence only"
 OPENED_KEY = "rec_opened_version"  # {recommendation id: the version the editor's form was opened on}
 NOTICE_KEY = "rec_save_notice"  # (kind, message, recommendation id) of the last save
+CHOSEN_KEY = "rec_chosen"  # the recommendation last chosen, kept while the chooser's tab is hidden
 
 
 def forget_opened_versions() -> None:
-    """A different recommendation was chosen: a form opened later starts from the version then shown."""
-    st.session_state.pop(OPENED_KEY, None)
-    st.session_state.pop(NOTICE_KEY, None)
+    """A different recommendation was chosen: a form opened later starts from the version then shown.
+
+    Streamlit may also call this when the chooser is drawn again after its tab was hidden (its state was let go
+    while hidden), with the same recommendation: that is no new choice, and the editor's opened version stays, so
+    a change saved meanwhile elsewhere is still pointed out.
+    """
+    state = st.session_state
+    if state.get(CHOSEN_KEY) == state.get("rec_choice"):
+        return
+    state[CHOSEN_KEY] = state.get("rec_choice")
+    state.pop(OPENED_KEY, None)
+    state.pop(NOTICE_KEY, None)
 
 
 def conflict_message(exc: ConcurrentEditError) -> str:
