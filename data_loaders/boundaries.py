@@ -49,11 +49,17 @@ def _features(path: Path) -> tuple[dict, ...]:
     return tuple(json.loads(path.read_text(encoding="utf-8"))["features"])
 
 
+@cache
 def partnerships(force: str) -> dict[str, Shape]:
-    """The force's partnerships by name as the lookup spells them, those that ended in a merger included."""
+    """The force's partnerships by name as the lookup spells them, those that ended in a merger included.
+
+    Kept once read (a chart and its export both ask): callers must not change it.
+    """
     return {f["properties"]["csp"]: _shape(f) for f in _features(CSP_FILE) if f["properties"]["force"] == force}
 
 
+@cache
 def force_areas() -> dict[str, Shape]:
-    """Every police force area of England and Wales by name, as ``[[forces]]`` in the settings spells it."""
+    """Every police force area of England and Wales by name, as ``[[forces]]`` in the settings spells it (kept once
+    read: callers must not change it)."""
     return {f["properties"]["force"]: _shape(f) for f in _features(PFA_FILE)}

@@ -135,11 +135,15 @@ def _extent(areas: Sequence[Area]) -> tuple[list[float], list[float]]:
     return [float(x.min()) - pad_x, float(x.max()) + pad_x], [float(y.min()) - pad_y, float(y.max()) + pad_y]
 
 
-def plot_height(figure: go.Figure) -> int:
-    """The height that fits the map's shape at about the width a page gives it (wide areas get a shorter map)."""
-    x_range, y_range = figure.layout.xaxis.range, figure.layout.yaxis.range
+def _page_height(x_range: Sequence[float], y_range: Sequence[float]) -> int:
+    """The map's height on a page: its shape at :data:`PAGE_PLOT_WIDTH`, within :data:`MAP_HEIGHTS`."""
     height = PAGE_PLOT_WIDTH * (y_range[1] - y_range[0]) / (x_range[1] - x_range[0])
     return int(min(max(height, MAP_HEIGHTS[0]), MAP_HEIGHTS[1]))
+
+
+def plot_height(figure: go.Figure) -> int:
+    """The height that fits the map's shape at about the width a page gives it (wide areas get a shorter map)."""
+    return _page_height(figure.layout.xaxis.range, figure.layout.yaxis.range)
 
 
 def _box(x: float, y: float, area: Area) -> tuple[float, float, float, float]:
@@ -163,8 +167,7 @@ def place_labels(areas: Sequence[Area]) -> list[tuple[float, float, int, int]]:
     if not areas:
         return []
     x_range, y_range = _extent(areas)
-    height = min(max(PAGE_PLOT_WIDTH * (y_range[1] - y_range[0]) / (x_range[1] - x_range[0]), MAP_HEIGHTS[0]),
-                 MAP_HEIGHTS[1])  # fmt: skip
+    height = _page_height(x_range, y_range)
     per_km = min(PAGE_PLOT_WIDTH / (x_range[1] - x_range[0]), height / (y_range[1] - y_range[0]))
     width, height = (x_range[1] - x_range[0]) * per_km, (y_range[1] - y_range[0]) * per_km
     points = {}

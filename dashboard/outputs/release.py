@@ -207,7 +207,11 @@ def _latest_words(table: pd.DataFrame, spec: Spec) -> tuple[str, str] | None:
 
 
 def _words_withheld(chart: Chart, table: pd.DataFrame, spec: Spec) -> Chart:
-    """The chart's reading and alt text retold from the protected table where they name the latest figures."""
+    """The chart's reading and alt text retold from the protected table: by the chart itself where it can
+    (``Chart.retell``), else where they name the latest figures."""
+    if chart.retell is not None:
+        alt, reading = chart.retell(table)
+        return dataclasses.replace(chart, alt=alt, reading=reading)
     latest = _latest_words(table, spec)
     if latest is None or "Latest (" not in chart.alt:
         return chart
@@ -221,16 +225,9 @@ def protect(chart: Chart, settings: Settings) -> Chart:
     rules = settings.suppression
     spec, protected = _withheld(chart, settings)
     if protected is not None:
-        if chart.retell is not None:
-            alt, reading = chart.retell(protected.table)
-            told = dataclasses.replace(chart, alt=alt, reading=reading)
-        else:
-            told = _words_withheld(chart, protected.table, spec)
         chart = dataclasses.replace(
-            told,
-            figure=chart.redraw(protected.table)
-            if chart.redraw is not None
-            else suppression.blank_figure(chart.figure, chart.data, protected, spec),
+            _words_withheld(chart, protected.table, spec),
+            figure=suppression.protected_figure(chart, protected, spec),
             data=suppression.csv_frame(protected),
             notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
         )

@@ -407,6 +407,14 @@ def _same_number(first: object, second: object) -> bool:
         return False
 
 
+def protected_figure(chart, protected: Protected, spec: Spec) -> go.Figure:
+    """A catalogue ``Chart``'s figure with its hidden figures off: drawn again from the protected table where the
+    chart can (a map, whose areas cannot be blanked point by point), else blanked trace by trace."""
+    if chart.redraw is not None:
+        return chart.redraw(protected.table)
+    return blank_figure(chart.figure, chart.data, protected, spec)
+
+
 def protect_chart(chart, rules: SuppressionRules):
     """A copy of a catalogue ``Chart`` fit to leave the app: figures hidden in its data and figure, notes added.
 
@@ -420,9 +428,7 @@ def protect_chart(chart, rules: SuppressionRules):
         return chart
     return dataclasses.replace(
         chart,
-        figure=chart.redraw(protected.table)
-        if chart.redraw is not None
-        else blank_figure(chart.figure, chart.data, protected, spec),
+        figure=protected_figure(chart, protected, spec),
         data=csv_frame(protected),
         notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
     )
