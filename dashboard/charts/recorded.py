@@ -286,15 +286,15 @@ def _comparison_notes(found: rates.Rates, lag_months: int, end=None) -> list[str
 )
 def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
     """Year-ending rates per 1,000 over time for the force, its peers combined and England and Wales."""
-    chosen = inputs.filters
+    force = inputs.filters.force
     found, subject, peers = _comparison_rates(inputs)
     frame = _with_peer_group(found, peers)
-    frame = frame[frame["area"].isin([chosen.force, PEER_GROUP, trends.NATIONAL])].dropna(subset=["rate"])
+    frame = frame[frame["area"].isin([force, PEER_GROUP, trends.NATIONAL])].dropna(subset=["rate"])
     frame = _rates_in_period(frame, inputs)
-    if frame.empty or chosen.force not in set(frame["area"]):
+    if frame.empty or force not in set(frame["area"]):
         return None
     text = _text(
-        f"Recorded {subject} per 1,000 people: {chosen.force} compared",
+        f"Recorded {subject} per 1,000 people: {force} compared",
         "Year-ending totals per 1,000 population at each quarter end, with its peer forces combined and England "
         "and Wales",
         RATES_SOURCE,
@@ -308,33 +308,32 @@ def recorded_rate_comparison(inputs: Inputs) -> Chart | None:
         series="area",
         text=text,
         y_label="Rate per 1,000 population",
-        highlight=chosen.force,
+        highlight=force,
         markers=inputs.markers,
         y_format=",.2f",
     )
-    _sized(charts.mark_home(figure, chosen.force))
+    _sized(charts.mark_home(figure, force))
     end = frame["period_end"].max()
     latest = frame[frame["period_end"] == end]
     parts = [f"{area} {rate:.2f}" for area, rate in zip(latest["area"], latest["rate"], strict=True)]
     alt = (
         f"Line chart of recorded {subject} per 1,000 people in the 12 months to each quarter end, for "
-        f"{chosen.force}, its peer forces combined and England and Wales, from the year ending "
+        f"{force}, its peer forces combined and England and Wales, from the year ending "
         f"{frame['period_end'].min():%B %Y} to the {year_ending_label(end)}. Latest: {'; '.join(parts)}."
     )
     notes = _comparison_notes(found, inputs.settings.population_lag_months)
     if peers:
         notes.append(f"Peer forces combined: {', '.join(peers)} (their offences over their population).")
-    own = frame[frame["area"] == chosen.force]
+    own = frame[frame["area"] == force]
     newest = own[own["period_end"] == own["period_end"].max()].iloc[0]
     notes.append(
-        f"{chosen.force}'s rate for the {year_ending_label(newest['period_end'])} uses the "
-        f"{rates.population_words(newest)}."
+        f"{force}'s rate for the {year_ending_label(newest['period_end'])} uses the {rates.population_words(newest)}."
     )
-    published = rates.published_note(found, chosen.force)
+    published = rates.published_note(found, force)
     if published:
         notes.append(published)
     data = _rates_data(frame)
-    return Chart("recorded-rate-comparison", figure, text, data, alt, _rates_reading(latest, chosen.force), notes)
+    return Chart("recorded-rate-comparison", figure, text, data, alt, _rates_reading(latest, force), notes)
 
 
 def _rates_data(frame: pd.DataFrame) -> pd.DataFrame:
@@ -359,13 +358,13 @@ def _rates_data(frame: pd.DataFrame) -> pd.DataFrame:
 )
 def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     """Bars of the latest year-ending rate per 1,000 for the force, each peer and England and Wales."""
-    chosen = inputs.filters
     found, subject, peers = _comparison_rates(inputs)
     latest = rates.Rates(_rates_in_period(found.frame, inputs)).latest().dropna(subset=["rate"])
-    if latest.empty or chosen.force not in set(latest["area"]):
+    force = inputs.filters.force
+    if latest.empty or force not in set(latest["area"]):
         return None
     end = latest["period_end"].iloc[0]
-    roles = {chosen.force: "This force", trends.NATIONAL: "England and Wales"}
+    roles = {force: "This force", trends.NATIONAL: "England and Wales"}
     latest = latest.assign(role=[roles.get(a, "Peer force") for a in latest["area"]])
     latest = latest.sort_values("rate", ascending=False)
     order = [_wrapped(area) for area in latest["area"]]
@@ -374,8 +373,8 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     drawn = drawn.sort_values(["_role", "rate"], ascending=[True, False])
     text = _text(
         f"Recorded {subject} per 1,000 people, {year_ending_label(end)}",
-        f"{chosen.force} against its peer forces and England and Wales "
-        f"({rates.population_words(latest[latest['area'] == chosen.force].iloc[0])})",
+        f"{force} against its peer forces and England and Wales "
+        f"({rates.population_words(latest[latest['area'] == force].iloc[0])})",
         RATES_SOURCE,
         inputs,
     )
@@ -394,17 +393,17 @@ def recorded_rate_latest(inputs: Inputs) -> Chart | None:
     figure.update_yaxes(range=[0, 1.15 * latest["rate"].max()])
     figure.update_traces(texttemplate="%{y:.2f}", textposition="outside", cliponaxis=False)
     _sized(charts.mark_home(figure, "This force"))
-    position = list(latest["area"]).index(chosen.force) + 1
+    position = list(latest["area"]).index(force) + 1
     parts = [f"{area} {rate:.2f}" for area, rate in zip(latest["area"], latest["rate"], strict=True)]
     alt = (
         f"Bar chart of recorded {subject} per 1,000 people in the {year_ending_label(end)}, highest first: "
-        f"{'; '.join(parts)}. {chosen.force} is {position} of {len(latest)}."
+        f"{'; '.join(parts)}. {force} is {position} of {len(latest)}."
     )
     notes = _comparison_notes(replace(found, incomplete=()), inputs.settings.population_lag_months, end)
     missing = [p for p in peers if p not in set(latest["area"])]
     if missing:
         notes.append(f"No rate for {', '.join(missing)}: figures or population not loaded for this year.")
-    reading = _rates_reading(latest, chosen.force, tuple(p for p in peers if p != chosen.force))
+    reading = _rates_reading(latest, force, tuple(p for p in peers if p != force))
     return Chart("recorded-rate-latest", figure, text, _rates_data(latest), alt, reading, notes)
 
 
