@@ -28,21 +28,10 @@ D = dt.date
 DUMP_FIRST_COLUMNS = ["report", "reference", "status", "status_category", "status_date", "due_date", "overdue"]
 
 
-def update(
-    engine, settings, recommendation_id, *, version, status, date=None, comment=None, evidence_link=None, author="a"
-):
-    """``add_update`` with what a test names: no date, comment or evidence link unless given; author "a"."""
-    return add_update(
-        engine,
-        recommendation_id,
-        status=status,
-        comment=comment,
-        evidence_link=evidence_link,
-        author=author,
-        expected_version=version,
-        date=date,
-        settings=settings,
-    )
+def update(engine, settings, recommendation_id, *, version, status, **given):
+    """``add_update`` with what a test names (``date``, ``comment``, ``evidence_link``, ``author``); author "a"."""
+    given = {"comment": None, "evidence_link": None, "author": "a"} | given
+    return add_update(engine, recommendation_id, status=status, expected_version=version, settings=settings, **given)
 
 
 @pytest.fixture
