@@ -148,8 +148,9 @@ def test_the_feed_and_a_slide_say_they_are_demo_data(demo_url, demo_inputs, monk
     figures = json.loads(capsys.readouterr().out)
     assert (figures["illustrative"], figures["notice"]) == (True, NOTICE)
     shown = slides.slide(demo_inputs, SPO)
-    assert shown.alt.startswith(NOTICE)
-    assert shown.footer[0] != NOTICE and NOTICE in shown.footer
+    assert images.alt_text(shown.chart).startswith(NOTICE)
+    small_print = slides.small_print(shown.chart)
+    assert small_print[0] != NOTICE and NOTICE in small_print
     assert any(a["text"] == f"<b>{MARK}</b>" for a in shown.figure.to_dict()["layout"]["annotations"])
     assert (shown.chart.data[list(RETURN_COLUMNS)] == SUPPRESSED).to_numpy().sum() > 0
 

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.charts.base import plotly_config
 from dashboard.figures import selection
-from dashboard.outputs import slides
+from dashboard.outputs import images, slides
 from dashboard.outputs.inputs import ordered_charts
 from dashboard.ui import components, panel_slides
 
@@ -71,8 +71,10 @@ def chart_slide(key: str) -> tuple[str, tuple[str, ...]]:
     )
     if chart.reading:
         st.markdown(f"**Key message:** {components.escape_markdown(chart.reading)}")
-    st.plotly_chart(shown.figure, theme=None, config=plotly_config(chart.text), alt=shown.alt, key="present_chart")
-    return chart.text.title, shown.footer
+    st.plotly_chart(
+        shown.figure, theme=None, config=plotly_config(chart.text), alt=images.alt_text(chart), key="present_chart"
+    )
+    return chart.text.title, slides.small_print(chart)
 
 
 current = deck[slide - 1]

@@ -19,12 +19,15 @@ SHOWN_PARTS = layout.Parts(title=False, footer=False, band=False)  # the page se
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide: the chart as it may leave the app, its figure for the screen, alt text and small print."""
+    """One slide: the chart as it may leave the app (small numbers suppressed) and its figure for the screen."""
 
     chart: Chart
     figure: ShownFigure
-    alt: str
-    footer: tuple[str, ...]
+
+
+def small_print(chart: Chart) -> tuple[str, ...]:
+    """A slide's small print under it (source, data as at, notes), one unbroken line each: the page wraps them."""
+    return tuple(layout.footer_lines(chart, 10_000))
 
 
 def slide(inputs: Inputs, key: str) -> Slide | None:
@@ -35,7 +38,7 @@ def slide(inputs: Inputs, key: str) -> Slide | None:
     chart = images.protect(built, inputs.settings)
     figure = layout.lay_out(chart, SCREEN, None, SHOWN_PARTS)
     figure.update_layout(width=None, autosize=True)  # the screen's width, whatever it is
-    return Slide(chart, ShownFigure(figure), images.alt_text(chart), tuple(layout.footer_lines(chart, 10_000)))
+    return Slide(chart, ShownFigure(figure))
 
 
 # ---- the Panel's slides: the scorecard first, then the key messages, the charts, the overdue recommendations ----
