@@ -16,21 +16,6 @@ from data_loaders.settings import Settings
 
 
 @dataclass(frozen=True)
-class ReportInput:
-    """A report as a source names it, resolved against the known reports in the settings."""
-
-    key: str
-    title: str
-    inspectorate: str
-    publication_date: dt.date | None
-    link: str | None
-    needs_review: bool
-    chief_constable_comments: str | None = None
-    pcc_comments: str | None = None
-    pcc_signature: str | None = None
-
-
-@dataclass(frozen=True)
 class UpdateInput:
     """A dated status and/or comment to append to a recommendation's history."""
 
@@ -42,16 +27,17 @@ class UpdateInput:
 
 @dataclass
 class RecommendationInput:
-    """A recommendation as a source gives it; fields left None keep what is stored."""
+    """A recommendation as a source gives it: its report and reference, the dated updates to append to its history,
+    and its fields, where a field left None keeps what is stored."""
 
     report_key: str
     reference: str
+    updates: list[UpdateInput] = field(default_factory=list)
     text: str | None = None
     addressed_to: str | None = None
     timescale: str | None = None
     owner: str | None = None
     response_html: str | None = None
-    updates: list[UpdateInput] = field(default_factory=list)
 
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -76,6 +62,21 @@ def check_link(value: str | None) -> tuple[str | None, str | None]:
     if len(link) > MAX_LINK_LENGTH:
         return None, f"{LINK_EXPECTED}, of at most {MAX_LINK_LENGTH:,} characters"
     return link, None
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """A report as a source names it, resolved against the known reports in the settings."""
+
+    key: str
+    title: str
+    inspectorate: str
+    publication_date: dt.date | None
+    link: str | None
+    needs_review: bool
+    chief_constable_comments: str | None = None
+    pcc_comments: str | None = None
+    pcc_signature: str | None = None
 
 
 def report_key(title: str) -> str:
