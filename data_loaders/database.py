@@ -29,6 +29,36 @@ metadata = sa.MetaData(
 )
 
 
+def _checks(**conditions: str) -> list[sa.CheckConstraint]:
+    """CHECK constraints by name, ``name="condition"``: the database names each ``ck_<table>_<name>``."""
+    return [sa.CheckConstraint(condition, name=name) for name, condition in conditions.items()]
+
+
+def _numbered() -> sa.Column:
+    """A row's own number, given by the database: how other tables and the audit log refer to the row."""
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+def _force_key() -> sa.Column:
+    """The force a row belongs to, as ``forces`` names it: the first part of the table's key."""
+    return sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True)
+
+
+def _offence_code() -> sa.Column:
+    """The Home Office's offence code, as published (8Q, 8R, 8U)."""
+    return sa.Column("offence_code", sa.String(4), primary_key=True)
+
+
+def _count(name: str, comment: str | None = None) -> sa.Column:
+    """A number of crimes, outcomes, people or rows: never empty."""
+    return sa.Column(name, sa.Integer, nullable=False, comment=comment)
+
+
+def _utc(name: str, comment: str = "UTC", *, nullable: bool = False) -> sa.Column:
+    """A moment in UTC, stored without its zone (the same on SQLite and PostgreSQL)."""
+    return sa.Column(name, sa.DateTime, nullable=nullable, comment=comment)
+
+
 def _loaded_from(nullable: bool = False) -> tuple[sa.Column, sa.Index]:
     """The file a row was loaded from (a row of ``sources``), indexed to find every row of a file."""
     return (
@@ -37,24 +67,25 @@ def _loaded_from(nullable: bool = False) -> tuple[sa.Column, sa.Index]:
     )
 
 
-def _home_office_quarter() -> tuple[sa.Column, ...]:
+def _home_office_quarter() -> tuple[sa.Column | sa.CheckConstraint, ...]:
     """The key a Home Office quarterly table starts with: the force, the financial year and its quarter."""
     return (
-        sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
+        _force_key(),
         sa.Column("financial_year", sa.String(7), primary_key=True, comment="as the Home Office writes it: 2019/20"),
         sa.Column("quarter", sa.SmallInteger, primary_key=True, comment="financial quarter 1-4 (Q1 = April-June)"),
+        *_checks(quarter="quarter BETWEEN 1 AND 4"),
     )
 
 
 sources = sa.Table(
     "sources",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _numbered(),
     sa.Column("file_name", sa.String(255), nullable=False),
     sa.Column("kind", sa.String(40), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("edition_date", sa.Date, nullable=True),
-    sa.Column("rows", sa.Integer, nullable=False),
+    _count("rows"),
     sa.Column("loaded_at", sa.DateTime, nullable=False),
     sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
     sa.Index(None, "sha256"),
@@ -79,11 +110,11 @@ force_aliases = sa.Table(
 population = sa.Table(
     "population",
     metadata,
-    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
+    _force_key(),
     sa.Column("year", sa.Integer, primary_key=True, comment="ONS mid-year (30 June) estimate year"),
-    sa.Column("population", sa.Integer, nullable=False),
+    _count("population"),
     *_loaded_from(),
-    sa.CheckConstraint("population > 0", name="positive"),
+    *_checks(positive="population > 0"),
 )
 
 recorded_crime = sa.Table(
@@ -91,18 +122,15 @@ recorded_crime = sa.Table(
     metadata,
     *_home_office_quarter(),
     sa.Column("month", sa.SmallInteger, primary_key=True, comment="calendar month 1-12; 0 for a whole-quarter figure"),
-    sa.Column("offence_code", sa.String(4), primary_key=True),
+    _offence_code(),
     sa.Column("period_start", sa.Date, nullable=False, comment="first day of the quarter or month"),
     sa.Column("offence_description", sa.String(200), nullable=False),
-    sa.Column(
+    _count(
         "count",
-        sa.Integer,
-        nullable=False,
-        comment="may be negative in a Home Office quarter: a net adjustment when more crimes were cancelled than recorded",
+        "may be negative in a Home Office quarter: a net adjustment when more crimes were cancelled than recorded",
     ),
     *_loaded_from(),
-    sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
-    sa.CheckConstraint("month BETWEEN 0 AND 12", name="month"),
+    *_checks(month="month BETWEEN 0 AND 12"),
     sa.Index(None, "offence_code", "month", "period_start"),
 )
 
@@ -115,11 +143,10 @@ recorded_crime_csp = sa.Table(
     *_home_office_quarter(),
     sa.Column("month", sa.SmallInteger, primary_key=True, comment="0: the CSP editions are quarterly"),
     sa.Column("csp", sa.String(120), primary_key=True, comment="the CSP Name as published"),
-    sa.Column("offence_code", sa.String(4), primary_key=True),
+    _offence_code(),
     sa.Column("period_start", sa.Date, nullable=False, comment="first day of the quarter"),
-    sa.Column("count", sa.Integer, nullable=False, comment="may be negative: a quarter is a net change"),
+    _count("count", "may be negative: a quarter is a net change"),
     *_loaded_from(),
-    sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
     sa.Index(None, "force", "csp"),
 )
 
@@ -127,21 +154,21 @@ recorded_crime_csp = sa.Table(
 population_district = sa.Table(
     "population_district",
     metadata,
-    sa.Column("force", sa.String(80), sa.ForeignKey("forces.name"), primary_key=True),
+    _force_key(),
     sa.Column("year", sa.Integer, primary_key=True, comment="ONS mid-year (30 June) estimate year"),
     sa.Column(
         "lad_code", sa.String(9), primary_key=True, comment="the district's ONS code, as in reference/lad_to_pfa.csv"
     ),
-    sa.Column("population", sa.Integer, nullable=False),
+    _count("population"),
     *_loaded_from(),
-    sa.CheckConstraint("population > 0", name="positive"),
+    *_checks(positive="population > 0"),
 )
 
 outcomes = sa.Table(
     "outcomes",
     metadata,
     *_home_office_quarter(),
-    sa.Column("offence_code", sa.String(4), primary_key=True),
+    _offence_code(),
     sa.Column(
         "outcome_type", sa.SmallInteger, primary_key=True, comment="0 = not yet assigned an outcome (no outcome)"
     ),
@@ -149,17 +176,10 @@ outcomes = sa.Table(
     sa.Column("offence_description", sa.String(200), nullable=False),
     sa.Column("outcome_group", sa.String(40), nullable=False, comment="the configured group of the outcome type"),
     sa.Column("outcome_description", sa.String(200), nullable=False),
-    sa.Column(
-        "outcomes_for_offences_recorded",
-        sa.Integer,
-        nullable=False,
-        comment="Force outcomes for offences recorded in quarter",
-    ),
-    sa.Column("outcomes_recorded", sa.Integer, nullable=False, comment="Force outcomes recorded in quarter"),
+    _count("outcomes_for_offences_recorded", "Force outcomes for offences recorded in quarter"),
+    _count("outcomes_recorded", "Force outcomes recorded in quarter"),
     *_loaded_from(),
-    sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
-    sa.CheckConstraint("outcome_type >= 0", name="outcome_type"),
-    sa.CheckConstraint("outcomes_for_offences_recorded >= 0 AND outcomes_recorded >= 0", name="counts"),
+    *_checks(outcome_type="outcome_type >= 0", counts="outcomes_for_offences_recorded >= 0 AND outcomes_recorded >= 0"),
     sa.Index(None, "offence_code", "period_start"),
 )
 
@@ -174,8 +194,7 @@ published_figures = sa.Table(
     sa.Column("population", sa.Integer, nullable=True, comment="ONS Table P3: the population used, rounded to 100"),
     sa.Column("population_year", sa.SmallInteger, nullable=True, comment="the mid-year of that population"),
     *_loaded_from(),
-    sa.CheckConstraint("count IS NULL OR count >= 0", name="count"),
-    sa.CheckConstraint("population IS NULL OR population > 0", name="population"),
+    *_checks(count="count IS NULL OR count >= 0", population="population IS NULL OR population > 0"),
 )
 
 prosecutions_return = sa.Table(
@@ -188,12 +207,14 @@ prosecutions_return = sa.Table(
     sa.Column("area_type", sa.String(8), nullable=False, comment="force or cps_area"),
     sa.Column("financial_year", sa.String(7), nullable=False),
     sa.Column("quarter", sa.SmallInteger, nullable=False),
-    sa.Column("value", sa.Integer, nullable=False),
+    _count("value"),
     *_loaded_from(),
-    sa.CheckConstraint("area_type IN ('force', 'cps_area')", name="area_type"),
-    sa.CheckConstraint("granularity IN ('month', 'quarter')", name="granularity"),
-    sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter"),
-    sa.CheckConstraint("value >= 0", name="value"),
+    *_checks(
+        area_type="area_type IN ('force', 'cps_area')",
+        granularity="granularity IN ('month', 'quarter')",
+        quarter="quarter BETWEEN 1 AND 4",
+        value="value >= 0",
+    ),
     sa.Index(None, "measure", "period_start"),
 )
 
@@ -213,7 +234,7 @@ events = sa.Table(
 reports = sa.Table(
     "reports",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _numbered(),
     sa.Column(
         "key",
         sa.String(120),
@@ -240,7 +261,7 @@ reports = sa.Table(
 recommendations = sa.Table(
     "recommendations",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _numbered(),
     sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=False),
     sa.Column("reference", sa.String(40), nullable=False, comment="R1, R2, ... unless the source numbers them"),
     sa.Column("text", sa.Text, nullable=False),
@@ -256,13 +277,13 @@ recommendations = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, comment="raised by every change: a stale edit is refused"),
     *_loaded_from(nullable=True),
     sa.UniqueConstraint("report_id", "reference"),
-    sa.CheckConstraint("version >= 1", name="version"),
+    *_checks(version="version >= 1"),
 )
 
 recommendation_updates = sa.Table(
     "recommendation_updates",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _numbered(),
     sa.Column("recommendation_id", sa.Integer, sa.ForeignKey("recommendations.id"), nullable=False),
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("status_source", sa.String(200), nullable=True, comment="empty for a comment without a status"),
@@ -270,7 +291,7 @@ recommendation_updates = sa.Table(
     sa.Column("comment", sa.Text, nullable=True),
     sa.Column("evidence_link", sa.String(1000), nullable=True),
     sa.Column("author", sa.String(200), nullable=False, comment="who recorded it: an e-mail, or the file it came from"),
-    sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
+    _utc("created_at"),
     *_loaded_from(nullable=True),
     sa.Index(None, "recommendation_id", "date"),
 )
@@ -278,15 +299,15 @@ recommendation_updates = sa.Table(
 audit_log = sa.Table(
     "audit_log",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.DateTime, nullable=False, comment="UTC"),
+    _numbered(),
+    _utc("at"),
     sa.Column("who", sa.String(200), nullable=False),
     sa.Column("table_name", sa.String(60), nullable=False),
     sa.Column("record_id", sa.Integer, nullable=False),
     sa.Column("action", sa.String(20), nullable=False, comment="insert or update; rows are never deleted"),
     sa.Column("before", sa.Text, nullable=True, comment="JSON of the changed fields before; empty for an insert"),
     sa.Column("after", sa.Text, nullable=False, comment="JSON of the changed fields after"),
-    sa.CheckConstraint("action IN ('insert', 'update')", name="action"),
+    *_checks(action="action IN ('insert', 'update')"),
     sa.Index(None, "table_name", "record_id"),
 )
 
@@ -298,8 +319,8 @@ change_stamp = sa.Table(
     metadata,
     sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False, comment="always 1: one row"),
     sa.Column("version", sa.BigInteger, nullable=False, comment="raised by 1 in every transaction that writes data"),
-    sa.Column("changed_at", sa.DateTime, nullable=True, comment="UTC time of the last write"),
-    sa.CheckConstraint("id = 1", name="one_row"),
+    _utc("changed_at", "UTC time of the last write", nullable=True),
+    *_checks(one_row="id = 1"),
 )
 CHANGE_STAMP_ROW = 1
 
@@ -310,12 +331,11 @@ sign_in_attempts = sa.Table(
     metadata,
     sa.Column("kind", sa.String(10), primary_key=True, comment="name, client or account"),
     sa.Column("key", sa.String(320), primary_key=True, comment="the name or e-mail folded, or the client address"),
-    sa.Column("failures", sa.Integer, nullable=False, comment="failed attempts since the last success or lock"),
-    sa.Column("next_attempt_at", sa.DateTime, nullable=True, comment="UTC: no attempt is checked before this"),
-    sa.Column("locked_until", sa.DateTime, nullable=True, comment="UTC: every attempt is refused until this"),
-    sa.Column("updated_at", sa.DateTime, nullable=False, comment="UTC"),
-    sa.CheckConstraint("kind IN ('name', 'client', 'account')", name="kind"),
-    sa.CheckConstraint("failures >= 0", name="failures"),
+    _count("failures", "failed attempts since the last success or lock"),
+    _utc("next_attempt_at", "UTC: no attempt is checked before this", nullable=True),
+    _utc("locked_until", "UTC: every attempt is refused until this", nullable=True),
+    _utc("updated_at"),
+    *_checks(kind="kind IN ('name', 'client', 'account')", failures="failures >= 0"),
 )
 
 MIGRATIONS = Path(__file__).with_name("migrations")
