@@ -1,15 +1,22 @@
 """The boxes of every line of words in an SVG drawn by Plotly (kaleido in Chromium), for the layout tests.
 
 Each ``<text>`` element is placed by its own x and y and the translations of the groups around it;
-its width is measured on the face the browser drew it with (``dashboard.charts.fonts``), its height
-from its type size and lines. Rotated text (the y axis's title) is left out.
+its width is measured on the face the browser drew it with: the face fontconfig gives for Arial, the
+template's first choice (Liberation Sans where it is installed, as on most Linux desktops), else DejaVu Sans
+as ``dashboard.charts.fonts`` measures it. Its height comes from its type size and lines. Rotated text (the
+y axis's title) is left out.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import ImageFont
 
 from dashboard.charts import fonts
 
@@ -104,12 +111,30 @@ def _em(value: str | None, size: float) -> float:
     return float(value.removesuffix("em")) * size if value.endswith("em") else float(value)
 
 
+@lru_cache(maxsize=4)
+def _arial_file(bold: bool) -> str | None:
+    """The font file fontconfig draws Arial with on this machine, or None to measure as the product does."""
+    if shutil.which("fc-match") is None:
+        return None
+    found = subprocess.run(
+        ["fc-match", "--format=%{file}", f"Arial:{'bold' if bold else 'regular'}"], capture_output=True, text=True
+    ).stdout.strip()
+    return found or None
+
+
+def _width(text: str, size: float, bold: bool) -> float:
+    file = _arial_file(bold)
+    if file is None:
+        return fonts.width(text, size, bold=bold)
+    return float(ImageFont.truetype(file, round(size, 1)).getlength(fonts.plain(text)))
+
+
 def _box(
     text: str, kind: str, place: tuple[float, float, float], x: float, baseline: float, size: float, bold: bool,
     anchor: float,
 ) -> Box:  # fmt: skip
     scale, dx, dy = place
-    width = fonts.width(text, size, bold=bold)
+    width = _width(text, size, bold)
     left = x - anchor * width
     top, bottom = baseline - 0.76 * size, baseline + 0.24 * size
     return Box(text, kind, dx + scale * left, dy + scale * top, dx + scale * (left + width), dy + scale * bottom)
