@@ -84,24 +84,6 @@ def test_a_population_of_3_billion_for_one_force_is_refused_with_the_bound(good_
     ]
 
 
-def test_a_twenty_digit_prosecutions_value_is_refused_on_that_cell(good_load, settings, tmp_path):
-    path = tmp_path / "return.csv"
-    path.write_text(RETURN.replace(",6\n", ",12345678901234567890\n"), encoding="utf-8")
-
-    assert refusal(good_load, settings, path) == [
-        f"return.csv, row 3, column 'Value': found '12345678901234567890'; expected a whole number of 0 or more, {INT64}"
-    ]
-
-
-def test_a_prosecutions_value_of_3_billion_is_refused_with_the_bound(good_load, settings, tmp_path):
-    path = tmp_path / "return.csv"
-    path.write_text(RETURN.replace(",41\n", ",3000000000\n"), encoding="utf-8")
-
-    assert refusal(good_load, settings, path) == [
-        f"return.csv, row 2, column 'Value': found '3000000000'; {COUNT_BOUND}"
-    ]
-
-
 def test_a_bound_set_in_the_settings_is_the_one_held_and_named(good_load, tmp_path, monkeypatch, shared_data):
     from data_loaders.settings import load_settings
 
@@ -117,24 +99,6 @@ def test_a_bound_set_in_the_settings_is_the_one_held_and_named(good_load, tmp_pa
 
 
 # ---- dates: impossible years and years outside the plausible range ---------------------------------
-
-
-def test_month_0000_05_is_refused_on_that_cell(good_load, settings, tmp_path):
-    path = tmp_path / "extract.csv"
-    path.write_text(EXTRACT.replace("2024-04", "0000-05"), encoding="utf-8")
-
-    assert refusal(good_load, settings, path) == [
-        f"extract.csv, row 2, column 'Month': found '0000-05'; {MONTH_EXPECTED}"
-    ]
-
-
-def test_a_month_in_9999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
-    path = tmp_path / "extract.csv"
-    path.write_text(EXTRACT.replace("2024-04", "9999-05"), encoding="utf-8")
-
-    assert refusal(good_load, settings, path) == [
-        f"extract.csv, row 2, column 'Month': found '9999-05'; {months_expected()}"
-    ]
 
 
 @pytest.mark.parametrize("year", ["0000/01", "9999/00"])
@@ -159,32 +123,71 @@ def test_a_financial_year_before_2000_is_refused_with_the_plausible_range(good_l
     ]
 
 
-@pytest.mark.parametrize("period", ["0000/01 Q1", "9999/00 Q4", "0000-05"])
-def test_a_return_period_in_year_0_or_9999_is_refused_on_that_cell(good_load, settings, tmp_path, period):
-    path = tmp_path / "return.csv"
-    path.write_text(RETURN.replace("2024/25 Q1", period), encoding="utf-8")
+# ---- one value changed in a good text file: the file, the good text, what is replaced and by what, and the refusal ----
 
-    assert refusal(good_load, settings, path) == [
-        f"return.csv, row 2, column 'Period': found '{period}'; {PERIOD_EXPECTED}"
-    ]
+TRACKER_TEXT = TRACKER.read_text(encoding="utf-8")
+CHANGED_TEXT = {
+    "a twenty-digit prosecutions value": (
+        "return.csv",
+        RETURN,
+        (",6\n", ",12345678901234567890\n"),
+        f"row 3, column 'Value': found '12345678901234567890'; expected a whole number of 0 or more, {INT64}",
+    ),
+    "a prosecutions value of 3 billion": (
+        "return.csv",
+        RETURN,
+        (",41\n", ",3000000000\n"),
+        f"row 2, column 'Value': found '3000000000'; {COUNT_BOUND}",
+    ),
+    "month 0000-05": (
+        "extract.csv",
+        EXTRACT,
+        ("2024-04", "0000-05"),
+        f"row 2, column 'Month': found '0000-05'; {MONTH_EXPECTED}",
+    ),
+    "a month in 9999": (
+        "extract.csv",
+        EXTRACT,
+        ("2024-04", "9999-05"),
+        f"row 2, column 'Month': found '9999-05'; {months_expected()}",
+    ),
+    **{
+        f"a return period of {period}": (
+            "return.csv",
+            RETURN,
+            ("2024/25 Q1", period),
+            f"row 2, column 'Period': found '{period}'; {PERIOD_EXPECTED}",
+        )
+        for period in ("0000/01 Q1", "9999/00 Q4", "0000-05")
+    },
+    "a return month in 9999": (
+        "return.csv",
+        RETURN,
+        ("2024-04", "9999-12"),
+        f"row 3, column 'Period': found '9999-12'; {months_expected()}",
+    ),
+    "an event dated 1999": (
+        "events.csv",
+        EVENTS,
+        ("2019-02-01", "1999-12-31"),
+        f"row 2, column 'Date': found '1999-12-31'; {dates_expected()}",
+    ),
+    "a tracker status date in 9999": (
+        "tracker.csv",
+        TRACKER_TEXT,
+        ("20/03/2018", "20/03/9999"),
+        f"row 2, column 'Status Date': found '20/03/9999'; {dates_expected()}",
+    ),
+}
 
 
-def test_a_return_month_in_9999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
-    path = tmp_path / "return.csv"
-    path.write_text(RETURN.replace("2024-04", "9999-12"), encoding="utf-8")
+@pytest.mark.parametrize("case", CHANGED_TEXT, ids=CHANGED_TEXT)
+def test_a_value_out_of_range_in_a_good_text_file_is_refused_on_that_cell(good_load, settings, tmp_path, case):
+    name, text, (old, new), problem = CHANGED_TEXT[case]
+    assert old in text
+    (path := tmp_path / name).write_text(text.replace(old, new), encoding="utf-8")
 
-    assert refusal(good_load, settings, path) == [
-        f"return.csv, row 3, column 'Period': found '9999-12'; {months_expected()}"
-    ]
-
-
-def test_an_event_dated_1999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
-    path = tmp_path / "events.csv"
-    path.write_text(EVENTS.replace("2019-02-01", "1999-12-31"), encoding="utf-8")
-
-    assert refusal(good_load, settings, path) == [
-        f"events.csv, row 2, column 'Date': found '1999-12-31'; {dates_expected()}"
-    ]
+    assert refusal(good_load, settings, path, recommendations=name == "tracker.csv") == [f"{name}, {problem}"]
 
 
 def test_a_population_mid_year_outside_the_plausible_range_is_refused(good_load, settings, shared_data, tmp_path):
@@ -193,15 +196,6 @@ def test_a_population_mid_year_outside_the_plausible_range_is_refused(good_load,
     assert refusal(good_load, settings, path) == [
         f"pop.csv, row 2, column 'mid_year': found '1999'; expected a year from 2000 to {latest_plausible().year} "
         f"{DATES_NOTE}"
-    ]
-
-
-def test_a_tracker_status_date_in_9999_is_refused_with_the_plausible_range(good_load, settings, tmp_path):
-    path = tmp_path / "tracker.csv"
-    path.write_text(TRACKER.read_text(encoding="utf-8").replace("20/03/2018", "20/03/9999"), encoding="utf-8")
-
-    assert refusal(good_load, settings, path, recommendations=True) == [
-        f"tracker.csv, row 2, column 'Status Date': found '20/03/9999'; {dates_expected()}"
     ]
 
 
