@@ -29,6 +29,11 @@ def test_presentation_mode_moves_with_the_keys_and_buttons_and_the_address_keeps
         expect(table.locator(".pcc-icon").first).to_contain_text(
             re.compile("Usual variation|Unusually|Improving|Concern")
         )
+        # The scorecard, the overdue count and the statutory deadline all fit a 1366x768 projector.
+        notes = page.locator("p.pcc-slide-note")
+        expect(notes.first).to_have_text(re.compile(r"^\d+ of \d+ recommendations (is|are) overdue\.$"))
+        expect(notes.nth(1)).to_contain_text("Statutory response to")
+        assert notes.last.bounding_box()["y"] + notes.last.bounding_box()["height"] <= 768
         screenshot(page, "presentation-slide-1")
         page.goto(f"{address}/present?cat=Stalking&slide=3")
         expect(title).to_have_text("Recorded stalking in Devon and Cornwall, quarterly")

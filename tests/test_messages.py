@@ -104,3 +104,11 @@ def test_a_share_ends_its_sentence_against_the_year_before_as_shown():
     assert share_change(0.071, 0.069) == ", up from 6.9% the year before."
     assert share_change(0.10, 0.07) == ", up from 7.0% the year before."
     assert share_change(0.034, 0.04) == ", down from 4.0% the year before."
+
+
+def test_the_overdue_sentence_agrees_in_number_and_says_when_nothing_is_loaded():
+    assert messages.overdue_sentence(4, 15) == "4 of 15 recommendations are overdue"
+    assert messages.overdue_sentence(1, 15) == "1 of 15 recommendations is overdue"
+    assert messages.overdue_sentence(0, 15) == "None of the 15 recommendations loaded is overdue"
+    assert messages.overdue_sentence(0, 0) == "No recommendations are loaded"
+    assert messages.overdue_sentence(1_204, 2_000) == "1,204 of 2,000 recommendations are overdue"

@@ -96,7 +96,7 @@ def test_the_status_by_report_chart(frames, settings):
         ["Living in fear (2017)", "will not be progressed", 1],
         ["A local review of stalking clinics", "will not be progressed", 0],
     ]
-    assert chart.reading == "2 of 5 recommendations are closed (complete or not to be progressed); 1 are overdue."
+    assert chart.reading == "2 of 5 recommendations are closed (complete or not to be progressed); 1 is overdue."
     assert "Living in fear (2017): 2 in progress, 1 complete, 1 will not be progressed (of 4)" in chart.alt
     assert list(chart.figure.data[0].x) == ["Living in fear (2017)", "A local review of stalking<br>clinics"]
 

@@ -143,9 +143,10 @@ def status_by_report_chart(
     _whole_numbers(figure, int(data.groupby("report")["recommendations"].sum().max()))
     figure.update_xaxes(tickangle=0)
     done = recommendations["status_category"].map(settings.recommendations.is_closed)
+    closed, overdue = int(done.sum()), int(recommendations["overdue"].sum())
     reading = (
-        f"{int(done.sum()):,} of {len(recommendations):,} recommendations are closed (complete or not to be "
-        f"progressed); {int(recommendations['overdue'].sum()):,} are overdue."
+        f"{closed:,} of {len(recommendations):,} recommendations {'is' if closed == 1 else 'are'} closed (complete or "
+        f"not to be progressed); {overdue:,} {'is' if overdue == 1 else 'are'} overdue."
     )
     per_report = []
     for label in labels.values():

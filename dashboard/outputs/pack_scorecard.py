@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, 
 
 from dashboard.figures.scorecard import Scorecard
 from dashboard.outputs import icons
-from dashboard.words import glossary
+from dashboard.words import glossary, messages
 
 ICON = 15  # points
 OVERDUE_SHOWN = 3  # overdue recommendations listed on the page; the rest are counted
@@ -89,13 +89,13 @@ def scorecard_page(card: Scorecard, styles, width: float, height: float, brand, 
     story.append(_table(rows, widths, brand))
 
     story += [Spacer(1, 6), _p("Recommendations past their due date", styles["h2"])]
+    overdue = messages.overdue_sentence(len(card.overdue), card.recommendations)
     if not card.overdue:
-        story.append(_p(f"None of the {card.recommendations} recommendations loaded is overdue.", cell))
+        story.append(_p(f"{overdue}.", cell))
     else:
         story.append(
             _p(
-                f"{len(card.overdue)} of {card.recommendations} recommendations are overdue: past their due date and "
-                "neither complete nor closed. The longest overdue first.",
+                f"{overdue}. Overdue: past the due date and neither complete nor closed. The longest overdue first.",
                 cell,
             )
         )

@@ -129,3 +129,13 @@ def compared_share(sentence: str, share: float | None, previous: float | None, *
 def share_sentence(what: str, share: float | None, previous: float | None, period: str) -> str:
     """'7% of outcomes assigned in the year ending March 2025 were charges or summonses, down from 9%.'"""
     return compared_share("assigned", share, previous, what=what, period=period)
+
+
+def overdue_sentence(overdue: int, recommendations: int) -> str:
+    """How many of the recommendations loaded are overdue, as the slide and the pack both say it (no full stop)."""
+    if recommendations == 0:
+        return "No recommendations are loaded"
+    if overdue == 0:
+        return f"None of the {recommendations:,} recommendations loaded is overdue"
+    verb = "is" if overdue == 1 else "are"
+    return f"{overdue:,} of {recommendations:,} recommendations {verb} overdue"
