@@ -1,7 +1,7 @@
 """The dashboard's only database access: cached reads, and loading uploaded files.
 
 Every cached read is keyed by the database URL, so two databases (a test's, a deployment's) never
-share a cache entry, and by the database's change stamp (``data_loaders.database.change_stamp``),
+share a cache entry, and by the database's change stamp (``data_loaders.schema.change_stamp``),
 which every load, save and clearing raises in its own transaction. The app's frame reads the stamp
 once at the start of each page run (:func:`refresh`), so a file loaded from the command line or an
 update saved through another app process on the same database shows at the next click in every
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from dashboard.charts.base import TimeMarker
 from dashboard.figures import selection
 from dashboard.memo import Memo
-from data_loaders import database, reads
+from data_loaders import database, reads, schema
 from data_loaders.recommendations import queries as recommendation_queries
 from data_loaders.settings import Settings, SettingsError, get_settings
 from data_loaders.sources import events as events_module
@@ -342,12 +342,12 @@ def recommendation_audit(recommendation_id: int) -> pd.DataFrame:
     """
     current = engine()
     updates = recommendation_queries.updates_frame(current, recommendation_id)
-    parts = [recommendation_queries.audit_frame(current, database.recommendations.name, recommendation_id)]
+    parts = [recommendation_queries.audit_frame(current, schema.recommendations.name, recommendation_id)]
     parts += [
-        recommendation_queries.audit_frame(current, database.recommendation_updates.name, int(update_id))
+        recommendation_queries.audit_frame(current, schema.recommendation_updates.name, int(update_id))
         for update_id in updates["id"]
     ]
     parts = [part for part in parts if not part.empty]
     if not parts:
-        return recommendation_queries.audit_frame(current, database.recommendations.name, recommendation_id)
+        return recommendation_queries.audit_frame(current, schema.recommendations.name, recommendation_id)
     return pd.concat(parts, ignore_index=True).sort_values("id", ascending=False, ignore_index=True)

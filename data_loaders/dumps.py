@@ -10,14 +10,14 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from data_loaders import database, reads
+from data_loaders import reads, schema
 from data_loaders.settings import Settings
 
 
 def recorded_crime(engine: Engine, settings: Settings) -> pd.DataFrame:
     """The recorded-crime rows as loaded, one per force, period and offence code (``month`` as YYYY-MM or blank)."""
     order = ("force", "period_start", "month", "offence_code")
-    query = reads.rows_query(database.recorded_crime, reads.RECORDED_COLUMNS, order, sourced=True)
+    query = reads.rows_query(schema.recorded_crime, reads.RECORDED_COLUMNS, order, sourced=True)
     frame = reads._read(engine, query)
     frame["month"] = [
         f"{start:%Y-%m}" if month else "" for start, month in zip(frame["period_start"], frame["month"], strict=True)
@@ -30,7 +30,7 @@ def outcomes(engine: Engine, settings: Settings) -> pd.DataFrame:
     columns = ("force", "financial_year", "quarter", "offence_code", "offence_description", "outcome_type",
                "outcome_group", "outcome_description", "outcomes_for_offences_recorded", "outcomes_recorded")  # fmt: skip
     order = ("force", "period_start", "offence_code", "outcome_type")
-    return reads._read(engine, reads.rows_query(database.outcomes, columns, order, sourced=True))
+    return reads._read(engine, reads.rows_query(schema.outcomes, columns, order, sourced=True))
 
 
 def prosecutions(engine: Engine, settings: Settings) -> pd.DataFrame:
@@ -38,7 +38,7 @@ def prosecutions(engine: Engine, settings: Settings) -> pd.DataFrame:
     from data_loaders.sources.prosecutions import period_label
 
     order = ("area", "granularity", "period_start", "measure")
-    query = reads.rows_query(database.prosecutions_return, reads.RETURN_COLUMNS, order, sourced=True)
+    query = reads.rows_query(schema.prosecutions_return, reads.RETURN_COLUMNS, order, sourced=True)
     frame = reads._read(engine, query)
     frame.insert(
         0, "period", [period_label(g, s) for g, s in zip(frame["granularity"], frame["period_start"], strict=True)]

@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database, detail, streaming
+from data_loaders import database, detail, schema, streaming
 from data_loaders.demo import guard as demo_guard
 from data_loaders.settings import Settings
 from data_loaders.sources import (
@@ -73,28 +73,26 @@ class Kind:
 # (except the offence count), and it needs `Outcome Type`, which no recorded-crime table has.
 # Events replace by `scope`, which every row of an events file shares: a new file replaces them all.
 KINDS: tuple[Kind, ...] = (
-    Kind(ons_pfa_tables.KIND, ons_pfa_tables, database.published_figures, ("area", "period_end", "offence_group")),
-    Kind(outcomes.KIND, outcomes, database.outcomes, ("force", "financial_year", "quarter")),
+    Kind(ons_pfa_tables.KIND, ons_pfa_tables, schema.published_figures, ("area", "period_end", "offence_group")),
+    Kind(outcomes.KIND, outcomes, schema.outcomes, ("force", "financial_year", "quarter")),
     Kind(
         recorded_crime.KIND,
         recorded_crime,
-        database.recorded_crime,
+        schema.recorded_crime,
         ("force", "financial_year", "quarter", "month"),
-        database.recorded_crime_csp,
+        schema.recorded_crime_csp,
     ),
-    Kind(
-        monthly_extract.KIND, monthly_extract, database.recorded_crime, ("force", "financial_year", "quarter", "month")
-    ),
-    Kind(population.KIND, population, database.population, ("force", "year")),
+    Kind(monthly_extract.KIND, monthly_extract, schema.recorded_crime, ("force", "financial_year", "quarter", "month")),
+    Kind(population.KIND, population, schema.population, ("force", "year")),
     Kind(
         mid_year_estimates.KIND,
         mid_year_estimates,
-        database.population,
+        schema.population,
         ("force", "year"),
-        database.population_district,
+        schema.population_district,
     ),
-    Kind(prosecutions.KIND, prosecutions, database.prosecutions_return, ("area", "granularity", "period_start")),
-    Kind(events.KIND, events, database.events, ("scope",)),
+    Kind(prosecutions.KIND, prosecutions, schema.prosecutions_return, ("area", "granularity", "period_start")),
+    Kind(events.KIND, events, schema.events, ("scope",)),
 )
 INSERT_CHUNK = 5000
 # Files whose worksheet XML (or CSV text) is larger than this are read as a stream, a chunk of rows at a time.
@@ -379,24 +377,24 @@ def sync_forces(connection: Connection, settings: Settings) -> None:
     """Make the forces and alias tables match the settings (forces are never deleted)."""
     from data_loaders.forces import name_key
 
-    existing = {row.name: row for row in connection.execute(sa.select(database.forces))}
+    existing = {row.name: row for row in connection.execute(sa.select(schema.forces))}
     for force in settings.forces:
         values = {"ons_code": force.ons_code or None, "territorial": force.territorial}
         if force.name not in existing:
-            connection.execute(database.forces.insert().values(name=force.name, **values))
+            connection.execute(schema.forces.insert().values(name=force.name, **values))
         elif (existing[force.name].ons_code, existing[force.name].territorial) != (
             values["ons_code"],
             values["territorial"],
         ):
-            connection.execute(database.forces.update().where(database.forces.c.name == force.name).values(**values))
+            connection.execute(schema.forces.update().where(schema.forces.c.name == force.name).values(**values))
     aliases = {}
     for force in settings.forces:
         for spelling in (force.name, *force.aliases):
             aliases.setdefault(name_key(spelling), force.name)
-    stored = {row.alias: row.force for row in connection.execute(sa.select(database.force_aliases))}
+    stored = {row.alias: row.force for row in connection.execute(sa.select(schema.force_aliases))}
     if stored != aliases:
-        connection.execute(database.force_aliases.delete())
-        connection.execute(database.force_aliases.insert(), [{"alias": a, "force": f} for a, f in aliases.items()])
+        connection.execute(schema.force_aliases.delete())
+        connection.execute(schema.force_aliases.insert(), [{"alias": a, "force": f} for a, f in aliases.items()])
 
 
 def _existing_periods(connection: Connection, kind: Kind, covered: pd.DataFrame) -> pd.DataFrame:
@@ -405,8 +403,8 @@ def _existing_periods(connection: Connection, kind: Kind, covered: pd.DataFrame)
     key_columns = [table.c[k] for k in kind.replace_keys]
     first = kind.replace_keys[0]
     query = (
-        sa.select(*key_columns, sa.func.max(database.sources.c.edition_date).label("edition_date"))
-        .join(database.sources, database.sources.c.id == table.c.source_id)
+        sa.select(*key_columns, sa.func.max(schema.sources.c.edition_date).label("edition_date"))
+        .join(schema.sources, schema.sources.c.id == table.c.source_id)
         .where(table.c[first].in_(sorted(covered[first].unique().tolist())))
         .group_by(*key_columns)
     )
@@ -456,9 +454,7 @@ def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: P
         notes=list(rows.attrs.get("notes", ())),
     )
     already = connection.execute(
-        sa.select(database.sources.c.id).where(
-            database.sources.c.sha256 == item.sha256, database.sources.c.kind == kind.name
-        )
+        sa.select(schema.sources.c.id).where(schema.sources.c.sha256 == item.sha256, schema.sources.c.kind == kind.name)
     ).first()
     if already:
         result.already_loaded = True
@@ -482,7 +478,7 @@ def _write(connection: Connection, item: Prepared, *, is_demo: bool, progress: P
     result.periods_kept_newer = len(kept)
 
     source_id = connection.execute(
-        database.sources.insert().values(
+        schema.sources.insert().values(
             file_name=item.file_name,
             kind=kind.name,
             sha256=item.sha256,

@@ -139,7 +139,7 @@ def checked(parser: Parser, problem: Callable[[object], str | None]) -> Parser:
 def long_text_problems(rows, table, keys: tuple[str, ...], file: str, headers: dict[str, str]) -> list:
     """A problem for each text cell of ``rows`` (a frame with ``_sheet`` and ``_row``) longer than its column holds.
 
-    ``keys`` name columns of ``table`` (the schema in data_loaders.database), whose declared lengths are
+    ``keys`` name columns of ``table`` (the schema in data_loaders.schema), whose declared lengths are
     the most characters stored; a problem names the column as the file heads it (``headers``), else by its key.
     """
     from data_loaders.tables import Problem

@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database
+from data_loaders import database, schema
 
 NATIONAL = "England and Wales"
 
@@ -37,7 +37,7 @@ def rows_query(
     table: sa.Table, columns: tuple[str, ...], order: tuple[str, ...], *, sourced: bool = False
 ) -> sa.Select:
     """``columns`` of ``table`` in ``order``; with ``sourced``, the file, edition and demo flag each row came from."""
-    src = database.sources
+    src = schema.sources
     selected = [table.c[name] for name in columns]
     if not sourced:
         return sa.select(*selected).order_by(*(table.c[name] for name in order))
@@ -51,7 +51,7 @@ def rows_query(
 
 def recorded_crime(engine: Engine) -> pd.DataFrame:
     """Every recorded-crime row: quarterly Home Office rows have ``month`` 0, local monthly rows 1-12."""
-    query = rows_query(database.recorded_crime, RECORDED_COLUMNS, ("period_start", "force", "offence_code"))
+    query = rows_query(schema.recorded_crime, RECORDED_COLUMNS, ("period_start", "force", "offence_code"))
     return _read(engine, query, ("period_start",))
 
 
@@ -62,14 +62,14 @@ def population(engine: Engine) -> pd.DataFrame:
     gives, in its Table P3, the population its rates used (rounded to 100). The second fills in
     only a force and mid-year that no population file holds.
     """
-    pop, pub = database.population, database.published_figures
+    pop, pub = schema.population, schema.published_figures
     columns = ["force", "year", "population", "source"]
-    own = database.select_with_file(pop, pop.c.force, pop.c.year, pop.c.population, label="source")
+    own = schema.select_with_file(pop, pop.c.force, pop.c.year, pop.c.population, label="source")
     estimates = _read(engine, own.order_by(pop.c.force, pop.c.year))
     area_year = (pub.c.area.label("force"), pub.c.population_year.label("year"))
     published = _read(
         engine,
-        database.select_with_file(pub, *area_year, pub.c.population, pub.c.period_end, label="source")
+        schema.select_with_file(pub, *area_year, pub.c.population, pub.c.period_end, label="source")
         .where(pub.c.population.is_not(None), pub.c.area != NATIONAL)
         .order_by(pub.c.area, pub.c.population_year, pub.c.period_end.desc()),
     )
@@ -83,22 +83,22 @@ def population(engine: Engine) -> pd.DataFrame:
 
 def published_figures(engine: Engine) -> pd.DataFrame:
     """ONS's published yearly figures by area and year ending: count, rate per 1,000, population and its mid-year."""
-    pub = database.published_figures
+    pub = schema.published_figures
     names = ("area", "period_end", "offence_group", "count", "rate", "population", "population_year")
-    query = database.select_with_file(pub, *(pub.c[name] for name in names), label="source")
+    query = schema.select_with_file(pub, *(pub.c[name] for name in names), label="source")
     return _read(engine, query.order_by(pub.c.period_end, pub.c.area))
 
 
 def outcomes(engine: Engine) -> pd.DataFrame:
     """Every outcome row (both Home Office counts); type 0 rows are the not-yet-assigned backlog."""
     order = ("period_start", "force", "offence_code", "outcome_type")
-    return _read(engine, rows_query(database.outcomes, OUTCOME_COLUMNS, order), ("period_start",))
+    return _read(engine, rows_query(schema.outcomes, OUTCOME_COLUMNS, order), ("period_start",))
 
 
 def prosecutions(engine: Engine) -> pd.DataFrame:
     """The local prosecutions and orders return: one row per area, period and measure."""
     order = ("period_start", "area", "measure")
-    return _read(engine, rows_query(database.prosecutions_return, RETURN_COLUMNS, order), ("period_start",))
+    return _read(engine, rows_query(schema.prosecutions_return, RETURN_COLUMNS, order), ("period_start",))
 
 
 CSP_COLUMNS = ("force", "financial_year", "quarter", "period_start", "csp", "offence_code", "count")
@@ -107,11 +107,11 @@ CSP_COLUMNS = ("force", "financial_year", "quarter", "period_start", "csp", "off
 def recorded_crime_csp(engine: Engine) -> pd.DataFrame:
     """Every row of the CSP editions as published, by force, quarter, partnership (``csp``) and offence code."""
     order = ("period_start", "force", "csp", "offence_code")
-    return _read(engine, rows_query(database.recorded_crime_csp, CSP_COLUMNS, order), ("period_start",))
+    return _read(engine, rows_query(schema.recorded_crime_csp, CSP_COLUMNS, order), ("period_start",))
 
 
 def population_district(engine: Engine) -> pd.DataFrame:
     """Each district's mid-year estimate, by force, year and district code."""
     order = ("force", "year", "lad_code")
     columns = ("force", "year", "lad_code", "population")
-    return _read(engine, rows_query(database.population_district, columns, order))
+    return _read(engine, rows_query(schema.population_district, columns, order))

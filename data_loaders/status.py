@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database
+from data_loaders import database, schema
 from data_loaders.sources.prosecutions import period_label
 
 
@@ -96,7 +96,7 @@ def _table_status(
     ``where`` keeps only some of the table's rows (for coverage and the count of areas alike); without
     ``editions`` no period names the edition of its files.
     """
-    src = database.sources
+    src = schema.sources
     columns = [table.c[c] for c in period_columns]
     kept = () if where is None else (where,)
     query = (
@@ -140,7 +140,7 @@ def _table_status(
 
 def _crime_status(engine: Engine, kind: str, monthly: bool) -> KindStatus | None:
     """Recorded crime: the local extract's months, or the Home Office's quarters (month 0)."""
-    rc = database.recorded_crime
+    rc = schema.recorded_crime
     return _table_status(
         engine,
         kind,
@@ -158,7 +158,7 @@ def _population_status(engine: Engine) -> KindStatus | None:
     return _table_status(
         engine,
         "population",
-        database.population,
+        schema.population,
         ("year",),
         lambda row: f"mid-{row.year}",
         "force",
@@ -173,7 +173,7 @@ def _returns_status(engine: Engine) -> list[KindStatus | None]:
         _table_status(
             engine,
             "outcomes (quarterly, Home Office)",
-            database.outcomes,
+            schema.outcomes,
             ("period_start", "financial_year", "quarter"),
             lambda row: f"{row.financial_year} Q{row.quarter}",
             "force",
@@ -182,7 +182,7 @@ def _returns_status(engine: Engine) -> list[KindStatus | None]:
         _table_status(
             engine,
             "prosecutions and orders (local return)",
-            database.prosecutions_return,
+            schema.prosecutions_return,
             ("period_start", "granularity"),
             lambda row: period_label(row.granularity, row.period_start),
             "area",
@@ -191,7 +191,7 @@ def _returns_status(engine: Engine) -> list[KindStatus | None]:
         _table_status(
             engine,
             "local events",
-            database.events,
+            schema.events,
             ("date",),
             lambda row: str(row.date.year),
             None,
@@ -201,17 +201,17 @@ def _returns_status(engine: Engine) -> list[KindStatus | None]:
 
 
 def _sources(engine: Engine) -> list[SourceStatus]:
-    src = database.sources
+    src = schema.sources
     current = {}
     with engine.connect() as connection:
         for table in (
-            database.recorded_crime,
-            database.population,
-            database.outcomes,
-            database.prosecutions_return,
-            database.events,
-            database.recommendations,
-            database.published_figures,
+            schema.recorded_crime,
+            schema.population,
+            schema.outcomes,
+            schema.prosecutions_return,
+            schema.events,
+            schema.recommendations,
+            schema.published_figures,
         ):
             for source_id, rows in connection.execute(
                 sa.select(table.c.source_id, sa.func.count()).group_by(table.c.source_id)
@@ -219,17 +219,17 @@ def _sources(engine: Engine) -> list[SourceStatus]:
                 current[source_id] = current.get(source_id, 0) + rows
         spans = {}
         for table, column in (
-            (database.recorded_crime, database.recorded_crime.c.period_start),
-            (database.outcomes, database.outcomes.c.period_start),
-            (database.prosecutions_return, database.prosecutions_return.c.period_start),
-            (database.events, database.events.c.date),
-            (database.published_figures, database.published_figures.c.period_end),
+            (schema.recorded_crime, schema.recorded_crime.c.period_start),
+            (schema.outcomes, schema.outcomes.c.period_start),
+            (schema.prosecutions_return, schema.prosecutions_return.c.period_start),
+            (schema.events, schema.events.c.date),
+            (schema.published_figures, schema.published_figures.c.period_end),
         ):
             for source_id, first, last in connection.execute(
                 sa.select(table.c.source_id, sa.func.min(column), sa.func.max(column)).group_by(table.c.source_id)
             ):
                 spans[source_id] = (first, last)
-        pop = database.population
+        pop = schema.population
         for source_id, first, last in connection.execute(
             sa.select(pop.c.source_id, sa.func.min(pop.c.year), sa.func.max(pop.c.year)).group_by(pop.c.source_id)
         ):
@@ -246,7 +246,7 @@ def _sources(engine: Engine) -> list[SourceStatus]:
 
 def _recommendations_status(engine: Engine) -> KindStatus | None:
     """Inspection recommendations: one period per report, in publication order."""
-    recs, reps, src = database.recommendations, database.reports, database.sources
+    recs, reps, src = schema.recommendations, schema.reports, schema.sources
     query = (
         sa.select(reps.c.title, reps.c.publication_date, src.c.file_name, src.c.is_demo, sa.func.count().label("rows"))
         .join(recs, recs.c.report_id == reps.c.id)
@@ -285,7 +285,7 @@ def population_warnings(engine: Engine, lag_months: int) -> list[str]:
     """Forces whose latest year ending has no population estimate, or one more than a year older than the 12 months."""
     from data_loaders import periods, reads
 
-    rc, forces = database.recorded_crime, database.forces
+    rc, forces = schema.recorded_crime, schema.forces
     query = (
         sa.select(rc.c.force, sa.func.max(rc.c.period_start))
         .join(forces, forces.c.name == rc.c.force)
@@ -345,7 +345,7 @@ def read_status(engine: Engine, lag_months: int | None = None) -> Status:
             _table_status(
                 engine,
                 "ONS published figures (police force area tables)",
-                database.published_figures,
+                schema.published_figures,
                 ("period_end",),
                 lambda row: f"year ending {row.period_end:%B %Y}",
                 "area",

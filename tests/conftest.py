@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from dashboard.outputs import images
 from dashboard.outputs.inputs import inputs_from_database
-from data_loaders import database
+from data_loaders import database, schema
 from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 
@@ -170,7 +170,7 @@ def _row_counts(url: str) -> dict[str, int]:
         with engine.connect() as connection:
             return {
                 table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-                for table in database.metadata.sorted_tables
+                for table in schema.metadata.sorted_tables
             }
     finally:
         engine.dispose()

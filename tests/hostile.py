@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database, ingest
+from data_loaders import database, ingest, schema
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.tables import LoadRefused
 
@@ -61,7 +61,7 @@ def dump(engine) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
         return {
             table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
+            for table in schema.metadata.sorted_tables
         }
 
 

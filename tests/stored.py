@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database, ingest
+from data_loaders import database, ingest, schema
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.tables import LoadRefused
 
@@ -18,7 +18,7 @@ def contents(engine) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
         return {
             table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-            for table in database.metadata.sorted_tables
+            for table in schema.metadata.sorted_tables
         }
 
 
@@ -38,7 +38,7 @@ def refused(engine, settings, *paths) -> list[str]:
 
 def recorded_crime_rows(engine) -> list[tuple]:
     """The recorded-crime rows: force, year, quarter, month, period start, code, description, count."""
-    rc = database.recorded_crime
+    rc = schema.recorded_crime
     query = sa.select(
         rc.c.force,
         rc.c.financial_year,

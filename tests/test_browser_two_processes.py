@@ -16,7 +16,7 @@ from conftest import _postgres_database
 from stored import load_tracker
 
 from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
-from data_loaders import database
+from data_loaders import database, schema
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgres]
 PASSWORD = "correct horse battery staple"
@@ -75,14 +75,14 @@ def save(page, comment: str) -> None:
 def version(url: str) -> int:
     engine = database.make_engine(url)
     with engine.connect() as connection:
-        found = connection.execute(sa.select(database.recommendations.c.version)).scalar_one()
+        found = connection.execute(sa.select(schema.recommendations.c.version)).scalar_one()
     engine.dispose()
     return found
 
 
 def comments(url: str) -> list[str]:
     engine = database.make_engine(url)
-    updates = database.recommendation_updates
+    updates = schema.recommendation_updates
     with engine.connect() as connection:
         found = connection.execute(sa.select(updates.c.comment).order_by(updates.c.id)).scalars().all()
     engine.dispose()

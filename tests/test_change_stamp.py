@@ -13,7 +13,7 @@ from browser import BROKEN_FILE, BROKEN_ROWS, TINY_FILE, TINY_ROWS, write_table
 from conftest import ROOT, TEST_DATA
 
 from dashboard import queries
-from data_loaders import database, ingest
+from data_loaders import database, ingest, schema
 from data_loaders.recommendations import store
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.tables import LoadRefused
@@ -28,7 +28,7 @@ def stamp(engine) -> int:
 
 
 def first_recommendation(engine) -> tuple[int, int]:
-    recs = database.recommendations
+    recs = schema.recommendations
     with engine.connect() as connection:
         row = connection.execute(sa.select(recs.c.id, recs.c.version).order_by(recs.c.id).limit(1)).one()
     return row.id, row.version
@@ -135,7 +135,7 @@ def test_saves_racing_on_one_recommendation_are_kept_or_refused_never_lost(engin
         assert sorted(outcomes.values()) == ["refused", "saved"], f"round {round_}: {outcomes}"
         kept += [f"round {round_} by {name}" for name, outcome in outcomes.items() if outcome == "saved"]
         assert first_recommendation(engine)[1] == version + 1
-    updates = database.recommendation_updates
+    updates = schema.recommendation_updates
     with engine.connect() as connection:
         comments = connection.execute(
             sa.select(updates.c.comment).where(updates.c.recommendation_id == rid, updates.c.author != "Loader")

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import actions
 from dashboard.ui import data_status
 from dashboard.ui.components import escape_frame, escape_markdown
-from data_loaders import database, ingest
+from data_loaders import ingest, schema
 from data_loaders.status import KindStatus
 from data_loaders.tables import LoadRefused
 
@@ -133,8 +133,8 @@ def test_a_valid_upload_loads_and_the_page_shows_it(data_page, sqlite_engine):
     assert not app.error
     assert table_with(open_details(app, "Where each period came from"), "Periods")["File"].tolist() == [TINY_FILE]
     with sqlite_engine.connect() as connection:
-        assert connection.execute(sa.select(sa.func.sum(database.recorded_crime.c.count))).scalar_one() == 996
-        assert connection.execute(sa.select(database.sources.c.file_name)).scalars().all() == [TINY_FILE]
+        assert connection.execute(sa.select(sa.func.sum(schema.recorded_crime.c.count))).scalar_one() == 996
+        assert connection.execute(sa.select(schema.sources.c.file_name)).scalars().all() == [TINY_FILE]
 
 
 def test_loading_the_same_upload_again_changes_nothing(data_page, sqlite_engine):

@@ -4,12 +4,12 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from data_loaders import database
+from data_loaders import database, schema
 
 
 def test_migrations_build_exactly_the_declared_schema(engine):
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), database.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection), schema.metadata)
     assert differences == []
 
 
@@ -43,7 +43,7 @@ def test_sqlite_folder_is_created(tmp_path):
 def test_migrations_make_every_declared_check_and_only_those(engine):
     """``compare_metadata`` does not compare CHECK constraints: their names are compared here, table by table."""
     inspector = sa.inspect(engine)
-    for table in database.metadata.sorted_tables:
+    for table in schema.metadata.sorted_tables:
         declared = {c.name for c in table.constraints if isinstance(c, sa.CheckConstraint)}
         made = {c["name"] for c in inspector.get_check_constraints(table.name)}
         assert made == declared, table.name

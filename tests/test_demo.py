@@ -11,7 +11,7 @@ from conftest import DEMO_AS_OF as AS_OF
 from files import RECORDED_CRIME_HEADER
 
 import pcc_cli as cli
-from data_loaders import database, places
+from data_loaders import database, places, schema
 from data_loaders.demo import dataset as demo
 from data_loaders.settings import load_settings
 from data_loaders.sources import recorded_crime
@@ -58,13 +58,13 @@ def demo_db(dated_demo):
 
 @pytest.fixture(scope="module")
 def quarters(demo_db) -> pd.DataFrame:
-    rows = table_rows(demo_db[0], database.recorded_crime)
+    rows = table_rows(demo_db[0], schema.recorded_crime)
     return rows[rows["month"] == 0]
 
 
 @pytest.fixture(scope="module")
 def months(demo_db) -> pd.DataFrame:
-    rows = table_rows(demo_db[0], database.recorded_crime)
+    rows = table_rows(demo_db[0], schema.recorded_crime)
     return rows[rows["month"] != 0]
 
 
@@ -96,14 +96,14 @@ def test_files_are_written_in_the_official_formats_and_loaded_by_kind(demo_db):
 def test_the_home_force_partnerships_add_up_to_its_quarters_and_its_people(demo_db, quarters):
     engine, settings, _, _ = demo_db
     home = settings.home_force
-    csp = table_rows(engine, database.recorded_crime_csp)
+    csp = table_rows(engine, schema.recorded_crime_csp)
     assert set(csp["force"]) == {home}
     assert set(csp["csp"]) == {*places.partnerships(home)["csp"], f"Unassigned {home}"}
     summed = csp.groupby(["financial_year", "quarter", "offence_code"])["count"].sum()
     own = quarters[quarters["force"] == home].set_index(["financial_year", "quarter", "offence_code"])["count"]
     assert summed.sort_index().to_dict() == own.sort_index().to_dict()
-    districts = table_rows(engine, database.population_district)
-    population = table_rows(engine, database.population)
+    districts = table_rows(engine, schema.population_district)
+    population = table_rows(engine, schema.population)
     by_year = districts.groupby("year")["population"].sum().to_dict()
     assert sorted(by_year) == [2022, 2023, 2024, 2025]
     forces = population[population["force"] == home].set_index("year")["population"]
@@ -111,7 +111,7 @@ def test_the_home_force_partnerships_add_up_to_its_quarters_and_its_people(demo_
 
 
 def test_every_source_is_marked_as_demo(demo_db):
-    sources = table_rows(demo_db[0], database.sources)
+    sources = table_rows(demo_db[0], schema.sources)
     assert sources["file_name"].tolist() == LOADED
     assert sources["is_demo"].map(bool).tolist() == [True] * len(LOADED)
 
@@ -131,7 +131,7 @@ def test_recorded_crime_holds_the_forces_that_record_stalking(demo_db, quarters)
     assert set(quarters["force"]) == {*settings.territorial_forces, "British Transport Police"}
     assert len(set(quarters["force"])) == 44
     assert set(quarters["offence_code"]) == {"8L", "8M", "8Q", "8R", "8U"}
-    assert table_rows(demo_db[0], database.forces)["name"].nunique() == 47
+    assert table_rows(demo_db[0], schema.forces)["name"].nunique() == 47
     assert (quarters["count"] >= 0).all()
 
 
@@ -203,7 +203,7 @@ def test_monthly_rows_add_up_exactly_to_the_home_force_quarters(quarters, months
 
 
 def test_population_covers_the_43_force_areas(demo_db):
-    population = table_rows(demo_db[0], database.population)
+    population = table_rows(demo_db[0], schema.population)
     assert population["force"].nunique() == 43
     assert set(population["force"]) == set(demo_db[1].territorial_forces)
     assert sorted(population["year"].unique().tolist()) == list(range(2014, 2026))
@@ -268,11 +268,11 @@ def test_build_twice_on_both_backends_changes_nothing(engine, settings):
     first = demo.build(engine, settings, as_of=AS_OF, progress=lambda fraction, _: steps.append(fraction))
     assert [r.already_loaded for r in first] == [False] * len(LOADED)
     assert steps[0] == 0.0 and steps[-1] == 1.0
-    before = {t.name: table_rows(engine, t) for t in database.metadata.sorted_tables}
+    before = {t.name: table_rows(engine, t) for t in schema.metadata.sorted_tables}
     second = demo.build(engine, settings, as_of=AS_OF)
     assert [r.already_loaded for r in second] == [True] * len(LOADED)
     assert all("already loaded" in r.describe() for r in second)
-    for table in database.metadata.sorted_tables:
+    for table in schema.metadata.sorted_tables:
         after = table_rows(engine, table)
         assert after.equals(before[table.name]), table.name
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from conftest import DEMO_AS_OF as AS_OF
 
 import pcc_cli as cli
-from data_loaders import database, ingest
+from data_loaders import database, ingest, schema
 from data_loaders.demo import dataset as demo
 from data_loaders.recommendations import ingest as recommendation_ingest
 from data_loaders.status import read_status
@@ -28,7 +28,7 @@ def counts(engine) -> dict[str, int]:
     with engine.connect() as connection:
         return {
             table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            for table in database.metadata.sorted_tables
+            for table in schema.metadata.sorted_tables
         }
 
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import TEST_DATA
 
-from data_loaders import database
+from data_loaders import schema
 from data_loaders.demo import recommendations as demo_recommendations
 from data_loaders.recommendations.queries import recommendations_frame, reports_frame, updates_frame
 from data_loaders.status import read_status
@@ -124,10 +124,10 @@ def test_histories_are_dated_entries_with_evidence_links(loaded, settings):
 
 def test_loading_again_changes_nothing(loaded, settings):
     engine, paths, _ = loaded
-    before = {t.name: _rows(engine, t) for t in database.metadata.sorted_tables}
+    before = {t.name: _rows(engine, t) for t in schema.metadata.sorted_tables}
     again = demo_recommendations.load(engine, settings, paths)
     assert [r.already_loaded for r in again] == [True, True]
-    for table in database.metadata.sorted_tables:
+    for table in schema.metadata.sorted_tables:
         assert _rows(engine, table).equals(before[table.name]), table.name
 
 

@@ -12,7 +12,7 @@ from files import write_csv
 from stored import contents, refused
 
 import pcc_cli as cli
-from data_loaders import database, ingest
+from data_loaders import ingest, schema
 from data_loaders.sources import events
 from data_loaders.status import read_status
 
@@ -36,7 +36,7 @@ STORED = [
 
 
 def stored_rows(engine) -> list[tuple]:
-    ev = database.events
+    ev = schema.events
     query = sa.select(ev.c.scope, ev.c.date, ev.c.label, ev.c.kind, ev.c.detail).order_by(ev.c.date, ev.c.label)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query)]

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from hostile import FIELD_LIMIT, RESPONSE, TRACKER, dump, mutated, recorded_crime_rows, refusal, write_rows
 
-from data_loaders import database, ingest
+from data_loaders import database, ingest, schema
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.tables import LoadRefused
 
@@ -85,7 +85,7 @@ def test_a_response_title_longer_than_its_column_is_refused(good_load, settings,
 
 def stored_links(engine) -> list[str]:
     with engine.connect() as connection:
-        rows = connection.execute(sa.select(database.recommendation_updates.c.evidence_link))
+        rows = connection.execute(sa.select(schema.recommendation_updates.c.evidence_link))
         return sorted(link for (link,) in rows if link)
 
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from stored import contents
 
-from data_loaders import database, ingest
+from data_loaders import database, ingest, schema
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused
 
@@ -49,7 +49,7 @@ A_THEN_B = [
 
 
 def rows_with_source(engine) -> list[tuple]:
-    rc, src = database.recorded_crime, database.sources
+    rc, src = schema.recorded_crime, schema.sources
     query = (
         sa.select(rc.c.force, rc.c.financial_year, rc.c.quarter, rc.c.offence_code, rc.c.count, src.c.file_name)
         .join(src, src.c.id == rc.c.source_id)
@@ -60,7 +60,7 @@ def rows_with_source(engine) -> list[tuple]:
 
 
 def yearly_totals(engine) -> dict[tuple[str, str], int]:
-    rc = database.recorded_crime
+    rc = schema.recorded_crime
     query = sa.select(rc.c.force, rc.c.financial_year, sa.func.sum(rc.c.count)).group_by(
         rc.c.force, rc.c.financial_year
     )
@@ -184,7 +184,7 @@ def test_display_names_name_the_source_and_the_edition(engine, settings, tmp_pat
     [result] = ingest.load_files([upload], engine, settings, display_names=["prc-pfa-tables-191023.csv"])
     assert (result.file_name, result.edition_date) == ("prc-pfa-tables-191023.csv", D(2023, 10, 19))
     with engine.connect() as connection:
-        sources = connection.execute(sa.select(database.sources.c.file_name, database.sources.c.rows)).all()
+        sources = connection.execute(sa.select(schema.sources.c.file_name, schema.sources.c.rows)).all()
     assert [tuple(s) for s in sources] == [("prc-pfa-tables-191023.csv", 1)]
 
 
@@ -200,11 +200,9 @@ def test_progress_is_reported_from_reading_to_done(engine, settings, editions):
 def test_forces_and_aliases_are_synchronised_from_the_settings(engine, settings, editions):
     ingest.load_files([editions[0]], engine, settings)
     with engine.connect() as connection:
-        forces = connection.execute(sa.select(sa.func.count()).select_from(database.forces)).scalar_one()
+        forces = connection.execute(sa.select(sa.func.count()).select_from(schema.forces)).scalar_one()
         alias = connection.execute(
-            sa.select(database.force_aliases.c.force).where(
-                database.force_aliases.c.alias == "devon and cornwall police"
-            )
+            sa.select(schema.force_aliases.c.force).where(schema.force_aliases.c.alias == "devon and cornwall police")
         ).scalar_one()
     assert (forces, alias) == (len(settings.forces), "Devon and Cornwall")
 
@@ -317,7 +315,7 @@ def test_a_database_error_after_the_first_chunk_rolls_everything_back(loaded, se
     population.write_text("Force,Year,Population\nDorset,2019,775000\n")
     error = sa.exc.OperationalError("INSERT INTO recorded_crime", {}, Exception("disk I/O error"))
     before = contents(loaded)
-    inserts = _fail_on_insert(monkeypatch, database.recorded_crime, after=1, error=error)
+    inserts = _fail_on_insert(monkeypatch, schema.recorded_crime, after=1, error=error)
 
     with pytest.raises(LoadRefused) as caught:
         ingest.load_files([population, editions[0]], loaded, settings)

@@ -11,7 +11,7 @@ from files import SH, VAP, write_xlsx
 from test_outcomes import ROWS as OUTCOME_ROWS
 from test_recorded_crime import NOTES, TITLES
 
-from data_loaders import database, ingest
+from data_loaders import database, ingest, schema
 from data_loaders.ods import write_ods
 from data_loaders.streaming import xml_size
 from data_loaders.tables import LoadRefused
@@ -22,7 +22,7 @@ CRIME_FILE = "home-office-prc-pfa-stalking-harassment-191023.csv"
 def stored(engine) -> list[tuple]:
     with engine.connect() as connection:
         return sorted(
-            tuple(row) for table in (database.recorded_crime, database.outcomes)
+            tuple(row) for table in (schema.recorded_crime, schema.outcomes)
             for row in connection.execute(sa.select(*[c for c in table.c if c.name != "source_id"]))
         )  # fmt: skip
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 import pcc_cli as cli
-from data_loaders import database, ingest
+from data_loaders import ingest, schema
 from data_loaders.sources import ons_pfa_tables
 from data_loaders.tables import LoadRefused, open_workbook
 
@@ -34,7 +34,7 @@ def ons(shared_data):
 
 
 def published(engine) -> dict[tuple[str, str], tuple]:
-    pub = database.published_figures
+    pub = schema.published_figures
     query = sa.select(pub.c.area, pub.c.period_end, pub.c.count, pub.c.rate, pub.c.population, pub.c.population_year)
     with engine.connect() as connection:
         return {(row[0], f"{row[1]:%Y-%m}"): tuple(row[2:]) for row in connection.execute(query)}

@@ -16,7 +16,7 @@ from stored import contents, refused
 
 import pcc_cli as cli
 from dashboard.figures import outcomes as outcome_figures
-from data_loaders import database, ingest
+from data_loaders import ingest, schema
 from data_loaders.ods import write_ods
 from data_loaders.sources import outcomes, recorded_crime
 from data_loaders.status import read_status
@@ -46,7 +46,7 @@ NAME = "prc-outcomes-open-data-mar2025-tables-240725"
 
 
 def stored_rows(engine) -> list[tuple]:
-    oc = database.outcomes
+    oc = schema.outcomes
     query = sa.select(
         oc.c.force,
         oc.c.financial_year,

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.components import escape_markdown
 from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
-from data_loaders import database
+from data_loaders import database, schema
 from data_loaders.recommendations import store as recommendations
 
 APP = ROOT / "dashboard" / "app.py"
@@ -103,7 +103,7 @@ def recommendation_id(url: str, reference: str) -> int:
     engine = database.make_engine(url)
     with engine.connect() as connection:
         rid = connection.execute(
-            sa.select(database.recommendations.c.id).where(database.recommendations.c.reference == reference)
+            sa.select(schema.recommendations.c.id).where(schema.recommendations.c.reference == reference)
         ).scalar_one()
     engine.dispose()
     return rid
@@ -188,7 +188,7 @@ def test_the_inspections_page_on_the_demo(monkeypatch, demo_url):
     app.run()
     assert [e.label for e in app.expander][:2] == ["Chief Constable's comments", "Commissioner's comments"]
     assert "The Chief Constable intends to use the learning" not in texts(app)  # set out when opened
-    for report_id in stored(demo_url, database.reports)["id"]:
+    for report_id in stored(demo_url, schema.reports)["id"]:
         app.session_state[f"cc_comments_{report_id}"] = True
     app.run()
     assert "The Chief Constable intends to use the learning" in texts(app)
@@ -318,7 +318,7 @@ def test_an_editor_adds_an_update_that_shows_in_the_history_and_the_audit_log(mo
     assert audit["What"].tolist()[:2] == ["recommendation changed", "history entry added"]
     assert '"status_category": "complete"' in audit["After"].iloc[0]
     assert '"status_category": "in progress"' in audit["Before"].iloc[0]
-    updates = stored(loaded_url, database.recommendation_updates)
+    updates = stored(loaded_url, schema.recommendation_updates)
     mine = updates[updates["recommendation_id"] == rid]
     assert mine[["status_source", "comment", "author"]].values.tolist() == [
         ["being-progressed", "Recorded at the review", "Loader"],
@@ -335,7 +335,7 @@ def test_a_stale_version_is_refused_and_nothing_is_lost(monkeypatch, loaded_url,
     app = open_page(monkeypatch, loaded_url, RECOMMENDATIONS, secrets={PASSWORD_SECRET: hash_password(PASSWORD)})
     sign_in(app)
     app.selectbox(key="rec_choice").select(rid).run()
-    opened = int(stored(loaded_url, database.recommendations).set_index("id").loc[rid, "version"])
+    opened = int(stored(loaded_url, schema.recommendations).set_index("id").loc[rid, "version"])
     # Someone else saves first, from another session.
     engine = database.make_engine(loaded_url)
     recommendations.add_update(
@@ -359,7 +359,7 @@ def test_a_stale_version_is_refused_and_nothing_is_lost(monkeypatch, loaded_url,
     assert "Nothing they saved is lost, and your update is kept in the form." in error[0]
     assert app.text_area(key=f"rec_new_comment_{rid}").value == "My typed update"
     assert app.selectbox(key=f"rec_new_status_{rid}").value == "complete"
-    comments = stored(loaded_url, database.recommendation_updates).query("recommendation_id == @rid")["comment"]
+    comments = stored(loaded_url, schema.recommendation_updates).query("recommendation_id == @rid")["comment"]
     assert comments.tolist() == ["Recorded at the review", "Cases reviewed by the other editor"]
     # Reload: the other editor's change shows, the typed text is still there, and the save goes through.
     next(b for b in app.button if b.label == "Reload the recommendation").click().run()
@@ -367,7 +367,7 @@ def test_a_stale_version_is_refused_and_nothing_is_lost(monkeypatch, loaded_url,
     assert app.text_area(key=f"rec_new_comment_{rid}").value == "My typed update"
     save_button(app).click().run()
     assert [s.value for s in app.success] == ["Saved. The status is now complete."]
-    comments = stored(loaded_url, database.recommendation_updates).query("recommendation_id == @rid")["comment"]
+    comments = stored(loaded_url, schema.recommendation_updates).query("recommendation_id == @rid")["comment"]
     assert comments.tolist() == ["Recorded at the review", "Cases reviewed by the other editor", "My typed update"]
 
 
@@ -440,9 +440,9 @@ def test_the_data_page_loads_recommendation_files_only_for_an_editor(monkeypatch
     assert message.startswith("Loading finished.")
     assert "dc-response-hmicfrs-stalking-2019.txt: 2 recommendations as pcc-response (2 new" in message
     assert "tracker.csv: 6 recommendations as recommendations-tracker (6 new" in message
-    reports = stored(sqlite_url, database.reports)
+    reports = stored(sqlite_url, schema.reports)
     assert reports["key"].tolist() == ["sussex-and-national-update-2019", "police-response-to-stalking-2024"]
-    audit = stored(sqlite_url, database.audit_log)
+    audit = stored(sqlite_url, schema.audit_log)
     assert set(audit["who"]) == {"Ana Analyst (editor password)"}
 
 
@@ -469,12 +469,12 @@ def test_the_data_page_reports_a_response_documents_conflicts_and_takes_it_when_
             f"{REFERENCE.name}: 2 recommendations as pcc-response (0 new, 2 changed, 0 updates added). {KEPT}"
         )
     ]
-    owners = stored(sqlite_url, database.recommendations).set_index("reference")["owner"]
+    owners = stored(sqlite_url, schema.recommendations).set_index("reference")["owner"]
     assert owners["R1"] == TRACKER_OWNER
     app.checkbox(key="prefer_document").check().run()
     app.button(key="load_recommendations_button").click().run()
     assert "2 stored values replaced by the document's, as asked: R1 owner:" in app.success[0].value
-    assert stored(sqlite_url, database.recommendations).set_index("reference")["owner"]["R1"] == DOCUMENT_OWNER
+    assert stored(sqlite_url, schema.recommendations).set_index("reference")["owner"]["R1"] == DOCUMENT_OWNER
 
 
 def test_a_broken_recommendation_file_is_refused_whole(monkeypatch, sqlite_url):
@@ -491,4 +491,4 @@ def test_a_broken_recommendation_file_is_refused_whole(monkeypatch, sqlite_url):
     app.button(key="load_recommendations_button").click().run()
     assert not app.success
     assert [e.value for e in app.error][0].startswith("Refused: 1 problem; nothing was written.")
-    assert stored(sqlite_url, database.recommendations).empty
+    assert stored(sqlite_url, schema.recommendations).empty

@@ -12,7 +12,7 @@ from stored import recorded_crime_rows as stored_rows
 from dashboard.figures import places as place_figures
 from dashboard.outputs import suppression
 from dashboard.words import places as place_words
-from data_loaders import database, ingest, places
+from data_loaders import ingest, places, schema
 from data_loaders.settings import SuppressionRules
 
 CSP_HEADER = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name", "Offence Description",
@@ -20,7 +20,7 @@ CSP_HEADER = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name",
 
 
 def csp_rows(engine) -> list[tuple]:
-    table = database.recorded_crime_csp
+    table = schema.recorded_crime_csp
     query = sa.select(table.c.force, table.c.financial_year, table.c.quarter, table.c.csp, table.c.offence_code,
                       table.c.count).order_by(table.c.csp, table.c.offence_code)  # fmt: skip
     with engine.connect() as connection:

@@ -7,12 +7,12 @@ import pytest
 import sqlalchemy as sa
 from stored import refused
 
-from data_loaders import database, ingest
+from data_loaders import ingest, schema
 from data_loaders.sources import population
 
 
 def stored_rows(engine) -> list[tuple]:
-    pop = database.population
+    pop = schema.population
     with engine.connect() as connection:
         return [
             tuple(row)

@@ -11,7 +11,7 @@ from files import write_csv
 from stored import contents, refused
 
 import pcc_cli as cli
-from data_loaders import database, ingest
+from data_loaders import ingest, schema
 from data_loaders.settings import SettingsError, load_settings
 from data_loaders.sources import prosecutions
 from data_loaders.status import read_status
@@ -35,7 +35,7 @@ STORED = [
 
 
 def stored_rows(engine) -> list[tuple]:
-    pr = database.prosecutions_return
+    pr = schema.prosecutions_return
     query = sa.select(
         pr.c.area,
         pr.c.area_type,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database, ingest
+from data_loaders import ingest, schema
 from data_loaders.status import read_status
 
 CRIME_FILE = "home-office-prc-pfa-stalking-harassment-191023.csv"
@@ -24,7 +24,7 @@ def real(engine, settings, shared_data):
 
 
 def yearly(engine, forces) -> dict[str, int]:
-    rc = database.recorded_crime
+    rc = schema.recorded_crime
     query = (
         sa.select(rc.c.financial_year, sa.func.sum(rc.c.count))
         .where(rc.c.force.in_(forces), rc.c.month == 0, rc.c.financial_year.in_(YEARS))
@@ -48,14 +48,14 @@ def test_england_and_wales_totals_use_the_43_territorial_forces(real, settings):
     assert yearly(engine, territorial) == dict(zip(YEARS, ENGLAND_AND_WALES, strict=True))
     with engine.connect() as connection:
         territorial_in_db = connection.execute(
-            sa.select(database.forces.c.name).where(database.forces.c.territorial.is_(True))
+            sa.select(schema.forces.c.name).where(schema.forces.c.territorial.is_(True))
         ).scalars()
         assert sorted(territorial_in_db) == sorted(territorial)
 
 
 def test_devon_and_cornwall_2022_23_by_offence_code(real):
     engine, _ = real
-    rc = database.recorded_crime
+    rc = schema.recorded_crime
     query = (
         sa.select(rc.c.offence_code, sa.func.sum(rc.c.count))
         .where(rc.c.force == "Devon and Cornwall", rc.c.financial_year == "2022/23")
@@ -80,7 +80,7 @@ def test_what_was_stored_and_reported(real):
     assert "9 quarterly figures are negative" in crime.describe()
     assert (population.kind, population.rows_stored) == ("population", 125)
 
-    rc, pop = database.recorded_crime, database.population
+    rc, pop = schema.recorded_crime, schema.population
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(rc)).scalar_one() == 7263
         assert connection.execute(sa.select(sa.func.count(sa.distinct(rc.c.force)))).scalar_one() == 44
@@ -91,7 +91,7 @@ def test_what_was_stored_and_reported(real):
             ).scalar_one()
             == 1762376
         )
-        editions = connection.execute(sa.select(database.sources.c.file_name, database.sources.c.edition_date)).all()
+        editions = connection.execute(sa.select(schema.sources.c.file_name, schema.sources.c.edition_date)).all()
     assert sorted(tuple(e) for e in editions) == [(CRIME_FILE, dt.date(2023, 10, 19)), (POPULATION_FILE, None)]
 
     status = read_status(engine)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database
+from data_loaders import schema
 from data_loaders.recommendations.ingest import load_history, load_recommendation_files
 from data_loaders.recommendations.queries import recommendations_frame, reports_frame, updates_frame
 from data_loaders.recommendations.store import set_report_details
@@ -354,7 +354,7 @@ def test_a_missing_file_is_refused(engine, settings, tmp_path):
 
 def test_loads_are_audited(engine, settings):
     load_recommendation_files([RESPONSE], engine, settings, author="analyst@opcc.example")
-    log = database.audit_log
+    log = schema.audit_log
     with engine.connect() as connection:
         rows = connection.execute(sa.select(log.c.who, log.c.table_name, log.c.action).order_by(log.c.id)).all()
     assert rows == [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_loaders import database
+from data_loaders import database, schema
 from data_loaders.recommendations import store as recommendations
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.recommendations.queries import (
@@ -328,7 +328,7 @@ def test_the_audit_log_is_only_ever_appended_to():
         database.migrate(engine)
         with engine.begin() as connection:
             connection.execute(
-                database.audit_log.insert().values(
+                schema.audit_log.insert().values(
                     at=dt.datetime(2024, 1, 1), who="x", table_name="t", record_id=1, action="delete", after="{}"
                 )
             )

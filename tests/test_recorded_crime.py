@@ -14,7 +14,7 @@ from files import RECORDED_CRIME_HEADER, SH, VAP, write_csv, write_ods_by_pandas
 from stored import recorded_crime_rows as stored_rows
 from stored import refusal
 
-from data_loaders import database, ingest
+from data_loaders import ingest, schema
 from data_loaders.sources import recorded_crime
 
 D = dt.date
@@ -108,7 +108,7 @@ def test_the_police_force_area_edition_stores_exact_rows(engine, settings, tmp_p
 def test_non_territorial_bodies_are_kept_but_not_territorial(engine, settings, tmp_path):
     path = write_csv(tmp_path / "t.csv", [HEADER, *YEAR_2020])
     ingest.load_files([path], engine, settings)
-    forces = database.forces
+    forces = schema.forces
     with engine.connect() as connection:
         rows = connection.execute(
             sa.select(forces.c.name, forces.c.territorial, forces.c.ons_code)

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from test_pcc_response import OWNER, R1_TEXT, R2_TEXT, REFERENCE
 
-from data_loaders import database
+from data_loaders import schema
 from data_loaders.recommendations.ingest import load_recommendation_files
 from data_loaders.recommendations.queries import recommendations_frame
 from pcc_cli import main
@@ -54,7 +54,7 @@ def stored(engine, settings) -> dict[str, tuple]:
 
 
 def audited_changes(engine) -> list[str]:
-    log = database.audit_log
+    log = schema.audit_log
     with engine.connect() as connection:
         rows = connection.execute(
             sa.select(log.c.after).where(log.c.table_name == "recommendations", log.c.action == "update")

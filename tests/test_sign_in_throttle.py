@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.ui import throttle
 from dashboard.ui.sign_in import PASSWORD_SECRET, hash_password
-from data_loaders import database
+from data_loaders import database, schema
 from data_loaders.settings import SettingsError, SignInThrottle, load_settings
 
 LIMITS = SignInThrottle(attempts_before_lock=3, lock_minutes=10, first_delay_seconds=1.0, delay_growth=2.0)
@@ -22,7 +22,7 @@ SECONDS = dt.timedelta(seconds=1)
 
 
 def rows(engine) -> list[tuple]:
-    table = database.sign_in_attempts
+    table = schema.sign_in_attempts
     with engine.connect() as connection:
         query = sa.select(table.c.kind, table.c.key, table.c.failures, table.c.next_attempt_at, table.c.locked_until)
         return [tuple(row) for row in connection.execute(query.order_by(table.c.kind, table.c.key))]
@@ -183,7 +183,7 @@ def test_the_third_wrong_password_locks_and_the_right_one_is_refused_until_the_l
     assert rows(engine)[0][2] == 3
     # The lock ends (moved into the past, as the clock would): the right password signs in.
     with engine.begin() as connection:
-        connection.execute(database.sign_in_attempts.update().values(locked_until=throttle.now() - SECONDS))
+        connection.execute(schema.sign_in_attempts.update().values(locked_until=throttle.now() - SECONDS))
     assert sign_in(app, PASSWORD) == []
     assert signed_in(app)
     assert [row[2:] for row in rows(engine)] == [(0, None, None)] * 2
@@ -224,7 +224,7 @@ def test_work_accounts_that_are_not_editors_lock_the_client_for_editors_too(monk
     assert "Signed in as editor@opcc.example (view only)." in [c.value for c in app.sidebar.caption]
     assert [e.value for e in app.sidebar.error] == [throttle.Refusal("locked", lock_end).message(throttle.now())]
     with engine.begin() as connection:
-        connection.execute(database.sign_in_attempts.update().values(locked_until=throttle.now() - SECONDS))
+        connection.execute(schema.sign_in_attempts.update().values(locked_until=throttle.now() - SECONDS))
     engine.dispose()
     app = data_page(monkeypatch, sqlite_url, AUTH, editor)
     assert "Signed in as editor@opcc.example (editor)." in [c.value for c in app.sidebar.caption]

@@ -24,11 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database
+from data_loaders import schema
 from data_loaders.settings import SignInThrottle
 
 Key = tuple[str, str]  # (kind, key): ("name", "jo bloggs"), ("client", "203.0.113.9"), ("account", "a@b.example")
-KEY_CHARACTERS = database.sign_in_attempts.c.key.type.length
+KEY_CHARACTERS = schema.sign_in_attempts.c.key.type.length
 LOCAL_CLIENT = "this machine"  # Streamlit gives no address for a client on the server's own machine
 
 
@@ -121,15 +121,15 @@ class Failure:
 def _insert(connection: Connection):
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(database.sign_in_attempts)
+        return postgresql.insert(schema.sign_in_attempts)
     if dialect == "sqlite":
-        return sqlite.insert(database.sign_in_attempts)
+        return sqlite.insert(schema.sign_in_attempts)
     raise ValueError(f"sign-in throttling does not support the {dialect} database")
 
 
 def _rows(connection: Connection, keys: Sequence[Key], at: dt.datetime) -> list:
     """The keys' rows, created when missing, locked for this transaction (PostgreSQL) in one order (no deadlock)."""
-    table = database.sign_in_attempts
+    table = schema.sign_in_attempts
     ordered = sorted(set(keys))
     connection.execute(
         _insert(connection).on_conflict_do_nothing(),
@@ -145,7 +145,7 @@ def _rows(connection: Connection, keys: Sequence[Key], at: dt.datetime) -> list:
 
 
 def _update(connection: Connection, row, **values) -> None:
-    table = database.sign_in_attempts
+    table = schema.sign_in_attempts
     connection.execute(table.update().where(table.c.kind == row.kind, table.c.key == row.key).values(**values))
 
 

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from data_loaders import database
+from data_loaders import schema
 
 # Tables whose rows come from a loaded file (``source_id``): the demo's go with it.
 SOURCED = (
-    database.recorded_crime_csp,
-    database.population_district,
-    database.recorded_crime,
-    database.population,
-    database.outcomes,
-    database.prosecutions_return,
-    database.events,
-    database.published_figures,
+    schema.recorded_crime_csp,
+    schema.population_district,
+    schema.recorded_crime,
+    schema.population,
+    schema.outcomes,
+    schema.prosecutions_return,
+    schema.events,
+    schema.published_figures,
 )
 CLEAR_COMMAND = "pcc-dashboard clear-demo"
 
@@ -57,13 +57,13 @@ def _ids(connection: Connection, query: sa.Select) -> list[int]:
 
 def holds_demo(connection: Connection) -> bool:
     """Whether any loaded file is the demo's."""
-    src = database.sources
+    src = schema.sources
     return connection.execute(sa.select(src.c.id).where(src.c.is_demo).limit(1)).first() is not None
 
 
 def holds_real(connection: Connection) -> bool:
     """Whether any loaded file is not the demo's."""
-    src = database.sources
+    src = schema.sources
     return connection.execute(sa.select(src.c.id).where(~src.c.is_demo).limit(1)).first() is not None
 
 
@@ -93,8 +93,8 @@ def _delete(connection: Connection, table: sa.Table, column: sa.Column, ids: lis
 
 def clear_demo(connection: Connection) -> Cleared:
     """Delete every demo file and everything that came from it (figures, recommendations, their history and audit)."""
-    src, recs, updates = database.sources, database.recommendations, database.recommendation_updates
-    reports, log = database.reports, database.audit_log
+    src, recs, updates = schema.sources, schema.recommendations, schema.recommendation_updates
+    reports, log = schema.reports, schema.audit_log
     demo = _ids(connection, sa.select(src.c.id).where(src.c.is_demo))
     if not demo:
         return Cleared(0, 0, 0)

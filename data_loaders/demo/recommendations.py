@@ -33,7 +33,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database
+from data_loaders import schema
 from data_loaders.demo.writing import write_csv
 from data_loaders.recommendations import response as pcc_response
 from data_loaders.recommendations import tracker
@@ -184,7 +184,7 @@ def write_files(folder: Path, settings: Settings, as_of: dt.date) -> list[Path]:
 
 
 def _report_ids(engine: Engine) -> dict[str, int]:
-    reps = database.reports
+    reps = schema.reports
     with engine.connect() as connection:
         return {row.key: row.id for row in connection.execute(sa.select(reps.c.id, reps.c.key))}
 

@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from data_loaders.database import make_engine, metadata
+from data_loaders.database import make_engine
+from data_loaders.schema import metadata
 
 config = context.config
 target_metadata = metadata

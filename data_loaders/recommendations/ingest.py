@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database, limits
+from data_loaders import database, limits, schema
 from data_loaders.demo import guard as demo_guard
 from data_loaders.ingest import sha256_of
 from data_loaders.recommendations import history as hmicfrs_history
@@ -216,7 +216,7 @@ def _write(
     prefer_document: bool = False,
 ) -> RecommendationLoadResult:
     result = RecommendationLoadResult(item.file_name, item.kind, recommendations=len(item.items))
-    sources = database.sources
+    sources = schema.sources
     is_response = item.kind == pcc_response.KIND
     already = connection.execute(
         sa.select(sources.c.id).where(sources.c.sha256 == item.sha256, sources.c.kind == item.kind)
@@ -244,7 +244,7 @@ def _write(
             counts.reports_created.append(report.title)
             if report.needs_review:
                 counts.reports_to_review.append(report.title)
-    reps = database.reports
+    reps = schema.reports
     write = WriteContext(settings, author, at, source_id, counts, prefer_document if is_response else None)
     for where, rec in item.items:
         if rec.report_key not in report_ids:
@@ -327,7 +327,7 @@ def load_recommendation_files(
 
 def _stored_report_key(engine: Engine, settings: Settings, report: str) -> str:
     """The key of the stored report that ``report`` names: a key, a stored title or a known title."""
-    reps = database.reports
+    reps = schema.reports
     if database.schema_revision(engine) is not None:
         with engine.connect() as connection:
             for row in connection.execute(sa.select(reps.c.key, reps.c.title)):

@@ -41,7 +41,7 @@ class RecommendationInput:
 
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-# The evidence link column holds this many characters (database.recommendation_updates, reports.link).
+# The evidence link column holds this many characters (schema.recommendation_updates, reports.link).
 MAX_LINK_LENGTH = 1000
 LINK_EXPECTED = "expected a web address starting http:// or https:// (or mailto:)"
 

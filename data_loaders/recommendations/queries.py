@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database
+from data_loaders import database, schema
 from data_loaders.periods import month_end
 from data_loaders.recommendations.due_dates import is_overdue, response_deadline, statutory_response_due
 from data_loaders.sanitise import neutralise_frame
@@ -96,7 +96,7 @@ def recommendations_frame(engine: Engine, settings: Settings, today: dt.date) ->
     ``overdue``: past the due date and not in a closed category; ``days_to_due`` is negative
     once the due date has passed (None without a due date).
     """
-    recs, reps, src = database.recommendations, database.reports, database.sources
+    recs, reps, src = schema.recommendations, schema.reports, schema.sources
     query = (
         sa.select(
             recs.c.id,
@@ -136,11 +136,11 @@ def recommendations_frame(engine: Engine, settings: Settings, today: dt.date) ->
 
 def updates_frame(engine: Engine, recommendation_id: int | None = None) -> pd.DataFrame:
     """A recommendation's history (or every recommendation's), oldest first: the timeline."""
-    updates = database.recommendation_updates
+    updates = schema.recommendation_updates
     columns = [updates.c[name] for name in ("id", "recommendation_id", "date")]
     columns += [updates.c.status_source.label("status")]
     columns += [updates.c[name] for name in ("status_category", "comment", "evidence_link", "author", "created_at")]
-    query = database.select_with_file(updates, *columns).order_by(
+    query = schema.select_with_file(updates, *columns).order_by(
         updates.c.recommendation_id, updates.c.date, updates.c.id
     )
     if recommendation_id is not None:
@@ -150,7 +150,7 @@ def updates_frame(engine: Engine, recommendation_id: int | None = None) -> pd.Da
 
 def reports_frame(engine: Engine, settings: Settings, today: dt.date) -> pd.DataFrame:
     """One row per report: the 56-day response deadline and its state, and counts of its recommendations."""
-    reps = database.reports
+    reps = schema.reports
     frame = _rows(
         engine, sa.select(reps).order_by(reps.c.publication_date.is_(None), reps.c.publication_date, reps.c.title)
     )
@@ -176,7 +176,7 @@ def reports_frame(engine: Engine, settings: Settings, today: dt.date) -> pd.Data
 
 def audit_frame(engine: Engine, table_name: str | None = None, record_id: int | None = None) -> pd.DataFrame:
     """The audit log, newest first, optionally for one table and record."""
-    log = database.audit_log
+    log = schema.audit_log
     query = sa.select(*(log.c[c] for c in AUDIT_COLUMNS)).order_by(log.c.id.desc())
     if table_name is not None:
         query = query.where(log.c.table_name == table_name)

@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders import database
+from data_loaders import database, schema
 from data_loaders.recommendations import conflicts as response_conflicts
 from data_loaders.recommendations.due_dates import due_date
 from data_loaders.recommendations.inputs import RecommendationInput, ReportInput, UpdateInput, check_link
@@ -118,7 +118,7 @@ def audit(
 ) -> None:
     """Append one entry to the audit log (an insert when ``before`` is None)."""
     connection.execute(
-        database.audit_log.insert().values(
+        schema.audit_log.insert().values(
             at=at,
             who=who,
             table_name=table.name,
@@ -150,7 +150,7 @@ def store_report(connection: Connection, report: ReportInput, *, who: str, at: d
     A stored publication date is never replaced (the analyst may have corrected it); comments
     from a newer response document replace the stored ones.
     """
-    table = database.reports
+    table = schema.reports
     row = connection.execute(sa.select(table).where(table.c.key == report.key)).first()
     if row is None:
         values = {
@@ -185,7 +185,7 @@ def store_report(connection: Connection, report: ReportInput, *, who: str, at: d
 
 def _refresh_status(connection: Connection, recommendation_id: int) -> dict[str, Any]:
     """The current status fields: those of the most recent dated update that has a status."""
-    updates = database.recommendation_updates
+    updates = schema.recommendation_updates
     latest = connection.execute(
         sa.select(updates.c.status_source, updates.c.status_category, updates.c.date)
         .where(updates.c.recommendation_id == recommendation_id, updates.c.status_category.is_not(None))
@@ -205,7 +205,7 @@ def _append_updates(
     connection: Connection, recommendation_id: int, items: list[UpdateInput], write: WriteContext, *, label: str
 ) -> list[int]:
     """Insert the updates not already in the history (same date, status, comment and link); their ids."""
-    table = database.recommendation_updates
+    table = schema.recommendation_updates
     existing = {
         (r.date, r.status_source, r.comment, r.evidence_link)
         for r in connection.execute(
@@ -249,7 +249,7 @@ def store_recommendation(
     A recommendation that does not exist yet needs its text; a history alone cannot create one.
     """
     who, at, source_id, counts = write.who, write.at, write.source_id, write.counts
-    recs, reps = database.recommendations, database.reports
+    recs, reps = schema.recommendations, schema.reports
     published = connection.execute(sa.select(reps.c.publication_date).where(reps.c.id == report_id)).scalar_one()
     row = connection.execute(
         sa.select(recs).where(recs.c.report_id == report_id, recs.c.reference == item.reference)
@@ -322,10 +322,10 @@ def _check_link(link: str | None) -> str | None:
 
 
 def _last_change(connection: Connection, recommendation_id: int) -> tuple[str | None, dt.datetime | None]:
-    log = database.audit_log
+    log = schema.audit_log
     row = connection.execute(
         sa.select(log.c.who, log.c.at)
-        .where(log.c.table_name == database.recommendations.name, log.c.record_id == recommendation_id)
+        .where(log.c.table_name == schema.recommendations.name, log.c.record_id == recommendation_id)
         .order_by(log.c.id.desc())
         .limit(1)
     ).first()
@@ -360,7 +360,7 @@ def add_update(
     if status is None and comment is None and link is None:
         raise EditRefused("an update needs a status, a comment or an evidence link")
     at = now()
-    recs = database.recommendations
+    recs = schema.recommendations
     with database.writing(engine) as connection:
         row = connection.execute(sa.select(recs).where(recs.c.id == recommendation_id)).first()
         if row is None:
@@ -428,7 +428,7 @@ def set_report_details(
     if values.get("publication_date") is not None:
         values["needs_review"] = False
     at, who = now(), author.strip()
-    reps, recs = database.reports, database.recommendations
+    reps, recs = schema.reports, schema.recommendations
     with database.writing(engine) as connection:
         row = connection.execute(sa.select(reps).where(reps.c.id == report_id)).first()
         if row is None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import database, limits, periods
+from data_loaders import limits, periods, schema
 from data_loaders.recommendations import history as hmicfrs_history
 from data_loaders.recommendations.due_dates import split_timescale
 from data_loaders.recommendations.inputs import UpdateInput, check_link
@@ -57,8 +57,8 @@ COLUMNS = (
 LABELS = {c.key: c.label for c in COLUMNS}
 # The most characters the database stores for each text column, as the schema declares them.
 TEXT_LIMITS = {
-    "report": database.reports.c.title.type.length,
-    **{key: database.recommendations.c[key].type.length for key in ("reference", "addressed_to", "timescale", "owner")},
+    "report": schema.reports.c.title.type.length,
+    **{key: schema.recommendations.c[key].type.length for key in ("reference", "addressed_to", "timescale", "owner")},
 }
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database, limits, periods, tables
+from data_loaders import database, limits, periods, schema, tables
 from data_loaders import rows as row_checks
 from data_loaders.settings import Settings
 
@@ -146,7 +146,7 @@ def combine_events(settings: Settings, local: pd.DataFrame) -> pd.DataFrame:
 
 def local_events(engine: Engine) -> pd.DataFrame:
     """The loaded local events (date, label, kind, detail, source file), by date; empty before any load."""
-    ev, src = database.events, database.sources
+    ev, src = schema.events, schema.sources
     query = (
         sa.select(ev.c.date, ev.c.label, ev.c.kind, ev.c.detail, src.c.file_name.label("source_file"), src.c.is_demo)
         .join(src, src.c.id == ev.c.source_id)

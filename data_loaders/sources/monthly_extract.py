@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import database, limits, periods, tables
+from data_loaders import limits, periods, schema, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import financial_period_of
@@ -88,7 +88,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     # Codes the configuration does not count are never stored, so their rows (no code here) are not checked.
     problems += UNIQUE.problems(typed, file, headers, LABELS)
     configured = typed[typed["offence_code"].notna()]
-    problems += limits.long_text_problems(configured, database.recorded_crime, ("offence_description",), file, headers)
+    problems += limits.long_text_problems(configured, schema.recorded_crime, ("offence_description",), file, headers)
     if refused := row_checks.refusal(typed, problems, file):
         return refused
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import database, limits, tables
+from data_loaders import limits, schema, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
@@ -176,7 +176,7 @@ def _finish(
     file = attrs.get("file", "file")
     problems = [*problems, *UNIQUE.problems(wanted, file, attrs.get("headers", {}), LABELS)]
     described = ("offence_description", "outcome_description")
-    problems += limits.long_text_problems(wanted, database.outcomes, described, file, attrs.get("headers", {}))
+    problems += limits.long_text_problems(wanted, schema.outcomes, described, file, attrs.get("headers", {}))
     if refused := row_checks.refusal(wanted, problems, file, rows_read):
         return refused
     known = {t.type: t for t in settings.outcomes.types}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import database, detail, limits, tables
+from data_loaders import detail, limits, schema, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
@@ -130,7 +130,7 @@ def _finish(
     problems = [*problems, *_duplicate_problems(wanted, file, column, by_csp=by_csp)]
     # Only the rows of configured codes are stored, so only their descriptions must fit the column.
     problems += limits.long_text_problems(
-        wanted, database.recorded_crime, ("offence_description",), file, attrs.get("headers", {})
+        wanted, schema.recorded_crime, ("offence_description",), file, attrs.get("headers", {})
     )
     if refused := row_checks.refusal(wanted, problems, file, rows_read):
         return refused
