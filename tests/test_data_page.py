@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import actions
 from dashboard.ui import data_status
 from dashboard.ui.components import escape_frame, escape_markdown
-from data_loaders import ingest, schema
+from data_loaders import ingest, kinds, schema
 from data_loaders.status import KindStatus
 from data_loaders.tables import LoadRefused
 
@@ -73,7 +73,7 @@ def test_an_empty_database_shows_how_to_load_data(data_page):
     assert not [t for t in app.table if "Kind of file" in t.value.columns]  # set out when opened
     app.session_state["accepted_kinds"] = True
     accepted = table_with(app.run(), "Kind of file")
-    assert len(accepted) == len(ingest.KINDS)
+    assert len(accepted) == len(kinds.KINDS)
     assert any(kind.startswith("Home Office police recorded crime table") for kind in accepted["Kind of file"])
 
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from stored import contents
 
-from data_loaders import database, ingest, schema
+from data_loaders import database, ingest, kinds, schema
 from data_loaders.status import read_status
 from data_loaders.tables import LoadRefused
 
@@ -247,7 +247,7 @@ def test_a_table_of_no_known_kind_is_refused_naming_the_kinds_accepted(loaded, s
     before = contents(loaded)
     with pytest.raises(LoadRefused) as caught:
         ingest.load_files([path], loaded, settings)
-    accepted = [kind.description for kind in ingest.KINDS]
+    accepted = [kind.description for kind in kinds.KINDS]
     assert [str(p) for p in caught.value.problems] == [
         f"budget.csv: the columns match no kind of table this dashboard loads (it loads: {'; '.join(accepted)})",
         "budget.csv, row 1: found 'Line | Amount'; headers found on this sheet",

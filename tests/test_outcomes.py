@@ -16,7 +16,7 @@ from stored import contents, refused
 
 import pcc_cli as cli
 from dashboard.figures import outcomes as outcome_figures
-from data_loaders import ingest, schema
+from data_loaders import ingest, kinds, schema
 from data_loaders.ods import write_ods
 from data_loaders.sources import outcomes, recorded_crime
 from data_loaders.status import read_status
@@ -128,8 +128,8 @@ def test_an_outcomes_table_is_not_taken_for_recorded_crime_nor_the_reverse(setti
     crime_path = write_csv(
         tmp_path / "crime.csv", [crime_header, ["2024/25", 1, "Dorset", "Stalking", VAP, SH, "8Q", 4]]
     )
-    assert ingest.detect(open_workbook(outcomes_path)).name == outcomes.KIND
-    assert ingest.detect(open_workbook(crime_path)).name == recorded_crime.KIND
+    assert kinds.detect(open_workbook(outcomes_path)).name == outcomes.KIND
+    assert kinds.detect(open_workbook(crime_path)).name == recorded_crime.KIND
 
 
 # ---- type 0 is stored but never counted as an outcome ---------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import ingest
+from data_loaders import kinds
 from data_loaders.periods import add_months, financial_period_of, quarter_start
 from data_loaders.status import KindStatus, Status
 from data_loaders.tables import Problem
@@ -224,7 +224,7 @@ class AcceptedKind:
 def accepted_kinds() -> list[AcceptedKind]:
     """The kinds of file that can be loaded, each with the columns it needs (optional ones marked)."""
     out = []
-    for kind in ingest.KINDS:
+    for kind in kinds.KINDS:
         columns = [f"{c.label}{'' if c.required else ' (optional)'}" for c in kind.module.COLUMNS]
         out.append(AcceptedKind(kind.description[0].upper() + kind.description[1:], ", ".join(columns)))
     return out
