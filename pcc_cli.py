@@ -17,9 +17,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_loaders import database, dumps, ingest
+from data_loaders.refusals import LoadRefused
 from data_loaders.settings import SettingsError, get_settings
 from data_loaders.status import read_status
-from data_loaders.tables import LoadRefused
 
 
 class ProgressBar:

@@ -101,8 +101,8 @@ def write_workbook(path: Path, cells: int, width: int, header: list[str] | None 
 
 def run_project(path: str) -> str:
     from data_loaders import database, ingest
+    from data_loaders.refusals import LoadRefused
     from data_loaders.settings import load_settings
-    from data_loaders.tables import LoadRefused
 
     with tempfile.TemporaryDirectory() as folder:
         engine = database.make_engine(f"sqlite:///{folder}/project.sqlite")

@@ -20,11 +20,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from data_loaders import database, detail, kinds, schema, streaming
 from data_loaders.demo import guard as demo_guard
+from data_loaders.refusals import LoadRefused, Problem
 from data_loaders.settings import Settings
 from data_loaders.tables import (
     HEADER_SCAN_ROWS,
-    LoadRefused,
-    Problem,
     Sheet,
     Workbook,
     chunks_of,

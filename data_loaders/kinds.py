@@ -15,6 +15,7 @@ from types import ModuleType
 import sqlalchemy as sa
 
 from data_loaders import schema
+from data_loaders.refusals import Problem
 from data_loaders.sources import (
     events,
     mid_year_estimates,
@@ -25,15 +26,7 @@ from data_loaders.sources import (
     prosecutions,
     recorded_crime,
 )
-from data_loaders.tables import (
-    HEADER_SCAN_ROWS,
-    HEADER_WIDTH,
-    Problem,
-    Workbook,
-    best_partial_header,
-    find_header,
-    is_blank,
-)
+from data_loaders.tables import HEADER_SCAN_ROWS, HEADER_WIDTH, Workbook, best_partial_header, find_header, is_blank
 
 
 @dataclass(frozen=True)

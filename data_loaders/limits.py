@@ -142,7 +142,7 @@ def long_text_problems(rows, table, keys: tuple[str, ...], file: str, headers: d
     ``keys`` name columns of ``table`` (the schema in data_loaders.schema), whose declared lengths are
     the most characters stored; a problem names the column as the file heads it (``headers``), else by its key.
     """
-    from data_loaders.tables import Problem
+    from data_loaders.refusals import Problem
 
     problems = []
     for key in keys:

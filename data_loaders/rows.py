@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_loaders.tables import Problem, ProblemList, display_cell, is_blank
+from data_loaders.refusals import Problem, ProblemList
+from data_loaders.tables import display_cell, is_blank
 
 
 def parse_cells(values: Iterable[object], parser) -> list[tuple[object, str | None]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,109 +19,12 @@ import numpy as np
 import pandas as pd
 
 from data_loaders import limits
+from data_loaders.refusals import LoadRefused, Problem
 
 HEADER_SCAN_ROWS = 30
 # A header is looked for in a row's first 1,000 cells (the widest published table, the mid-year estimates by
 # single year of age, has under 100 columns): a row of thousands of cells is not folded cell by cell.
 HEADER_WIDTH = 1_000
-MAX_LISTED_PROBLEMS = 200
-# A file read in chunks keeps this many problems in memory and counts the rest.
-MAX_KEPT_PROBLEMS = 10_000
-# The longest code in the national table is a combined one such as ``1/4.1/4.10/4.2``.
-MAX_CODE_LENGTH = 40
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a file is refused, located as a spreadsheet user would find it."""
-
-    file: str
-    expected: str
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    found: str | None = None
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.sheet:
-            where.append(f"sheet '{self.sheet}'")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        found = f"found {self.found!r}; " if self.found is not None else ""
-        return f"{', '.join(where)}: {found}{self.expected}"
-
-
-class LoadRefused(Exception):
-    """A file (or set of files) was refused; nothing was written."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        super().__init__(self.summary())
-
-    def summary(self) -> str:
-        """Every problem on its own line (the first 200, then a count of the rest)."""
-        shown = [f"- {p}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
-        more = len(self.problems) - MAX_LISTED_PROBLEMS
-        if more > 0:
-            shown.append(f"- ... and {more} more problems of the same kinds")
-        count = len(self.problems)
-        head = f"Refused: {count} problem{'s' if count != 1 else ''}; nothing was written."
-        return "\n".join([head, *shown])
-
-    @classmethod
-    def one(cls, file: str, expected: str, **where) -> LoadRefused:
-        """A refusal for one problem; ``where`` takes the ``sheet``, ``row``, ``column`` and ``found`` of a Problem."""
-        return cls([Problem(file, expected, **where)])
-
-
-class ProblemList(list):
-    """Problems gathered from a file read in chunks: the first ``MAX_KEPT_PROBLEMS`` kept, the rest counted.
-
-    Once that many are kept the file is refused whatever follows, so a reader stops there (``stop_after``)
-    rather than read and check the rest: a sheet of a million rows of nonsense is refused in the time of a chunk.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.more = 0
-        self.stopped: tuple[str | None, int] | None = None
-
-    @property
-    def full(self) -> bool:
-        return len(self) >= MAX_KEPT_PROBLEMS
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        for problem in problems:
-            if len(self) < MAX_KEPT_PROBLEMS:
-                self.append(problem)
-            else:
-                self.more += 1
-
-    def stop_after(self, frame: pd.DataFrame) -> None:
-        """Note that reading stopped after the last row of ``frame`` (a chunk with ``_sheet`` and ``_row``)."""
-        if len(frame):
-            self.stopped = (frame["_sheet"].iloc[-1], int(frame["_row"].iloc[-1]))
-
-    def closed(self, file: str) -> list[Problem]:
-        """The problems kept, with one more that says how many were not kept, and where reading stopped."""
-        closing = [*self]
-        if self.more:
-            closing.append(Problem(file, f"and {self.more:,} more problems of the same kinds, not listed"))
-        if self.stopped:
-            sheet, row = self.stopped
-            closing.append(
-                Problem(
-                    file,
-                    f"the file was read no further than this row: {MAX_KEPT_PROBLEMS:,} problems are enough to "
-                    "refuse it",
-                    sheet=sheet,
-                    row=row,
-                )
-            )
-        return closing
 
 
 @dataclass(frozen=True)
@@ -438,81 +341,6 @@ def rows_of(book: Workbook, columns: Sequence[Column], what: str) -> pd.DataFram
         headers.update(table.headers)
     frame.attrs.update(file=book.file, headers=headers, found=found)
     return frame
-
-
-# ---- cell parsers: each returns (value, None) or (None, what was expected) ----------------------
-
-
-def parse_count(value: object, *, allow_negative: bool = False) -> tuple[int | None, str | None]:
-    """A whole number (of 0 or more unless ``allow_negative``); thousands separators accepted; within 64 bits."""
-    return limits.whole_number(value, allow_negative=allow_negative)
-
-
-def parse_offence_code(value: object) -> tuple[str | None, str | None]:
-    """An offence code as the Home Office publishes it (``8Q``, ``37.2``, ``1/4.1/4.10/4.2``, ``FFA UK``).
-
-    Every code the Home Office uses is accepted, whatever its shape: a loader keeps the codes of
-    the configuration and passes over the rest. A code stored as a number is read back to the
-    text the table shows: the 2012-13 sheet holds ``37.2`` as ``37.200000000000003``.
-    """
-    if isinstance(value, bool) or is_blank(value):
-        return None, "expected an offence code such as '8Q'"
-    if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else format(value, ".15g")
-    else:
-        text = " ".join(str(value).split())
-    if len(text) > MAX_CODE_LENGTH:
-        return None, f"expected an offence code such as '8Q' (at most {MAX_CODE_LENGTH} characters)"
-    return text, None
-
-
-def configured_codes(codes: Iterable[str | None], configured: Iterable[str]) -> list[str | None]:
-    """Each code in the configuration's spelling (matched ignoring case), or None for a code it does not count."""
-    wanted = {c.upper(): c for c in configured}
-    keys, uniques = pd.factorize(np.asarray(list(codes), dtype=object), use_na_sentinel=False)
-    found = [wanted.get(code.upper()) if isinstance(code, str) else None for code in uniques]
-    return [found[key] for key in keys]
-
-
-def code_order(code: str) -> tuple:
-    """A sort key that puts codes in the Home Office's order: ``4.2`` before ``4.10``, ``8L`` before ``10A``."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", code))
-
-
-FINANCIAL_YEAR = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/_-]\s*(\d{2}|\d{4})$", re.IGNORECASE)
-
-
-def parse_financial_year(value: object) -> tuple[str | None, str | None]:
-    """A financial year written 2019/20 (also 2019-20, 2019_20, 2019/2020), returned as 2019/20."""
-    expected = "expected a financial year such as '2019/20'"
-    match = FINANCIAL_YEAR.match(str(value).strip())
-    if not match:
-        return None, expected
-    start = int(match.group(1))
-    if not 1 <= start < dt.MAXYEAR - 1:  # year 0 and year 10,000 are no dates at all
-        return None, expected
-    end = match.group(2)
-    end_full = int(end) if len(end) == 4 else start + (int(end) - start) % 100
-    if end_full != start + 1:
-        return None, expected + " (the second year must follow the first)"
-    return f"{start}/{str(start + 1)[-2:]}", None
-
-
-def financial_year_within(bounds) -> Callable[[object], tuple[str | None, str | None]]:
-    """A financial-year parser that also refuses a year outside the plausible range ``bounds`` (settings [limits])."""
-    return limits.checked(parse_financial_year, lambda year: limits.financial_year_problem(year, bounds))
-
-
-def parse_quarter(value: object) -> tuple[int | None, str | None]:
-    """A financial quarter written 1-4 or Q1-Q4."""
-    expected = "expected a financial quarter 1, 2, 3 or 4 (or Q1-Q4)"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip().upper().replace(" ", "")
-    text = text[1:] if text.startswith("Q") else text
-    if text in {"1", "2", "3", "4"}:
-        return int(text), None
-    return None, expected
 
 
 def edition_date_from_name(file_name: str) -> dt.date | None:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from data_loaders import database, ingest, schema
 from data_loaders.recommendations.ingest import load_recommendation_files
-from data_loaders.tables import LoadRefused
+from data_loaders.refusals import LoadRefused
 
 TEST_DATA = Path(__file__).with_name("data")
 RECORDED_CRIME = "home-office-prc-pfa-stalking-harassment-191023.csv"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from data_loaders import database, ingest, schema
 from data_loaders.recommendations.ingest import load_recommendation_files
-from data_loaders.tables import LoadRefused
+from data_loaders.refusals import LoadRefused
 
 
 def contents(engine) -> dict[str, list[tuple]]:

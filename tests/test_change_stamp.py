@@ -16,7 +16,7 @@ from dashboard import queries
 from data_loaders import database, ingest, schema
 from data_loaders.recommendations import store
 from data_loaders.recommendations.ingest import load_recommendation_files
-from data_loaders.tables import LoadRefused
+from data_loaders.refusals import LoadRefused
 from pcc_cli import main
 
 RESPONSE = TEST_DATA / "dc-response-hmicfrs-stalking-2019.txt"

@@ -16,8 +16,8 @@ from dashboard import actions
 from dashboard.ui import data_status
 from dashboard.ui.components import escape_frame, escape_markdown
 from data_loaders import ingest, kinds, schema
+from data_loaders.refusals import LoadRefused
 from data_loaders.status import KindStatus
-from data_loaders.tables import LoadRefused
 
 APP = ROOT / "dashboard" / "app.py"
 D = dt.date

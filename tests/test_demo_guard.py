@@ -10,8 +10,8 @@ import pcc_cli as cli
 from data_loaders import database, ingest, schema
 from data_loaders.demo import dataset as demo
 from data_loaders.recommendations import ingest as recommendation_ingest
+from data_loaders.refusals import LoadRefused
 from data_loaders.status import read_status
-from data_loaders.tables import LoadRefused
 
 CRIME_FILE = "home-office-prc-pfa-stalking-harassment-191023.csv"
 

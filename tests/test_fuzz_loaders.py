@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from data_loaders import database, ingest
 from data_loaders.recommendations.ingest import load_recommendation_files
+from data_loaders.refusals import LoadRefused
 from data_loaders.settings import load_settings
-from data_loaders.tables import LoadRefused
 
 SECONDS_PER_FILE = 3
 RECORDED_CRIME = """Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,Number of Offences

@@ -32,7 +32,7 @@ from hostile import (
 )
 
 import pcc_cli
-from data_loaders.tables import LoadRefused
+from data_loaders.refusals import LoadRefused
 
 # ---- numbers too large for the database, or beyond the bounds -------------------------------------
 

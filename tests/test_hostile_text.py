@@ -16,7 +16,7 @@ from hostile import FIELD_LIMIT, RESPONSE, TRACKER, dump, mutated, recorded_crim
 
 from data_loaders import database, ingest, schema
 from data_loaders.recommendations.ingest import load_recommendation_files
-from data_loaders.tables import LoadRefused
+from data_loaders.refusals import LoadRefused
 
 # ---- a CSV cell beyond the field limit ---------------------------------------------------------------
 

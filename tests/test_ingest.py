@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from stored import contents
 
 from data_loaders import database, ingest, kinds, schema
+from data_loaders.refusals import LoadRefused
 from data_loaders.status import read_status
-from data_loaders.tables import LoadRefused
 
 D = dt.date
 HEADER = "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Code,Number of Offences\n"

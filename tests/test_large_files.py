@@ -11,10 +11,10 @@ from files import SH, VAP, write_xlsx
 from test_outcomes import ROWS as OUTCOME_ROWS
 from test_recorded_crime import NOTES, TITLES
 
-from data_loaders import database, ingest, schema
+from data_loaders import database, ingest, refusals, schema
 from data_loaders.ods import write_ods
+from data_loaders.refusals import LoadRefused
 from data_loaders.streaming import xml_size
-from data_loaders.tables import LoadRefused
 
 CRIME_FILE = "home-office-prc-pfa-stalking-harassment-191023.csv"
 
@@ -240,10 +240,9 @@ def test_a_tracker_spanning_too_many_cells_is_refused_by_the_recommendations_loa
 def test_a_streamed_table_stops_reading_once_its_problems_are_enough_to_refuse_it(
     streamed, sqlite_url, settings, tmp_path, monkeypatch
 ):
-    from data_loaders import tables
 
     streamed(True)
-    monkeypatch.setattr(tables, "MAX_KEPT_PROBLEMS", 50)
+    monkeypatch.setattr(refusals, "MAX_KEPT_PROBLEMS", 50)
     rows = [[*row[:2], "Nowhere", *row[3:]] for row in national_rows()]  # every force unknown
     path = tmp_path / "t.ods"
     write_ods(path, {"Notes": NOTES, "all": [*TITLES, HEADER, *rows]})

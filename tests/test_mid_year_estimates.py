@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from data_loaders import detail
+from data_loaders.refusals import LoadRefused
 from data_loaders.sources import mid_year_estimates as mye
-from data_loaders.tables import LoadRefused
 
 HEADER = ["Code", "Name", "Geography", "All ages", "0", "1", "90+"]
 TITLES_2020 = [

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 
 import pcc_cli as cli
 from data_loaders import ingest, schema
+from data_loaders.refusals import LoadRefused
 from data_loaders.sources import ons_pfa_tables
-from data_loaders.tables import LoadRefused, open_workbook
+from data_loaders.tables import open_workbook
 
 MARCH_2018 = "policeforceareatablesyearendingmarch2018v2.xlsx"
 MARCH_2019 = "policeforceareatablesyeendingmarch2019.xlsx"

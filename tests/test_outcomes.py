@@ -18,9 +18,10 @@ import pcc_cli as cli
 from dashboard.figures import outcomes as outcome_figures
 from data_loaders import ingest, kinds, schema
 from data_loaders.ods import write_ods
+from data_loaders.refusals import LoadRefused
 from data_loaders.sources import outcomes, recorded_crime
 from data_loaders.status import read_status
-from data_loaders.tables import LoadRefused, open_workbook
+from data_loaders.tables import open_workbook
 
 D = dt.date
 HEADER = OUTCOMES_HEADER

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from data_loaders.recommendations import response as pcc_response
-from data_loaders.tables import LoadRefused
+from data_loaders.refusals import LoadRefused
 
 REFERENCE = Path(__file__).with_name("data") / "dc-response-hmicfrs-stalking-2019.txt"
 OWNER = "Force Lead for Stalking and Harassment"

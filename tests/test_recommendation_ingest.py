@@ -10,7 +10,7 @@ from data_loaders import schema
 from data_loaders.recommendations.ingest import load_history, load_recommendation_files
 from data_loaders.recommendations.queries import recommendations_frame, reports_frame, updates_frame
 from data_loaders.recommendations.store import set_report_details
-from data_loaders.tables import LoadRefused
+from data_loaders.refusals import LoadRefused
 
 DATA = Path(__file__).with_name("data")
 TRACKER = DATA / "recommendations-tracker.csv"

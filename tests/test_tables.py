@@ -10,19 +10,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from data_loaders.parsers import parse_count, parse_financial_year, parse_quarter
 from data_loaders.periods import financial_period_of, quarter_start
+from data_loaders.refusals import LoadRefused, Problem
 from data_loaders.tables import (
     Column,
-    LoadRefused,
-    Problem,
     data_tables,
     edition_date_from_name,
     find_header,
     normalise_header,
     open_workbook,
-    parse_count,
-    parse_financial_year,
-    parse_quarter,
 )
 
 NOT_A_SPREADSHEET = "the file is not a spreadsheet; expected a CSV, XLSX or ODS table as published"

@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboard import actions, queries
 from dashboard.ui import components, data_status, editing
+from data_loaders.refusals import LoadRefused
 from data_loaders.status import Status
-from data_loaders.tables import LoadRefused
 
 OUTCOME_KEY = "data_load_outcome"
 RECOMMENDATION_OUTCOME_KEY = "recommendation_load_outcome"

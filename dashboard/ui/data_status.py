@@ -17,8 +17,8 @@ import pandas as pd
 
 from data_loaders import kinds
 from data_loaders.periods import add_months, financial_period_of, quarter_start
+from data_loaders.refusals import Problem
 from data_loaders.status import KindStatus, Status
-from data_loaders.tables import Problem
 
 # Data is probably out of date once its newest period ended more than this many months ago. The
 # Home Office publishes each quarter about four months after it ends, so at any time the newest

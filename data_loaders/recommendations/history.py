@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from data_loaders import periods
-from data_loaders.tables import Problem
+from data_loaders.refusals import Problem
 
 # Possessive (``*+``): the white space before and after an optional "/" is taken once, never re-split.
 TAG = re.compile(r"\[\s*+(/?)\s*+(on|status|comment)\s*+\]", re.IGNORECASE)

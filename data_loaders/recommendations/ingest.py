@@ -39,8 +39,9 @@ from data_loaders.recommendations.store import (
     store_report,
 )
 from data_loaders.recommendations.tracker import normalise_reference
+from data_loaders.refusals import LoadRefused, Problem
 from data_loaders.settings import Settings
-from data_loaders.tables import LoadRefused, Problem, find_header, open_workbook
+from data_loaders.tables import find_header, open_workbook
 
 HISTORY_KIND = "hmicfrs-history"
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from data_loaders.recommendations.due_dates import split_timescale
 from data_loaders.recommendations.fragments import paragraphs, text_of
-from data_loaders.tables import LoadRefused, Problem
+from data_loaders.refusals import LoadRefused, Problem
 
 KIND = "pcc-response"
 DESCRIPTION = (

@@ -31,8 +31,9 @@ from data_loaders.recommendations import history as hmicfrs_history
 from data_loaders.recommendations.due_dates import split_timescale
 from data_loaders.recommendations.inputs import UpdateInput, check_link
 from data_loaders.recommendations.response import addressed_to
+from data_loaders.refusals import Problem
 from data_loaders.settings import Limits
-from data_loaders.tables import Column, Problem, Workbook, is_blank, open_workbook, rows_of
+from data_loaders.tables import Column, Workbook, is_blank, open_workbook, rows_of
 
 KIND = "recommendations-tracker"
 DESCRIPTION = (

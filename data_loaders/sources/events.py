@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders import database, limits, periods, schema, tables
+from data_loaders import database, limits, periods, refusals, schema, tables
 from data_loaders import rows as row_checks
 from data_loaders.settings import Settings
 
@@ -76,7 +76,7 @@ def _text(limit: int, required: bool):
     return parse_text
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """Typed rows to store and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
@@ -87,13 +87,13 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         key = None if tables.is_blank(value) else spellings.get(tables.normalise_header(value))
         return (key, None) if key else (None, f"expected one of the event kinds: {listed}")
 
-    parsers = {
+    parse_by_column = {
         "date": limits.checked(parse_date, lambda day: limits.day_problem(day, settings.limits)),
         "label": _text(MAX_LABEL, required=True),
         "kind": kind_of,
         "detail": _text(MAX_DETAIL, required=False),
     }
-    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parse_by_column, LABELS)
     typed = pd.DataFrame(values)
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["_row"] = frame["_row"].tolist()

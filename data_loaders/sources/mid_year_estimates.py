@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import detail, limits, tables
+from data_loaders import detail, limits, refusals, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
@@ -125,7 +125,7 @@ def _header(book: tables.Workbook, sheet: tables.Sheet) -> tuple[int, dict[str, 
         return located
     best = tables.best_partial_header(sheet, COLUMNS, _fold)
     needed = [c.label for c in COLUMNS if c.required and (best is None or c.key not in best[1])]
-    raise tables.LoadRefused.one(
+    raise refusals.LoadRefused.one(
         book.file,
         f"the header row lacks the column(s) {', '.join(repr(n) for n in needed)} of the MYE2 Persons table",
         sheet=sheet.name,
@@ -141,7 +141,7 @@ def _persons_sheets(book: tables.Workbook) -> list[tables.Sheet]:
     if chosen:
         return chosen
     names = ", ".join(repr(s.name) for s in book.sheets)
-    raise tables.LoadRefused.one(
+    raise refusals.LoadRefused.one(
         book.file,
         "expected a sheet named like 'MYE2 - Persons' (or 'MYE2 - All'), the MYE2 table of all persons",
         found=names,
@@ -158,7 +158,7 @@ def _title_year(book: tables.Workbook, sheet: tables.Sheet, header_index: int) -
             text = str(cell).strip()
             # A CSV saved from the Males or Females sheet has no sheet name to tell it by, only its title.
             if {sex.lower() for sex in SEXES.findall(text)} in ({"males"}, {"females"}):
-                raise tables.LoadRefused.one(
+                raise refusals.LoadRefused.one(
                     book.file,
                     "this title is of one sex; expected the MYE2 table of all persons",
                     sheet=sheet.name,
@@ -167,7 +167,7 @@ def _title_year(book: tables.Workbook, sheet: tables.Sheet, header_index: int) -
                 )
             seen.extend((index + 1, int(year), text) for year in TITLE_YEAR.findall(text))
     if not seen:
-        raise tables.LoadRefused.one(
+        raise refusals.LoadRefused.one(
             book.file,
             "no title row above the header names the mid-year (such as 'Mid-2020' or 'mid-2021'); "
             "ONS writes the year of the estimates only in the titles",
@@ -177,7 +177,7 @@ def _title_year(book: tables.Workbook, sheet: tables.Sheet, header_index: int) -
     first_row, first_year, _ = seen[0]
     for row, year, text in seen[1:]:
         if year != first_year:
-            raise tables.LoadRefused.one(
+            raise refusals.LoadRefused.one(
                 book.file,
                 f"the titles disagree on the mid-year: row {first_row} says mid-{first_year}, this one "
                 f"mid-{year}; expected one mid-year per sheet",
@@ -186,7 +186,7 @@ def _title_year(book: tables.Workbook, sheet: tables.Sheet, header_index: int) -
                 found=text,
             )
     if not 1971 <= first_year <= 2100:
-        raise tables.LoadRefused.one(
+        raise refusals.LoadRefused.one(
             book.file,
             "expected a mid-year such as 2020",
             sheet=sheet.name,
@@ -229,7 +229,7 @@ def _listed(codes: set[str] | frozenset[str]) -> str:
     return ", ".join(f"{code} {names.get(code, '')}".strip() for code in sorted(codes))
 
 
-def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: str) -> list[tables.Problem]:
+def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: str) -> list[refusals.Problem]:
     """Problems when a force area's districts are not one whole set the lookup knows for some April.
 
     ONS publishes some editions on boundaries later than the mid-year (``ukpopestimatesmid2020on2021geography``
@@ -248,7 +248,7 @@ def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: st
     for code, row in zip(rows["code"], rows["_row"], strict=True):
         if code in stray:
             problems.append(
-                tables.Problem(
+                refusals.Problem(
                     file,
                     f"{pfa} for mid-{year} mixes districts from before and after a boundary change: this one was "
                     f"not in use alongside {_listed(present & best)}; summing both would count people twice",
@@ -261,7 +261,7 @@ def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: st
     missing = best - present
     if missing:
         problems.append(
-            tables.Problem(
+            refusals.Problem(
                 file,
                 f"{pfa} is incomplete for mid-{year}: the lookup has {_listed(missing)} in use with the districts "
                 "given, and a police force area's population is the sum of all of them",
@@ -272,7 +272,7 @@ def _completeness(file: str, pfa: str, year: int, rows: pd.DataFrame, column: st
     return problems
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """One row per police force area and mid-year (force, year, population) and every problem found.
 
     Each district's own estimate goes with the rows (``attrs["detail"]``, stored in ``population_district``):
@@ -282,7 +282,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     headers = frame.attrs.get("headers", {})
     code_column = headers.get("code", LABELS["code"])
     names = ForceNames(settings)
-    problems: list[tables.Problem] = []
+    problems: list[refusals.Problem] = []
 
     codes = ["" if tables.is_blank(v) else tables.display_cell(v).strip().upper() for v in frame["code"]]
     is_area = [bool(AREA_CODE.match(code)) for code in codes]
@@ -292,7 +292,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         # Notes and sources below the table sit in the code column with no population beside them.
         if code and not AREA_CODE.match(code) and not tables.is_blank(population):
             problems.append(
-                tables.Problem(
+                refusals.Problem(
                     file,
                     "expected an ONS area code such as E06000026",
                     sheet=sheet,
@@ -309,7 +309,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     for _, row in lower[lower["pfa"].isna()].iterrows():
         name = "" if tables.is_blank(row["name"]) else tables.display_cell(row["name"]).strip()
         problems.append(
-            tables.Problem(
+            refusals.Problem(
                 file,
                 f"not in the shipped local authority to police force area lookup ({LOOKUP_BOUNDARIES}); a district "
                 "ONS created since needs a row in data_loaders/reference/lad_to_pfa.csv",
@@ -341,7 +341,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         canonical = names.resolve(pfa)
         if canonical is None:
             problems.append(
-                tables.Problem(
+                refusals.Problem(
                     file, f"the lookup's police force area {pfa!r} is not a force in the settings ([[forces]])"
                 )
             )
@@ -352,7 +352,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
 
     if lower.empty and not problems:
         problems.append(
-            tables.Problem(
+            refusals.Problem(
                 file,
                 "the MYE2 table has no rows for local authorities in England and Wales (codes "
                 f"{', '.join(LOWER_TIER)}); countries, regions and counties are not summed",
@@ -370,7 +370,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     )
     for force, year, population in totals[["force", "year", "population"]].itertuples(index=False):
         if reason := limits.population_problem(population, settings.limits):
-            problems.append(tables.Problem(file, f"{reason}; its districts add up to more", found=f"{force} {year}"))
+            problems.append(refusals.Problem(file, f"{reason}; its districts add up to more", found=f"{force} {year}"))
     if problems:
         return pd.DataFrame(columns=["force", "year", "population"]), problems
     stored = totals[["force", "year", "population"]]

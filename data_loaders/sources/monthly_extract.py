@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import limits, periods, schema, tables
+from data_loaders import limits, parsers, periods, refusals, schema, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import financial_period_of
@@ -60,7 +60,7 @@ def read(path: str | Path) -> pd.DataFrame:
     return parse(tables.open_workbook(path))
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """Typed rows to store (configured offence codes only) and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
@@ -70,16 +70,16 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         canonical = None if tables.is_blank(value) else names.resolve(value)
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
-    parsers = {
+    parse_by_column = {
         "month": limits.checked(parse_month, lambda month: limits.month_problem(month, settings.limits)),
         "force": force_of,
-        "offence_code": tables.parse_offence_code,
+        "offence_code": parsers.parse_offence_code,
         "count": limits.count(settings.limits),
     }
-    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parse_by_column, LABELS)
     typed = pd.DataFrame(values)
     typed["published_code"] = typed["offence_code"]
-    typed["offence_code"] = tables.configured_codes(typed["published_code"], settings.offence_codes)
+    typed["offence_code"] = parsers.configured_codes(typed["published_code"], settings.offence_codes)
     typed["_row"] = frame["_row"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
     typed["offence_description"] = [
@@ -105,6 +105,8 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     stored = stored[recorded_crime.STORED_COLUMNS].reset_index(drop=True)
     other = typed.loc[typed["offence_code"].isna(), "published_code"]
     stored.attrs.update(
-        rows_read=len(typed), rows_other_offences=int(len(other)), other_codes=sorted(set(other), key=tables.code_order)
+        rows_read=len(typed),
+        rows_other_offences=int(len(other)),
+        other_codes=sorted(set(other), key=parsers.code_order),
     )
     return stored, []

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import tables
+from data_loaders import refusals, tables
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
 
@@ -108,14 +108,14 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _sheets(book: tables.Workbook) -> tuple[dict[int, tables.Sheet], list[tables.Problem]]:
+def _sheets(book: tables.Workbook) -> tuple[dict[int, tables.Sheet], list[refusals.Problem]]:
     sheets = {}
     for sheet in book.sheets:
         number = _table_number(sheet)
         if number in {1, 3} and number not in sheets:
             sheets[number] = sheet
     problems = [
-        tables.Problem(
+        refusals.Problem(
             book.file, f"the workbook has no sheet 'Table P{number}' ({what}); expected the ONS workbook as published"
         )
         for number, what in ((1, "numbers of offences"), (3, "rates per 1,000 population and the population used"))
@@ -132,13 +132,13 @@ def parse(book: tables.Workbook) -> pd.DataFrame:
     """
     sheets, problems = _sheets(book)
     if problems:
-        raise tables.LoadRefused(problems)
+        raise refusals.LoadRefused(problems)
     located = {}
     for number, sheet in sheets.items():
         header = _header(sheet)
         if header is None:
             problems.append(
-                tables.Problem(
+                refusals.Problem(
                     book.file, "no header row with 'Area Code' and 'Area Name' in the top rows", sheet=sheet.name
                 )
             )
@@ -150,17 +150,19 @@ def parse(book: tables.Workbook) -> pd.DataFrame:
         for key, label in needed.items():
             if key not in positions:
                 problems.append(
-                    tables.Problem(book.file, f"the header row has no column {label}", sheet=sheet.name, row=index + 1)
+                    refusals.Problem(
+                        book.file, f"the header row has no column {label}", sheet=sheet.name, row=index + 1
+                    )
                 )
         located[number] = (sheet, index, positions)
     if problems:
-        raise tables.LoadRefused(problems)
+        raise refusals.LoadRefused(problems)
 
     p3_sheet, p3_index, p3_positions = located[3]
     p3_header = str(p3_sheet.rows[p3_index][p3_positions["population"]])
     mid_year = MID_YEAR.search(p3_header)
     if mid_year is None:
-        raise tables.LoadRefused.one(
+        raise refusals.LoadRefused.one(
             book.file,
             "expected the mid-year of the population in the header, such as 'Population figures (mid-2017)'",
             sheet=p3_sheet.name,
@@ -225,7 +227,7 @@ def _period_end(book: tables.Workbook, located: dict[int, tuple[tables.Sheet, in
     ends = {number: _title_year_ending(sheet) for number, (sheet, _, _) in located.items()}
     found = [end for end in (ends[3], ends[1]) if end is not None]
     if len(set(found)) > 1:
-        raise tables.LoadRefused.one(
+        raise refusals.LoadRefused.one(
             book.file,
             f"Table P1's title gives the year ending {ends[1]:%B %Y} and Table P3's {ends[3]:%B %Y}; "
             "expected one year ending for the workbook",
@@ -237,7 +239,7 @@ def _period_end(book: tables.Workbook, located: dict[int, tuple[tables.Sheet, in
     match = FILE_YEAR_ENDING.search(book.file)
     if match and match.group(1).lower() in MONTHS:
         return _month_end(int(match.group(2)), MONTHS[match.group(1).lower()])
-    raise tables.LoadRefused.one(
+    raise refusals.LoadRefused.one(
         book.file,
         "expected the year ending in the title of Table P3 (such as '... year ending March 2019') or in the "
         "file name as ONS publishes it",
@@ -276,13 +278,13 @@ def _number(value: object, *, whole: bool) -> tuple[float | int | None, str | No
     return number, None
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """One row per area with a figure (``STORED_COLUMNS``) and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
     names = ForceNames(settings)
     by_code = {f.ons_code: f.name for f in settings.forces if f.ons_code}
-    problems: list[tables.Problem] = []
+    problems: list[refusals.Problem] = []
     rows = []
     for entry in frame.to_dict("records"):
         code, name = entry["area_code"], entry["area_name"]
@@ -297,7 +299,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
             if area is None:
                 if code[:3] in {"E23", "W15"}:
                     problems.append(
-                        tables.Problem(
+                        refusals.Problem(
                             file,
                             "expected the ONS code of a police force area in the settings ([[forces]] ons_code)",
                             sheet=at[0],
@@ -321,7 +323,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         ):
             if reason:
                 problems.append(
-                    tables.Problem(
+                    refusals.Problem(
                         file,
                         reason,
                         sheet=where[0],
@@ -332,7 +334,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
                 )
         if rate is not None and not population:
             problems.append(
-                tables.Problem(
+                refusals.Problem(
                     file,
                     "expected the population the rate is divided by",
                     sheet=entry["rate_at"][0],
@@ -357,9 +359,9 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     stored = pd.DataFrame(rows, columns=STORED_COLUMNS)
     repeated = stored[stored.duplicated(["area"], keep="first")]
     for area in repeated["area"]:
-        problems.append(tables.Problem(file, f"{area} appears twice in the tables; expected each area once"))
+        problems.append(refusals.Problem(file, f"{area} appears twice in the tables; expected each area once"))
     if stored.empty and not problems:
-        problems.append(tables.Problem(file, "the tables hold no figure for any police force area"))
+        problems.append(refusals.Problem(file, "the tables hold no figure for any police force area"))
     if problems:
         return stored.iloc[0:0], problems
     # Plain Python values with None for no figure: the database takes neither NaN nor pandas' NA.

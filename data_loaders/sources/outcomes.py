@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import limits, schema, tables
+from data_loaders import limits, parsers, refusals, schema, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
@@ -106,14 +106,14 @@ def _column(frame: pd.DataFrame, key: str) -> str:
     return frame.attrs.get("headers", {}).get(key, LABELS[key])
 
 
-def _alternate_offence_problem(frame: pd.DataFrame) -> tables.Problem | None:
+def _alternate_offence_problem(frame: pd.DataFrame) -> refusals.Problem | None:
     """The alternate-offence file is recognised by its types (1a, 2a, 3a) and refused whole."""
     marked = [i for i, value in enumerate(frame["outcome_type"]) if ALTERNATE_TYPE.match(str(value))]
     if not marked:
         return None
     first = marked[0]
     found = sorted({str(frame["outcome_type"].iloc[i]).strip() for i in marked})
-    return tables.Problem(
+    return refusals.Problem(
         frame.attrs.get("file", "file"),
         (
             f"outcome types like {', '.join(repr(f) for f in found[:3])} ({len(marked):,} rows) mark the alternate-"
@@ -127,7 +127,7 @@ def _alternate_offence_problem(frame: pd.DataFrame) -> tables.Problem | None:
     )
 
 
-def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """Every row parsed (``offence_code`` None for a code the configuration does not count) and its problems."""
     known = {t.type: t for t in settings.outcomes.types}
     known_list = ", ".join(str(n) for n in sorted(known))
@@ -139,24 +139,24 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
     def type_of(value: object) -> tuple[int | None, str | None]:
-        number, _ = tables.parse_count(value)
+        number, _ = parsers.parse_count(value)
         if number is None or number not in known:
             return None, f"expected an outcome type of the Home Office framework (one of {known_list})"
         return number, None
 
-    parsers = {
-        "financial_year": tables.financial_year_within(settings.limits),
-        "quarter": tables.parse_quarter,
+    parse_by_column = {
+        "financial_year": parsers.financial_year_within(settings.limits),
+        "quarter": parsers.parse_quarter,
         "force": force_of,
-        "offence_code": tables.parse_offence_code,
+        "offence_code": parsers.parse_offence_code,
         "outcome_type": type_of,
         FOR_OFFENCES_RECORDED: limits.count(settings.limits),
         RECORDED: limits.count(settings.limits),
     }
-    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parse_by_column, LABELS)
     typed = pd.DataFrame(values, dtype=object)
     typed["published_code"] = typed["offence_code"]
-    typed["offence_code"] = tables.configured_codes(typed["published_code"], settings.offence_codes)
+    typed["offence_code"] = parsers.configured_codes(typed["published_code"], settings.offence_codes)
     typed["offence_description"] = frame["offence_description"].tolist()
     typed["outcome_description"] = frame["outcome_description"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
@@ -168,10 +168,10 @@ def _finish(
     wanted: pd.DataFrame,
     rows_read: int,
     other_codes: set[str],
-    problems: list[tables.Problem],
+    problems: list[refusals.Problem],
     attrs: dict,
     settings: Settings,
-) -> tuple[pd.DataFrame, list[tables.Problem]]:
+) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """The rows to store from the parsed rows of configured codes, or every problem."""
     file = attrs.get("file", "file")
     problems = [*problems, *UNIQUE.problems(wanted, file, attrs.get("headers", {}), LABELS)]
@@ -195,12 +195,12 @@ def _finish(
     stored.attrs.update(
         rows_read=rows_read,
         rows_other_offences=rows_read - len(wanted),
-        other_codes=sorted(other_codes, key=tables.code_order),
+        other_codes=sorted(other_codes, key=parsers.code_order),
     )
     return stored, []
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """Typed rows to store (configured offence codes only) and every problem found."""
     alternate = _alternate_offence_problem(frame)
     if alternate is not None:
@@ -211,7 +211,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     return _finish(wanted, len(typed), other, problems, frame.attrs, settings)
 
 
-def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
     names, rows, attrs = ForceNames(settings), row_checks.ConfiguredRows(), {}
     for frame in frames:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import limits, tables
+from data_loaders import limits, parsers, refusals, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.settings import Settings
@@ -47,7 +47,7 @@ def read(path: str | Path) -> pd.DataFrame:
 
 
 def _year(value: object) -> tuple[int | None, str | None]:
-    number, _ = tables.parse_count(value)
+    number, _ = parsers.parse_count(value)
     if number is None or not 1971 <= number <= 2100:
         return None, "expected a mid-year such as 2023"
     return number, None
@@ -55,14 +55,14 @@ def _year(value: object) -> tuple[int | None, str | None]:
 
 def parse_population(value: object) -> tuple[int | None, str | None]:
     """A population: a whole number above 0 (and within 64 bits)."""
-    number, reason = tables.parse_count(value)
+    number, reason = parsers.parse_count(value)
     if not number:
         too_large = reason is not None and "at most" in reason
         return None, reason if too_large else "expected a population: a whole number above 0"
     return number, None
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """Typed rows to store and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
@@ -74,12 +74,12 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         return (canonical, None) if canonical else (None, names.suggestion(value))
 
     bounds = settings.limits
-    parsers = {
+    parse_by_column = {
         "force": force_of,
         "year": limits.checked(_year, lambda year: limits.year_problem(year, bounds)),
         "population": limits.checked(parse_population, lambda number: limits.population_problem(number, bounds)),
     }
-    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parse_by_column, LABELS)
     typed = pd.DataFrame(values)
     typed["_row"] = frame["_row"].tolist()
     typed["_sheet"] = frame["_sheet"].tolist()
@@ -87,7 +87,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     for force, code, sheet, row in zip(typed["force"], frame["ons_code"], typed["_sheet"], typed["_row"], strict=True):
         if force and not tables.is_blank(code) and codes.get(force) and str(code).strip() != codes[force]:
             problems.append(
-                tables.Problem(
+                refusals.Problem(
                     file,
                     f"expected {codes[force]}, the ONS code of {force}",
                     sheet=sheet,

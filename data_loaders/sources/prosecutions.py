@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import limits, tables
+from data_loaders import limits, parsers, refusals, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames, name_key
 from data_loaders.periods import financial_period_of, quarter_start
@@ -65,7 +65,7 @@ def parse_period(value: object) -> tuple[tuple[str, dt.date] | None, str | None]
     if match:
         year_text = match.group(1) or match.group(4)
         quarter = int(match.group(2) or match.group(3))
-        year, _ = tables.parse_financial_year(year_text)
+        year, _ = parsers.parse_financial_year(year_text)
         if year is None:
             return None, expected
         return ("quarter", quarter_start(year, quarter)), None
@@ -125,7 +125,7 @@ class _Areas:
         )
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """Typed rows to store and every problem found."""
     file = frame.attrs.get("file", "file")
     headers = frame.attrs.get("headers", {})
@@ -137,13 +137,13 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
         key = None if tables.is_blank(value) else spellings.get(tables.normalise_header(value))
         return (key, None) if key else (None, f"expected one of the measures: {listed}")
 
-    parsers = {
+    parse_by_column = {
         "period": limits.checked(parse_period, lambda period: limits.month_problem(period[1], settings.limits)),
         "area": _Areas(settings),
         "measure": measure_of,
         "value": limits.count(settings.limits),
     }
-    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
+    values, problems = row_checks.parse_columns(frame, parse_by_column, LABELS)
     periods, areas = values["period"], values["area"]
     typed = pd.DataFrame(
         {
@@ -172,14 +172,14 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     return stored, []
 
 
-def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[tables.Problem]:
+def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[refusals.Problem]:
     """A measure with ``available_from`` (Stalking Protection Orders) has no figure for earlier periods."""
     problems = []
     for _, row in typed.dropna(subset=["measure", "period_start"]).iterrows():
         measure = measures[row["measure"]]
         if measure.available_from and period_end(row["granularity"], row["period_start"]) < measure.available_from:
             problems.append(
-                tables.Problem(
+                refusals.Problem(
                     file,
                     f"{measure.label}: no figure can fall in a period ending before "
                     f"{measure.available_from:%d %B %Y}, when the orders became available",
@@ -192,7 +192,7 @@ def _availability_problems(typed: pd.DataFrame, measures: dict, file: str, colum
     return problems
 
 
-def _ceiling_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[tables.Problem]:
+def _ceiling_problems(typed: pd.DataFrame, measures: dict, file: str, column: str) -> list[refusals.Problem]:
     """A measure with ``not_above`` (convictions) may not exceed that measure for the same area and period."""
     complete = typed.dropna(subset=[*KEYS, "value"]).drop_duplicates(KEYS)
     by_key = {tuple(row[k] for k in KEYS): row for _, row in complete.iterrows()}
@@ -205,7 +205,7 @@ def _ceiling_problems(typed: pd.DataFrame, measures: dict, file: str, column: st
         if other is None or row["value"] <= other["value"]:
             continue
         problems.append(
-            tables.Problem(
+            refusals.Problem(
                 file,
                 f"{measures[row['measure']].label.lower()} ({int(row['value'])}) cannot exceed "
                 f"{measures[ceiling].label.lower()} ({int(other['value'])}, row {int(other['_row'])}) for "

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_loaders import detail, limits, schema, tables
+from data_loaders import detail, limits, parsers, refusals, schema, tables
 from data_loaders import rows as row_checks
 from data_loaders.forces import ForceNames
 from data_loaders.periods import quarter_start
@@ -68,7 +68,7 @@ def _column(frame: pd.DataFrame, key: str) -> str:
     return frame.attrs.get("headers", {}).get(key, LABELS[key])
 
 
-def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """Every row parsed (``offence_code`` None for a code the configuration does not count) and its problems."""
     file = frame.attrs.get("file", "file")
 
@@ -89,25 +89,25 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
             return None, "expected the community safety partnership's name: the CSP edition names one on every row"
         return " ".join(str(value).split()), None
 
-    parsers = {
-        "financial_year": tables.financial_year_within(settings.limits),
-        "quarter": tables.parse_quarter,
+    parse_by_column = {
+        "financial_year": parsers.financial_year_within(settings.limits),
+        "quarter": parsers.parse_quarter,
         "force": force_of,
-        "offence_code": tables.parse_offence_code,
+        "offence_code": parsers.parse_offence_code,
         # The Home Office publishes a quarter's figure as a net change, which is negative now and then
         # (more crimes cancelled than recorded); the yearly totals it publishes include them.
         "count": limits.count(settings.limits, allow_negative=True),
     }
     if "csp" in frame.attrs.get("found", ()):
-        parsers["csp"] = csp_of
-    values, problems = row_checks.parse_columns(frame, parsers, LABELS)
+        parse_by_column["csp"] = csp_of
+    values, problems = row_checks.parse_columns(frame, parse_by_column, LABELS)
     typed = pd.DataFrame(
         {
             "force": values["force"],
             "financial_year": values["financial_year"],
             "quarter": values["quarter"],
             "published_code": values["offence_code"],
-            "offence_code": tables.configured_codes(values["offence_code"], settings.offence_codes),
+            "offence_code": parsers.configured_codes(values["offence_code"], settings.offence_codes),
             "count": values["count"],
             "offence_description": frame["offence_description"].tolist(),
             "csp": values.get("csp", frame["csp"].tolist()),
@@ -121,8 +121,8 @@ def _typed(frame: pd.DataFrame, settings: Settings, names: ForceNames) -> tuple[
 
 
 def _finish(
-    wanted: pd.DataFrame, rows_read: int, other_codes: set[str], problems: list[tables.Problem], attrs: dict
-) -> tuple[pd.DataFrame, list[tables.Problem]]:
+    wanted: pd.DataFrame, rows_read: int, other_codes: set[str], problems: list[refusals.Problem], attrs: dict
+) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """The rows to store from the parsed rows of configured codes (CSP rows summed), or every problem."""
     file = attrs.get("file", "file")
     by_csp = bool(attrs.get("csp_edition"))
@@ -151,7 +151,7 @@ def _finish(
         stored.attrs[detail.KEY] = detail.Detail(_csp_rows(wanted))
     other = rows_read - len(wanted)
     stored.attrs.update(
-        rows_read=rows_read, rows_other_offences=other, other_codes=sorted(other_codes, key=tables.code_order)
+        rows_read=rows_read, rows_other_offences=other, other_codes=sorted(other_codes, key=parsers.code_order)
     )
     return stored, []
 
@@ -170,7 +170,7 @@ def _csp_rows(wanted: pd.DataFrame) -> pd.DataFrame:
     return rows[CSP_COLUMNS]
 
 
-def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """Typed rows to store (configured offence codes only, CSP rows summed, kept in ``attrs``) and every problem."""
     typed, problems = _typed(frame, settings, ForceNames(settings))
     wanted = typed[typed["offence_code"].notna()]
@@ -178,7 +178,7 @@ def clean(frame: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, list[t
     return _finish(wanted, len(typed), other, problems, frame.attrs)
 
 
-def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[tables.Problem]]:
+def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd.DataFrame, list[refusals.Problem]]:
     """:func:`clean` of a table read a chunk at a time (see ``tables.chunks_of``): only configured rows are kept."""
     names, rows, attrs = ForceNames(settings), row_checks.ConfiguredRows(), {}
     for frame in frames:
@@ -189,7 +189,7 @@ def clean_chunks(frames: Iterable[pd.DataFrame], settings: Settings) -> tuple[pd
     return _finish(wanted, rows.rows_read, rows.other, rows.problems.closed(attrs.get("file", "file")), attrs)
 
 
-def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) -> list[tables.Problem]:
+def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) -> list[refusals.Problem]:
     """A year sheet (``2019_20``) must hold rows of that year only."""
     problems = []
     for sheet, rows in typed.groupby("_sheet", dropna=True):
@@ -200,7 +200,7 @@ def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) ->
         wrong = rows[rows["financial_year"].notna() & (rows["financial_year"] != year)]
         for position, row in wrong.iterrows():
             problems.append(
-                tables.Problem(
+                refusals.Problem(
                     file,
                     f"expected {year}, the year the sheet is named for",
                     sheet=str(sheet),
@@ -212,7 +212,7 @@ def _sheet_year_problems(typed: pd.DataFrame, frame: pd.DataFrame, file: str) ->
     return problems
 
 
-def _duplicate_problems(typed: pd.DataFrame, file: str, column: str, *, by_csp: bool) -> list[tables.Problem]:
+def _duplicate_problems(typed: pd.DataFrame, file: str, column: str, *, by_csp: bool) -> list[refusals.Problem]:
     """Each force (each CSP in the CSP edition), quarter and offence code appears once: a repeat counts twice."""
     place = ["force", "csp"] if by_csp else ["force"]
     keys = [*place, "financial_year", "quarter", "offence_code"]
