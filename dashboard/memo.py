@@ -18,8 +18,6 @@ from typing import Generic, TypeVar
 
 Value = TypeVar("Value")
 
-_ALL: list[Memo] = []
-
 
 class Memo(Generic[Value]):
     """Values by key, each kept for ``ttl`` seconds (None: until cleared), the ``max_entries`` most recently used.
@@ -37,7 +35,6 @@ class Memo(Generic[Value]):
         self.max_entries = max_entries
         self._values: OrderedDict[Hashable, tuple[float, Value]] = OrderedDict()
         self._lock = threading.Lock()
-        _ALL.append(self)
 
     def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
         """The value kept for ``key``, or ``compute()`` kept and returned when there is none or it is too old."""
@@ -64,9 +61,3 @@ class Memo(Generic[Value]):
 
     def __len__(self) -> int:
         return len(self._values)
-
-
-def clear_all() -> None:
-    """Forget every value of every memo (after a load, and between benchmark runs)."""
-    for memo in _ALL:
-        memo.clear()

@@ -23,11 +23,6 @@ from data_loaders.settings import Settings, get_settings
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def default_url() -> str:
-    """The database URL in force for this process (see ``settings.database_url``)."""
-    return get_settings().database_url
-
-
 def make_engine(url: str) -> Engine:
     """A new engine for ``url``; SQLite files get their folder created and foreign keys enforced."""
     engine_url = sa.make_url(url)

@@ -6,6 +6,7 @@ It imports nothing from the tests' fixtures, so a benchmark can use it too (as `
 from __future__ import annotations
 
 import csv
+import struct
 from pathlib import Path
 
 import openpyxl
@@ -63,3 +64,8 @@ def write_ods_by_pandas(path: Path, sheets: dict[str, list[list[object]]]) -> Pa
             padded = [list(r) + [None] * (width - len(r)) for r in rows]
             pd.DataFrame(padded, dtype=object).to_excel(writer, sheet_name=name, header=False, index=False)
     return path
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """A PNG's width and height in pixels, from its header."""
+    return struct.unpack(">II", png[16:24])

@@ -16,6 +16,7 @@ import zipfile
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from files import png_size
 
 import pcc_cli as cli
 from dashboard.charts import base as charts
@@ -175,7 +176,7 @@ def test_png_and_svg_match_each_preset(key, settings, chromium):
     chart = trend_chart(settings)
     size = images.SIZES[key]
     png = images.export_chart(chart, settings, "png", size)
-    assert images.png_size(png.content) == size.pixels()
+    assert png_size(png.content) == size.pixels()
     assert png.file_name == ("test-trend.png" if key == "press" else f"test-trend-{key}.png")
     text = png_text(png.content)
     assert text["Title"] == chart.text.title
@@ -237,7 +238,7 @@ def test_exports_from_several_threads_queue_for_the_one_browser(settings, chromi
     chart = trend_chart(settings)
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: images.export_chart(chart, settings, "png", images.SIZES["press"]), range(4)))
-    assert {images.png_size(r.content) for r in results} == {(2400, 1350)}
+    assert {png_size(r.content) for r in results} == {(2400, 1350)}
 
 
 # ---- the press pack ----------------------------------------------------------------------------------
@@ -359,7 +360,7 @@ def test_export_writes_the_image_its_alt_text_and_csv(demo_url, monkeypatch, tmp
         + ["--alt-text", str(tmp_path / "spc.txt"), "--csv", str(tmp_path / "spc.csv"), "--categories", "Stalking"]
     )
     assert code == 0, capsys.readouterr().err
-    assert images.png_size(out.read_bytes()) == (1920, 1080)
+    assert png_size(out.read_bytes()) == (1920, 1080)
     assert "Recorded stalking in Devon and Cornwall" in png_text(out.read_bytes())["Title"]
     assert (
         (tmp_path / "spc.txt")

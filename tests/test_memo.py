@@ -52,12 +52,13 @@ def test_the_least_recently_used_value_goes_first():
     assert calls == [1, 2, 3, 4]
 
 
-def test_clear_all_forgets_every_memo():
-    first, second = memo.Memo("test-a", ttl=None, max_entries=2), memo.Memo("test-b", ttl=5, max_entries=2)
-    first.get(1, lambda: 1)
-    second.get(2, lambda: 2)
-    memo.clear_all()
-    assert len(first) == len(second) == 0
+def test_clear_forgets_every_value():
+    kept = memo.Memo("test-clear", ttl=5, max_entries=2)
+    kept.get(1, lambda: 1)
+    kept.get(2, lambda: 2)
+    kept.clear()
+    assert len(kept) == 0
+    assert kept.get(1, lambda: 10) == 10
 
 
 def test_an_error_keeps_nothing():

@@ -8,9 +8,10 @@ import pandas as pd
 import sqlalchemy as sa
 from files import write_csv
 from stored import recorded_crime_rows as stored_rows
+from test_suppression import with_rules
 
 from dashboard.figures import places as place_figures
-from dashboard.outputs import suppression
+from dashboard.outputs import release, suppression
 from dashboard.words import places as place_words
 from data_loaders import ingest, places, schema
 from data_loaders.settings import SuppressionRules
@@ -200,7 +201,7 @@ def test_the_partnership_chart_leaves_the_app_with_small_counts_hidden_in_its_da
         ["Exeter", 12], ["Plymouth", 440], ["Torbay", 200], ["Unassigned Devon and Cornwall", 4]
     ]  # fmt: skip
     assert chart.data["rate"].tolist()[:3] == [0.1, 2.2, 200 / 130] and pd.isna(chart.data["rate"].iloc[3])
-    protected = suppression.protect_chart(chart, SuppressionRules(threshold=4, minimum_base=10))
+    protected = release.protect(chart, with_rules(settings, SuppressionRules(threshold=4, minimum_base=10)))
     # The Unassigned 4 is small; the next smallest count, Exeter's 12, goes too, or the force total gives it back.
     assert protected.data["count"].tolist() == ["[c]", 440, 200, "[c]"]
     assert protected.data.loc[0, "rate"] == "[c]"

@@ -1,16 +1,59 @@
 """Small-number protection on hand-built tables: primary, secondary (the classic cases exactly) and small bases."""
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart
-from dashboard.outputs import suppression
+from dashboard.outputs import release, suppression
 from dashboard.outputs.suppression import LOW_BASE, SUPPRESSED, Line, Spec
 from data_loaders.settings import SuppressionRules
 
 RULES = SuppressionRules(threshold=4, minimum_base=10)
+
+
+def _shown(table: pd.DataFrame, cells, marker: str) -> pd.DataFrame:
+    out = table.astype(object)
+    for row, column in cells:
+        out.loc[row, column] = marker
+    return out
+
+
+def suppress_table(
+    table: pd.DataFrame,
+    rules: SuppressionRules,
+    *,
+    total_row=None,
+    total_column=None,
+    force_level_rows=(),
+) -> suppression.Protected:
+    """A cross-table of counts (rows are areas) protected by the outputs' ``protect_cells``: small counts below force
+    level and their giveaways as ``[c]``.
+
+    ``total_row`` and ``total_column`` name the margins when the table has them; rows named in
+    ``force_level_rows`` (and the total row) are force level and never hidden. A line without a
+    margin is still taken to add up to a published total: over the areas, the force's own figure.
+    """
+    protected_rows = set(force_level_rows) | ({total_row} if total_row is not None else set())
+    rows = [r for r in table.index if r not in protected_rows]
+    columns = [c for c in table.columns if c != total_column]
+    values = {(r, c): table.loc[r, c] for r in table.index for c in table.columns}
+    lines = []
+    if len(columns) > 1:
+        lines += [
+            Line(tuple((r, c) for c in columns), (r, total_column) if total_column is not None else None) for r in rows
+        ]
+    for column in [*columns, *([total_column] if total_column is not None else [])]:
+        lines.append(Line(tuple((r, column) for r in rows), (total_row, column) if total_row is not None else None))
+    primary, secondary = suppression.protect_cells(
+        values, lines, threshold=rules.threshold, suppressible=lambda cell: cell[0] not in protected_rows
+    )
+    return suppression.Protected(_shown(table, primary | secondary, SUPPRESSED), primary, secondary, rules=rules)
+
+
 C = SUPPRESSED
 
 
@@ -31,7 +74,7 @@ def test_one_small_cell_takes_the_next_smallest_in_its_row_and_column():
         },
         ["Stalking", "Harassment", "Malicious communications", "Total"],
     )
-    protected = suppression.suppress_table(table, RULES, total_row="Force", total_column="Total")
+    protected = suppress_table(table, RULES, total_row="Force", total_column="Total")
     assert protected.primary == {("CSP North", "Stalking")}
     # Row: 10 is the next smallest; column: 8; then the harassment column holds one hidden cell, so 7 goes too.
     assert protected.secondary == {("CSP North", "Harassment"), ("CSP South", "Stalking"), ("CSP South", "Harassment")}
@@ -47,7 +90,7 @@ def test_two_small_cells_in_a_row_protect_each_other_there_but_not_in_their_colu
         {"A": [2, 3, 40, 45], "B": [9, 12, 50, 71], "C": [15, 6, 30, 51], "Force": [26, 21, 120, 167]},
         ["x", "y", "z", "Total"],
     )
-    protected = suppression.suppress_table(table, RULES, total_row="Force", total_column="Total")
+    protected = suppress_table(table, RULES, total_row="Force", total_column="Total")
     assert protected.primary == {("A", "x"), ("A", "y")}
     # Row A already hides two cells; column x takes B's 9 (smallest), column y takes C's 6.
     assert protected.secondary == {("B", "x"), ("C", "y"), ("B", "y"), ("C", "x")}
@@ -60,7 +103,7 @@ def test_an_area_total_that_is_itself_small_is_hidden_with_its_parts_and_recover
         {"X": [1, 2, 3], "Y": [10, 20, 30], "Z": [11, 25, 36], "Force": [22, 47, 69]},
         ["a", "b", "Total"],
     )
-    protected = suppression.suppress_table(table, RULES, total_row="Force", total_column="Total")
+    protected = suppress_table(table, RULES, total_row="Force", total_column="Total")
     assert protected.primary == {("X", "a"), ("X", "b"), ("X", "Total")}
     assert protected.secondary == {("Y", "a"), ("Y", "b"), ("Y", "Total")}
     assert shown(protected) == {"X": [C, C, C], "Y": [C, C, C], "Z": [11, 25, 36], "Force": [22, 47, 69]}
@@ -68,8 +111,8 @@ def test_an_area_total_that_is_itself_small_is_hidden_with_its_parts_and_recover
 
 def test_zero_is_not_small_and_the_threshold_is_configurable():
     table = cross_table({"A": [0, 3], "B": [5, 6]}, ["x", "y"])
-    assert not suppression.suppress_table(table, SuppressionRules(threshold=2, minimum_base=10)).applied
-    strict = suppression.suppress_table(table, SuppressionRules(threshold=5, minimum_base=10))
+    assert not suppress_table(table, SuppressionRules(threshold=2, minimum_base=10)).applied
+    strict = suppress_table(table, SuppressionRules(threshold=5, minimum_base=10))
     assert strict.primary == {("A", "y"), ("B", "x")}
     # The zero is no small number; it is hidden only because row A's total would give its 3 away.
     assert ("A", "x") in strict.secondary
@@ -77,7 +120,7 @@ def test_zero_is_not_small_and_the_threshold_is_configurable():
 
 def test_a_zero_is_hidden_only_when_nothing_else_is_left_in_the_line():
     table = cross_table({"A": [2, 0], "B": [30, 40]}, ["x", "y"])
-    protected = suppression.suppress_table(table, RULES)
+    protected = suppress_table(table, RULES)
     # Row A: only the zero is left to hide; column x: B's 30; then column y and row B need one more: 40.
     assert protected.primary == {("A", "x")}
     assert protected.secondary == {("A", "y"), ("B", "x"), ("B", "y")}
@@ -85,7 +128,7 @@ def test_a_zero_is_hidden_only_when_nothing_else_is_left_in_the_line():
 
 def test_force_level_figures_are_published_unsuppressed():
     table = cross_table({"Devon and Cornwall": [3, 2], "Dorset": [1, 4]}, ["Q1", "Q2"])
-    protected = suppression.suppress_table(table, RULES, force_level_rows=["Devon and Cornwall", "Dorset"])
+    protected = suppress_table(table, RULES, force_level_rows=["Devon and Cornwall", "Dorset"])
     assert not protected.applied
     assert shown(protected) == {"Devon and Cornwall": [3, 2], "Dorset": [1, 4]}
 
@@ -168,6 +211,12 @@ def test_a_csp_table_without_a_spec_is_taken_to_be_below_force_level():
     assert suppression.spec_for(rows.rename(columns={"csp": "force"})) is None
 
 
+def with_rules(settings, rules: SuppressionRules):
+    """The settings with ``[suppression]`` giving ``rules``' threshold and minimum base."""
+    section = {"threshold": rules.threshold, "minimum_base": rules.minimum_base}
+    return replace(settings, raw={**settings.raw, "suppression": section})
+
+
 def csp_chart() -> Chart:
     data = CSP_ROWS[CSP_ROWS["csp"] != "Devon and Cornwall"][["csp", "quarter", "offences"]].reset_index(drop=True)
     data.attrs["suppression"] = Spec(
@@ -182,9 +231,9 @@ def csp_chart() -> Chart:
     return Chart("csp-offences", figure, ChartText("Offences by CSP"), data, "Bar chart of offences by CSP.")
 
 
-def test_a_chart_leaving_the_app_loses_the_hidden_bars_and_says_so():
+def test_a_chart_leaving_the_app_loses_the_hidden_bars_and_says_so(settings):
     chart = csp_chart()
-    protected = suppression.protect_chart(chart, RULES)
+    protected = release.protect(chart, with_rules(settings, RULES))
     bars = {trace.name: list(trace.y) for trace in protected.figure.data}
     assert bars == {"Exeter": [120, 130], "Plymouth": [None, 150], "Torbay": [None, 45]}
     assert list(protected.data["offences"]) == [120, C, C, 130, 150, 45]
@@ -195,10 +244,10 @@ def test_a_chart_leaving_the_app_loses_the_hidden_bars_and_says_so():
     assert list(chart.figure.data[1].y) == [3, 150]
 
 
-def test_a_force_level_chart_leaves_unchanged():
+def test_a_force_level_chart_leaves_unchanged(settings):
     data = pd.DataFrame({"quarter": ["Q1", "Q2"], "offences": [2, 3]})
     chart = Chart("force", go.Figure(go.Bar(x=data["quarter"], y=data["offences"])), ChartText("t"), data, "alt")
-    assert suppression.protect_chart(chart, RULES) is chart
+    assert release.protect(chart, with_rules(settings, RULES)) is chart
 
 
 @pytest.mark.parametrize("value, small", [(0, False), (1, True), (4, True), (4.0, True), (5, False), (None, False)])

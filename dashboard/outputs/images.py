@@ -186,11 +186,6 @@ def png_with_text(png: bytes, fields: dict[str, str], dpi: float | None = None) 
     return png[:HEADER_END] + chunks.getvalue() + png[HEADER_END:]
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    """A PNG's width and height in pixels, from its header."""
-    return struct.unpack(">II", png[16:24])
-
-
 def svg_with_text(svg: bytes, title: str, description: str) -> bytes:
     """``svg`` with a ``<title>`` and ``<desc>`` as the root's first children, named as its accessible label."""
     text = svg.decode("utf-8")

@@ -22,10 +22,9 @@ anything else to be force level. Pure pandas: no Streamlit.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -174,44 +173,6 @@ def _next_to_hide(
     if line.total is not None and line.total not in hidden and suppressible(line.total):
         return line.total
     return None
-
-
-def _shown(table: pd.DataFrame, cells: Iterable[tuple[Hashable, Hashable]], marker: str) -> pd.DataFrame:
-    out = table.astype(object)
-    for row, column in cells:
-        out.loc[row, column] = marker
-    return out
-
-
-def suppress_table(
-    table: pd.DataFrame,
-    rules: SuppressionRules,
-    *,
-    total_row: Hashable | None = None,
-    total_column: Hashable | None = None,
-    force_level_rows: Iterable[Hashable] = (),
-) -> Protected:
-    """A cross-table of counts (rows are areas) protected: small counts below force level and their giveaways as ``[c]``.
-
-    ``total_row`` and ``total_column`` name the margins when the table has them; rows named in
-    ``force_level_rows`` (and the total row) are force level and never hidden. A line without a
-    margin is still taken to add up to a published total: over the areas, the force's own figure.
-    """
-    protected_rows = set(force_level_rows) | ({total_row} if total_row is not None else set())
-    rows = [r for r in table.index if r not in protected_rows]
-    columns = [c for c in table.columns if c != total_column]
-    values = {(r, c): table.loc[r, c] for r in table.index for c in table.columns}
-    lines = []
-    if len(columns) > 1:
-        lines += [
-            Line(tuple((r, c) for c in columns), (r, total_column) if total_column is not None else None) for r in rows
-        ]
-    for column in [*columns, *([total_column] if total_column is not None else [])]:
-        lines.append(Line(tuple((r, column) for r in rows), (total_row, column) if total_row is not None else None))
-    primary, secondary = protect_cells(
-        values, lines, threshold=rules.threshold, suppressible=lambda cell: cell[0] not in protected_rows
-    )
-    return Protected(_shown(table, primary | secondary, SUPPRESSED), primary, secondary, rules=rules)
 
 
 def spec_for(data: pd.DataFrame) -> Spec | None:
@@ -413,22 +374,3 @@ def protected_figure(chart, protected: Protected, spec: Spec) -> go.Figure:
     if chart.redraw is not None:
         return chart.redraw(protected.table)
     return blank_figure(chart.figure, chart.data, protected, spec)
-
-
-def protect_chart(chart, rules: SuppressionRules):
-    """A copy of a catalogue ``Chart`` fit to leave the app: figures hidden in its data and figure, notes added.
-
-    The chart is returned unchanged when its data is force level and holds no rate on a small base.
-    """
-    spec = spec_for(chart.data)
-    if spec is None:
-        return chart
-    protected = suppress_frame(chart.data, spec, rules)
-    if not protected.applied:
-        return chart
-    return dataclasses.replace(
-        chart,
-        figure=protected_figure(chart, protected, spec),
-        data=csv_frame(protected),
-        notes=[*chart.notes, *(n for n in protected.notes() if n not in chart.notes)],
-    )
