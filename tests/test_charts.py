@@ -109,3 +109,16 @@ def test_a_shown_figure_sends_exactly_the_json_of_its_figure_and_keeps_no_link_t
     assert shown.to_dict() is shown.to_dict()  # worked out once, not copied on every run
     fig.update_layout(title_text="Changed afterwards")
     assert shown.to_dict()["layout"]["title"]["text"] == "Stalking, Devon and Cornwall"
+
+
+def test_two_series_take_the_duo_pair_and_more_take_the_palette():
+    two = pd.DataFrame({"x": [1, 2, 1, 2], "y": [3, 4, 5, 6], "s": ["a", "a", "b", "b"]})
+    three = pd.concat([two, pd.DataFrame({"x": [1, 2], "y": [7, 8], "s": ["c", "c"]})], ignore_index=True)
+    lines = charts.line_chart(two, x="x", y="y", series="s", text=TEXT, y_label="y")
+    assert [t.line.color for t in lines.data] == ["#12436D", "#F46A25"] == list(charts.DUO)
+    bars = charts.bar_chart(two, x="x", y="y", series="s", text=TEXT, y_label="y")
+    assert [t.marker.color for t in bars.data] == ["#12436D", "#F46A25"]
+    lines = charts.line_chart(three, x="x", y="y", series="s", text=TEXT, y_label="y")
+    assert [t.line.color for t in lines.data] == ["#12436D", "#28A197", "#801650"] == list(charts.PALETTE[:3])
+    single = charts.bar_chart(two, x="x", y="y", text=TEXT, y_label="y")
+    assert [t.marker.color for t in single.data] == ["#12436D"]

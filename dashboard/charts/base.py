@@ -31,6 +31,14 @@ PALETTE = tuple(get_af_colours("categorical", number_of_colours=6))
 DUO = tuple(get_af_colours("duo"))
 # Beyond the palette's six (a CPS Area's measures for two areas): GOV.UK purple, brown, blue, green, red and grey.
 MORE_COLOURS = ("#4C2C92", "#912B88", "#1D70B8", "#00703C", "#D4351C", "#505A5F")
+
+
+def series_colours(count: int) -> tuple[str, ...]:
+    """The colours of ``count`` series in order: the Analysis Function's duo pair for two, else its palette and
+    ``MORE_COLOURS`` (the duo's dark blue and orange are further apart than the palette's first two)."""
+    return DUO if count == 2 else (*PALETTE, *MORE_COLOURS)
+
+
 MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
@@ -250,12 +258,12 @@ def line_chart(
 ) -> go.Figure:
     """One line per value of ``series``; ``highlight`` is drawn first and thickest.
 
-    Each line has a colour of its own (the palette, then ``MORE_COLOURS``): more lines than that would
+    Each line has a colour of its own (:func:`series_colours`): more lines than the palette and ``MORE_COLOURS`` would
     share colours and are refused (draw the home force against the range of its peers, ``charts.peers``).
     """
     fig = go.Figure()
     names = list(dict.fromkeys(frame[series]))
-    colours = (*PALETTE, *MORE_COLOURS)
+    colours = series_colours(len(names))
     if len(names) > len(colours):
         raise ValueError(f"{len(names)} lines would share colours (there are {len(colours)}): draw a range instead")
     if highlight in names:
@@ -305,6 +313,7 @@ def bar_chart(
     fig = go.Figure()
     groups = [(None, frame)] if series is None else list(frame.groupby(series, sort=False))
     patterns = ("", "/", ".", "x", "\\", "+", "-", "|")
+    colours = series_colours(len(groups))
     for index, (name, rows) in enumerate(groups):
         fig.add_trace(
             go.Bar(
@@ -312,7 +321,7 @@ def bar_chart(
                 y=rows[y],
                 name=str(name) if name is not None else y_label,
                 marker=dict(
-                    color=PALETTE[index % len(PALETTE)],
+                    color=colours[index % len(colours)],
                     pattern=dict(
                         shape=patterns[index % len(patterns)], fgcolor="#FFFFFF", solidity=0.3, fillmode="overlay"
                     ),
