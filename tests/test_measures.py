@@ -186,6 +186,28 @@ def test_every_measure_is_defined_with_its_parts(settings):
     assert defined["victim_does_not_support"].improvement == "decrease"
 
 
+def test_a_target_is_one_figure_of_its_measure_everywhere_it_is_judged(hand_built):
+    """The charge-rate target (settings [targets]) is the measure's, read by the card, chart, scorecard and feed."""
+    from dataclasses import replace
+
+    settings = replace(hand_built.settings, raw={**hand_built.settings.raw, "targets": {"charge_rate": 6.5}})
+    targeted = replace(hand_built, settings=settings)
+    defined = measures.definitions(settings)
+    assert defined["charge_rate"].target == 6.5
+    assert [key for key, measure in defined.items() if measure.target is not None] == ["charge_rate"]
+    reading = measures.charge_rate(targeted)
+    assurance = spc.assurance(reading.control.frame, 6.5, "increase")
+    card = next(c for c in overview.summary(targeted).cards if c.title == overview.CHARGE_TITLE)
+    assert any(line.startswith(overview.icon_token("assurance", assurance)) for line in card.lines)
+    row = next(r for r in scorecard.measure_rows(targeted) if r.measure == overview.CHARGE_TITLE)
+    assert row.assurance == assurance
+    chart = catalogue.build("charge-rate-spc", targeted)
+    assert [t for t in chart.figure.data if t.name and t.name.startswith("Target")]
+    fed = feed.headline_figures(targeted)["measures"]["charge_rate"]
+    assert (fed["target"], fed["unit"]) == (6.5, "percent")
+    assert measures.definitions(hand_built.settings)["charge_rate"].target is None
+
+
 def test_the_conviction_rate_and_orders_are_one_figure_on_the_demo(demo_inputs):
     area = key_figures.key_figures_area(demo_inputs)
     reading = measures.conviction_rate(demo_inputs, area)

@@ -134,7 +134,7 @@ def charge_rate_spc(inputs: Inputs) -> Chart | None:
         f"{outcome_figures.selection_label(settings, filters.categories)}. Charged or summonsed as a share of assigned outcomes, "
         f"by quarter, with the range expected by chance.<br>{outcome_figures.count_used(settings, column)}.",
     )
-    target = settings.targets.charge_rate
+    target = reading.measure.target
     target_text = f"{target:g}%" if target is not None else ""
     figure = charts.spc_chart(
         control.frame.set_axis(drawn),

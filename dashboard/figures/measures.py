@@ -56,6 +56,7 @@ class Measure:
     spc_basis: str  # the periods its "is it changing?" reading uses
     source: str
     count_column: str | None = None  # the Home Office outcomes count it uses, where it uses one
+    target: float | None = None  # the office's target (settings [targets]), judged by the SPC assurance reading
 
 
 def count_label(settings: Settings, column: str) -> str:
@@ -136,6 +137,7 @@ def definitions(settings: Settings, outcome_count: str = "recorded") -> dict[str
             shares,
             OUTCOMES_SOURCE,
             column,
+            settings.targets.charge_rate,
         ),
         "conviction_rate": Measure(
             "conviction_rate",

@@ -296,9 +296,8 @@ def _charge(inputs: Inputs) -> tuple[Card | None, str | None]:
         f"Counting {count.label.lower()}",
         variation_line(reading.control, trends.QUARTERLY, measure.improvement),
     ]
-    target = settings.targets.charge_rate
-    if target is not None:
-        lines.append(assurance_line(reading.control, target, measure.improvement))
+    if measure.target is not None:
+        lines.append(assurance_line(reading.control, measure.target, measure.improvement))
     if awaiting and awaiting.awaiting:
         lines.insert(2, f"{awaiting.awaiting:,} offences recorded in {awaiting.quarter} await an outcome (not counted)")
     values, words = _spark(reading.quarters["percent"], starts, trends.QUARTERLY)

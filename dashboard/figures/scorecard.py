@@ -91,9 +91,10 @@ def _recorded_row(inputs: Inputs, name: str, categories: tuple[str, ...]) -> Row
     )
 
 
-def _share_row(reading: measures.ShareReading | None, name: str, target: float | None) -> Row | None:
+def _share_row(reading: measures.ShareReading | None, name: str) -> Row | None:
     if reading is None or reading.share is None:
         return None
+    target = reading.measure.target
     points = messages.points_change(reading.share, reading.previous)
     change = "No earlier year" if points is None else "No change" if points == 0 else str(points)
     control, improvement = reading.control, reading.measure.improvement
@@ -128,8 +129,8 @@ def measure_rows(inputs: Inputs) -> tuple[Row, ...]:
     settings = inputs.settings
     rows = [_recorded_row(inputs, settings.total_label, trends.total_categories(settings))]
     rows += [_recorded_row(inputs, category, (category,)) for category in settings.categories]
-    rows.append(_share_row(measures.charge_rate(inputs), overview.CHARGE_TITLE, settings.targets.charge_rate))
-    rows.append(_share_row(measures.victim_does_not_support(inputs), "Victim does not support action", None))
+    rows.append(_share_row(measures.charge_rate(inputs), overview.CHARGE_TITLE))
+    rows.append(_share_row(measures.victim_does_not_support(inputs), "Victim does not support action"))
     rows.append(_orders_row(inputs))
     return tuple(row for row in rows if row is not None)
 

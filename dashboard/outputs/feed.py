@@ -47,9 +47,10 @@ def _share_reading(inputs: Inputs, reading: measures.ShareReading) -> tuple[str,
     """Is a share changing (and meeting its target), as the share's own chart reads it."""
     if reading.control is None:
         return "", ""
-    target = inputs.settings.targets.charge_rate if reading.measure.key == "charge_rate" else None
-    subject = readings.SHARE_SUBJECTS[reading.measure.key]
-    return readings.share_reading(subject, reading.control.frame, reading.measure.improvement, target)
+    measure = reading.measure
+    return readings.share_reading(
+        readings.SHARE_SUBJECTS[measure.key], reading.control.frame, measure.improvement, measure.target
+    )
 
 
 def _definition(measure: measures.Measure) -> dict[str, object]:
