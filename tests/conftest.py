@@ -235,6 +235,17 @@ def dated_demo_url(dated_demo) -> str:
     return dated_demo.url
 
 
+@pytest.fixture(scope="module")
+def demo_inputs(dated_demo_url):
+    """The catalogue's inputs on the demo built as at DEMO_AS_OF, with the default filters (read only)."""
+    from dashboard.outputs.inputs import inputs_from_database
+    from data_loaders.settings import load_settings
+
+    engine = database.make_engine(dated_demo_url)
+    yield inputs_from_database(engine, load_settings(), today=DEMO_AS_OF)
+    engine.dispose()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """The real published tables beside the project (skipped with a reason where absent)."""

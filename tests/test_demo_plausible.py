@@ -11,13 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import pytest
-from conftest import DEMO_AS_OF as AS_OF
 
 from dashboard.figures import measures
 from dashboard.figures import outcomes as outcome_figures
-from dashboard.outputs.inputs import inputs_from_database
-from data_loaders import database
 from data_loaders.sources import outcomes as outcome_table
 
 HOME = "Devon and Cornwall"
@@ -26,15 +22,6 @@ RECORDED_QUARTERLY_SIGNALS = (14, 45)  # all in 2014-2018, when the published co
 RECORDED_MONTHLY_SIGNALS = (13, 91)
 CHARGE_RATE_SIGNALS = (13, 45)
 VICTIM_SIGNALS = (4, 45)
-
-
-@pytest.fixture(scope="module")
-def demo_inputs(dated_demo_url):
-    from data_loaders.settings import load_settings
-
-    engine = database.make_engine(dated_demo_url)
-    yield inputs_from_database(engine, load_settings(), today=AS_OF)
-    engine.dispose()
 
 
 def at(inputs, **changes):

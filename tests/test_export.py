@@ -25,7 +25,7 @@ from dashboard.charts.base import ChartText, TimeMarker
 from dashboard.charts.catalogue import Chart, Inputs
 from dashboard.figures.selection import defaults_for
 from dashboard.outputs import images, press_pack, release
-from dashboard.outputs.inputs import cut_to, filters_from_options, inputs_from_database, key_messages, load_charts
+from dashboard.outputs.inputs import filters_from_options, inputs_from_database, key_messages, load_charts
 from dashboard.outputs.layout import lay_out
 from data_loaders import database
 from data_loaders.settings import SettingsError, load_settings
@@ -308,12 +308,12 @@ def test_inputs_are_cut_at_a_month(settings):
     )
     empty = pd.DataFrame()
     inputs = Inputs(settings, defaults_for(settings), frame, empty, frame, frame, places=frame)
-    cut = cut_to(inputs, dt.date(2025, 3, 1))
+    cut = inputs.cut_to(dt.date(2025, 3, 1))
     assert list(cut.recorded["count"]) == [1, 2] and list(cut.outcomes["count"]) == [1, 2]
     # The partnerships too: a pack for the quarter to March shows their year ending March, not a later one.
     assert list(cut.places["count"]) == [1, 2]
     assert (
-        cut_to(Inputs(settings, defaults_for(settings), frame, empty, frame, frame), dt.date(2025, 3, 1)).places is None
+        Inputs(settings, defaults_for(settings), frame, empty, frame, frame).cut_to(dt.date(2025, 3, 1)).places is None
     )
 
 

@@ -61,17 +61,6 @@ def hand_built(engine, settings, tmp_path):
     return inputs_from_database(engine, settings, today=AS_OF)
 
 
-@pytest.fixture(scope="module")
-def demo_inputs(dated_demo_url):
-    from data_loaders.settings import load_settings
-
-    settings = load_settings()
-    engine = database.make_engine(dated_demo_url)
-    inputs = inputs_from_database(engine, settings, today=AS_OF)
-    yield inputs
-    engine.dispose()
-
-
 def charge_everywhere(inputs) -> dict[str, str]:
     """The charge rate as each place shows it."""
     summary = overview.summary(inputs)

@@ -10,6 +10,7 @@ from files import write_csv
 from stored import recorded_crime_rows as stored_rows
 from test_suppression import with_rules
 
+from dashboard.figures import measures
 from dashboard.figures import places as place_figures
 from dashboard.outputs import release, suppression
 from dashboard.words import places as place_words
@@ -243,3 +244,30 @@ def test_one_partnerships_spc_chart_is_protected_with_its_neighbours(settings):
     spc = [t for t in released["Torbay"].figure.data if t.name == "Offences recorded"][0]
     assert all(v is None for v in spc.y)
     assert place_charts.csp_spc(inputs, "Torbay").data["count"].tolist() == [50] * 8  # the page's own chart
+
+
+def test_places_follow_the_chosen_period(demo_inputs):
+    """The latest year the Places page shows is the latest the sidebar's period reaches; the SPC chart keeps to it."""
+    from dataclasses import replace
+
+    from dashboard.charts import places as place_charts
+
+    assert measures.places(demo_inputs).end == dt.date(2025, 6, 30)
+    to_march = replace(demo_inputs, filters=replace(demo_inputs.filters, end=dt.date(2024, 3, 1)))
+    table = measures.places(to_march)
+    assert table.end == dt.date(2024, 3, 31)
+    exeter = table.frame[table.frame["csp"] == "Exeter"].iloc[0]
+    assert (exeter["count"], round(exeter["rate"], 2)) == (1096, 8.35)
+    assert place_charts.force_rates(to_march).end == dt.date(2024, 3, 31)
+    window = replace(to_march, filters=replace(to_march.filters, start=dt.date(2020, 4, 1)))
+    chart = place_charts.csp_spc(window, "Exeter")
+    starts = [pd.Timestamp(s).date() for s in chart.data["period_start"]]
+    assert (starts[0], starts[-1], len(starts)) == (dt.date(2020, 4, 1), dt.date(2024, 1, 1), 16)
+    # A year whose district estimates are not loaded says so and which mid-year it needs.
+    to_2023 = replace(demo_inputs, filters=replace(demo_inputs.filters, end=dt.date(2023, 3, 1)))
+    earlier = measures.places(to_2023)
+    assert (earlier.end, earlier.population_wanted, len(earlier.rated())) == (dt.date(2023, 3, 31), 2021, 0)
+    assert place_words.summary(earlier)[0] == (
+        "In the year ending March 2023 no partnership has a rate: no ONS mid-year estimates by local authority for "
+        "mid-2021 or earlier are loaded."
+    )

@@ -57,7 +57,7 @@ def show_partnerships() -> None:
     )
     chart = queries.chart("places-rates", chosen)
     if chart is None:
-        components.empty_state("No partnership has a rate: load the ONS mid-year estimates by local authority.")
+        components.empty_state(f"{place_words.no_rate(table)} Load them on the Data page to see the map and the rates.")
     else:
         show_map(queries.chart("places-map", chosen), "places_map", "Partnership", table.frame, "csp")
         components.show_chart(chart, key="places_rates")

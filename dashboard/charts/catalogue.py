@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
@@ -45,6 +45,21 @@ class Inputs:
     places: pd.DataFrame | None = None  # data_loaders.reads.recorded_crime_csp: the CSP editions' rows
     district_population: pd.DataFrame | None = None  # data_loaders.reads.population_district
     as_of: dt.date | None = None  # the day the recommendations charts end on (a pack's quarter end); None: today
+
+    def cut_to(self, last_month: dt.date) -> Inputs:
+        """These inputs with every dated table cut to the periods that start on or before ``last_month``."""
+        cut = pd.Timestamp(last_month)
+        tables = {}
+        for name in ("recorded", "outcomes", "prosecutions", "places"):
+            frame = getattr(self, name)
+            if frame is not None and "period_start" in frame.columns and len(frame):
+                frame = frame[pd.to_datetime(frame["period_start"]) <= cut]
+            tables[name] = frame
+        return replace(self, **tables)
+
+    def to_period_end(self) -> Inputs:
+        """Cut at the end of the chosen period, so that "the latest year" is the latest the period reaches."""
+        return self.cut_to(self.filters.end) if self.filters.end is not None else self
 
 
 @dataclass

@@ -226,8 +226,9 @@ class ForceRates:
 
 
 def force_rates(inputs: Inputs) -> ForceRates | None:
-    """Every territorial force's rate per 1,000 for the chosen categories (None when none has one)."""
-    settings = inputs.settings
+    """Every territorial force's rate per 1,000 for the chosen categories in the latest year ending the chosen period
+    reaches (None when none has one)."""
+    settings, inputs = inputs.settings, inputs.to_period_end()
     codes = trends.codes_for(settings, trends.selection(settings, inputs.filters.categories))
     areas = [*settings.territorial_forces, rates.NATIONAL]
     found = rates.year_ending_rates(inputs.recorded, inputs.population, settings, areas, codes, inputs.published)
@@ -327,7 +328,9 @@ def csp_spc(inputs: Inputs, csp: str) -> Chart | None:
 
     settings = inputs.settings
     codes = trends.codes_for(settings, trends.selection(settings, inputs.filters.categories))
+    chosen = inputs.filters
     series = place_figures.series(inputs.places, settings.home_force, codes, csp)
+    series = trends.in_period(series, chosen.start, chosen.end) if len(series) else series
     control = trends.control(series, settings.series_breaks) if len(series) else None
     if control is None:
         return None

@@ -217,12 +217,14 @@ def recorded(inputs: Inputs, codes: Sequence[str]) -> RecordedReading | None:
 
 
 def places(inputs: Inputs) -> place_figures.PlacesTable | None:
-    """The home force's partnerships for the latest year ending, beside the force and England and Wales.
+    """The home force's partnerships for the latest year ending the chosen period reaches, beside the force and
+    England and Wales.
 
     The counts and rates are :data:`definitions` ``csp_recorded`` and ``csp_rate_per_1000`` for the
     filters' categories; the comparison rates are ``rate_per_1000``. None when no CSP edition is loaded.
     """
     settings, force = inputs.settings, inputs.settings.home_force
+    inputs = inputs.to_period_end()
     if inputs.places is None or inputs.places.empty:
         return None
     codes = trends.codes_for(settings, trends.selection(settings, inputs.filters.categories))

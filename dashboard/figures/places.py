@@ -60,6 +60,7 @@ class PlacesTable:
     force_total: int | None  # the force's own year ending in the force-level table (another edition may differ)
     changes: tuple[place_lookup.BoundaryChange, ...]  # boundary changes in the force since April 2012
     unknown: tuple[str, ...]  # partnerships the lookup does not know: no population, so no rate
+    population_wanted: int | None = None  # the mid-year ONS would use for the year ending (settings' lag)
 
     def rated(self) -> pd.DataFrame:
         """The rows with a rate, highest first."""
@@ -175,6 +176,7 @@ def table(
         force_total=None if (total := value_of(force, "year_ending")) is None else int(total),
         changes=tuple(place_lookup.boundary_changes(force)),
         unknown=unknown,
+        population_wanted=found.wanted[0],
     )
 
 

@@ -35,18 +35,6 @@ def ordered_charts() -> list[catalogue.Entry]:
     return [e for section in sections for e in entries if e.section == section]
 
 
-def cut_to(inputs: Inputs, last_month: dt.date) -> Inputs:
-    """``inputs`` with every table cut to the periods that start on or before ``last_month``."""
-    cut = pd.Timestamp(last_month)
-    tables = {}
-    for name in ("recorded", "outcomes", "prosecutions", "places"):
-        frame = getattr(inputs, name)
-        if frame is not None and "period_start" in frame.columns and len(frame):
-            frame = frame[pd.to_datetime(frame["period_start"]) <= cut]
-        tables[name] = frame
-    return dataclasses.replace(inputs, **tables)
-
-
 def default_filters(settings: Settings, recorded: pd.DataFrame) -> Filters:
     """The view with no choices made: home force, its peers, every category, the whole period loaded."""
     chosen = defaults_for(settings)

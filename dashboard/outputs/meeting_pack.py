@@ -27,7 +27,7 @@ from dashboard.charts import catalogue
 from dashboard.charts.catalogue import Chart, Inputs
 from dashboard.figures import scorecard
 from dashboard.outputs import images, layout, pack_pages, public_summary
-from dashboard.outputs.inputs import cut_to, default_filters, inputs_from_database, ordered_charts
+from dashboard.outputs.inputs import default_filters, inputs_from_database, ordered_charts
 from data_loaders.settings import Settings
 
 Progress = Callable[[float, str], None]
@@ -202,7 +202,7 @@ def gather(
         progress(0.02, "Reading the database")
     inputs = inputs_from_database(engine, settings, today=as_of)
     recommendations = inputs.recommendations
-    inputs = cut_to(inputs, quarter.last_month)
+    inputs = inputs.cut_to(quarter.last_month)
     if inputs.recorded.empty:
         raise PackError(f"No recorded crime is loaded up to {quarter.describe()}: load the published tables first.")
     # Recommendation charts end with the quarter too: no month after it, none that has not ended.

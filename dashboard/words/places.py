@@ -64,13 +64,21 @@ def rate_range(period: str, rated: pd.DataFrame, withheld: int = 0) -> str:
     )
 
 
+def no_rate(table: PlacesTable) -> str:
+    """Why no partnership has a rate in the table's year: the district estimates it needs are not loaded."""
+    wanted = f"{mid_year(table.population_wanted)} or earlier" if table.population_wanted else "that year"
+    return (
+        f"In the {year_ending_label(table.end)} no partnership has a rate: no ONS mid-year estimates by local "
+        f"authority for {wanted} are loaded."
+    )
+
+
 def summary(table: PlacesTable) -> list[str]:
     """The key messages: the range of rates, the force and England and Wales, the largest change."""
     period = year_ending_label(table.end)
     rated = table.rated()
     messages = []
-    if len(rated):
-        messages.append(rate_range(period, rated))
+    messages.append(rate_range(period, rated) if len(rated) else no_rate(table))
     force = rate_words(table.force_rate) if table.force_rate is not None else "no rate"
     national = rate_words(table.national_rate) if table.national_rate is not None else "no rate"
     messages.append(f"{table.force} as a whole: {force}; {NATIONAL}: {national}.")
