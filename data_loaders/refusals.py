@@ -27,6 +27,8 @@ class Problem:
     row: int | None = None
     column: str | None = None
     found: str | None = None
+    # A note on the refusal as a whole (how many problems were not kept, where reading stopped): always listed.
+    overall: bool = False
 
     def __str__(self) -> str:
         where = [self.file]
@@ -48,13 +50,15 @@ class LoadRefused(Exception):
         super().__init__(self.summary())
 
     def summary(self) -> str:
-        """Every problem on its own line (the first 200, then a count of the rest)."""
-        shown = [f"- {p}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
-        more = len(self.problems) - MAX_LISTED_PROBLEMS
+        """Every problem on its own line (the first 200, then a count of the rest), and the notes on the whole."""
+        listed = [p for p in self.problems if not p.overall]
+        shown = [f"- {p}" for p in listed[:MAX_LISTED_PROBLEMS]]
+        more = len(listed) - MAX_LISTED_PROBLEMS
         if more > 0:
-            shown.append(f"- ... and {more} more problems of the same kinds")
-        count = len(self.problems)
-        head = f"Refused: {count} problem{'s' if count != 1 else ''}; nothing was written."
+            shown.append(f"- ... and {more:,} more problems of the same kinds")
+        shown += [f"- {p}" for p in self.problems if p.overall]
+        count = len(listed)
+        head = f"Refused: {count:,} problem{'s' if count != 1 else ''}; nothing was written."
         return "\n".join([head, *shown])
 
     @classmethod
@@ -92,10 +96,16 @@ class ProblemList(list):
             self.stopped = (frame["_sheet"].iloc[-1], int(frame["_row"].iloc[-1]))
 
     def closed(self, file: str) -> list[Problem]:
-        """The problems kept, with one more that says how many were not kept, and where reading stopped."""
+        """The problems kept, then notes on the whole: how many more were counted but not kept, where reading stopped."""
         closing = [*self]
         if self.more:
-            closing.append(Problem(file, f"and {self.more:,} more problems of the same kinds, not listed"))
+            closing.append(
+                Problem(
+                    file,
+                    f"{self.more:,} more problems after the first {MAX_KEPT_PROBLEMS:,} were counted but not kept",
+                    overall=True,
+                )
+            )
         if self.stopped:
             sheet, row = self.stopped
             closing.append(
@@ -105,6 +115,7 @@ class ProblemList(list):
                     "refuse it",
                     sheet=sheet,
                     row=row,
+                    overall=True,
                 )
             )
         return closing

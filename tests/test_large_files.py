@@ -250,12 +250,13 @@ def test_a_streamed_table_stops_reading_once_its_problems_are_enough_to_refuse_i
         ingest.load_files([path], database.make_engine(sqlite_url), settings)
     problems = [str(p) for p in caught.value.problems]
     assert len(problems) == 52
+    assert str(caught.value).splitlines()[0] == "Refused: 50 problems; nothing was written."
     assert problems[0] == (
         "t.ods, sheet 'all', row 4, column 'Force Name': found 'Nowhere'; expected a police force name as the Home "
         "Office spells it (see [[forces]] in the settings)"
     )
     assert problems[-2:] == [
-        "t.ods: and 950 more problems of the same kinds, not listed",
+        "t.ods: 950 more problems after the first 50 were counted but not kept",
         "t.ods, sheet 'all', row 1003: the file was read no further than this row: 50 problems are enough to refuse it",
     ]
 

@@ -331,3 +331,24 @@ def test_load_refused_lists_every_problem_up_to_two_hundred():
     assert len(lines) == 1 + 200 + 1
     assert lines[-1] == "- ... and 3 more problems of the same kinds"
     assert LoadRefused(problems[:1]).summary().splitlines()[0] == "Refused: 1 problem; nothing was written."
+
+
+def test_the_notes_on_a_chunked_refusal_are_listed_after_the_two_hundred(monkeypatch):
+    """How many problems were not kept and where reading stopped are said even when the problems are cut at 200."""
+    import pandas as pd
+
+    from data_loaders import refusals
+
+    monkeypatch.setattr(refusals, "MAX_KEPT_PROBLEMS", 250)
+    problems = refusals.ProblemList()
+    problems.extend(Problem("t.ods", "expected a force", sheet="all", row=n + 4, column="Force") for n in range(255))
+    problems.stop_after(pd.DataFrame({"_sheet": ["all"], "_row": [258]}))
+    lines = LoadRefused(problems.closed("t.ods")).summary().splitlines()
+    assert lines[0] == "Refused: 250 problems; nothing was written."
+    assert len(lines) == 1 + 200 + 3
+    assert lines[-3:] == [
+        "- ... and 50 more problems of the same kinds",
+        "- t.ods: 5 more problems after the first 250 were counted but not kept",
+        "- t.ods, sheet 'all', row 258: the file was read no further than this row: 250 problems are enough to "
+        "refuse it",
+    ]
