@@ -122,11 +122,16 @@ def _arial_file(bold: bool) -> str | None:
     return found or None
 
 
+@lru_cache(maxsize=64)
+def _face(file: str, size: float) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(file, size)
+
+
 def _width(text: str, size: float, bold: bool) -> float:
     file = _arial_file(bold)
     if file is None:
         return fonts.width(text, size, bold=bold)
-    return float(ImageFont.truetype(file, round(size, 1)).getlength(fonts.plain(text)))
+    return float(_face(file, round(size, 1)).getlength(fonts.plain(text)))
 
 
 def _box(
