@@ -330,7 +330,7 @@ def csp_spc(inputs: Inputs, csp: str) -> Chart | None:
     codes = trends.codes_for(settings, trends.selection(settings, inputs.filters.categories))
     chosen = inputs.filters
     series = place_figures.series(inputs.places, settings.home_force, codes, csp)
-    series = trends.in_period(series, chosen.start, chosen.end) if len(series) else series
+    series = trends.in_period(series, chosen.start, chosen.end)
     control = trends.control(series, settings.series_breaks) if len(series) else None
     if control is None:
         return None
