@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_loaders.streaming.base import CHUNK_SIZE, PathLike, StreamError, _open_zip
+from data_loaders.streaming.base import CHUNK_SIZE, PathLike, StreamError, _member_info, _open_zip
 from data_loaders.streaming.feed import _UNOPENABLE_MEMBER
 from data_loaders.streaming.xlsx import _column_index, _xlsx_sheet_list
 
@@ -69,9 +69,7 @@ def sheet_spans(path: PathLike, fmt: str, limit: int | None = None) -> Spans:
 def _chunks(archive: zipfile.ZipFile, member: str, kind: str):
     """The member's bytes, each chunk cut after its last ``<`` so that no tag is split (the rest goes on the next)."""
     try:
-        stream = archive.open(member)
-    except KeyError as exc:
-        raise StreamError(f"the {kind.upper()} file has no {member}; it is not a complete spreadsheet") from exc
+        stream = archive.open(_member_info(archive, member, kind))
     except _UNOPENABLE_MEMBER as exc:
         raise StreamError(f"the {kind.upper()} file is truncated or corrupt ({member}: {exc})") from exc
     carry = b""
