@@ -167,7 +167,8 @@ def _prepare_streamed(
     heads: list[Sheet] = []
     named = None if spans is None else sum(1 for sheet in spans.sheets if sheet.name is not None)
     try:
-        sheets = iter(streaming.iter_sheets(path))
+        # No sheet after the last one counted is asked for, so the rest of the last is not read when it holds no table.
+        sheets = itertools.islice(streaming.iter_sheets(path), named or None)
         kind, current = None, None
         for streamed in sheets:
             head = Sheet(streamed.name, list(itertools.islice(streamed.rows, HEADER_SCAN_ROWS)))
@@ -176,8 +177,6 @@ def _prepare_streamed(
             if kind is not None:
                 current = (head, streamed.rows)
                 break
-            if len(heads) == named:
-                break  # the last sheet: what is left of it is not read
         if kind is None or current is None:
             return Prepared(path, name, "", None, edition, empty, kinds.refusal(Workbook(name, "stream", heads)))
         clean_chunks = getattr(kind.module, "clean_chunks", None)
@@ -196,12 +195,8 @@ def _prepare_streamed(
 
         def pairs():
             yield current
-            seen = len(heads)
             for streamed in sheets:
                 yield Sheet(streamed.name, list(itertools.islice(streamed.rows, HEADER_SCAN_ROWS))), streamed.rows
-                seen += 1
-                if seen == named:
-                    return  # the last sheet: if it held no table, the rest of it is not read
 
         frames = chunks_of(name, pairs(), kind.module.COLUMNS, STREAM_CHUNK_ROWS)
         rows, problems = clean_chunks(frames, settings)
