@@ -16,7 +16,7 @@ import pytest
 
 from dashboard.charts.base import ChartText
 from dashboard.charts.catalogue import Chart
-from dashboard.outputs import release, suppression
+from dashboard.outputs import layout, release, suppression
 from dashboard.outputs.suppression import LOW_BASE, SUPPRESSED, Spec
 from data_loaders.settings import SettingsError, SuppressionRules, load_settings
 
@@ -189,6 +189,10 @@ def test_a_series_break_keeps_its_number_while_a_local_event_loses_a_small_one()
         "1 Counting rule 2 of the Home Office (1 Apr 2018); 2 Clinic opened with [c] advocates (20 Jan 2020)"
     )
     assert protected.notes == ["[c] Numbers from 1 to 4 in the local events are not shown."]
+    # The small print every output writes under the chart reads the markers themselves, not only their key.
+    footer = " ".join(layout.footer_lines(protected, 10_000))
+    assert "Clinic opened with [c] advocates (20 Jan 2020)" in footer and "with 3 advocates" not in footer
+    assert "Counting rule 2 of the Home Office" in footer
 
 
 def test_releasing_labels_a_demo_chart_once_and_says_so_in_its_figure_and_notes():

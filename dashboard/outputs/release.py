@@ -18,12 +18,15 @@ figures not for publication). Pure: no Streamlit.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Callable
 
 import pandas as pd
 
+from dashboard.charts.base import TimeMarker
 from dashboard.charts.catalogue import Chart
+from dashboard.charts.markers import marker_key
 from dashboard.outputs import suppression
 from dashboard.outputs.suppression import Spec
 from data_loaders.sanitise import neutralise_frame
@@ -132,42 +135,31 @@ def protect_words(text: str, threshold: int) -> tuple[str, int]:
     return _NUMBER.sub(hide, text), hidden
 
 
-def _protect_key(key: str, threshold: int, published: frozenset[str] = frozenset()) -> tuple[str, int]:
-    """A key to the markers ('1 Label (20 Jan 2020); 2 ...') with small numbers in the labels withheld, and how many.
+def _protected_markers(chart: Chart, threshold: int) -> tuple[list[dict], int]:
+    """The markers the chart draws (its ``meta``), each local event's label with small numbers withheld, and how many.
 
-    Labels in ``published`` (the series breaks, national and public) are left as they are.
+    The footer's key to the markers, in the page and in every output, is written from these; the series breaks
+    are published nationally and keep their words.
     """
-    parts, hidden = [], 0
-    for part in key.split("; "):
-        match = re.fullmatch(r"(\d+ )(.*)( \([^()]*\))", part)
-        if match is None or match.group(2) in published:
-            parts.append(part)
-            continue
-        words, count = protect_words(match.group(2), threshold)
-        parts.append(match.group(1) + words + match.group(3))
+    meta = chart.figure.layout.meta
+    shown, hidden = [], 0
+    for marker in meta.get("markers", []) if isinstance(meta, dict) else []:
+        label, count = (
+            (marker["label"], 0) if marker.get("kind") == "series break" else protect_words(marker["label"], threshold)
+        )
+        shown.append({**marker, "label": label})
         hidden += count
-    return "; ".join(parts), hidden
-
-
-def _event_key(chart: Chart) -> str:
-    meta = chart.figure.layout.meta
-    return meta.get("marker_key", "") if isinstance(meta, dict) else ""
-
-
-def _breaks(chart: Chart) -> frozenset[str]:
-    """The labels of the series breaks the chart marks: published nationally, never a local figure."""
-    meta = chart.figure.layout.meta
-    markers = meta.get("markers", []) if isinstance(meta, dict) else []
-    return frozenset(m["label"] for m in markers if m.get("kind") == "series break")
+    return shown, hidden
 
 
 def _protect_event_key(chart: Chart, threshold: int) -> tuple[Chart, int]:
-    """The chart with small numbers in its key to local events (the footer's 'Marked: ...') withheld."""
-    key, hidden = _protect_key(_event_key(chart), threshold, _breaks(chart))
+    """The chart with small numbers in the labels of its local events withheld, in the markers and their key."""
+    shown, hidden = _protected_markers(chart, threshold)
     if not hidden:
         return chart, 0
     figure = chart.figure.__class__(chart.figure)
-    figure.layout.meta = {**figure.layout.meta, "marker_key": key}
+    drawn = [TimeMarker(dt.date.fromisoformat(m["date"]), m["label"], m["kind"]) for m in shown]
+    figure.layout.meta = {**figure.layout.meta, "markers": shown, "marker_key": marker_key(drawn)}
     return dataclasses.replace(chart, figure=figure), hidden
 
 
@@ -298,7 +290,7 @@ def withheld_on_release(chart: Chart, settings: Settings) -> list[str]:
     rules = settings.suppression
     _, protected = _withheld(chart, settings)
     notes = [n for n in protected.notes() if n not in chart.notes] if protected is not None else []
-    if EVENTS in rules.protected and _protect_key(_event_key(chart), rules.threshold, _breaks(chart))[1]:
+    if EVENTS in rules.protected and _protected_markers(chart, rules.threshold)[1]:
         notes.append(_events_note(rules))
     return notes
 
