@@ -43,7 +43,7 @@ sys.path.insert(0, str(PROJECT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from dashboard import memo  # noqa: E402
+from dashboard import queries  # noqa: E402
 from data_loaders import database  # noqa: E402
 from data_loaders.demo import dataset as demo  # noqa: E402
 from data_loaders.settings import load_settings  # noqa: E402
@@ -62,7 +62,7 @@ OTHER_FORCES = ("Dorset", "Kent", "Essex", "Cumbria", "Norfolk", "Suffolk", "Sur
 def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
-    memo.clear_all()
+    queries.clear_caches()
 
 
 def timed(step) -> float:
