@@ -57,7 +57,10 @@ def show_partnerships() -> None:
     )
     chart = queries.chart("places-rates", chosen)
     if chart is None:
-        components.empty_state(f"{place_words.no_rate(table)} Load them on the Data page to see the map and the rates.")
+        components.empty_state(
+            "No map or rates for this year: load the ONS mid-year estimates by local authority it needs on the Data "
+            "page, or choose a later end to the period."
+        )
     else:
         show_map(queries.chart("places-map", chosen), "places_map", "Partnership", table.frame, "csp")
         components.show_chart(chart, key="places_rates")

@@ -53,7 +53,8 @@ class Inputs:
         for name in ("recorded", "outcomes", "prosecutions", "places"):
             frame = getattr(self, name)
             if frame is not None and "period_start" in frame.columns and len(frame):
-                frame = frame[pd.to_datetime(frame["period_start"]) <= cut]
+                starts = pd.to_datetime(frame["period_start"])
+                frame = frame if starts.max() <= cut else frame[starts <= cut]  # no copy when nothing is cut
             tables[name] = frame
         return replace(self, **tables)
 

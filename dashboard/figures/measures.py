@@ -224,8 +224,10 @@ def places(inputs: Inputs) -> place_figures.PlacesTable | None:
     filters' categories; the comparison rates are ``rate_per_1000``. None when no CSP edition is loaded.
     """
     settings, force = inputs.settings, inputs.settings.home_force
-    inputs = inputs.to_period_end()
     if inputs.places is None or inputs.places.empty:
+        return None
+    inputs = inputs.to_period_end()
+    if inputs.places.empty:
         return None
     codes = trends.codes_for(settings, trends.selection(settings, inputs.filters.categories))
     areas = [force, rates.NATIONAL]
